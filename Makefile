@@ -1,0 +1,96 @@
+# vendd: a vending machine controller daemon. See README.md.
+.SUFFIXES:
+
+PREFIX		?= /usr/local
+SBINDIR		?= $(PREFIX)/sbin
+BINDIR		?= $(PREFIX)/bin
+SYSCONFDIR	?= $(PREFIX)/etc
+MANDIR		?= $(PREFIX)/share/man
+DATADIR		?= $(PREFIX)/share
+PKG_CONFIG	?= pkg-config
+CFLAGS		?= -O2 -g
+
+# Where objects go; the sanitizer builds use their own trees.
+B		?= build
+SAN		?=
+
+PKGS		= libgpiod libevent_core inih json-c
+PKG_CFLAGS	:= $(shell $(PKG_CONFIG) --cflags $(PKGS))
+PKG_LIBS	:= $(shell $(PKG_CONFIG) --libs $(PKGS))
+ALL_CFLAGS	= $(CFLAGS) $(SAN) -std=gnu11 -D_GNU_SOURCE -pthread \
+		  -Wall -Wextra -Wshadow -Wmissing-prototypes -Werror \
+		  -Idaemon -Igpio $(PKG_CFLAGS) $(CPPFLAGS) \
+		  -DVENDD_SYSCONFDIR='"$(SYSCONFDIR)"'
+ALL_LDFLAGS	= $(LDFLAGS) $(SAN) -pthread
+
+LIB_SRCS	= daemon/log.c daemon/msg.c daemon/proc.c daemon/config.c \
+		  daemon/coin.c daemon/panel.c daemon/sales.c daemon/arm.c \
+		  daemon/cooling.c daemon/ledger.c daemon/control.c daemon/notify.c \
+		  gpio/gpio.c
+LIB_OBJS	= $(LIB_SRCS:%.c=$(B)/%.o)
+UNIT_TESTS	= transport config coin panel sales arm cooling ledger control wiring
+UNIT_BINS	= $(UNIT_TESTS:%=$(B)/tests/test_%)
+
+all: $(B)/vendd $(B)/vendctl $(B)/simdrv
+
+$(B)/%.o: %.c daemon/*.h gpio/*.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/libvendd.a: $(LIB_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $(LIB_OBJS)
+
+$(B)/vendd: $(B)/daemon/main.o $(B)/libvendd.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $(B)/daemon/main.o $(B)/libvendd.a $(PKG_LIBS)
+
+$(B)/vendctl: $(B)/daemon/vendctl.o
+	$(CC) $(ALL_LDFLAGS) -o $@ $(B)/daemon/vendctl.o $(PKG_LIBS)
+
+$(B)/simdrv: tests/sim/simdrv.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -std=gnu11 -Wall -Wextra -Wshadow -Wmissing-prototypes \
+	    -Werror -o $@ tests/sim/simdrv.c
+
+$(B)/tests/test_%: tests/unit/test_%.c tests/unit/*.h $(B)/libvendd.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -DSRCDIR='"$(CURDIR)"' -o $@ $< \
+	    $(B)/libvendd.a $(PKG_LIBS) $(shell $(PKG_CONFIG) --libs cmocka)
+
+# Unit tests: pure cores with a fake clock, the transport, the ledger on a
+# temp dir. Under AddressSanitizer and UndefinedBehaviorSanitizer.
+ASAN		= -fsanitize=address,undefined -fno-omit-frame-pointer \
+		  -fno-sanitize-recover=all
+check-unit:
+	$(MAKE) B=build/asan SAN="$(ASAN)" unit-run
+
+unit-run: $(UNIT_BINS)
+	@tests/unit/run $(UNIT_BINS)
+
+# The threaded transport under ThreadSanitizer.
+check-tsan:
+	$(MAKE) B=build/tsan SAN="-fsanitize=thread" build/tsan/tests/test_transport
+	TSAN_OPTIONS=halt_on_error=1 build/tsan/tests/test_transport
+
+# The gpio-sim VM: the real kernel GPIO stack under qemu.
+check-sim: all
+	tests/sim/run-vm
+
+check: check-unit check-tsan check-sim
+
+demo: all
+	tests/sim/run-vm --demo
+
+install: $(B)/vendd $(B)/vendctl
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
+	    $(DESTDIR)$(SYSCONFDIR)/vendd $(DESTDIR)$(DATADIR)/vendd
+	install -m 755 $(B)/vendd $(DESTDIR)$(SBINDIR)/vendd
+	install -m 755 $(B)/vendctl $(DESTDIR)$(BINDIR)/vendctl
+	install -m 644 etc/vendd.ini $(DESTDIR)$(SYSCONFDIR)/vendd/vendd.ini
+	install -m 644 gpio/vendd-overlay.dts gpio/vendd-board.txt \
+	    $(DESTDIR)$(DATADIR)/vendd/
+
+clean:
+	rm -rf build
+
+.PHONY: all check check-unit unit-run check-tsan check-sim demo install clean

@@ -1,0 +1,54 @@
+/*
+ * arm: owns the arm relay, the slot lines and the drop sensor. A cycle sets
+ * the slot, energises the relay for run_ms, then waits for the drop sensor up
+ * to drop_timeout_ms (without a sensor the cycle succeeds when the relay run
+ * ends), retries up to retries times, releases everything and reports.
+ */
+#ifndef ARM_H
+#define ARM_H
+
+#include <stdint.h>
+
+#include "config.h"
+#include "msg.h"
+
+struct proc;
+struct gpio_line;
+
+enum arm_phase {
+	ARM_IDLE = 0,
+	ARM_RUNNING,		/* relay energised */
+	ARM_WAIT_DROP,		/* relay off, waiting for the beam */
+};
+
+struct arm_core {
+	const struct arm_conf *cf;
+	int		has_drop;	/* a drop sensor is wired */
+	int		phase;		/* enum arm_phase */
+	uint32_t	vend_id;
+	int		product;	/* -1 when idle */
+	int64_t		price;
+	uint32_t	attempt;	/* 1-based */
+	int		dropped;	/* beam broken during this attempt */
+	uint64_t	deadline;	/* end of run or of the drop wait */
+};
+
+void	 arm_core_init(struct arm_core *, const struct arm_conf *, int has_drop);
+/* MSG_ARM_DISPENSE; a dispense while busy is a bug (fatalx in the shell). */
+void	 arm_core_dispense(struct arm_core *, const struct msg_vend *,
+	    uint64_t now_ns, struct outbox *);
+/* The drop sensor's beam was broken. */
+void	 arm_core_drop(struct arm_core *, uint64_t ts_ns, struct outbox *);
+void	 arm_core_tick(struct arm_core *, uint64_t now_ns, struct outbox *);
+uint64_t arm_core_deadline(const struct arm_core *);
+/* Output levels wanted now: relay 0/1, slot = product index or -1. */
+int	 arm_core_relay(const struct arm_core *);
+int	 arm_core_slot(const struct arm_core *);
+/* Stop at once (shutdown): everything released, the vend left unresolved. */
+void	 arm_core_abort(struct arm_core *);
+
+/* slots[i] may be NULL (product i has no slot line); drop may be NULL. */
+void	 arm_init(struct proc *, const struct config *, struct gpio_line *relay,
+	    struct gpio_line **slots, struct gpio_line *drop);
+
+#endif

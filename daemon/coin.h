@@ -1,0 +1,47 @@
+/*
+ * coin: owns the coin acceptor line (and its inhibit output). The pure core
+ * turns edges with kernel timestamps into coins: a train ends after
+ * train_gap_ms of silence; pulses under pulse_min_ms are noise, over
+ * pulse_max_ms a line fault; the count maps to a value via the config table.
+ */
+#ifndef COIN_H
+#define COIN_H
+
+#include <stdint.h>
+
+#include "config.h"
+#include "msg.h"
+
+struct proc;
+struct gpio_line;
+
+struct coin_core {
+	const struct coin_conf *cf;
+	int		active;		/* line level as last seen */
+	uint64_t	pulse_start;	/* ts of the last active edge */
+	uint32_t	pulses;		/* valid pulses in the current train */
+	uint64_t	gap_deadline;	/* train ends here; 0 = no train */
+	uint64_t	stuck_deadline;	/* active too long: fault; 0 = none */
+	uint32_t	noise_pending;	/* noise pulses not yet sent */
+	uint32_t	faults;		/* line faults since start */
+	int		inhibit;	/* sales asked to block the acceptor */
+};
+
+void	 coin_core_init(struct coin_core *, const struct coin_conf *);
+/* An edge of the acceptor line: active = 1 when the pulse begins. */
+void	 coin_core_edge(struct coin_core *, int active, uint64_t ts_ns,
+	    struct outbox *);
+/* Time passed: end a train, flag a stuck line. */
+void	 coin_core_tick(struct coin_core *, uint64_t now_ns, struct outbox *);
+/* When coin_core_tick must next run; 0 = nothing pending. */
+uint64_t coin_core_deadline(const struct coin_core *);
+/* Sales' wish (MSG_COIN_INHIBIT). */
+void	 coin_core_set_inhibit(struct coin_core *, int on);
+/* The level the inhibit output must have. */
+int	 coin_core_inhibit_level(const struct coin_core *);
+
+/* The thread shell: register events on the proc's base before it runs. */
+void	 coin_init(struct proc *, const struct config *, struct gpio_line *line,
+	    struct gpio_line *inhibit);
+
+#endif

@@ -1,0 +1,121 @@
+/*
+ * vendd's configuration: one INI file read with inih into this plain struct,
+ * defaults first. Read-only once the threads start.
+ */
+#ifndef CONFIG_H
+#define CONFIG_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "vendd.h"
+
+enum line_bias {
+	LINE_BIAS_AS_IS = 0,
+	LINE_BIAS_PULL_UP,
+	LINE_BIAS_PULL_DOWN,
+	LINE_BIAS_DISABLED,
+};
+
+/* One GPIO line as the config names it: "COIN" or "gpiochip0:17". */
+struct line_conf {
+	char	name[VENDD_LINE_NAME_MAX];	/* "" = not wired */
+	int	active_low;
+	int	bias;				/* enum line_bias */
+	int	debounce_ms;			/* kernel debounce, inputs */
+	int	lineno;				/* where the name was set */
+	int	output;				/* 1: relay, solenoid, inhibit */
+	char	key[64];			/* "[coin] line", for messages */
+};
+
+/* Lines one config can name: coin 2, vend, arm 2, compressor, 2 per product. */
+#define CONFIG_MAX_LINES	(6 + 2 * VENDD_MAX_PRODUCTS)
+
+struct coin_conf {
+	struct line_conf line;			/* input: the acceptor's pulses */
+	struct line_conf inhibit;		/* output, optional */
+	int		pulse_min_ms;		/* shorter: noise */
+	int		pulse_max_ms;		/* longer: line fault */
+	int		train_gap_ms;		/* silence that ends a coin */
+	int64_t		max_credit;		/* inhibit at or above this */
+	int64_t		value[VENDD_MAX_PULSES + 1];	/* by pulse count; 0 = none */
+};
+
+struct panel_conf {
+	struct line_conf vend;			/* input: the vend button */
+	int		hold_off_ms;		/* release must stay this long */
+	/* active_low, bias, debounce_ms of every button are in vend */
+};
+
+struct product_conf {
+	char		id[VENDD_ID_MAX];	/* from [product ID] */
+	char		label[VENDD_LABEL_MAX];
+	int64_t		price;			/* minor units */
+	int		capacity;
+	struct line_conf select;		/* input */
+	struct line_conf slot;			/* output, optional */
+	int		lineno;			/* the section header */
+};
+
+struct arm_conf {
+	struct line_conf relay;			/* output */
+	struct line_conf drop;			/* input, optional */
+	int		slot_active_low;
+	int		run_ms;
+	int		drop_timeout_ms;
+	int		retries;		/* attempts after the first */
+};
+
+struct cooling_conf {
+	struct line_conf compressor;		/* output */
+	char		sensor[VENDD_PATH_MAX];	/* may hold a glob: 28-* */
+	int32_t		setpoint_mc;		/* millidegrees C */
+	int32_t		differential_mc;
+	char		setpoint_text[16];	/* as written: "50F" */
+	char		differential_text[16];
+	int		sample_s;
+	int		min_on_s;
+	int		min_off_s;
+	int		start_delay_s;		/* after power-up, compressor off */
+	int		fault_on_s;
+	int		fault_off_s;
+};
+
+struct config {
+	char		path[VENDD_PATH_MAX];
+	char		currency[8];
+	int		decimals;		/* digits after the point */
+	char		state_dir[VENDD_PATH_MAX];
+	char		control_socket[VENDD_SOCK_MAX];
+	char		control_group[32];	/* may change things; "" = root only */
+	struct coin_conf	coin;
+	struct panel_conf	panel;
+	struct arm_conf		arm;
+	struct cooling_conf	cooling;
+	int			nproducts;
+	struct product_conf	product[VENDD_MAX_PRODUCTS];
+};
+
+/*
+ * Read and validate FILE. On error, returns -1 with "FILE:LINE: message" (or
+ * "FILE: message") in err.
+ */
+int	config_load(struct config *, const char *path, char *err, size_t errlen);
+
+/* Fill the defaults documented in etc/vendd.ini (no products). */
+void	config_defaults(struct config *);
+
+/* Every line the config names, for start-up and --check; returns the count. */
+int	config_lines(const struct config *, const struct line_conf **out, int max);
+
+/* "1.50" -> 150 with decimals = 2; exact, no floating point. -1 if malformed. */
+int	config_parse_money(const char *s, int decimals, int64_t *out);
+/* "4C", "39.2F", "4" (C) -> millidegrees C; a delta converts F without offset. */
+int	config_parse_temp(const char *s, int is_delta, int32_t *out_mc);
+/* 150 -> "1.50" */
+void	config_format_money(int64_t v, int decimals, char *buf, size_t len);
+
+/* What --check prints: every value resolved, money and temperatures decoded. */
+void	config_print(const struct config *, FILE *);
+
+#endif

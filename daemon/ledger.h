@@ -1,0 +1,59 @@
+/*
+ * ledger: owns everything that must survive a crash or a power cut (credit,
+ * stock, audit counters). Every message that moves money is journaled and
+ * fdatasync'd before it flows on, so nothing downstream acts on a change that
+ * is not on disk.
+ */
+#ifndef LEDGER_H
+#define LEDGER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "msg.h"
+
+struct proc;
+
+struct ledger {
+	const struct config *cf;
+	int		dirfd;		/* state_dir */
+	int		journal_fd;	/* append-only, O_APPEND */
+	uint64_t	journal_records;	/* since the last snapshot */
+	struct ledger_state st;
+};
+
+/*
+ * Open cf->state_dir (created if missing), load the snapshot and replay the
+ * journal, map the products to the config's order by id (products gone from
+ * the config are kept, retired, with their counters), settle a vend left
+ * unresolved in the customer's favour, count the start-up, and compact. A
+ * corrupt file is refused: -1 with "PATH: what is wrong" in err, and the file
+ * is left as it is.
+ */
+int	ledger_open(struct ledger *, const struct config *, char *err,
+	    size_t errlen);
+/*
+ * One message from the ledger's inbox: journal it (durable on return), apply
+ * it, and put what flows on into the outbox. -1 with errno if the disk
+ * failed (the shell makes that fatal: nothing may act on an undurable change).
+ */
+int	ledger_handle(struct ledger *, const struct msg *, struct outbox *);
+void	ledger_status(const struct ledger *, struct msg_status_ledger *);
+void	ledger_close(struct ledger *);
+
+/*
+ * The pure readers behind ledger_open, also the fuzz targets: decode a
+ * snapshot file's bytes, and replay a journal's bytes onto a state. -1 with a
+ * message in err when the bytes are corrupt (a torn last record of the
+ * journal is not corruption: it was never acknowledged; *good_len says where
+ * the valid records end).
+ */
+int	ledger_decode_snapshot(const void *buf, size_t len,
+	    struct ledger_state *, char *err, size_t errlen);
+int	ledger_replay(const void *buf, size_t len, struct ledger_state *,
+	    size_t *good_len, char *err, size_t errlen);
+
+void	ledger_init(struct proc *, struct ledger *);
+
+#endif

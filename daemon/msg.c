@@ -1,0 +1,180 @@
+/* The wire side of the messages: payload sizes, names, and the inbox reader. */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "msg.h"
+
+#define SZ(field)	((int)sizeof(((union msg_payload *)0)->field))
+
+/* Payload size of each type; the receiver checks hdr.len against it. */
+int
+msg_payload_size(uint16_t type)
+{
+	switch (type) {
+	case MSG_STOP:
+	case MSG_PING:
+	case MSG_PONG:
+	case MSG_PANEL_VEND:
+	case MSG_STATUS_REQ:
+		return 0;
+	case MSG_COIN_INSERTED:
+		return SZ(coin);
+	case MSG_COIN_UNKNOWN:
+	case MSG_COIN_NOISE:
+	case MSG_COIN_FAULT:
+		return SZ(count);
+	case MSG_COIN_INHIBIT:
+		return SZ(flag);
+	case MSG_PANEL_SELECT:
+	case MSG_VEND_SOLD_OUT:
+		return SZ(select);
+	case MSG_CREDIT_ADDED:
+		return SZ(credit);
+	case MSG_VEND_RESERVE:
+	case MSG_ARM_DISPENSE:
+	case MSG_ARM_DONE:
+	case MSG_VEND_RESULT:
+		return SZ(vend);
+	case MSG_RESTOCK:
+	case MSG_RESTOCKED:
+		return SZ(restock);
+	case MSG_COOL_START:
+	case MSG_COOL_STOP:
+	case MSG_COOL_SENSOR_FAULT:
+		return SZ(cool);
+	case MSG_STATUS_SALES:
+		return SZ(st_sales);
+	case MSG_STATUS_LEDGER:
+		return SZ(st_ledger);
+	case MSG_STATUS_COOLING:
+		return SZ(st_cooling);
+	case MSG_STATUS_COIN:
+		return SZ(st_coin);
+	case MSG_STATUS_ARM:
+		return SZ(st_arm);
+	}
+	return -1;
+}
+
+/* A type's name for log lines and fatal errors. */
+const char *
+msg_type_name(uint16_t type)
+{
+	static const char *const names[MSG_TYPE_MAX] = {
+		[MSG_STOP] = "STOP", [MSG_PING] = "PING", [MSG_PONG] = "PONG",
+		[MSG_COIN_INSERTED] = "COIN_INSERTED",
+		[MSG_COIN_UNKNOWN] = "COIN_UNKNOWN",
+		[MSG_COIN_NOISE] = "COIN_NOISE", [MSG_COIN_FAULT] = "COIN_FAULT",
+		[MSG_COIN_INHIBIT] = "COIN_INHIBIT",
+		[MSG_PANEL_SELECT] = "PANEL_SELECT", [MSG_PANEL_VEND] = "PANEL_VEND",
+		[MSG_CREDIT_ADDED] = "CREDIT_ADDED",
+		[MSG_VEND_RESERVE] = "VEND_RESERVE",
+		[MSG_VEND_SOLD_OUT] = "VEND_SOLD_OUT",
+		[MSG_ARM_DISPENSE] = "ARM_DISPENSE", [MSG_ARM_DONE] = "ARM_DONE",
+		[MSG_VEND_RESULT] = "VEND_RESULT", [MSG_RESTOCK] = "RESTOCK",
+		[MSG_RESTOCKED] = "RESTOCKED", [MSG_COOL_START] = "COOL_START",
+		[MSG_COOL_STOP] = "COOL_STOP",
+		[MSG_COOL_SENSOR_FAULT] = "COOL_SENSOR_FAULT",
+		[MSG_STATUS_REQ] = "STATUS_REQ",
+		[MSG_STATUS_SALES] = "STATUS_SALES",
+		[MSG_STATUS_LEDGER] = "STATUS_LEDGER",
+		[MSG_STATUS_COOLING] = "STATUS_COOLING",
+		[MSG_STATUS_COIN] = "STATUS_COIN", [MSG_STATUS_ARM] = "STATUS_ARM",
+	};
+
+	if (type < MSG_TYPE_MAX && names[type])
+		return names[type];
+	return "UNKNOWN";
+}
+
+/* An activity's name for log lines. */
+const char *
+proc_name(int id)
+{
+	static const char *const names[PROC_MAX] = {
+		"main", "coin", "panel", "sales", "arm", "cooling", "ledger",
+		"control",
+	};
+
+	return id >= 0 && id < PROC_MAX ? names[id] : "unknown";
+}
+
+/* Bytes on the wire: the header and the payload its type has. */
+size_t
+msg_wire_size(const struct msg *m)
+{
+	return sizeof(m->hdr) + m->hdr.len;
+}
+
+/* Take one whole message off the front of the buffer, if there is one. */
+int
+msg_reader_next(struct msg_reader *r, struct msg *m)
+{
+	struct msg_hdr	h;
+	int		want;
+
+	if (r->len < sizeof(h))
+		return 0;
+	memcpy(&h, r->buf, sizeof(h));
+	want = msg_payload_size(h.type);
+	if (want < 0 || h.len != want || h.src >= PROC_MAX) {
+		errno = EBADMSG;
+		return -1;
+	}
+	if (r->len < sizeof(h) + h.len)
+		return 0;
+	memset(m, 0, sizeof(*m));
+	memcpy(m, r->buf, sizeof(h) + h.len);
+	r->len -= sizeof(h) + h.len;
+	memmove(r->buf, r->buf + sizeof(h) + h.len, r->len);
+	return 1;
+}
+
+/* Append what the inbox holds to the buffer. */
+ssize_t
+msg_reader_fill(struct msg_reader *r, int fd)
+{
+	ssize_t	n;
+
+	if (r->len == sizeof(r->buf)) {
+		errno = ENOBUFS;
+		return -1;
+	}
+	do
+		n = read(fd, r->buf + r->len, sizeof(r->buf) - r->len);
+	while (n == -1 && errno == EINTR);
+	if (n > 0)
+		r->len += (size_t)n;
+	return n;
+}
+
+/* Start an empty outbox. */
+void
+outbox_init(struct outbox *ob)
+{
+	ob->n = 0;
+}
+
+/* Queue one message for the shell to send. */
+void
+outbox_put(struct outbox *ob, int dst, uint16_t type, const void *payload,
+    size_t len)
+{
+	struct msg	*m;
+
+	if (ob->n == OUTBOX_MAX)
+		fatalx("outbox full putting %s for %s", msg_type_name(type),
+		    proc_name(dst));
+	if (msg_payload_size(type) != (int)len)
+		fatalx("%s: payload of %zu bytes, expected %d",
+		    msg_type_name(type), len, msg_payload_size(type));
+	m = &ob->m[ob->n];
+	memset(&m->hdr, 0, sizeof(m->hdr));
+	m->hdr.type = type;
+	m->hdr.len = (uint16_t)len;
+	if (len)
+		memcpy(&m->u, payload, len);
+	ob->dst[ob->n++] = (uint8_t)dst;
+}

@@ -1,0 +1,233 @@
+/*
+ * The messages between vendd's activities. Every message is one write() of a
+ * header and a fixed-size payload, at most PIPE_BUF bytes, so it never tears.
+ * Values only: no pointers cross threads. Ranges group the types by sender.
+ *
+ * The path of a coin and of a sale (data flows forward, the ledger's fsync
+ * sits on the path of everything that moves money):
+ *
+ *   COIN edge  -> coin -MSG_COIN_INSERTED-> ledger -MSG_CREDIT_ADDED-> sales
+ *   panel -MSG_PANEL_SELECT / MSG_PANEL_VEND-> sales
+ *   sales -MSG_VEND_RESERVE-> ledger -MSG_ARM_DISPENSE-> arm
+ *   arm -MSG_ARM_DONE-> ledger -MSG_VEND_RESULT-> sales
+ *   sales -MSG_COIN_INHIBIT-> coin
+ *   cooling -MSG_COOL_*-> ledger
+ *   control -MSG_STATUS_REQ-> owners -MSG_STATUS_*-> control
+ */
+#ifndef MSG_H
+#define MSG_H
+
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "vendd.h"
+
+enum msg_type {
+	MSG_INVALID = 0,
+
+	/* lifecycle, main -> every activity: 1-9 */
+	MSG_STOP = 1,		/* leave outputs safe and end the loop */
+	MSG_PING,		/* main -> activity: heartbeat for the watchdog */
+	MSG_PONG,		/* activity -> main */
+
+	/* coin: 10-19 */
+	MSG_COIN_INSERTED = 10,	/* coin -> ledger: a coin of a known value */
+	MSG_COIN_UNKNOWN,	/* coin -> ledger: a train whose count has no value */
+	MSG_COIN_NOISE,		/* coin -> ledger: pulses shorter than pulse_min_ms */
+	MSG_COIN_FAULT,		/* coin -> ledger: pulse longer than pulse_max_ms */
+	MSG_COIN_INHIBIT,	/* sales -> coin: block or free the acceptor */
+
+	/* panel: 20-29 */
+	MSG_PANEL_SELECT = 20,	/* panel -> sales: a selection button pressed */
+	MSG_PANEL_VEND,		/* panel -> sales: the vend button pressed */
+
+	/* sales and ledger: 30-49 */
+	MSG_CREDIT_ADDED = 30,	/* ledger -> sales: a coin is durable */
+	MSG_VEND_RESERVE,	/* sales -> ledger: a paid vend, price reserved */
+	MSG_VEND_SOLD_OUT,	/* sales -> ledger: an empty column was chosen */
+	MSG_ARM_DISPENSE,	/* ledger -> arm: the reservation is durable */
+	MSG_ARM_DONE,		/* arm -> ledger: the cycle ended, ok or failed */
+	MSG_VEND_RESULT,	/* ledger -> sales: committed or credit restored */
+	MSG_RESTOCK,		/* control -> ledger: technician refilled a column */
+	MSG_RESTOCKED,		/* ledger -> sales: the refill is durable */
+
+	/* cooling: 50-59 */
+	MSG_COOL_START = 50,	/* cooling -> ledger: compressor started */
+	MSG_COOL_STOP,		/* cooling -> ledger: compressor stopped */
+	MSG_COOL_SENSOR_FAULT,	/* cooling -> ledger: sensor went bad */
+
+	/* status, control <-> owners: 60-79 */
+	MSG_STATUS_REQ = 60,	/* control -> owner, answered to hdr.src */
+	MSG_STATUS_SALES,
+	MSG_STATUS_LEDGER,
+	MSG_STATUS_COOLING,
+	MSG_STATUS_COIN,
+	MSG_STATUS_ARM,
+
+	MSG_TYPE_MAX
+};
+
+struct msg_hdr {
+	uint16_t	type;		/* enum msg_type */
+	uint16_t	src;		/* enum proc_id of the sender */
+	uint16_t	len;		/* payload bytes after the header */
+	uint16_t	pad;
+	uint32_t	seq;		/* per sender, for tracing */
+	uint32_t	id;		/* request id: answers echo it */
+};
+
+struct msg_coin_inserted {
+	int64_t		value;		/* minor units */
+	uint32_t	pulses;
+};
+
+struct msg_coin_count {			/* UNKNOWN, NOISE, FAULT */
+	uint32_t	count;		/* pulses in the train, or events */
+	uint32_t	width_ms;	/* FAULT: the long pulse */
+};
+
+struct msg_flag {			/* COIN_INHIBIT */
+	uint32_t	on;
+};
+
+struct msg_select {
+	uint32_t	product;	/* index in the config */
+};
+
+struct msg_credit {			/* CREDIT_ADDED */
+	int64_t		value;
+	int64_t		credit;		/* ledger's credit after it */
+};
+
+struct msg_vend {			/* RESERVE, DISPENSE, DONE, RESULT */
+	uint32_t	vend_id;
+	uint32_t	product;
+	int64_t		price;
+	uint32_t	ok;		/* DONE, RESULT */
+	uint32_t	attempts;	/* DONE */
+};
+
+struct msg_restock {			/* RESTOCK, RESTOCKED */
+	uint32_t	product;
+	int32_t		stock;		/* new level; -1: fill to capacity */
+	uint32_t	clear_fault;	/* put an out-of-order column back */
+	uint32_t	pad;
+};
+
+struct msg_cool {			/* COOL_START, COOL_STOP, COOL_SENSOR_FAULT */
+	uint32_t	run_s;		/* STOP: seconds it ran */
+	uint32_t	kind;		/* SENSOR_FAULT: enum cool_sensor */
+};
+
+struct msg_status_sales {
+	int64_t		credit;
+	int32_t		selection;	/* -1: none */
+	uint32_t	vend_pending;
+	uint32_t	nproducts;
+	uint32_t	pad;
+	struct {
+		int32_t	stock;
+		uint32_t state;		/* enum product_state */
+	} product[VENDD_MAX_PRODUCTS];
+};
+
+struct msg_status_ledger {
+	uint64_t		seq;
+	int64_t			credit;
+	struct ledger_counters	c;
+	uint32_t		nproducts;
+	uint32_t		pad;
+	struct {
+		uint64_t	paid_vends;
+		int64_t		paid_value;
+		uint64_t	failed_vends;
+		uint64_t	sold_out;
+	} product[VENDD_MAX_PRODUCTS];
+};
+
+#define MSG_TEMP_NONE	INT32_MIN	/* temperature_mc: no reading yet */
+
+struct msg_status_cooling {
+	int32_t		temperature_mc;	/* last good reading, or MSG_TEMP_NONE */
+	uint32_t	sensor;		/* enum cool_sensor */
+	uint32_t	compressor;
+	uint32_t	fault_mode;
+};
+
+struct msg_status_coin {
+	uint32_t	inhibit;
+	uint32_t	line_faults;
+};
+
+struct msg_status_arm {
+	uint32_t	busy;
+	int32_t		product;	/* -1: idle */
+	uint32_t	attempt;
+	uint32_t	pad;
+};
+
+union msg_payload {
+	struct msg_coin_inserted	coin;
+	struct msg_coin_count		count;
+	struct msg_flag			flag;
+	struct msg_select		select;
+	struct msg_credit		credit;
+	struct msg_vend			vend;
+	struct msg_restock		restock;
+	struct msg_cool			cool;
+	struct msg_status_sales		st_sales;
+	struct msg_status_ledger	st_ledger;
+	struct msg_status_cooling	st_cooling;
+	struct msg_status_coin		st_coin;
+	struct msg_status_arm		st_arm;
+};
+
+struct msg {
+	struct msg_hdr		hdr;
+	union msg_payload	u;
+};
+
+_Static_assert(sizeof(struct msg) <= PIPE_BUF, "a message must fit one atomic pipe write");
+
+/* Payload size of each type, or -1 for an unknown type (a bug). */
+int		 msg_payload_size(uint16_t type);
+const char	*msg_type_name(uint16_t type);
+const char	*proc_name(int id);
+
+/*
+ * Split a byte stream read from an inbox into whole messages. Bytes left over
+ * (a message cut by the read size) stay for the next read.
+ */
+struct msg_reader {
+	size_t		len;
+	unsigned char	buf[4 * PIPE_BUF];
+};
+
+/* Returns 1 and fills *m while a whole message is buffered, 0 when more bytes
+ * are needed, -1 (errno EBADMSG) on a malformed header. */
+int	msg_reader_next(struct msg_reader *, struct msg *m);
+/* Read what the fd has into the buffer: bytes read, 0 on EOF, -1 on error. */
+ssize_t	msg_reader_fill(struct msg_reader *, int fd);
+
+/* Bytes on the wire for a message of this type. */
+size_t	msg_wire_size(const struct msg *);
+
+/*
+ * The messages an activity's pure core wants sent: filled by the core, sent
+ * by its thread shell (or inspected by a unit test).
+ */
+#define OUTBOX_MAX	8
+struct outbox {
+	int		n;
+	uint8_t		dst[OUTBOX_MAX];
+	struct msg	m[OUTBOX_MAX];
+};
+
+void	outbox_init(struct outbox *);
+/* Queue a message; a core that overflows the outbox is a bug (fatalx). */
+void	outbox_put(struct outbox *, int dst, uint16_t type, const void *payload,
+	    size_t len);
+
+#endif

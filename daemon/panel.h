@@ -1,0 +1,40 @@
+/*
+ * panel: owns the selection buttons and the vend button. The pure core turns
+ * edges into presses: a press is the first active edge after the button has
+ * been released (inactive) for hold_off_ms, so a held or chattering button
+ * yields exactly one press.
+ */
+#ifndef PANEL_H
+#define PANEL_H
+
+#include <stdint.h>
+
+#include "config.h"
+#include "msg.h"
+
+struct proc;
+struct gpio_line;
+
+/* Button indexes: 0..nproducts-1 are selections, PANEL_VEND is vend. */
+#define PANEL_VEND	VENDD_MAX_PRODUCTS
+#define PANEL_BUTTONS	(VENDD_MAX_PRODUCTS + 1)
+
+struct panel_core {
+	const struct config *cf;
+	struct {
+		int		pressed;	/* a press was sent, not released */
+		uint64_t	release_at;	/* inactive since; 0 = active */
+	} b[PANEL_BUTTONS];
+};
+
+void	 panel_core_init(struct panel_core *, const struct config *);
+void	 panel_core_edge(struct panel_core *, int button, int active,
+	    uint64_t ts_ns, struct outbox *);
+void	 panel_core_tick(struct panel_core *, uint64_t now_ns, struct outbox *);
+uint64_t panel_core_deadline(const struct panel_core *);
+
+/* lines[i] is product i's select line; vend is the vend button. */
+void	 panel_init(struct proc *, const struct config *,
+	    struct gpio_line **select_lines, struct gpio_line *vend);
+
+#endif

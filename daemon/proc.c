@@ -1,0 +1,337 @@
+/*
+ * The thread shell every activity shares: one event_base per thread, one
+ * inbox pipe per activity, whole messages in one write() each.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "log.h"
+#include "proc.h"
+
+/* Written once by main before any thread starts, read-only afterwards. */
+static int	proc_inbox_r[PROC_MAX] = { -1, -1, -1, -1, -1, -1, -1, -1 };
+static int	proc_inbox_w[PROC_MAX] = { -1, -1, -1, -1, -1, -1, -1, -1 };
+
+/* How long a stopping activity waits for a full peer to take its messages. */
+#define PROC_STOP_DRAIN_MS	1000
+
+static void	proc_writable_cb(evutil_socket_t, short, void *);
+
+/* Create every inbox: non-blocking, so a full pipe is seen, never waited on. */
+int
+proc_setup_inboxes(void)
+{
+	int	fds[2];
+
+	for (int i = 0; i < PROC_MAX; i++) {
+		if (pipe2(fds, O_NONBLOCK | O_CLOEXEC) == -1)
+			return -1;
+		proc_inbox_r[i] = fds[0];
+		proc_inbox_w[i] = fds[1];
+	}
+	return 0;
+}
+
+/* The write end of an activity's inbox. */
+int
+proc_inbox_wfd(int id)
+{
+	return proc_inbox_w[id];
+}
+
+/* The read end of an activity's inbox. */
+int
+proc_inbox_rfd(int id)
+{
+	return proc_inbox_r[id];
+}
+
+/* The time base of every deadline: edge timestamps use it too. */
+uint64_t
+now_ns(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* Arm a timer for an absolute CLOCK_MONOTONIC deadline. */
+void
+proc_timer_at(struct event *ev, uint64_t deadline_ns)
+{
+	struct timeval	tv;
+	uint64_t	now, rel;
+
+	if (deadline_ns == 0) {
+		evtimer_del(ev);
+		return;
+	}
+	now = now_ns();
+	rel = deadline_ns > now ? deadline_ns - now : 0;
+	/* Round up: firing a microsecond early would find nothing due. */
+	rel = (rel + 999) / 1000;
+	tv.tv_sec = (time_t)(rel / 1000000);
+	tv.tv_usec = (suseconds_t)(rel % 1000000);
+	evtimer_add(ev, &tv);
+}
+
+/* Read the inbox and dispatch every whole message in it. */
+static void
+proc_inbox_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct proc	*p = arg;
+	struct msg	 m;
+	ssize_t		 n;
+	int		 r;
+
+	(void)what;
+	n = msg_reader_fill(&p->rd, fd);
+	if (n == 0)
+		fatalx("%s: inbox closed", p->name);
+	if (n == -1 && errno != EAGAIN)
+		fatal("%s: inbox read", p->name);
+	while ((r = msg_reader_next(&p->rd, &m)) == 1) {
+		p->dispatch(p, &m);
+		if (event_base_got_break(p->base))
+			return;
+	}
+	if (r == -1)
+		fatalx("%s: malformed message in inbox (type %u)", p->name,
+		    ((struct msg_hdr *)p->rd.buf)->type);
+}
+
+/* Set up an activity's loop; it runs in one thread only, hence NOLOCK. */
+void
+proc_init(struct proc *p, int id, const char *name,
+    void (*dispatch)(struct proc *, const struct msg *))
+{
+	struct event_config	*ec;
+
+	memset(p, 0, sizeof(*p));
+	p->id = id;
+	p->name = name;
+	p->dispatch = dispatch;
+	if ((ec = event_config_new()) == NULL)
+		fatalx("%s: event_config_new", name);
+	event_config_set_flag(ec, EVENT_BASE_FLAG_NOLOCK);
+	p->base = event_base_new_with_config(ec);
+	event_config_free(ec);
+	if (p->base == NULL)
+		fatalx("%s: event_base_new", name);
+	p->ev_inbox = event_new(p->base, proc_inbox_r[id], EV_READ | EV_PERSIST,
+	    proc_inbox_cb, p);
+	if (p->ev_inbox == NULL || event_add(p->ev_inbox, NULL) == -1)
+		fatalx("%s: cannot watch the inbox", name);
+}
+
+/* The thread's body: name the logs, run the loop until MSG_STOP. */
+static void *
+proc_thread(void *arg)
+{
+	struct proc	*p = arg;
+
+	log_set_name(p->name);
+	proc_loop(p);
+	return NULL;
+}
+
+/* Start an activity's thread with a small explicit stack, not 8 MiB. */
+void
+proc_spawn(struct proc *p, size_t stack_size)
+{
+	pthread_attr_t	attr;
+	int		err;
+
+	pthread_attr_init(&attr);
+	if ((err = pthread_attr_setstacksize(&attr, stack_size)) != 0)
+		fatalx("%s: stack size %zu: %s", p->name, stack_size,
+		    strerror(err));
+	if ((err = pthread_create(&p->thread, &attr, proc_thread, p)) != 0)
+		fatalx("%s: pthread_create: %s", p->name, strerror(err));
+	pthread_attr_destroy(&attr);
+}
+
+/* Run the loop; returns once proc_stop() was called. */
+void
+proc_loop(struct proc *p)
+{
+	if (event_base_dispatch(p->base) == -1)
+		fatalx("%s: event loop failed", p->name);
+}
+
+/* Write what is queued for dst until the pipe is full again. */
+static int
+proc_queue_drain(struct proc *p, int dst)
+{
+	struct proc_queue	*q = &p->q[dst];
+	struct msg		*m;
+	ssize_t			 n;
+
+	while (q->n > 0) {
+		m = &q->m[q->head];
+		n = write(proc_inbox_w[dst], m, msg_wire_size(m));
+		if (n == -1 && errno == EAGAIN)
+			return 0;
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n != (ssize_t)msg_wire_size(m))
+			fatal("%s: write to %s", p->name, proc_name(dst));
+		q->head = (q->head + 1) % PROC_QUEUE_MAX;
+		q->n--;
+	}
+	return 1;
+}
+
+/* The peer's inbox has room again: send what waited, in order. */
+static void
+proc_writable_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct proc	*p = arg;
+
+	(void)what;
+	for (int dst = 0; dst < PROC_MAX; dst++)
+		if (proc_inbox_w[dst] == fd && proc_queue_drain(p, dst))
+			event_del(p->q[dst].ev);
+}
+
+/* Park a message the full pipe refused; overflowing the park is fatal. */
+static void
+proc_queue_put(struct proc *p, int dst, const struct msg *m)
+{
+	struct proc_queue	*q = &p->q[dst];
+
+	if (q->m == NULL) {
+		q->m = calloc(PROC_QUEUE_MAX, sizeof(*q->m));
+		q->ev = event_new(p->base, proc_inbox_w[dst],
+		    EV_WRITE | EV_PERSIST, proc_writable_cb, p);
+		if (q->m == NULL || q->ev == NULL)
+			fatalx("%s: cannot queue for %s", p->name,
+			    proc_name(dst));
+	}
+	if (q->n == PROC_QUEUE_MAX)
+		fatalx("%s: %s is not reading its inbox: %u messages queued",
+		    p->name, proc_name(dst), q->n);
+	memcpy(&q->m[(q->head + q->n) % PROC_QUEUE_MAX], m, msg_wire_size(m));
+	if (q->n++ == 0)
+		event_add(q->ev, NULL);
+	log_debug("%s inbox full: %u queued", proc_name(dst), q->n);
+}
+
+/* Send one message: one write() of at most PIPE_BUF bytes, never torn. */
+static void
+proc_send_msg(struct proc *p, int dst, struct msg *m)
+{
+	ssize_t	n;
+
+	m->hdr.src = (uint16_t)p->id;
+	m->hdr.seq = ++p->seq;
+	if (p->q[dst].n > 0) {		/* keep order behind what waits */
+		proc_queue_put(p, dst, m);
+		return;
+	}
+	do
+		n = write(proc_inbox_w[dst], m, msg_wire_size(m));
+	while (n == -1 && errno == EINTR);
+	if (n == -1 && errno == EAGAIN)
+		proc_queue_put(p, dst, m);
+	else if (n != (ssize_t)msg_wire_size(m))
+		fatal("%s: write to %s", p->name, proc_name(dst));
+}
+
+/* How many messages wait for dst: a bulk sender pauses while any do. */
+unsigned
+proc_queued(const struct proc *p, int dst)
+{
+	return p->q[dst].n;
+}
+
+/* Send a message built from a type and payload. */
+void
+proc_send(struct proc *p, int dst, uint16_t type, uint32_t id,
+    const void *payload, size_t len)
+{
+	struct msg	m;
+
+	if (msg_payload_size(type) != (int)len || dst < 0 || dst >= PROC_MAX)
+		fatalx("%s: bad send of %s (%zu bytes) to %d", p->name,
+		    msg_type_name(type), len, dst);
+	memset(&m.hdr, 0, sizeof(m.hdr));
+	m.hdr.type = type;
+	m.hdr.len = (uint16_t)len;
+	m.hdr.id = id;
+	if (len)
+		memcpy(&m.u, payload, len);
+	proc_send_msg(p, dst, &m);
+}
+
+/* Send what a pure core decided, in the order it decided it. */
+void
+proc_send_outbox(struct proc *p, const struct outbox *ob)
+{
+	struct msg	m;
+
+	for (int i = 0; i < ob->n; i++) {
+		memcpy(&m, &ob->m[i], msg_wire_size(&ob->m[i]));
+		proc_send_msg(p, ob->dst[i], &m);
+	}
+}
+
+/* Before the loop ends, hand parked messages over, waiting a little. */
+static void
+proc_drain_all(struct proc *p)
+{
+	struct pollfd	pfd;
+
+	for (int dst = 0; dst < PROC_MAX; dst++) {
+		while (p->q[dst].n > 0) {
+			pfd.fd = proc_inbox_w[dst];
+			pfd.events = POLLOUT;
+			if (poll(&pfd, 1, PROC_STOP_DRAIN_MS) <= 0) {
+				log_warnx("%u messages for %s lost at stop",
+				    p->q[dst].n, proc_name(dst));
+				break;
+			}
+			proc_queue_drain(p, dst);
+		}
+	}
+}
+
+/* MSG_STOP: outputs safe, queued messages delivered, loop ends. */
+void
+proc_stop(struct proc *p)
+{
+	if (p->on_stop)
+		p->on_stop(p);
+	proc_drain_all(p);
+	event_base_loopbreak(p->base);
+}
+
+/* Wait for an activity's thread to end. */
+void
+proc_join(struct proc *p)
+{
+	pthread_join(p->thread, NULL);
+}
+
+/* Free what proc_init and the queues allocated. */
+void
+proc_free(struct proc *p)
+{
+	for (int dst = 0; dst < PROC_MAX; dst++) {
+		if (p->q[dst].ev)
+			event_free(p->q[dst].ev);
+		free(p->q[dst].m);
+	}
+	if (p->ev_inbox)
+		event_free(p->ev_inbox);
+	if (p->base)
+		event_base_free(p->base);
+}

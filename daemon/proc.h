@@ -1,0 +1,70 @@
+/*
+ * The thread shell every activity shares, after tmux's proc.c and memcached's
+ * thread.c: one thread, one event_base (EVENT_BASE_FLAG_NOLOCK), one inbox
+ * pipe read in whole messages and handed to a dispatch callback. Sending is
+ * one write() per message; a full pipe queues the message in the sender and
+ * waits for write-readiness, in order, never dropping one.
+ */
+#ifndef PROC_H
+#define PROC_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include "msg.h"
+
+struct event;
+struct event_base;
+
+#define PROC_QUEUE_MAX	256	/* messages parked per full destination */
+
+struct proc_queue {
+	struct event	*ev;		/* write-readiness of the peer's inbox */
+	unsigned	 head, n;
+	struct msg	*m;		/* PROC_QUEUE_MAX, allocated on first use */
+};
+
+struct proc {
+	int		 id;		/* enum proc_id */
+	const char	*name;
+	struct event_base *base;
+	struct event	*ev_inbox;
+	struct msg_reader rd;
+	void		(*dispatch)(struct proc *, const struct msg *);
+	void		(*on_stop)(struct proc *);	/* outputs safe */
+	uint32_t	 seq;
+	struct proc_queue q[PROC_MAX];
+	pthread_t	 thread;
+};
+
+/* Create every inbox pipe; main calls it before anything else. */
+int	 proc_setup_inboxes(void);
+/* Make p ready to run as activity id (event_base, inbox event). */
+void	 proc_init(struct proc *, int id, const char *name,
+	    void (*dispatch)(struct proc *, const struct msg *));
+/* Start the thread with an explicit stack size. */
+void	 proc_spawn(struct proc *, size_t stack_size);
+/* Run the loop in the calling thread (main's own proc). */
+void	 proc_loop(struct proc *);
+/* End the loop after this callback; on_stop runs first. */
+void	 proc_stop(struct proc *);
+void	 proc_join(struct proc *);
+void	 proc_free(struct proc *);
+
+/* Send a message (answers carry the request's id). */
+void	 proc_send(struct proc *, int dst, uint16_t type, uint32_t id,
+	    const void *payload, size_t len);
+/* Messages parked for dst because its inbox was full (backpressure). */
+unsigned proc_queued(const struct proc *, int dst);
+/* Send everything a pure core put in an outbox. */
+void	 proc_send_outbox(struct proc *, const struct outbox *);
+
+/* Arm ev (a timer on p->base) to fire at a CLOCK_MONOTONIC deadline; 0 = disarm. */
+void	 proc_timer_at(struct event *ev, uint64_t deadline_ns);
+uint64_t now_ns(void);
+
+/* The write end of an activity's inbox (tests, main's signal path). */
+int	 proc_inbox_wfd(int id);
+int	 proc_inbox_rfd(int id);
+
+#endif

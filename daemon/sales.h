@@ -1,0 +1,56 @@
+/*
+ * sales: the vending logic. Owns credit, the current selection, prices and
+ * stock. Select, then vend: a paid vend reserves the price through the
+ * ledger, and is committed or refunded when arm's answer comes back through
+ * the ledger. No time in here: every input is a message.
+ */
+#ifndef SALES_H
+#define SALES_H
+
+#include <stdint.h>
+
+#include "config.h"
+#include "msg.h"
+
+struct proc;
+
+enum sales_reject {		/* why a vend press did nothing */
+	SALES_OK = 0,
+	SALES_NO_SELECTION,
+	SALES_LOW_CREDIT,
+	SALES_SOLD_OUT,
+	SALES_OUT_OF_ORDER,
+	SALES_BUSY,		/* a vend is in progress */
+};
+
+struct sales_core {
+	const struct config *cf;
+	int64_t		credit;
+	int		selection;	/* -1: none */
+	int		pending;	/* a vend is reserved, arm not done */
+	uint32_t	pending_id;
+	int		pending_product;
+	uint32_t	next_vend_id;
+	int		inhibit_sent;	/* last MSG_COIN_INHIBIT value, -1 none */
+	int32_t		stock[VENDD_MAX_PRODUCTS];
+	uint8_t		state[VENDD_MAX_PRODUCTS];	/* enum product_state */
+};
+
+/* Start from what the ledger restored (already settled: nothing pending). */
+void	sales_core_init(struct sales_core *, const struct config *,
+	    const struct ledger_state *, struct outbox *);
+void	sales_core_credit(struct sales_core *, int64_t value, struct outbox *);
+void	sales_core_select(struct sales_core *, int product, struct outbox *);
+/* Returns why nothing happened, or SALES_OK when a vend was reserved. */
+enum sales_reject sales_core_vend(struct sales_core *, struct outbox *);
+void	sales_core_vend_result(struct sales_core *, const struct msg_vend *,
+	    struct outbox *);
+void	sales_core_restocked(struct sales_core *, const struct msg_restock *,
+	    struct outbox *);
+void	sales_core_status(const struct sales_core *, struct msg_status_sales *);
+const char *sales_reject_name(enum sales_reject);
+
+void	sales_init(struct proc *, const struct config *,
+	    const struct ledger_state *);
+
+#endif

@@ -1,0 +1,82 @@
+/* vendd: limits and the state that the ledger persists, shared by the activities. */
+#ifndef VENDD_H
+#define VENDD_H
+
+#include <stdint.h>
+
+#define VENDD_MAX_PRODUCTS	16	/* selection buttons on the largest panel */
+#define VENDD_MAX_PULSES	20	/* longest coin pulse train in the value table */
+#define VENDD_ID_MAX		32	/* product id ("cola"), NUL included */
+#define VENDD_LABEL_MAX		32	/* product label ("Cola 0.33l"), NUL included */
+#define VENDD_LINE_NAME_MAX	64	/* line name or CHIP:OFFSET, NUL included */
+#define VENDD_PATH_MAX		256	/* state_dir, sensor path */
+#define VENDD_SOCK_MAX		108	/* sizeof(sun_path) */
+
+/* The activities, one thread each; also the index of each one's inbox. */
+enum proc_id {
+	PROC_MAIN = 0,
+	PROC_COIN,
+	PROC_PANEL,
+	PROC_SALES,
+	PROC_ARM,
+	PROC_COOLING,
+	PROC_LEDGER,
+	PROC_CONTROL,
+	PROC_MAX
+};
+
+/* Why a column cannot sell; the ledger persists it, sales acts on it. */
+enum product_state {
+	PRODUCT_OK = 0,
+	PRODUCT_OUT_OF_ORDER = 1,	/* a vend failed: the technician must look */
+};
+
+/* A vend the ledger reserved but that arm has not resolved yet. */
+struct ledger_pending {
+	uint8_t		active;
+	uint8_t		product;
+	uint32_t	vend_id;
+	int64_t		price;
+};
+
+/* Audit counters of one column (EVA-DTS PA2, PA5, EA ELA). */
+struct ledger_product {
+	char		id[VENDD_ID_MAX];
+	int32_t		stock;
+	uint8_t		state;		/* enum product_state */
+	uint8_t		retired;	/* no longer in the config; counts kept */
+	uint64_t	paid_vends;
+	int64_t		paid_value;
+	uint64_t	failed_vends;
+	uint64_t	sold_out;	/* selections of an empty column */
+};
+
+/* Machine-wide audit counters (EVA-DTS CA3, VA1, EA). */
+struct ledger_counters {
+	int64_t		cash_in;
+	uint64_t	coins[VENDD_MAX_PULSES + 1];	/* by pulse count */
+	uint64_t	paid_vends;
+	int64_t		paid_value;
+	uint64_t	failed_vends;
+	uint64_t	sold_out_selections;
+	uint64_t	unknown_coins;
+	uint64_t	noise_pulses;
+	uint64_t	coin_faults;
+	uint64_t	compressor_starts;
+	uint64_t	compressor_run_s;
+	uint64_t	sensor_faults;
+	uint64_t	startups;
+	uint64_t	unresolved_settled;
+};
+
+/* Everything that survives a crash: the ledger's whole state. */
+struct ledger_state {
+	uint64_t		seq;		/* last journal record applied */
+	int64_t			credit;
+	struct ledger_pending	pending;
+	uint32_t		nproducts;	/* config's products first, then retired */
+	struct ledger_product	product[2 * VENDD_MAX_PRODUCTS];
+	struct ledger_counters	c;
+};
+
+#endif
