@@ -1,0 +1,453 @@
+/*
+ * vendd's hardware layer over libgpiod v2: name resolution, one request per
+ * line, edge reading into a preallocated buffer. The flow follows libgpiod's
+ * tools/gpiomon.c. Nothing here logs: errors go back in err or errno.
+ */
+#include <assert.h>
+#include <dirent.h>
+#include <errno.h>
+#include <gpiod.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gpio.h"
+
+#define GPIO_DEV_DIR	"/dev"
+#define GPIO_EDGE_CAP	16	/* edges read per call; more wait for the next */
+#define GPIO_UDEV_HINT	"is vendd in group _vendd? see gpio/60-vendd-gpio.rules"
+
+struct gpio_line {
+	struct gpiod_line_request	*req;
+	struct gpiod_edge_event_buffer	*buf;	/* inputs only */
+	unsigned int			 offset;
+	int				 dir;
+	char				 name[64];
+};
+
+/* A bounded string builder: long lists end in "..." instead of overflowing. */
+struct sbuf {
+	char	*s;
+	size_t	 len, used;
+};
+
+/* Append to sb, marking a cut with "..." so a truncated list reads as one. */
+static void __attribute__((format(printf, 2, 3)))
+sbuf_add(struct sbuf *sb, const char *fmt, ...)
+{
+	va_list	ap;
+	int	n;
+
+	if (sb->len == 0 || sb->used + 1 >= sb->len)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(sb->s + sb->used, sb->len - sb->used, fmt, ap);
+	va_end(ap);
+	if (n >= 0 && (size_t)n < sb->len - sb->used) {
+		sb->used += n;
+		return;
+	}
+	sb->used = sb->len - 1;
+	if (sb->len > 4)
+		memcpy(sb->s + sb->len - 4, "...", 4);
+}
+
+/* The full errno-bearing message for a chip we could not open. */
+static void
+chip_open_err(const char *line, const char *path, int e, char *err,
+    size_t errlen)
+{
+	const char	*hint = "";
+
+	if (e == EACCES || e == EPERM)
+		hint = " (" GPIO_UDEV_HINT ")";
+	else if (e == ENODEV || e == ENOTTY)
+		hint = " (not a GPIO chip)";
+	snprintf(err, errlen, "GPIO line \"%s\": cannot open %s: %s%s", line,
+	    path, strerror(e), hint);
+}
+
+/* Only the /dev/gpiochipN entries: scandir's filter for the name search. */
+static int
+chip_filter(const struct dirent *d)
+{
+	return strncmp(d->d_name, "gpiochip", 8) == 0;
+}
+
+/* Fill where from the chip and its line info: what --check shows. */
+static int
+where_fill(struct gpiod_chip *chip, unsigned int off, struct gpio_where *w)
+{
+	struct gpiod_chip_info	*ci;
+	struct gpiod_line_info	*li;
+	const char		*s;
+
+	memset(w, 0, sizeof(*w));
+	snprintf(w->chip, sizeof(w->chip), "%s", gpiod_chip_get_path(chip));
+	w->offset = off;
+	if ((ci = gpiod_chip_get_info(chip)) == NULL)
+		return -1;
+	snprintf(w->label, sizeof(w->label), "%s",
+	    gpiod_chip_info_get_label(ci));
+	gpiod_chip_info_free(ci);
+	if ((li = gpiod_chip_get_line_info(chip, off)) == NULL)
+		return -1;
+	s = gpiod_line_info_get_name(li);
+	snprintf(w->name, sizeof(w->name), "%s", s ? s : "");
+	s = gpiod_line_info_get_consumer(li);
+	snprintf(w->consumer, sizeof(w->consumer), "%s", s ? s : "");
+	w->used = gpiod_line_info_is_used(li);
+	gpiod_line_info_free(li);
+	return 0;
+}
+
+/* "gpiochip0:17" or "/dev/gpiochip0:17": the by-position form. */
+static int
+resolve_offset(const char *name, const char *colon, struct gpio_where *w,
+    char *err, size_t errlen)
+{
+	struct gpiod_chip	*chip;
+	struct gpiod_chip_info	*ci;
+	char			 path[64], *end;
+	unsigned long		 off;
+	size_t			 nlines;
+	int			 n, rc;
+
+	errno = 0;
+	off = strtoul(colon + 1, &end, 10);
+	if (colon[1] < '0' || colon[1] > '9' || *end != '\0' || errno) {
+		snprintf(err, errlen, "GPIO line \"%s\": offset after ':' "
+		    "must be a number (CHIP:OFFSET, e.g. gpiochip0:17)", name);
+		return -1;
+	}
+	n = (int)(colon - name);
+	rc = snprintf(path, sizeof(path), "%s%.*s", name[0] == '/' ? "" :
+	    GPIO_DEV_DIR "/", n, name);
+	if (rc < 0 || (size_t)rc >= sizeof(path)) {
+		snprintf(err, errlen, "GPIO line \"%s\": chip path too long",
+		    name);
+		return -1;
+	}
+	if ((chip = gpiod_chip_open(path)) == NULL) {
+		chip_open_err(name, path, errno, err, errlen);
+		return -1;
+	}
+	ci = gpiod_chip_get_info(chip);
+	nlines = ci ? gpiod_chip_info_get_num_lines(ci) : 0;
+	if (ci != NULL && off >= nlines) {
+		snprintf(err, errlen, "GPIO line \"%s\": %s [%s] has %zu lines "
+		    "(offsets 0-%zu)", name, path,
+		    gpiod_chip_info_get_label(ci), nlines, nlines - 1);
+		rc = -1;
+	} else if (ci == NULL || where_fill(chip, off, w) == -1) {
+		snprintf(err, errlen, "GPIO line \"%s\": cannot read %s: %s",
+		    name, path, strerror(errno));
+		rc = -1;
+	} else
+		rc = 0;
+	if (ci != NULL)
+		gpiod_chip_info_free(ci);
+	gpiod_chip_close(chip);
+	return rc;
+}
+
+/* Append "gpiochip0 [label]: COIN(17) ..." for a chip's named lines. */
+static void
+list_names(struct gpiod_chip *chip, const char *dev, struct sbuf *sb)
+{
+	struct gpiod_chip_info	*ci;
+	struct gpiod_line_info	*li;
+	const char		*s;
+	size_t			 i, n;
+	int			 first = 1;
+
+	if ((ci = gpiod_chip_get_info(chip)) == NULL)
+		return;
+	n = gpiod_chip_info_get_num_lines(ci);
+	for (i = 0; i < n; i++) {
+		if ((li = gpiod_chip_get_line_info(chip, i)) == NULL)
+			continue;
+		s = gpiod_line_info_get_name(li);
+		if (s != NULL && *s != '\0') {
+			if (first)
+				sbuf_add(sb, "; %s [%s]:", dev,
+				    gpiod_chip_info_get_label(ci));
+			sbuf_add(sb, " %s(%zu)", s, i);
+			first = 0;
+		}
+		gpiod_line_info_free(li);
+	}
+	gpiod_chip_info_free(ci);
+}
+
+/* The "not found" message: every chip's named lines, so a typo shows. */
+static void
+name_not_found(const char *name, struct dirent **d, int n, char *err,
+    size_t errlen)
+{
+	struct sbuf		 sb = { err, errlen, 0 };
+	struct gpiod_chip	*chip;
+	char			 path[300];
+	size_t			 start;
+
+	sbuf_add(&sb, "GPIO line \"%s\" not found on any chip; lines with "
+	    "names", name);
+	start = sb.used;
+	for (int i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), GPIO_DEV_DIR "/%s", d[i]->d_name);
+		if ((chip = gpiod_chip_open(path)) == NULL)
+			continue;
+		list_names(chip, d[i]->d_name, &sb);
+		gpiod_chip_close(chip);
+	}
+	if (sb.used == start)
+		sbuf_add(&sb, ": none (is the vendd overlay loaded?)");
+	else if (errlen > start + 1 && err[start] == ';')
+		err[start] = ':';	/* the first chip follows "names:" */
+}
+
+/* Search every chip for the line name, as gpioinfo would show it. */
+static int
+resolve_name(const char *name, struct gpio_where *w, char *err, size_t errlen)
+{
+	struct dirent		**d;
+	struct gpiod_chip	*chip;
+	char			 path[300], bad[300] = "";
+	int			 n, i, off = -1, e = 0, nchips = 0;
+
+	/* Natural order: gpiochip2 before gpiochip10. */
+	if ((n = scandir(GPIO_DEV_DIR, &d, chip_filter, versionsort)) < 0) {
+		n = 0;
+		d = NULL;
+	}
+	for (i = 0; i < n && off == -1; i++) {
+		snprintf(path, sizeof(path), GPIO_DEV_DIR "/%s", d[i]->d_name);
+		if (!gpiod_is_gpiochip_device(path))
+			continue;
+		nchips++;
+		if ((chip = gpiod_chip_open(path)) == NULL) {
+			e = errno;
+			snprintf(bad, sizeof(bad), "%s", path);
+			continue;
+		}
+		off = gpiod_chip_get_line_offset_from_name(chip, name);
+		if (off >= 0 && where_fill(chip, off, w) == -1) {
+			snprintf(err, errlen, "GPIO line \"%s\": cannot read "
+			    "%s: %s", name, path, strerror(errno));
+			off = -2;
+		}
+		gpiod_chip_close(chip);
+	}
+	if (off == -1 && nchips == 0)
+		snprintf(err, errlen, "GPIO line \"%s\": no GPIO chips in "
+		    GPIO_DEV_DIR " (is the overlay loaded / gpio-sim set up?)",
+		    name);
+	else if (off == -1 && bad[0] != '\0')
+		chip_open_err(name, bad, e, err, errlen);
+	else if (off == -1)
+		name_not_found(name, d, n, err, errlen);
+	for (i = 0; i < n; i++)
+		free(d[i]);
+	free(d);
+	return off < 0 ? -1 : 0;
+}
+
+int
+gpio_resolve(const char *name, struct gpio_where *w, char *err, size_t errlen)
+{
+	const char	*colon;
+
+	assert(name != NULL && w != NULL && err != NULL);
+	if (*name == '\0') {
+		snprintf(err, errlen, "GPIO line name is empty");
+		return -1;
+	}
+	if (strlen(name) >= sizeof(w->name)) {
+		snprintf(err, errlen, "GPIO line \"%.20s...\": name longer "
+		    "than %zu characters", name, sizeof(w->name) - 1);
+		return -1;
+	}
+	colon = strrchr(name, ':');
+	if (colon != NULL && (strncmp(name, "gpiochip", 8) == 0 ||
+	    strncmp(name, GPIO_DEV_DIR "/", 5) == 0))
+		return resolve_offset(name, colon, w, err, errlen);
+	return resolve_name(name, w, err, errlen);
+}
+
+/* The libgpiod settings for one line as the spec describes it. */
+static struct gpiod_line_settings *
+settings_new(const struct gpio_line_spec *s)
+{
+	static const enum gpiod_line_bias bias[] = {
+		[GPIO_BIAS_AS_IS] = GPIOD_LINE_BIAS_AS_IS,
+		[GPIO_BIAS_PULL_UP] = GPIOD_LINE_BIAS_PULL_UP,
+		[GPIO_BIAS_PULL_DOWN] = GPIOD_LINE_BIAS_PULL_DOWN,
+		[GPIO_BIAS_DISABLED] = GPIOD_LINE_BIAS_DISABLED,
+	};
+	struct gpiod_line_settings	*ls;
+
+	assert(s->bias >= GPIO_BIAS_AS_IS && s->bias <= GPIO_BIAS_DISABLED);
+	if ((ls = gpiod_line_settings_new()) == NULL)
+		return NULL;
+	gpiod_line_settings_set_active_low(ls, s->active_low != 0);
+	gpiod_line_settings_set_bias(ls, bias[s->bias]);
+	if (s->dir == GPIO_DIR_OUTPUT) {
+		gpiod_line_settings_set_direction(ls, GPIOD_LINE_DIRECTION_OUTPUT);
+		gpiod_line_settings_set_output_value(ls,
+		    GPIOD_LINE_VALUE_INACTIVE);
+		return ls;
+	}
+	gpiod_line_settings_set_direction(ls, GPIOD_LINE_DIRECTION_INPUT);
+	gpiod_line_settings_set_edge_detection(ls, GPIOD_LINE_EDGE_BOTH);
+	gpiod_line_settings_set_event_clock(ls, GPIOD_LINE_CLOCK_MONOTONIC);
+	if (s->debounce_ms > 0)
+		gpiod_line_settings_set_debounce_period_us(ls,
+		    (unsigned long)s->debounce_ms * 1000);
+	return ls;
+}
+
+/* Settings, line config and request config, freed as soon as requested. */
+static struct gpiod_line_request *
+request_one(struct gpiod_chip *chip, unsigned int off,
+    const struct gpio_line_spec *s, const char *consumer)
+{
+	struct gpiod_line_settings	*ls;
+	struct gpiod_line_config	*lc = NULL;
+	struct gpiod_request_config	*rc = NULL;
+	struct gpiod_line_request	*req = NULL;
+	int				 e;
+
+	if ((ls = settings_new(s)) == NULL)
+		return NULL;
+	if ((lc = gpiod_line_config_new()) == NULL ||
+	    gpiod_line_config_add_line_settings(lc, &off, 1, ls) == -1 ||
+	    (rc = gpiod_request_config_new()) == NULL)
+		goto out;
+	gpiod_request_config_set_consumer(rc, consumer);
+	req = gpiod_chip_request_lines(chip, rc, lc);
+out:
+	e = errno;
+	if (rc != NULL)
+		gpiod_request_config_free(rc);
+	if (lc != NULL)
+		gpiod_line_config_free(lc);
+	gpiod_line_settings_free(ls);
+	errno = e;
+	return req;
+}
+
+/* Name the line, and when busy who holds it: the operator's first question. */
+static void
+request_err(const struct gpio_line_spec *s, const struct gpio_where *w, int e,
+    char *err, size_t errlen)
+{
+	if (e == EBUSY)
+		snprintf(err, errlen, "GPIO line \"%s\" (%s:%u) is busy: in use "
+		    "by \"%s\"", s->name, w->chip, w->offset,
+		    w->consumer[0] ? w->consumer : "?");
+	else
+		snprintf(err, errlen, "GPIO line \"%s\" (%s:%u): cannot request "
+		    "as %s: %s", s->name, w->chip, w->offset,
+		    s->dir == GPIO_DIR_OUTPUT ? "output" : "input", strerror(e));
+}
+
+struct gpio_line *
+gpio_line_request(const struct gpio_line_spec *s, const char *consumer,
+    char *err, size_t errlen)
+{
+	struct gpio_where	 w;
+	struct gpio_line	*l;
+	struct gpiod_chip	*chip;
+
+	assert(s->dir == GPIO_DIR_INPUT || s->dir == GPIO_DIR_OUTPUT);
+	if (gpio_resolve(s->name, &w, err, errlen) == -1)
+		return NULL;
+	if ((l = calloc(1, sizeof(*l))) == NULL || (s->dir == GPIO_DIR_INPUT &&
+	    (l->buf = gpiod_edge_event_buffer_new(GPIO_EDGE_CAP)) == NULL)) {
+		snprintf(err, errlen, "GPIO line \"%s\": %s", s->name,
+		    strerror(errno));
+		gpio_line_release(l);
+		return NULL;
+	}
+	l->offset = w.offset;
+	l->dir = s->dir;
+	snprintf(l->name, sizeof(l->name), "%s", s->name);
+	if ((chip = gpiod_chip_open(w.chip)) == NULL)
+		chip_open_err(s->name, w.chip, errno, err, errlen);
+	else {
+		l->req = request_one(chip, w.offset, s, consumer ? consumer :
+		    "vendd");
+		if (l->req == NULL)
+			request_err(s, &w, errno, err, errlen);
+		gpiod_chip_close(chip);	/* the request outlives its chip */
+	}
+	if (l->req == NULL) {
+		gpio_line_release(l);
+		return NULL;
+	}
+	return l;
+}
+
+int
+gpio_line_fd(const struct gpio_line *l)
+{
+	return gpiod_line_request_get_fd(l->req);
+}
+
+int
+gpio_line_read_edges(struct gpio_line *l, struct gpio_edge *ev, int max)
+{
+	struct gpiod_edge_event	*e;
+	int			 n, i;
+
+	if (l->buf == NULL || max <= 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	/* libgpiod's read blocks when empty: look first, never wait. */
+	if ((n = gpiod_line_request_wait_edge_events(l->req, 0)) <= 0)
+		return n;
+	if (max > GPIO_EDGE_CAP)
+		max = GPIO_EDGE_CAP;
+	n = gpiod_line_request_read_edge_events(l->req, l->buf, max);
+	for (i = 0; i < n; i++) {
+		e = gpiod_edge_event_buffer_get_event(l->buf, i);
+		ev[i].ts_ns = gpiod_edge_event_get_timestamp_ns(e);
+		ev[i].active = gpiod_edge_event_get_event_type(e) ==
+		    GPIOD_EDGE_EVENT_RISING_EDGE;
+	}
+	return n;
+}
+
+int
+gpio_line_set(struct gpio_line *l, int active)
+{
+	return gpiod_line_request_set_value(l->req, l->offset, active ?
+	    GPIOD_LINE_VALUE_ACTIVE : GPIOD_LINE_VALUE_INACTIVE);
+}
+
+int
+gpio_line_get(struct gpio_line *l)
+{
+	return gpiod_line_request_get_value(l->req, l->offset);
+}
+
+const char *
+gpio_line_name(const struct gpio_line *l)
+{
+	return l->name;
+}
+
+void
+gpio_line_release(struct gpio_line *l)
+{
+	if (l == NULL)
+		return;
+	if (l->req != NULL && l->dir == GPIO_DIR_OUTPUT)
+		(void)gpio_line_set(l, 0);	/* safe state before letting go */
+	if (l->req != NULL)
+		gpiod_line_request_release(l->req);
+	gpiod_edge_event_buffer_free(l->buf);
+	free(l);
+}
