@@ -1,0 +1,365 @@
+/*
+ * arm: the dispenser. The pure core runs one vend cycle at a time: slot set,
+ * relay energised for run_ms, then (with a drop sensor) a wait for the beam,
+ * retried up to retries times; the outcome goes to the ledger. The shell
+ * drives the relay and slot lines to the levels the core wants.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <event2/event.h>
+
+#include "arm.h"
+#include "gpio.h"
+#include "log.h"
+#include "proc.h"
+
+#define NS_PER_MS	1000000ULL
+#define ARM_EDGES	16	/* drop sensor edges read per wake-up */
+
+/* Start idle, everything released. */
+void
+arm_core_init(struct arm_core *c, const struct arm_conf *cf, int has_drop)
+{
+	memset(c, 0, sizeof(*c));
+	c->cf = cf;
+	c->has_drop = has_drop != 0;
+	c->phase = ARM_IDLE;
+	c->product = -1;
+}
+
+/* Release relay and slot and forget the vend. */
+static void
+arm_release(struct arm_core *c)
+{
+	c->phase = ARM_IDLE;
+	c->product = -1;
+	c->dropped = 0;
+	c->deadline = 0;
+}
+
+/* The cycle ended: report it to the ledger and release everything. */
+static void
+arm_finish(struct arm_core *c, int ok, struct outbox *ob)
+{
+	struct msg_vend	v = { 0 };
+
+	v.vend_id = c->vend_id;
+	v.product = (uint32_t)c->product;
+	v.price = c->price;
+	v.ok = ok != 0;
+	v.attempts = c->attempt;
+	if (ok)
+		log_info("arm: vend %u of product %d done after %u attempt%s",
+		    c->vend_id, c->product, c->attempt,
+		    c->attempt == 1 ? "" : "s");
+	else
+		log_warnx("arm: vend %u failed: product %d did not drop in "
+		    "%u attempt%s", c->vend_id, c->product, c->attempt,
+		    c->attempt == 1 ? "" : "s");
+	arm_release(c);
+	outbox_put(ob, PROC_LEDGER, MSG_ARM_DONE, &v, sizeof(v));
+}
+
+/* Energise the relay for one attempt. */
+static void
+arm_run(struct arm_core *c, uint64_t now)
+{
+	c->phase = ARM_RUNNING;
+	c->dropped = 0;
+	c->deadline = now + (uint64_t)c->cf->run_ms * NS_PER_MS;
+}
+
+/* The ledger made the reservation durable: start the cycle. */
+void
+arm_core_dispense(struct arm_core *c, const struct msg_vend *v,
+    uint64_t now_ns, struct outbox *ob)
+{
+	(void)ob;	/* starting sends nothing */
+	if (c->phase != ARM_IDLE)
+		fatalx("arm: dispense of vend %u while vend %u runs",
+		    v->vend_id, c->vend_id);
+	c->vend_id = v->vend_id;
+	c->product = (int)v->product;
+	c->price = v->price;
+	c->attempt = 1;
+	log_debug("arm: vend %u: product %d", c->vend_id, c->product);
+	arm_run(c, now_ns);
+}
+
+/* The beam was broken: remember it while running, finish while waiting. */
+void
+arm_core_drop(struct arm_core *c, uint64_t ts_ns, struct outbox *ob)
+{
+	switch (c->phase) {
+	case ARM_RUNNING:
+		c->dropped = 1;
+		break;
+	case ARM_WAIT_DROP:
+		c->dropped = 1;
+		arm_finish(c, 1, ob);
+		break;
+	default:
+		log_debug("arm: drop sensor at %llu ms while idle, ignored",
+		    (unsigned long long)(ts_ns / NS_PER_MS));
+		break;
+	}
+}
+
+/* The relay run ended: done, or wait for the beam. */
+static void
+arm_run_end(struct arm_core *c, uint64_t now, struct outbox *ob)
+{
+	if (!c->has_drop || c->dropped) {
+		arm_finish(c, 1, ob);
+		return;
+	}
+	c->phase = ARM_WAIT_DROP;
+	c->deadline = now + (uint64_t)c->cf->drop_timeout_ms * NS_PER_MS;
+}
+
+/* No drop in time: retry while attempts remain, else the vend failed. */
+static void
+arm_wait_end(struct arm_core *c, uint64_t now, struct outbox *ob)
+{
+	if (c->attempt <= (uint32_t)c->cf->retries) {
+		log_warnx("arm: vend %u: product %d did not drop, retry %u "
+		    "of %d", c->vend_id, c->product, c->attempt,
+		    c->cf->retries);
+		c->attempt++;
+		arm_run(c, now);
+		return;
+	}
+	arm_finish(c, 0, ob);
+}
+
+/* Time passed: end the relay run or the drop wait. */
+void
+arm_core_tick(struct arm_core *c, uint64_t now_ns, struct outbox *ob)
+{
+	if (c->phase == ARM_IDLE || now_ns < c->deadline)
+		return;
+	if (c->phase == ARM_RUNNING)
+		arm_run_end(c, now_ns, ob);
+	else
+		arm_wait_end(c, now_ns, ob);
+}
+
+/* The end of the current run or wait; 0 while idle. */
+uint64_t
+arm_core_deadline(const struct arm_core *c)
+{
+	return c->phase == ARM_IDLE ? 0 : c->deadline;
+}
+
+/* The relay is energised only while running. */
+int
+arm_core_relay(const struct arm_core *c)
+{
+	return c->phase == ARM_RUNNING;
+}
+
+/* The slot is held for the whole cycle, retries included. */
+int
+arm_core_slot(const struct arm_core *c)
+{
+	return c->phase == ARM_IDLE ? -1 : c->product;
+}
+
+/* Shutdown: release everything; the ledger settles the vend at next start. */
+void
+arm_core_abort(struct arm_core *c)
+{
+	if (c->phase != ARM_IDLE)
+		log_warnx("arm: stopped during vend %u of product %d, left to "
+		    "the ledger", c->vend_id, c->product);
+	arm_release(c);
+}
+
+/* The shell: the state of the arm thread. */
+static struct arm_core	 arm;
+static const struct config *arm_cf;
+static struct proc	*arm_proc;
+static struct gpio_line	*arm_relay;
+static struct gpio_line	*arm_slots[VENDD_MAX_PRODUCTS];
+static struct gpio_line	*arm_drop_line;
+static int		 arm_relay_driven;	/* level on the relay */
+static int		 arm_slot_driven = -1;	/* slot held, -1 none */
+static struct event	*arm_ev_drop;
+static struct event	*arm_ev_timer;
+
+/* Drive one output; an output that cannot be driven is fatal. */
+static void
+arm_set(struct gpio_line *line, int level)
+{
+	if (line && gpio_line_set(line, level) == -1)
+		fatal("arm: cannot drive %s", gpio_line_name(line));
+}
+
+/*
+ * Bring relay and slot to the levels given, changing only what differs: the
+ * relay goes off before a slot is released and on after a slot is set.
+ */
+static void
+arm_drive(int relay, int slot)
+{
+	if (!relay && arm_relay_driven) {
+		arm_set(arm_relay, 0);
+		arm_relay_driven = 0;
+	}
+	if (slot != arm_slot_driven) {
+		if (arm_slot_driven >= 0)
+			arm_set(arm_slots[arm_slot_driven], 0);
+		if (slot >= 0)
+			arm_set(arm_slots[slot], 1);
+		arm_slot_driven = slot;
+	}
+	if (relay && !arm_relay_driven) {
+		arm_set(arm_relay, 1);
+		arm_relay_driven = 1;
+	}
+}
+
+/* After every step: send, drive the outputs, sleep until the next deadline. */
+static void
+arm_flush(struct outbox *ob)
+{
+	arm_drive(arm_core_relay(&arm), arm_core_slot(&arm));
+	proc_send_outbox(arm_proc, ob);
+	proc_timer_at(arm_ev_timer, arm_core_deadline(&arm));
+}
+
+/* The drop sensor has edges: each active one is a product falling. */
+static void
+arm_drop_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct gpio_edge	e[ARM_EDGES];
+	struct outbox		ob;
+	int			n, i;
+
+	(void)fd; (void)what; (void)arg;
+	do {
+		n = gpio_line_read_edges(arm_drop_line, e, ARM_EDGES);
+		if (n == -1) {
+			if (errno == EAGAIN || errno == EINTR)
+				return;
+			fatal("arm: reading edges of %s",
+			    gpio_line_name(arm_drop_line));
+		}
+		for (i = 0; i < n; i++) {
+			if (!e[i].active)
+				continue;
+			outbox_init(&ob);
+			arm_core_drop(&arm, e[i].ts_ns, &ob);
+			arm_flush(&ob);
+		}
+	} while (n == ARM_EDGES);
+}
+
+/* The core's deadline came: end a run or a wait. */
+static void
+arm_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct outbox	ob;
+
+	(void)fd; (void)what; (void)arg;
+	outbox_init(&ob);
+	arm_core_tick(&arm, now_ns(), &ob);
+	arm_flush(&ob);
+}
+
+/* The ledger's dispense: one at a time, for a product the config has. */
+static void
+arm_dispense(const struct msg *m)
+{
+	struct outbox	ob;
+
+	if (arm.phase != ARM_IDLE)
+		fatalx("arm: dispense of vend %u from %s while vend %u runs",
+		    m->u.vend.vend_id, proc_name(m->hdr.src), arm.vend_id);
+	if (m->u.vend.product >= (uint32_t)arm_cf->nproducts)
+		fatalx("arm: dispense of unknown product %u",
+		    m->u.vend.product);
+	outbox_init(&ob);
+	arm_core_dispense(&arm, &m->u.vend, now_ns(), &ob);
+	arm_flush(&ob);
+}
+
+/* Answer control's status request. */
+static void
+arm_status(struct proc *p, const struct msg *m)
+{
+	struct msg_status_arm	st = { 0 };
+
+	st.busy = arm.phase != ARM_IDLE;
+	st.product = arm_core_slot(&arm);
+	st.attempt = st.busy ? arm.attempt : 0;
+	proc_send(p, m->hdr.src, MSG_STATUS_ARM, m->hdr.id, &st, sizeof(st));
+}
+
+/* The arm thread's inbox. */
+static void
+arm_dispatch(struct proc *p, const struct msg *m)
+{
+	switch (m->hdr.type) {
+	case MSG_STOP:
+		proc_stop(p);
+		break;
+	case MSG_PING:
+		proc_send(p, m->hdr.src, MSG_PONG, m->hdr.id, NULL, 0);
+		break;
+	case MSG_ARM_DISPENSE:
+		arm_dispense(m);
+		break;
+	case MSG_STATUS_REQ:
+		arm_status(p, m);
+		break;
+	default:
+		fatalx("arm: unexpected %s from %s", msg_type_name(m->hdr.type),
+		    proc_name(m->hdr.src));
+	}
+}
+
+/* Shutdown: relay off, slot released, the vend left to the ledger. */
+static void
+arm_on_stop(struct proc *p)
+{
+	(void)p;
+	arm_core_abort(&arm);
+	arm_drive(0, -1);
+	if (arm_ev_drop)
+		event_free(arm_ev_drop);
+	if (arm_ev_timer)
+		event_free(arm_ev_timer);
+	arm_ev_drop = arm_ev_timer = NULL;
+}
+
+/* Set up the arm thread: the drop sensor's event (if wired) and the timer. */
+void
+arm_init(struct proc *p, const struct config *cf, struct gpio_line *relay,
+    struct gpio_line **slots, struct gpio_line *drop)
+{
+	proc_init(p, PROC_ARM, "arm", arm_dispatch);
+	p->on_stop = arm_on_stop;
+	arm_proc = p;
+	arm_cf = cf;
+	arm_relay = relay;
+	memset(arm_slots, 0, sizeof(arm_slots));
+	for (int i = 0; i < cf->nproducts; i++)
+		arm_slots[i] = slots ? slots[i] : NULL;
+	arm_drop_line = drop;
+	arm_relay_driven = 0;		/* outputs are requested inactive */
+	arm_slot_driven = -1;
+	arm_core_init(&arm, &cf->arm, drop != NULL);
+
+	arm_ev_timer = evtimer_new(p->base, arm_timer_cb, NULL);
+	if (arm_ev_timer == NULL)
+		fatalx("arm: cannot create the timer");
+	if (drop) {
+		arm_ev_drop = event_new(p->base, gpio_line_fd(drop),
+		    EV_READ | EV_PERSIST, arm_drop_cb, NULL);
+		if (arm_ev_drop == NULL || event_add(arm_ev_drop, NULL) == -1)
+			fatalx("arm: cannot listen to %s",
+			    gpio_line_name(drop));
+	}
+}

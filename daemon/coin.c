@@ -1,0 +1,313 @@
+/*
+ * coin: the pulse coin acceptor. The pure core counts the pulses of a train
+ * from the kernel's edge timestamps and, after train_gap_ms of silence, turns
+ * the count into a coin for the ledger; the shell feeds it edges and a timer
+ * and drives the inhibit output.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <event2/event.h>
+
+#include "coin.h"
+#include "gpio.h"
+#include "log.h"
+#include "proc.h"
+
+#define NS_PER_MS	1000000ULL
+#define COIN_EDGES	16	/* edges read per wake-up */
+
+/* Start idle: line inactive, no train, acceptor free. */
+void
+coin_core_init(struct coin_core *c, const struct coin_conf *cf)
+{
+	memset(c, 0, sizeof(*c));
+	c->cf = cf;
+}
+
+/* Report a pulse too long to be a coin: a wiring fault or a jammed coin. */
+static void
+coin_fault(struct coin_core *c, uint64_t width_ns, struct outbox *ob)
+{
+	struct msg_coin_count	cc = { 0 };
+
+	cc.width_ms = (uint32_t)(width_ns / NS_PER_MS);
+	c->faults++;
+	log_warnx("coin line %s (%s): pulse of %u ms, longer than %d ms: "
+	    "line fault", c->cf->line.name, c->cf->line.key, cc.width_ms,
+	    c->cf->pulse_max_ms);
+	outbox_put(ob, PROC_LEDGER, MSG_COIN_FAULT, &cc, sizeof(cc));
+}
+
+/* The train went silent: its count is one coin (or an unknown one). */
+static void
+coin_train_end(struct coin_core *c, struct outbox *ob)
+{
+	struct msg_coin_inserted	ci = { 0 };
+	struct msg_coin_count		cc = { 0 };
+	int64_t				value = 0;
+
+	if (c->pulses > 0) {
+		if (c->pulses <= VENDD_MAX_PULSES)
+			value = c->cf->value[c->pulses];
+		if (value > 0) {
+			ci.value = value;
+			ci.pulses = c->pulses;
+			log_debug("coin: %u pulses, value %lld", c->pulses,
+			    (long long)value);
+			outbox_put(ob, PROC_LEDGER, MSG_COIN_INSERTED, &ci,
+			    sizeof(ci));
+		} else {
+			cc.count = c->pulses;
+			log_warnx("coin line %s: a train of %u pulses has no "
+			    "value in the table: the coin was taken, not "
+			    "credited", c->cf->line.name, c->pulses);
+			outbox_put(ob, PROC_LEDGER, MSG_COIN_UNKNOWN, &cc,
+			    sizeof(cc));
+		}
+	}
+	if (c->noise_pending > 0) {
+		memset(&cc, 0, sizeof(cc));
+		cc.count = c->noise_pending;
+		log_debug("coin: %u noise pulses", c->noise_pending);
+		outbox_put(ob, PROC_LEDGER, MSG_COIN_NOISE, &cc, sizeof(cc));
+	}
+	c->pulses = 0;
+	c->noise_pending = 0;
+	c->gap_deadline = 0;
+}
+
+/* The line became active: a pulse begins. */
+static void
+coin_pulse_start(struct coin_core *c, uint64_t ts)
+{
+	if (c->active)		/* the inactive edge was lost: restart */
+		log_warnx("coin line %s: two active edges in a row (an edge "
+		    "was lost); the earlier pulse is not counted",
+		    c->cf->line.name);
+	c->active = 1;
+	c->pulse_start = ts;
+	/* widths compare in whole ms: max + 1 ms is the first fault */
+	c->stuck_deadline = ts + (uint64_t)(c->cf->pulse_max_ms + 1) *
+	    NS_PER_MS;
+}
+
+/* The line became inactive: classify the pulse by its width. */
+static void
+coin_pulse_end(struct coin_core *c, uint64_t ts)
+{
+	uint64_t	width;
+
+	if (!c->active) {
+		log_debug("coin line %s: inactive edge while inactive, "
+		    "ignored", c->cf->line.name);
+		return;
+	}
+	width = ts > c->pulse_start ? ts - c->pulse_start : 0;
+	/* the tick before this edge reported a pulse over pulse_max_ms */
+	if (c->stuck_deadline == 0)
+		log_info("coin line %s: released after %llu ms",
+		    c->cf->line.name, (unsigned long long)(width / NS_PER_MS));
+	else if (width / NS_PER_MS < (uint64_t)c->cf->pulse_min_ms)
+		c->noise_pending++;
+	else
+		c->pulses++;
+	c->active = 0;
+	c->stuck_deadline = 0;
+}
+
+/* An edge: catch up on deadlines passed before it, then count it. */
+void
+coin_core_edge(struct coin_core *c, int active, uint64_t ts_ns,
+    struct outbox *ob)
+{
+	coin_core_tick(c, ts_ns, ob);	/* edges may arrive late, in batches */
+	if (active)
+		coin_pulse_start(c, ts_ns);
+	else
+		coin_pulse_end(c, ts_ns);
+	if (c->pulses > 0 || c->noise_pending > 0)
+		c->gap_deadline = ts_ns + (uint64_t)c->cf->train_gap_ms *
+		    NS_PER_MS;
+	else
+		c->gap_deadline = 0;
+}
+
+/* Time passed: a line active too long faults once; silence ends a train. */
+void
+coin_core_tick(struct coin_core *c, uint64_t now_ns, struct outbox *ob)
+{
+	if (c->active && c->stuck_deadline && now_ns >= c->stuck_deadline) {
+		coin_fault(c, now_ns - c->pulse_start, ob);
+		c->stuck_deadline = 0;
+	}
+	if (!c->active && c->gap_deadline && now_ns >= c->gap_deadline)
+		coin_train_end(c, ob);
+}
+
+/* The next tick: the stuck check while active, the train's end while not. */
+uint64_t
+coin_core_deadline(const struct coin_core *c)
+{
+	return c->active ? c->stuck_deadline : c->gap_deadline;
+}
+
+/* Record sales' wish; a coin that still arrives is credited all the same. */
+void
+coin_core_set_inhibit(struct coin_core *c, int on)
+{
+	c->inhibit = on != 0;
+}
+
+/* The level the inhibit output must have. */
+int
+coin_core_inhibit_level(const struct coin_core *c)
+{
+	return c->inhibit;
+}
+
+/* The shell: the state of the coin thread. */
+static struct coin_core	 coin;
+static struct proc	*coin_proc;
+static struct gpio_line	*coin_line;
+static struct gpio_line	*coin_inhibit;
+static int		 coin_inhibit_driven;	/* level on the output */
+static struct event	*coin_ev_line;
+static struct event	*coin_ev_timer;
+
+/* Send what the core decided and sleep until its next deadline. */
+static void
+coin_flush(struct outbox *ob)
+{
+	proc_send_outbox(coin_proc, ob);
+	proc_timer_at(coin_ev_timer, coin_core_deadline(&coin));
+}
+
+/* Drive the inhibit output to the core's level, only when it changes. */
+static void
+coin_drive_inhibit(int level)
+{
+	if (coin_inhibit == NULL || level == coin_inhibit_driven)
+		return;
+	if (gpio_line_set(coin_inhibit, level) == -1)
+		fatal("coin: cannot drive inhibit line %s",
+		    gpio_line_name(coin_inhibit));
+	coin_inhibit_driven = level;
+	log_debug("coin: acceptor %s", level ? "inhibited" : "free");
+}
+
+/* The acceptor line has edges: feed each to the core. */
+static void
+coin_line_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct gpio_edge	e[COIN_EDGES];
+	struct outbox		ob;
+	int			n, i;
+
+	(void)fd; (void)what; (void)arg;
+	do {
+		n = gpio_line_read_edges(coin_line, e, COIN_EDGES);
+		if (n == -1) {
+			if (errno == EAGAIN || errno == EINTR)
+				return;
+			fatal("coin: reading edges of %s",
+			    gpio_line_name(coin_line));
+		}
+		for (i = 0; i < n; i++) {
+			outbox_init(&ob);
+			coin_core_edge(&coin, e[i].active, e[i].ts_ns, &ob);
+			coin_flush(&ob);
+		}
+	} while (n == COIN_EDGES);
+}
+
+/* The core's deadline came: end a train or flag a stuck line. */
+static void
+coin_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct outbox	ob;
+
+	(void)fd; (void)what; (void)arg;
+	outbox_init(&ob);
+	coin_core_tick(&coin, now_ns(), &ob);
+	coin_flush(&ob);
+}
+
+/* Answer control's status request. */
+static void
+coin_status(struct proc *p, const struct msg *m)
+{
+	struct msg_status_coin	st = { 0 };
+
+	st.inhibit = (uint32_t)coin_core_inhibit_level(&coin);
+	st.line_faults = coin.faults;
+	proc_send(p, m->hdr.src, MSG_STATUS_COIN, m->hdr.id, &st, sizeof(st));
+}
+
+/* The coin thread's inbox. */
+static void
+coin_dispatch(struct proc *p, const struct msg *m)
+{
+	switch (m->hdr.type) {
+	case MSG_STOP:
+		proc_stop(p);
+		break;
+	case MSG_PING:
+		proc_send(p, m->hdr.src, MSG_PONG, m->hdr.id, NULL, 0);
+		break;
+	case MSG_COIN_INHIBIT:
+		coin_core_set_inhibit(&coin, m->u.flag.on != 0);
+		coin_drive_inhibit(coin_core_inhibit_level(&coin));
+		break;
+	case MSG_STATUS_REQ:
+		coin_status(p, m);
+		break;
+	default:
+		fatalx("coin: unexpected %s from %s", msg_type_name(m->hdr.type),
+		    proc_name(m->hdr.src));
+	}
+}
+
+/* Shutdown: release the acceptor and stop listening. */
+static void
+coin_on_stop(struct proc *p)
+{
+	(void)p;
+	coin_drive_inhibit(0);
+	if (coin_ev_line)
+		event_free(coin_ev_line);
+	if (coin_ev_timer)
+		event_free(coin_ev_timer);
+	coin_ev_line = coin_ev_timer = NULL;
+}
+
+/* Set up the coin thread: the line's edge event and the core's timer. */
+void
+coin_init(struct proc *p, const struct config *cf, struct gpio_line *line,
+    struct gpio_line *inhibit)
+{
+	struct outbox	ob;
+
+	proc_init(p, PROC_COIN, "coin", coin_dispatch);
+	p->on_stop = coin_on_stop;
+	coin_proc = p;
+	coin_line = line;
+	coin_inhibit = inhibit;
+	coin_inhibit_driven = 0;	/* outputs are requested inactive */
+	coin_core_init(&coin, &cf->coin);
+
+	coin_ev_line = event_new(p->base, gpio_line_fd(line),
+	    EV_READ | EV_PERSIST, coin_line_cb, NULL);
+	coin_ev_timer = evtimer_new(p->base, coin_timer_cb, NULL);
+	if (coin_ev_line == NULL || coin_ev_timer == NULL ||
+	    event_add(coin_ev_line, NULL) == -1)
+		fatalx("coin: cannot set up events for %s",
+		    gpio_line_name(line));
+
+	/* a line already active at start gets its stuck check */
+	if (gpio_line_get(line) == 1) {
+		outbox_init(&ob);
+		coin_core_edge(&coin, 1, now_ns(), &ob);
+		coin_flush(&ob);
+	}
+}

@@ -1,0 +1,228 @@
+/*
+ * panel: the selection buttons and the vend button. The pure core turns the
+ * edges of each button into presses (one per push, however long it is held
+ * or however much it chatters); the shell feeds it the edges of every line
+ * and a timer that notices a button has stayed released.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <event2/event.h>
+
+#include "gpio.h"
+#include "log.h"
+#include "panel.h"
+#include "proc.h"
+
+#define NS_PER_MS	1000000ULL
+#define PANEL_EDGES	16	/* edges read per wake-up */
+
+/* Start with every button released. */
+void
+panel_core_init(struct panel_core *c, const struct config *cf)
+{
+	memset(c, 0, sizeof(*c));
+	c->cf = cf;
+}
+
+/* How long a released button must stay released before it can press again. */
+static uint64_t
+panel_hold_off(const struct panel_core *c)
+{
+	return (uint64_t)c->cf->panel.hold_off_ms * NS_PER_MS;
+}
+
+/* Forget a press whose release has lasted hold_off_ms by now. */
+static void
+panel_settle(struct panel_core *c, int button, uint64_t now)
+{
+	if (c->b[button].pressed && c->b[button].release_at &&
+	    now >= c->b[button].release_at + panel_hold_off(c)) {
+		c->b[button].pressed = 0;
+		c->b[button].release_at = 0;
+	}
+}
+
+/* Tell sales a button was pressed. */
+static void
+panel_press(struct panel_core *c, int button, struct outbox *ob)
+{
+	struct msg_select	s = { 0 };
+
+	if (button == PANEL_VEND) {
+		log_debug("panel: vend pressed");
+		outbox_put(ob, PROC_SALES, MSG_PANEL_VEND, NULL, 0);
+		return;
+	}
+	s.product = (uint32_t)button;
+	log_debug("panel: %s selected", c->cf->product[button].id);
+	outbox_put(ob, PROC_SALES, MSG_PANEL_SELECT, &s, sizeof(s));
+}
+
+/* An edge: the first active edge after a settled release is a press. */
+void
+panel_core_edge(struct panel_core *c, int button, int active, uint64_t ts_ns,
+    struct outbox *ob)
+{
+	if (button != PANEL_VEND && (button < 0 || button >= c->cf->nproducts))
+		fatalx("panel: edge of unknown button %d", button);
+	panel_settle(c, button, ts_ns);	/* the timer may not have run yet */
+	if (active) {
+		if (!c->b[button].pressed)
+			panel_press(c, button, ob);
+		c->b[button].pressed = 1;
+		c->b[button].release_at = 0;
+	} else if (c->b[button].pressed)
+		c->b[button].release_at = ts_ns ? ts_ns : 1;	/* 0 = active */
+}
+
+/* Time passed: buttons released long enough may press again. */
+void
+panel_core_tick(struct panel_core *c, uint64_t now_ns, struct outbox *ob)
+{
+	(void)ob;	/* settling a button sends nothing */
+	for (int i = 0; i < PANEL_BUTTONS; i++)
+		panel_settle(c, i, now_ns);
+}
+
+/* The earliest moment a released button settles; 0 when all are at rest. */
+uint64_t
+panel_core_deadline(const struct panel_core *c)
+{
+	uint64_t	d = 0, t;
+
+	for (int i = 0; i < PANEL_BUTTONS; i++) {
+		if (!c->b[i].pressed || c->b[i].release_at == 0)
+			continue;
+		t = c->b[i].release_at + panel_hold_off(c);
+		if (d == 0 || t < d)
+			d = t;
+	}
+	return d;
+}
+
+/* The shell: the state of the panel thread. */
+struct panel_button {
+	int		 button;	/* index in the core */
+	struct gpio_line *line;
+	struct event	*ev;
+};
+
+static struct panel_core	 panel;
+static struct proc		*panel_proc;
+static struct panel_button	 panel_btn[PANEL_BUTTONS];
+static struct event		*panel_ev_timer;
+
+/* Send what the core decided and sleep until its next deadline. */
+static void
+panel_flush(struct outbox *ob)
+{
+	proc_send_outbox(panel_proc, ob);
+	proc_timer_at(panel_ev_timer, panel_core_deadline(&panel));
+}
+
+/* A button's line has edges: feed each to the core. */
+static void
+panel_line_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct panel_button	*pb = arg;
+	struct gpio_edge	 e[PANEL_EDGES];
+	struct outbox		 ob;
+	int			 n, i;
+
+	(void)fd; (void)what;
+	do {
+		n = gpio_line_read_edges(pb->line, e, PANEL_EDGES);
+		if (n == -1) {
+			if (errno == EAGAIN || errno == EINTR)
+				return;
+			fatal("panel: reading edges of %s",
+			    gpio_line_name(pb->line));
+		}
+		for (i = 0; i < n; i++) {
+			outbox_init(&ob);
+			panel_core_edge(&panel, pb->button, e[i].active,
+			    e[i].ts_ns, &ob);
+			panel_flush(&ob);
+		}
+	} while (n == PANEL_EDGES);
+}
+
+/* A released button has settled. */
+static void
+panel_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct outbox	ob;
+
+	(void)fd; (void)what; (void)arg;
+	outbox_init(&ob);
+	panel_core_tick(&panel, now_ns(), &ob);
+	panel_flush(&ob);
+}
+
+/* The panel thread's inbox: only lifecycle messages come here. */
+static void
+panel_dispatch(struct proc *p, const struct msg *m)
+{
+	switch (m->hdr.type) {
+	case MSG_STOP:
+		proc_stop(p);
+		break;
+	case MSG_PING:
+		proc_send(p, m->hdr.src, MSG_PONG, m->hdr.id, NULL, 0);
+		break;
+	default:
+		fatalx("panel: unexpected %s from %s",
+		    msg_type_name(m->hdr.type), proc_name(m->hdr.src));
+	}
+}
+
+/* Shutdown: stop listening (the panel drives no outputs). */
+static void
+panel_on_stop(struct proc *p)
+{
+	(void)p;
+	for (int i = 0; i < PANEL_BUTTONS; i++) {
+		if (panel_btn[i].ev)
+			event_free(panel_btn[i].ev);
+		panel_btn[i].ev = NULL;
+	}
+	if (panel_ev_timer)
+		event_free(panel_ev_timer);
+	panel_ev_timer = NULL;
+}
+
+/* Listen to one button's line. */
+static void
+panel_add_button(struct proc *p, int button, struct gpio_line *line)
+{
+	struct panel_button	*pb = &panel_btn[button];
+
+	pb->button = button;
+	pb->line = line;
+	pb->ev = event_new(p->base, gpio_line_fd(line), EV_READ | EV_PERSIST,
+	    panel_line_cb, pb);
+	if (pb->ev == NULL || event_add(pb->ev, NULL) == -1)
+		fatalx("panel: cannot listen to %s", gpio_line_name(line));
+}
+
+/* Set up the panel thread: one edge event per button, one timer. */
+void
+panel_init(struct proc *p, const struct config *cf,
+    struct gpio_line **select_lines, struct gpio_line *vend)
+{
+	proc_init(p, PROC_PANEL, "panel", panel_dispatch);
+	p->on_stop = panel_on_stop;
+	panel_proc = p;
+	panel_core_init(&panel, cf);
+	memset(panel_btn, 0, sizeof(panel_btn));
+
+	for (int i = 0; i < cf->nproducts; i++)
+		if (select_lines[i])
+			panel_add_button(p, i, select_lines[i]);
+	if (vend)
+		panel_add_button(p, PANEL_VEND, vend);
+	panel_ev_timer = evtimer_new(p->base, panel_timer_cb, NULL);
+	if (panel_ev_timer == NULL)
+		fatalx("panel: cannot create the timer");
+}
