@@ -1,0 +1,357 @@
+/*
+ * sales: the vending logic. A pure core (credit, selection, stock, the one
+ * vend in progress; messages in, messages out, no time) and the thread shell
+ * that feeds it its inbox.
+ */
+#include <string.h>
+
+#include <event2/event.h>
+
+#include "config.h"
+#include "log.h"
+#include "msg.h"
+#include "proc.h"
+#include "sales.h"
+
+/* The price of product i as the operator reads it: "1.50". */
+static void
+sales_price_str(const struct sales_core *s, int64_t v, char *buf, size_t len)
+{
+	config_format_money(v, s->cf->decimals, buf, len);
+}
+
+/* A column that could be sold if the customer paid enough. */
+static int
+sales_sellable(const struct sales_core *s, int i)
+{
+	return s->state[i] == PRODUCT_OK && s->stock[i] > 0;
+}
+
+/* The machine cannot sell anything: every column is out of order or empty. */
+static int
+sales_out_of_service(const struct sales_core *s)
+{
+	for (int i = 0; i < s->cf->nproducts; i++)
+		if (sales_sellable(s, i))
+			return 0;
+	return 1;
+}
+
+/*
+ * Block the acceptor while a coin could not be used: the arm is busy, nothing
+ * can be sold, or the credit reached max_credit (0: no limit). Sent to coin
+ * only when the wish changes.
+ */
+static void
+sales_update_inhibit(struct sales_core *s, struct outbox *ob)
+{
+	struct msg_flag	 f;
+	int64_t		 max = s->cf->coin.max_credit;
+	int		 on;
+
+	on = s->pending || sales_out_of_service(s) ||
+	    (max > 0 && s->credit >= max);
+	if (on == s->inhibit_sent)
+		return;
+	if (s->inhibit_sent != -1)
+		log_info("coin acceptor %s", on ? "inhibited" : "enabled");
+	s->inhibit_sent = on;
+	memset(&f, 0, sizeof(f));
+	f.on = on;
+	outbox_put(ob, PROC_COIN, MSG_COIN_INHIBIT, &f, sizeof(f));
+}
+
+/* Start from the ledger's restored state; the ledger settled any vend. */
+void
+sales_core_init(struct sales_core *s, const struct config *cf,
+    const struct ledger_state *st, struct outbox *ob)
+{
+	memset(s, 0, sizeof(*s));
+	s->cf = cf;
+	s->credit = st->credit;
+	s->selection = -1;
+	s->pending_product = -1;
+	s->next_vend_id = st->pending.vend_id + 1;
+	s->inhibit_sent = -1;
+	for (int i = 0; i < cf->nproducts && i < VENDD_MAX_PRODUCTS; i++) {
+		s->stock[i] = st->product[i].stock;
+		s->state[i] = st->product[i].state;
+	}
+	sales_update_inhibit(s, ob);
+}
+
+/* A coin the ledger made durable. */
+void
+sales_core_credit(struct sales_core *s, int64_t value, struct outbox *ob)
+{
+	char	v[32], c[32];
+
+	s->credit += value;
+	sales_price_str(s, value, v, sizeof(v));
+	sales_price_str(s, s->credit, c, sizeof(c));
+	log_info("credit +%s, now %s", v, c);
+	sales_update_inhibit(s, ob);
+}
+
+/* A selection button: the choice can change until the vend button. */
+void
+sales_core_select(struct sales_core *s, int p, struct outbox *ob)
+{
+	const struct product_conf *pc = &s->cf->product[p];
+	char	 price[32];
+
+	(void)ob;
+	if (s->pending) {
+		log_debug("selection of %s ignored: a vend is in progress",
+		    pc->id);
+		return;
+	}
+	s->selection = p;
+	sales_price_str(s, pc->price, price, sizeof(price));
+	if (s->state[p] != PRODUCT_OK)
+		log_info("selected %s (%s): out of order", pc->id, price);
+	else if (s->stock[p] <= 0)
+		log_info("selected %s (%s): sold out", pc->id, price);
+	else
+		log_info("selected %s (%s)", pc->id, price);
+}
+
+/* Log why a vend press did nothing; sold-out presses are counted. */
+static enum sales_reject
+sales_refuse(struct sales_core *s, enum sales_reject why, struct outbox *ob)
+{
+	const struct product_conf *pc;
+	struct msg_select	 sel;
+	char			 c[32], price[32];
+
+	if (why == SALES_BUSY) {
+		log_debug("vend refused: a vend is in progress");
+		return why;
+	}
+	if (why == SALES_NO_SELECTION) {
+		log_info("vend refused: no selection");
+		return why;
+	}
+	pc = &s->cf->product[s->selection];
+	sales_price_str(s, s->credit, c, sizeof(c));
+	sales_price_str(s, pc->price, price, sizeof(price));
+	switch (why) {
+	case SALES_OUT_OF_ORDER:
+		log_info("vend refused: %s is out of order", pc->id);
+		break;
+	case SALES_SOLD_OUT:
+		log_info("vend refused: %s is sold out", pc->id);
+		memset(&sel, 0, sizeof(sel));
+		sel.product = s->selection;
+		outbox_put(ob, PROC_LEDGER, MSG_VEND_SOLD_OUT, &sel,
+		    sizeof(sel));
+		break;
+	case SALES_LOW_CREDIT:
+		log_info("vend refused: credit %s < price %s of %s", c, price,
+		    pc->id);
+		break;
+	default:
+		fatalx("%s: unexpected reason %d", __func__, why);
+	}
+	return why;
+}
+
+/* The vend button: reserve the price through the ledger, or say why not. */
+enum sales_reject
+sales_core_vend(struct sales_core *s, struct outbox *ob)
+{
+	const struct product_conf *pc;
+	struct msg_vend	 v;
+	char		 price[32], c[32];
+	int		 p = s->selection;
+
+	if (s->pending)
+		return sales_refuse(s, SALES_BUSY, ob);
+	if (p < 0)
+		return sales_refuse(s, SALES_NO_SELECTION, ob);
+	if (s->state[p] != PRODUCT_OK)
+		return sales_refuse(s, SALES_OUT_OF_ORDER, ob);
+	if (s->stock[p] <= 0)
+		return sales_refuse(s, SALES_SOLD_OUT, ob);
+	pc = &s->cf->product[p];
+	if (s->credit < pc->price)
+		return sales_refuse(s, SALES_LOW_CREDIT, ob);
+
+	s->credit -= pc->price;
+	s->pending = 1;
+	s->pending_id = s->next_vend_id++;
+	s->pending_product = p;
+	memset(&v, 0, sizeof(v));
+	v.vend_id = s->pending_id;
+	v.product = p;
+	v.price = pc->price;
+	outbox_put(ob, PROC_LEDGER, MSG_VEND_RESERVE, &v, sizeof(v));
+	sales_price_str(s, pc->price, price, sizeof(price));
+	sales_price_str(s, s->credit, c, sizeof(c));
+	log_info("vend %u: %s for %s, credit left %s", v.vend_id, pc->id,
+	    price, c);
+	sales_update_inhibit(s, ob);
+	return SALES_OK;
+}
+
+/* Arm's answer, made durable by the ledger: commit, or restore the credit. */
+void
+sales_core_vend_result(struct sales_core *s, const struct msg_vend *v,
+    struct outbox *ob)
+{
+	const struct product_conf *pc;
+	int	 p = s->pending_product;
+	char	 c[32];
+
+	if (!s->pending || v->vend_id != s->pending_id ||
+	    (int64_t)v->product != p)
+		fatalx("vend result %u for product %u does not match the "
+		    "pending vend (%s %u)", v->vend_id, v->product,
+		    s->pending ? "id" : "none", s->pending_id);
+	pc = &s->cf->product[p];
+	if (v->ok) {
+		if (s->stock[p] > 0)
+			s->stock[p]--;
+		log_info("vend %u: %s delivered, %d left", v->vend_id, pc->id,
+		    s->stock[p]);
+	} else {
+		s->credit += pc->price;
+		s->state[p] = PRODUCT_OUT_OF_ORDER;
+		sales_price_str(s, s->credit, c, sizeof(c));
+		log_warnx("vend %u: %s failed, column out of order, credit "
+		    "restored to %s", v->vend_id, pc->id, c);
+	}
+	s->selection = -1;
+	s->pending = 0;
+	s->pending_product = -1;
+	sales_update_inhibit(s, ob);
+}
+
+/* A refill the ledger made durable; may put an out-of-order column back. */
+void
+sales_core_restocked(struct sales_core *s, const struct msg_restock *r,
+    struct outbox *ob)
+{
+	const struct product_conf *pc;
+
+	if (r->product >= (uint32_t)s->cf->nproducts)
+		fatalx("restocked product %u, only %d configured", r->product,
+		    s->cf->nproducts);
+	pc = &s->cf->product[r->product];
+	s->stock[r->product] = r->stock < 0 ? pc->capacity : r->stock;
+	if (r->clear_fault)
+		s->state[r->product] = PRODUCT_OK;
+	log_info("%s restocked: %d%s", pc->id, s->stock[r->product],
+	    r->clear_fault ? ", back in order" : "");
+	sales_update_inhibit(s, ob);
+}
+
+/* What vendctl status shows of sales. */
+void
+sales_core_status(const struct sales_core *s, struct msg_status_sales *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->credit = s->credit;
+	st->selection = s->selection;
+	st->vend_pending = s->pending;
+	st->nproducts = s->cf->nproducts;
+	for (int i = 0; i < s->cf->nproducts && i < VENDD_MAX_PRODUCTS; i++) {
+		st->product[i].stock = s->stock[i];
+		st->product[i].state = s->state[i];
+	}
+}
+
+/* The reason's name for logs and vendctl. */
+const char *
+sales_reject_name(enum sales_reject r)
+{
+	switch (r) {
+	case SALES_OK:
+		return "ok";
+	case SALES_NO_SELECTION:
+		return "no selection";
+	case SALES_LOW_CREDIT:
+		return "low credit";
+	case SALES_SOLD_OUT:
+		return "sold out";
+	case SALES_OUT_OF_ORDER:
+		return "out of order";
+	case SALES_BUSY:
+		return "busy";
+	}
+	return "unknown";
+}
+
+/* The thread shell's state: the core lives in this thread only. */
+static struct sales_core sales;
+static struct outbox	 sales_first;	/* the initial inhibit wish */
+
+/* One message from the inbox into the core; what it wants sent goes out. */
+static void
+sales_dispatch(struct proc *p, const struct msg *m)
+{
+	struct msg_status_sales	 st;
+	struct outbox		 ob;
+
+	outbox_init(&ob);
+	switch (m->hdr.type) {
+	case MSG_CREDIT_ADDED:
+		sales_core_credit(&sales, m->u.credit.value, &ob);
+		break;
+	case MSG_PANEL_SELECT:
+		if (m->u.select.product >= (uint32_t)sales.cf->nproducts)
+			fatalx("selection %u from %s, only %d products",
+			    m->u.select.product, proc_name(m->hdr.src),
+			    sales.cf->nproducts);
+		sales_core_select(&sales, m->u.select.product, &ob);
+		break;
+	case MSG_PANEL_VEND:
+		sales_core_vend(&sales, &ob);
+		break;
+	case MSG_VEND_RESULT:
+		sales_core_vend_result(&sales, &m->u.vend, &ob);
+		break;
+	case MSG_RESTOCKED:
+		sales_core_restocked(&sales, &m->u.restock, &ob);
+		break;
+	case MSG_STATUS_REQ:
+		sales_core_status(&sales, &st);
+		proc_send(p, m->hdr.src, MSG_STATUS_SALES, m->hdr.id, &st,
+		    sizeof(st));
+		break;
+	case MSG_PING:
+		proc_send(p, m->hdr.src, MSG_PONG, m->hdr.id, NULL, 0);
+		break;
+	case MSG_STOP:
+		proc_stop(p);
+		break;
+	default:
+		fatalx("%s: unexpected %s from %s", __func__,
+		    msg_type_name(m->hdr.type), proc_name(m->hdr.src));
+	}
+	proc_send_outbox(p, &ob);
+}
+
+/* Send the initial inhibit wish from sales' own thread once it runs. */
+static void
+sales_start(evutil_socket_t fd, short ev, void *arg)
+{
+	(void)fd;
+	(void)ev;
+	proc_send_outbox(arg, &sales_first);
+}
+
+/* The thread shell: sales has no lines, only its inbox. */
+void
+sales_init(struct proc *p, const struct config *cf,
+    const struct ledger_state *st)
+{
+	struct timeval	now = { 0, 0 };
+
+	proc_init(p, PROC_SALES, "sales", sales_dispatch);
+	outbox_init(&sales_first);
+	sales_core_init(&sales, cf, st, &sales_first);
+	if (event_base_once(p->base, -1, EV_TIMEOUT, sales_start, p,
+	    &now) == -1)
+		fatalx("sales: event_base_once");
+}
