@@ -1,0 +1,1025 @@
+/*
+ * control: the operator interface. One request line per connection on a Unix
+ * socket; "status" asks every owner with MSG_STATUS_REQ and answers when all
+ * five replies are in, "restock" goes to the ledger. Replies are one JSON
+ * object and a newline, then the connection is closed.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <grp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <json-c/json.h>
+
+#include "control.h"
+#include "cooling.h"
+#include "log.h"
+#include "msg.h"
+#include "proc.h"
+
+#ifndef SO_PEERGROUPS
+#define SO_PEERGROUPS	59	/* Linux 4.13 */
+#endif
+
+#define CONTROL_CLIENTS_MAX	128	/* connections served at once */
+#define CONTROL_TIMEOUT_S	3	/* per phase: read, gather, write */
+#define CONTROL_COUNT_MAX	10000	/* restock COUNT upper bound */
+#define CONTROL_PEER_GROUPS	256	/* supplementary groups we look at */
+
+/* The owners a status request asks, and the reply each one sends. */
+static const struct {
+	int		proc;
+	uint16_t	type;
+} control_owners[] = {
+	{ PROC_SALES,	MSG_STATUS_SALES },
+	{ PROC_LEDGER,	MSG_STATUS_LEDGER },
+	{ PROC_COOLING,	MSG_STATUS_COOLING },
+	{ PROC_COIN,	MSG_STATUS_COIN },
+	{ PROC_ARM,	MSG_STATUS_ARM },
+};
+#define CONTROL_NOWNERS	(sizeof(control_owners) / sizeof(control_owners[0]))
+#define CONTROL_ALL_REPLIES	((1u << CONTROL_NOWNERS) - 1)
+
+enum client_phase {
+	CLIENT_READING = 1,
+	CLIENT_GATHERING,	/* status requests sent, replies coming */
+	CLIENT_WRITING,
+};
+
+struct client {
+	int		 fd;
+	int		 slot;		/* index in ctl_clients */
+	int		 phase;		/* enum client_phase */
+	struct event	*ev;		/* read, then write-readiness */
+	struct event	*timer;
+	uid_t		 uid;		/* SO_PEERCRED */
+	gid_t		 gid;
+	int		 may_change;	/* root or a member of control_group */
+	char		 in[CONTROL_REQ_MAX];
+	size_t		 inlen;
+	char		*out;
+	size_t		 outlen, outoff;
+	uint32_t	 req_id;
+	unsigned	 got;		/* bit per control_owners entry */
+	struct msg_status_sales	  sales;
+	struct msg_status_ledger  ledger;
+	struct msg_status_cooling cooling;
+	struct msg_status_coin	  coin;
+	struct msg_status_arm	  arm;
+};
+
+static struct proc		*ctl_proc;
+static const struct config	*ctl_cf;
+static int			 ctl_listen_fd = -1;
+static struct event		*ctl_ev_listen;
+static struct client		*ctl_clients[CONTROL_CLIENTS_MAX];
+static int			 ctl_nclients;
+static uint32_t			 ctl_next_id;
+static int			 ctl_have_group;
+static gid_t			 ctl_group_gid;
+
+/* --- the request line ------------------------------------------------ */
+
+/* A product id as the config allows it: [a-z0-9_-], 1..VENDD_ID_MAX-1. */
+static int
+control_valid_id(const char *s, size_t len)
+{
+	if (len == 0 || len >= VENDD_ID_MAX)
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    c == '_' || c == '-'))
+			return 0;
+	}
+	return 1;
+}
+
+/* A restock count: decimal, no sign, no leading zero, 0..CONTROL_COUNT_MAX. */
+static int
+control_parse_count(const char *s, size_t len, int32_t *out)
+{
+	int32_t	v = 0;
+
+	if (len == 0 || len > 5 || (len > 1 && s[0] == '0'))
+		return -1;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	if (v > CONTROL_COUNT_MAX)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* Split the line at single spaces into at most max words; -1 if malformed. */
+static int
+control_split(const char *line, size_t len, const char **w, size_t *wl,
+    int max, char *err, size_t errlen)
+{
+	int	n = 0;
+	size_t	start = 0;
+
+	for (size_t i = 0; i <= len; i++) {
+		if (i < len && line[i] != ' ')
+			continue;
+		if (i == start) {
+			snprintf(err, errlen, "empty word at column %zu "
+			    "(words are separated by one space)", i + 1);
+			return -1;
+		}
+		if (n == max) {
+			snprintf(err, errlen, "too many words");
+			return -1;
+		}
+		w[n] = line + start;
+		wl[n++] = i - start;
+		start = i + 1;
+	}
+	return n;
+}
+
+/* Parse one request line (without its newline); -1 with a reason in err. */
+int
+control_parse_request(const char *line, size_t len, struct control_req *req,
+    char *err, size_t errlen)
+{
+	const char	*w[3];
+	size_t		 wl[3];
+	int		 n;
+
+	memset(req, 0, sizeof(*req));
+	if (len == 0) {
+		snprintf(err, errlen, "empty request");
+		return -1;
+	}
+	if (len >= CONTROL_REQ_MAX) {
+		snprintf(err, errlen, "request too long");
+		return -1;
+	}
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)line[i];
+
+		if (c < 0x20 || c > 0x7e) {
+			snprintf(err, errlen, "byte 0x%02x at column %zu is "
+			    "not printable ASCII", c, i + 1);
+			return -1;
+		}
+	}
+	if ((n = control_split(line, len, w, wl, 3, err, errlen)) == -1)
+		return -1;
+	if (wl[0] == 6 && memcmp(w[0], "status", 6) == 0) {
+		if (n != 1) {
+			snprintf(err, errlen, "status takes no argument");
+			return -1;
+		}
+		req->cmd = CONTROL_STATUS;
+		return 0;
+	}
+	if (wl[0] == 7 && memcmp(w[0], "restock", 7) == 0) {
+		if (n < 2) {
+			snprintf(err, errlen, "usage: restock ID [COUNT]");
+			return -1;
+		}
+		if (!control_valid_id(w[1], wl[1])) {
+			snprintf(err, errlen, "bad product id \"%.*s\" "
+			    "(a-z, 0-9, '_' and '-', at most %d)",
+			    (int)(wl[1] < VENDD_ID_MAX ? wl[1] : VENDD_ID_MAX),
+			    w[1], VENDD_ID_MAX - 1);
+			return -1;
+		}
+		req->count = -1;
+		if (n == 3 && control_parse_count(w[2], wl[2], &req->count)) {
+			snprintf(err, errlen, "bad count (a number 0..%d)",
+			    CONTROL_COUNT_MAX);
+			return -1;
+		}
+		req->cmd = CONTROL_RESTOCK;
+		memcpy(req->product, w[1], wl[1]);
+		req->product[wl[1]] = '\0';
+		return 0;
+	}
+	snprintf(err, errlen, "unknown request (status, restock ID [COUNT])");
+	return -1;
+}
+
+/* --- the status reply ------------------------------------------------ */
+
+/* The config id of a product index a message carries, or NULL. */
+static const char *
+control_product_id(const struct config *cf, int64_t i)
+{
+	if (i < 0 || i >= cf->nproducts)
+		return NULL;
+	return cf->product[i].id;
+}
+
+/* A string, or JSON null for NULL. */
+static struct json_object *
+control_json_str(const char *s)
+{
+	return s ? json_object_new_string(s) : NULL;
+}
+
+/* The products: config, live stock and state from sales. */
+static struct json_object *
+control_json_products(const struct config *cf,
+    const struct msg_status_sales *sa)
+{
+	struct json_object	*arr = json_object_new_array();
+
+	for (int i = 0; i < cf->nproducts && i < VENDD_MAX_PRODUCTS; i++) {
+		const struct product_conf *pc = &cf->product[i];
+		struct json_object	*o = json_object_new_object();
+		int32_t			 stock = 0;
+		uint32_t		 state = PRODUCT_OK;
+		const char		*st;
+
+		if ((uint32_t)i < sa->nproducts) {
+			stock = sa->product[i].stock;
+			state = sa->product[i].state;
+		}
+		if (state == PRODUCT_OUT_OF_ORDER)
+			st = "out_of_order";
+		else if (stock <= 0)
+			st = "sold_out";
+		else
+			st = "ok";
+		json_object_object_add(o, "id", json_object_new_string(pc->id));
+		json_object_object_add(o, "label",
+		    json_object_new_string(pc->label));
+		json_object_object_add(o, "price",
+		    json_object_new_int64(pc->price));
+		json_object_object_add(o, "stock", json_object_new_int(stock));
+		json_object_object_add(o, "capacity",
+		    json_object_new_int(pc->capacity));
+		json_object_object_add(o, "state", json_object_new_string(st));
+		json_object_array_add(arr, o);
+	}
+	return arr;
+}
+
+/*
+ * The sensor state as the JSON schema spells it (a wire name: the log text
+ * of cooling_sensor_name() may change, this may not).
+ */
+static const char *
+control_sensor_name(uint32_t kind)
+{
+	switch (kind) {
+	case COOL_SENSOR_OK:
+		return "ok";
+	case COOL_SENSOR_MISSING:
+		return "missing";
+	case COOL_SENSOR_UNREADABLE:
+		return "unreadable";
+	case COOL_SENSOR_GARBAGE:
+		return "garbage";
+	case COOL_SENSOR_OUT_OF_RANGE:
+		return "out_of_range";
+	case COOL_SENSOR_POWER_ON:
+		return "power_on";
+	}
+	return "unknown";
+}
+
+/* The cooling block: temperature null unless the sensor has a good reading. */
+static struct json_object *
+control_json_cooling(const struct msg_status_cooling *co)
+{
+	struct json_object	*o = json_object_new_object();
+	int			 ok = co->sensor == COOL_SENSOR_OK &&
+				    co->temperature_mc != MSG_TEMP_NONE;
+
+	json_object_object_add(o, "temperature_mc",
+	    ok ? json_object_new_int(co->temperature_mc) : NULL);
+	json_object_object_add(o, "sensor",
+	    json_object_new_string(control_sensor_name(co->sensor)));
+	json_object_object_add(o, "compressor",
+	    json_object_new_boolean(co->compressor != 0));
+	json_object_object_add(o, "mode",
+	    json_object_new_string(co->fault_mode ? "fault" : "thermostat"));
+	return o;
+}
+
+/* Add one unsigned counter. */
+static void
+control_json_u64(struct json_object *o, const char *key, uint64_t v)
+{
+	json_object_object_add(o, key, json_object_new_uint64(v));
+}
+
+/* The audit counters, machine-wide and per product (EVA-DTS). */
+static struct json_object *
+control_json_counters(const struct config *cf,
+    const struct msg_status_ledger *le)
+{
+	const struct ledger_counters *c = &le->c;
+	struct json_object	*o = json_object_new_object();
+	struct json_object	*coins = json_object_new_object();
+	struct json_object	*prods = json_object_new_object();
+	char			 key[16];
+
+	json_object_object_add(o, "cash_in", json_object_new_int64(c->cash_in));
+	for (int i = 0; i <= VENDD_MAX_PULSES; i++) {
+		if (c->coins[i] == 0)
+			continue;
+		snprintf(key, sizeof(key), "%d", i);
+		control_json_u64(coins, key, c->coins[i]);
+	}
+	json_object_object_add(o, "coins", coins);
+	control_json_u64(o, "paid_vends", c->paid_vends);
+	json_object_object_add(o, "paid_value",
+	    json_object_new_int64(c->paid_value));
+	control_json_u64(o, "failed_vends", c->failed_vends);
+	control_json_u64(o, "sold_out_selections", c->sold_out_selections);
+	control_json_u64(o, "unknown_coins", c->unknown_coins);
+	control_json_u64(o, "noise_pulses", c->noise_pulses);
+	control_json_u64(o, "coin_faults", c->coin_faults);
+	control_json_u64(o, "compressor_starts", c->compressor_starts);
+	control_json_u64(o, "compressor_run_s", c->compressor_run_s);
+	control_json_u64(o, "sensor_faults", c->sensor_faults);
+	control_json_u64(o, "startups", c->startups);
+	control_json_u64(o, "unresolved_settled", c->unresolved_settled);
+	for (int i = 0; i < cf->nproducts && i < VENDD_MAX_PRODUCTS; i++) {
+		struct json_object *p = json_object_new_object();
+		int	have = (uint32_t)i < le->nproducts;
+
+		control_json_u64(p, "paid_vends",
+		    have ? le->product[i].paid_vends : 0);
+		json_object_object_add(p, "paid_value", json_object_new_int64(
+		    have ? le->product[i].paid_value : 0));
+		control_json_u64(p, "failed_vends",
+		    have ? le->product[i].failed_vends : 0);
+		control_json_u64(p, "sold_out",
+		    have ? le->product[i].sold_out : 0);
+		json_object_object_add(prods, cf->product[i].id, p);
+	}
+	json_object_object_add(o, "products", prods);
+	return o;
+}
+
+/* The status reply from the owners' answers (pure, for the unit tests). */
+struct json_object *
+control_status_json(const struct config *cf,
+    const struct msg_status_sales *sa, const struct msg_status_ledger *le,
+    const struct msg_status_cooling *co, const struct msg_status_coin *cn,
+    const struct msg_status_arm *ar)
+{
+	struct json_object	*o = json_object_new_object();
+	struct json_object	*coin = json_object_new_object();
+	struct json_object	*arm = json_object_new_object();
+
+	json_object_object_add(o, "currency",
+	    json_object_new_string(cf->currency));
+	json_object_object_add(o, "decimals", json_object_new_int(cf->decimals));
+	json_object_object_add(o, "credit", json_object_new_int64(sa->credit));
+	json_object_object_add(o, "selection",
+	    control_json_str(control_product_id(cf, sa->selection)));
+	json_object_object_add(o, "vend_pending",
+	    json_object_new_boolean(sa->vend_pending != 0));
+	json_object_object_add(o, "products", control_json_products(cf, sa));
+
+	json_object_object_add(coin, "inhibit",
+	    json_object_new_boolean(cn->inhibit != 0));
+	json_object_object_add(coin, "line_faults",
+	    json_object_new_int64(cn->line_faults));
+	json_object_object_add(o, "coin", coin);
+
+	json_object_object_add(arm, "busy", json_object_new_boolean(ar->busy != 0));
+	json_object_object_add(arm, "product", control_json_str(ar->busy ?
+	    control_product_id(cf, ar->product) : NULL));
+	json_object_object_add(arm, "attempt", json_object_new_int64(ar->attempt));
+	json_object_object_add(o, "arm", arm);
+
+	json_object_object_add(o, "cooling", control_json_cooling(co));
+	json_object_object_add(o, "counters", control_json_counters(cf, le));
+	control_json_u64(o, "ledger_seq", le->seq);
+	return o;
+}
+
+/* --- the socket ------------------------------------------------------ */
+
+/* Remove a socket left by a previous run; refuse anything else at the path. */
+static int
+control_unlink_stale(const char *path, char *err, size_t errlen)
+{
+	struct sockaddr_un	sun;
+	struct stat		st;
+	int			fd, live;
+
+	if (lstat(path, &st) == -1) {
+		if (errno == ENOENT)
+			return 0;
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISSOCK(st.st_mode)) {
+		snprintf(err, errlen, "%s: exists and is not a socket, "
+		    "refusing to remove it", path);
+		return -1;
+	}
+	/* A socket someone answers on belongs to a running vendd. */
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	memcpy(sun.sun_path, path, strlen(path));
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd == -1) {
+		snprintf(err, errlen, "%s: socket: %s", path, strerror(errno));
+		return -1;
+	}
+	/* EAGAIN: a full backlog, still someone's. */
+	live = connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0 ||
+	    errno == EAGAIN;
+	close(fd);
+	if (live) {
+		snprintf(err, errlen, "%s: another vendd is listening there",
+		    path);
+		return -1;
+	}
+	if (unlink(path) == -1) {
+		snprintf(err, errlen, "%s: cannot remove stale socket: %s",
+		    path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* The gid of a group by name: 0 found, -1 missing (errno 0) or lookup error. */
+static int
+control_group_gid(const char *name, gid_t *gid)
+{
+	struct group	 gr, *res = NULL;
+	char		 buf[4096];
+	int		 rc;
+
+	rc = getgrnam_r(name, &gr, buf, sizeof(buf), &res);
+	if (res == NULL) {
+		errno = rc;
+		return -1;
+	}
+	*gid = gr.gr_gid;
+	return 0;
+}
+
+/*
+ * Give the socket to control_group. A group that does not exist is an error
+ * when running as root (production: a typo would silently lock technicians
+ * out); as a normal user (a developer's or a test's run) it is a warning and
+ * the socket keeps the user's group.
+ */
+static int
+control_chown_group(const struct config *cf, char *err, size_t errlen)
+{
+	const char	*path = cf->control_socket;
+	gid_t		 gid;
+
+	if (cf->control_group[0] == '\0')
+		return 0;
+	if (control_group_gid(cf->control_group, &gid) == -1) {
+		if (geteuid() != 0) {
+			log_warnx("%s: control_group \"%s\" does not exist; "
+			    "socket left in the user's group", path,
+			    cf->control_group);
+			return 0;
+		}
+		snprintf(err, errlen, "%s: control_group \"%s\" does not "
+		    "exist%s%s", path, cf->control_group, errno ? ": " : "",
+		    errno ? strerror(errno) : "");
+		return -1;
+	}
+	if (chown(path, (uid_t)-1, gid) == -1) {
+		if (geteuid() != 0) {
+			log_warn("%s: chown to group %s", path,
+			    cf->control_group);
+			return 0;
+		}
+		snprintf(err, errlen, "%s: chown to group %s: %s", path,
+		    cf->control_group, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Bind the socket (mode 0660, group control_group): main calls it early. */
+int
+control_listen(const struct config *cf, char *err, size_t errlen)
+{
+	const char		*path = cf->control_socket;
+	struct sockaddr_un	 sun;
+	size_t			 len = strnlen(path, sizeof(cf->control_socket));
+	int			 fd;
+
+	memset(&sun, 0, sizeof(sun));
+	if (len == 0 || len >= sizeof(sun.sun_path)) {
+		snprintf(err, errlen, "control socket \"%.*s\": path empty or "
+		    "too long (at most %zu bytes)", (int)len, path,
+		    sizeof(sun.sun_path) - 1);
+		return -1;
+	}
+	if (control_unlink_stale(path, err, errlen) == -1)
+		return -1;
+	sun.sun_family = AF_UNIX;
+	memcpy(sun.sun_path, path, len);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd == -1) {
+		snprintf(err, errlen, "%s: socket: %s", path, strerror(errno));
+		return -1;
+	}
+	/* Nobody can connect before listen(): set the mode in between. */
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		snprintf(err, errlen, "%s: bind: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (chmod(path, 0660) == -1) {
+		snprintf(err, errlen, "%s: chmod: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (control_chown_group(cf, err, errlen) == -1)
+		goto fail;
+	if (listen(fd, 16) == -1) {
+		snprintf(err, errlen, "%s: listen: %s", path, strerror(errno));
+		goto fail;
+	}
+	return fd;
+fail:
+	close(fd);
+	unlink(path);
+	return -1;
+}
+
+/* --- the clients ----------------------------------------------------- */
+
+/* Forget a client: close it, free its slot. */
+static void
+client_free(struct client *c)
+{
+	ctl_clients[c->slot] = NULL;
+	ctl_nclients--;
+	event_free(c->ev);
+	event_free(c->timer);
+	close(c->fd);
+	free(c->out);
+	free(c);
+}
+
+/* Arm the client's timer for the phase it enters. */
+static void
+client_timer(struct client *c)
+{
+	struct timeval	tv = { CONTROL_TIMEOUT_S, 0 };
+
+	evtimer_add(c->timer, &tv);
+}
+
+/*
+ * Read and drop what the client sent beyond its request: closing a Unix
+ * socket with unread input resets the peer, which would lose the reply.
+ */
+static void
+client_drain(struct client *c)
+{
+	char	buf[512];
+
+	for (int i = 0; i < 64; i++)
+		if (read(c->fd, buf, sizeof(buf)) <= 0)
+			break;
+}
+
+/* Write what is left of the reply; free the client when it is all out. */
+static void
+client_flush(struct client *c)
+{
+	ssize_t	n;
+
+	while (c->outoff < c->outlen) {
+		n = send(c->fd, c->out + c->outoff, c->outlen - c->outoff,
+		    MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && errno == EAGAIN)
+			return;
+		if (n == -1) {
+			log_debug("control: client uid %u: %s", (unsigned)c->uid,
+			    strerror(errno));
+			client_free(c);
+			return;
+		}
+		c->outoff += (size_t)n;
+	}
+	client_drain(c);
+	client_free(c);
+}
+
+/* The socket can take more of the reply. */
+static void
+client_write_cb(int fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	client_flush(arg);
+}
+
+/* Queue the reply (one line of JSON) and start writing it. */
+static void
+client_reply(struct client *c, struct json_object *o)
+{
+	const char	*s = json_object_to_json_string_ext(o,
+			    JSON_C_TO_STRING_PLAIN);
+
+	if (asprintf(&c->out, "%s\n", s) == -1)
+		fatal("control: reply");
+	json_object_put(o);
+	c->outlen = strlen(c->out);
+	c->outoff = 0;
+	c->phase = CLIENT_WRITING;
+	event_del(c->ev);
+	event_assign(c->ev, ctl_proc->base, c->fd, EV_WRITE | EV_PERSIST,
+	    client_write_cb, c);
+	event_add(c->ev, NULL);
+	client_timer(c);
+	client_flush(c);
+}
+
+/* Reply {"error": msg}. */
+static void
+client_error(struct client *c, const char *msg)
+{
+	struct json_object	*o = json_object_new_object();
+
+	json_object_object_add(o, "error", json_object_new_string(msg));
+	client_reply(c, o);
+}
+
+/* Ask every owner for its status under a fresh request id. */
+static void
+client_status(struct client *c)
+{
+	if (++ctl_next_id == 0)
+		ctl_next_id = 1;
+	c->req_id = ctl_next_id;
+	c->got = 0;
+	c->phase = CLIENT_GATHERING;
+	event_del(c->ev);
+	client_timer(c);
+	for (size_t i = 0; i < CONTROL_NOWNERS; i++)
+		proc_send(ctl_proc, control_owners[i].proc, MSG_STATUS_REQ,
+		    c->req_id, NULL, 0);
+}
+
+/* The config index of a product id, or -1. */
+static int
+control_find_product(const char *id)
+{
+	for (int i = 0; i < ctl_cf->nproducts; i++)
+		if (strcmp(ctl_cf->product[i].id, id) == 0)
+			return i;
+	return -1;
+}
+
+/* Refill a column and put it back in service, if the peer may. */
+static void
+client_restock(struct client *c, const struct control_req *req)
+{
+	struct msg_restock	 rs;
+	struct json_object	*o;
+	char			 buf[128];
+	int			 i;
+
+	if (!c->may_change) {
+		snprintf(buf, sizeof(buf), "permission denied: restock needs "
+		    "root%s%s", ctl_cf->control_group[0] ? " or group " : "",
+		    ctl_cf->control_group);
+		log_warnx("control: restock %s refused: uid %u", req->product,
+		    (unsigned)c->uid);
+		client_error(c, buf);
+		return;
+	}
+	if ((i = control_find_product(req->product)) == -1) {
+		snprintf(buf, sizeof(buf), "unknown product \"%s\"",
+		    req->product);
+		client_error(c, buf);
+		return;
+	}
+	if (req->count > ctl_cf->product[i].capacity) {
+		snprintf(buf, sizeof(buf), "count %d exceeds the capacity %d "
+		    "of \"%s\"", req->count, ctl_cf->product[i].capacity,
+		    req->product);
+		client_error(c, buf);
+		return;
+	}
+	memset(&rs, 0, sizeof(rs));
+	rs.product = (uint32_t)i;
+	rs.stock = req->count;
+	rs.clear_fault = 1;
+	proc_send(ctl_proc, PROC_LEDGER, MSG_RESTOCK, 0, &rs, sizeof(rs));
+	if (req->count < 0)
+		log_info("control: restock %s to capacity %d by uid %u",
+		    req->product, ctl_cf->product[i].capacity, (unsigned)c->uid);
+	else
+		log_info("control: restock %s to %d by uid %u", req->product,
+		    req->count, (unsigned)c->uid);
+	o = json_object_new_object();
+	json_object_object_add(o, "ok", json_object_new_boolean(1));
+	json_object_object_add(o, "product",
+	    json_object_new_string(req->product));
+	client_reply(c, o);
+}
+
+/* A whole request line arrived: act on it. */
+static void
+client_request(struct client *c, size_t len)
+{
+	struct control_req	req;
+	char			err[128];
+
+	if (control_parse_request(c->in, len, &req, err, sizeof(err)) == -1) {
+		log_debug("control: bad request from uid %u: %s",
+		    (unsigned)c->uid, err);
+		client_error(c, err);
+		return;
+	}
+	if (req.cmd == CONTROL_STATUS)
+		client_status(c);
+	else
+		client_restock(c, &req);
+}
+
+/* Bytes from the client: wait for the newline, at most CONTROL_REQ_MAX. */
+static void
+client_read_cb(int fd, short what, void *arg)
+{
+	struct client	*c = arg;
+	char		*nl;
+	ssize_t		 n;
+
+	(void)what;
+	n = read(fd, c->in + c->inlen, sizeof(c->in) - c->inlen);
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n == -1) {
+		client_free(c);
+		return;
+	}
+	if (n == 0) {
+		/* EOF: a line without its newline still counts. */
+		if (c->inlen == 0) {
+			client_free(c);
+			return;
+		}
+		client_request(c, c->inlen);
+		return;
+	}
+	c->inlen += (size_t)n;
+	if ((nl = memchr(c->in, '\n', c->inlen)) != NULL)
+		client_request(c, (size_t)(nl - c->in));
+	else if (c->inlen == sizeof(c->in))
+		client_error(c, "request too long");
+}
+
+/* The client's phase took too long. */
+static void
+client_timeout_cb(int fd, short what, void *arg)
+{
+	struct client	*c = arg;
+	char		 buf[128];
+	size_t		 off;
+
+	(void)fd;
+	(void)what;
+	switch (c->phase) {
+	case CLIENT_READING:
+		log_debug("control: uid %u sent no request in time",
+		    (unsigned)c->uid);
+		client_error(c, "timeout reading the request");
+		break;
+	case CLIENT_GATHERING:
+		off = (size_t)snprintf(buf, sizeof(buf), "no status from");
+		for (size_t i = 0; i < CONTROL_NOWNERS; i++)
+			if (!(c->got & (1u << i)) && off < sizeof(buf))
+				off += (size_t)snprintf(buf + off,
+				    sizeof(buf) - off, " %s",
+				    proc_name(control_owners[i].proc));
+		log_warnx("control: %s", buf);
+		client_error(c, buf);
+		break;
+	default:
+		client_free(c);
+		break;
+	}
+}
+
+/* Who is at the other end, and may they change things. */
+static void
+client_credentials(struct client *c)
+{
+	struct ucred	cred;
+	socklen_t	len = sizeof(cred);
+	gid_t		groups[CONTROL_PEER_GROUPS];
+	socklen_t	glen = sizeof(groups);
+
+	c->uid = (uid_t)-1;
+	c->gid = (gid_t)-1;
+	if (getsockopt(c->fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == -1) {
+		log_warn("control: SO_PEERCRED");
+		return;
+	}
+	c->uid = cred.uid;
+	c->gid = cred.gid;
+	if (cred.uid == 0) {
+		c->may_change = 1;
+		return;
+	}
+	if (!ctl_have_group)
+		return;
+	if (cred.gid == ctl_group_gid) {
+		c->may_change = 1;
+		return;
+	}
+	/* The groups the peer process holds, not what /etc/group says now. */
+	if (getsockopt(c->fd, SOL_SOCKET, SO_PEERGROUPS, groups, &glen) == -1) {
+		log_warn("control: SO_PEERGROUPS of uid %u", (unsigned)cred.uid);
+		return;
+	}
+	for (size_t i = 0; i < glen / sizeof(gid_t); i++)
+		if (groups[i] == ctl_group_gid)
+			c->may_change = 1;
+}
+
+/* Refuse a connection beyond CONTROL_CLIENTS_MAX, best effort. */
+static void
+control_refuse(int fd)
+{
+	static const char msg[] = "{\"error\":\"too many clients\"}\n";
+
+	(void)send(fd, msg, sizeof(msg) - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+	close(fd);
+}
+
+/* A slot for a new client, or -1. */
+static int
+control_free_slot(void)
+{
+	for (int i = 0; i < CONTROL_CLIENTS_MAX; i++)
+		if (ctl_clients[i] == NULL)
+			return i;
+	return -1;
+}
+
+/* A new connection on the listening socket. */
+static void
+control_accept_cb(int lfd, short what, void *arg)
+{
+	struct client	*c;
+	int		 fd, slot;
+
+	(void)what;
+	(void)arg;
+	fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd == -1) {
+		if (errno != EAGAIN && errno != EINTR &&
+		    errno != ECONNABORTED)
+			log_warn("control: accept");
+		return;
+	}
+	if ((slot = control_free_slot()) == -1) {
+		log_warnx("control: %d clients connected, refusing one",
+		    ctl_nclients);
+		control_refuse(fd);
+		return;
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		fatal("control: client");
+	c->fd = fd;
+	c->slot = slot;
+	c->phase = CLIENT_READING;
+	c->ev = event_new(ctl_proc->base, fd, EV_READ | EV_PERSIST,
+	    client_read_cb, c);
+	c->timer = evtimer_new(ctl_proc->base, client_timeout_cb, c);
+	if (c->ev == NULL || c->timer == NULL)
+		fatalx("control: event_new");
+	ctl_clients[slot] = c;
+	ctl_nclients++;
+	client_credentials(c);
+	event_add(c->ev, NULL);
+	client_timer(c);
+}
+
+/* An owner's status reply: file it with the client that asked. */
+static void
+control_status_reply(const struct msg *m)
+{
+	struct client	*c = NULL;
+	size_t		 k;
+
+	for (int i = 0; i < CONTROL_CLIENTS_MAX && c == NULL; i++)
+		if (ctl_clients[i] && ctl_clients[i]->phase ==
+		    CLIENT_GATHERING && ctl_clients[i]->req_id == m->hdr.id)
+			c = ctl_clients[i];
+	if (c == NULL) {
+		log_debug("control: %s for request %u: client gone",
+		    msg_type_name(m->hdr.type), m->hdr.id);
+		return;
+	}
+	for (k = 0; k < CONTROL_NOWNERS; k++)
+		if (control_owners[k].type == m->hdr.type)
+			break;
+	switch (m->hdr.type) {
+	case MSG_STATUS_SALES:
+		c->sales = m->u.st_sales;
+		break;
+	case MSG_STATUS_LEDGER:
+		c->ledger = m->u.st_ledger;
+		break;
+	case MSG_STATUS_COOLING:
+		c->cooling = m->u.st_cooling;
+		break;
+	case MSG_STATUS_COIN:
+		c->coin = m->u.st_coin;
+		break;
+	case MSG_STATUS_ARM:
+		c->arm = m->u.st_arm;
+		break;
+	}
+	c->got |= 1u << k;
+	if (c->got == CONTROL_ALL_REPLIES)
+		client_reply(c, control_status_json(ctl_cf, &c->sales,
+		    &c->ledger, &c->cooling, &c->coin, &c->arm));
+}
+
+/* The control thread's inbox. */
+static void
+control_dispatch(struct proc *p, const struct msg *m)
+{
+	switch (m->hdr.type) {
+	case MSG_STOP:
+		proc_stop(p);
+		break;
+	case MSG_PING:
+		proc_send(p, m->hdr.src, MSG_PONG, m->hdr.id, NULL, 0);
+		break;
+	case MSG_STATUS_SALES:
+	case MSG_STATUS_LEDGER:
+	case MSG_STATUS_COOLING:
+	case MSG_STATUS_COIN:
+	case MSG_STATUS_ARM:
+		control_status_reply(m);
+		break;
+	default:
+		fatalx("control: unexpected %s from %s",
+		    msg_type_name(m->hdr.type), proc_name(m->hdr.src));
+	}
+}
+
+/* Stop: drop the clients, close the socket and remove its file. */
+static void
+control_on_stop(struct proc *p)
+{
+	(void)p;
+	for (int i = 0; i < CONTROL_CLIENTS_MAX; i++)
+		if (ctl_clients[i])
+			client_free(ctl_clients[i]);
+	if (ctl_ev_listen) {
+		event_free(ctl_ev_listen);
+		ctl_ev_listen = NULL;
+	}
+	if (ctl_listen_fd != -1) {
+		close(ctl_listen_fd);
+		ctl_listen_fd = -1;
+		unlink(ctl_cf->control_socket);
+	}
+}
+
+/* The control thread: accept clients on listen_fd from control_listen. */
+void
+control_init(struct proc *p, const struct config *cf, int listen_fd)
+{
+	ctl_proc = p;
+	ctl_cf = cf;
+	ctl_listen_fd = listen_fd;
+	proc_init(p, PROC_CONTROL, "control", control_dispatch);
+	p->on_stop = control_on_stop;
+	if (cf->control_group[0] != '\0') {
+		if (control_group_gid(cf->control_group, &ctl_group_gid) == 0)
+			ctl_have_group = 1;
+		else
+			log_warnx("control: group \"%s\" does not exist: only "
+			    "root may restock", cf->control_group);
+	}
+	ctl_ev_listen = event_new(p->base, listen_fd, EV_READ | EV_PERSIST,
+	    control_accept_cb, NULL);
+	if (ctl_ev_listen == NULL || event_add(ctl_ev_listen, NULL) == -1)
+		fatalx("control: listen event");
+}

@@ -1,0 +1,385 @@
+/*
+ * vendctl: ask vendd for its status or restock a column, over the control
+ * socket. One request line out, one JSON reply back. Links only json-c.
+ */
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#define VENDCTL_SOCKET		"/run/vendd/control.sock"
+#define VENDCTL_TIMEOUT_S	5
+#define VENDCTL_REPLY_MAX	(1024 * 1024)	/* a status is a few kB */
+
+static const char	*vc_socket = VENDCTL_SOCKET;
+
+/* How to call us. */
+static void __attribute__((noreturn))
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: vendctl [-s socket] status [--json]\n"
+	    "       vendctl [-s socket] restock PRODUCT [COUNT]\n");
+	exit(2);
+}
+
+/* Print an error and exit 1. */
+static void __attribute__((noreturn, format(printf, 1, 2)))
+die(const char *fmt, ...)
+{
+	va_list	ap;
+
+	fputs("vendctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+/* Connect to the daemon with send and receive timeouts. */
+static int
+vc_connect(void)
+{
+	struct sockaddr_un	sun;
+	struct timeval		tv = { VENDCTL_TIMEOUT_S, 0 };
+	int			fd, e;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(vc_socket) >= sizeof(sun.sun_path))
+		die("%s: socket path too long", vc_socket);
+	memcpy(sun.sun_path, vc_socket, strlen(vc_socket));
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		die("socket: %s", strerror(errno));
+	/* A Unix connect() honours SO_SNDTIMEO while the backlog is full. */
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) == -1 ||
+	    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == -1)
+		die("setsockopt: %s", strerror(errno));
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		e = errno;
+		if (e == ENOENT || e == ECONNREFUSED)
+			die("%s: %s (is vendd running?)", vc_socket,
+			    strerror(e));
+		if (e == EACCES)
+			die("%s: %s (needs root or vendd's control group)",
+			    vc_socket, strerror(e));
+		if (e == EAGAIN || e == EWOULDBLOCK)
+			die("%s: timed out connecting", vc_socket);
+		die("%s: %s", vc_socket, strerror(e));
+	}
+	return fd;
+}
+
+/* Send the request line, read the reply to EOF; a NUL-terminated string. */
+static char *
+vc_request(const char *line)
+{
+	size_t	 len = 0, cap = 4096, off = 0, n = strlen(line);
+	char	*buf;
+	ssize_t	 r;
+	int	 fd = vc_connect();
+
+	while (off < n) {
+		r = send(fd, line + off, n - off, MSG_NOSIGNAL);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1)
+			die("%s: send: %s", vc_socket, strerror(errno));
+		off += (size_t)r;
+	}
+	if ((buf = malloc(cap)) == NULL)
+		die("out of memory");
+	for (;;) {
+		if (len + 1 == cap) {
+			if (cap >= VENDCTL_REPLY_MAX)
+				die("%s: reply too long", vc_socket);
+			cap *= 2;
+			if ((buf = realloc(buf, cap)) == NULL)
+				die("out of memory");
+		}
+		r = read(fd, buf + len, cap - len - 1);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			die("%s: no reply within %d s", vc_socket,
+			    VENDCTL_TIMEOUT_S);
+		if (r == -1)
+			die("%s: read: %s", vc_socket, strerror(errno));
+		if (r == 0)
+			break;
+		len += (size_t)r;
+	}
+	close(fd);
+	buf[len] = '\0';
+	if (len == 0)
+		die("%s: empty reply (vendd stopping?)", vc_socket);
+	return buf;
+}
+
+/* Parse the reply; an {"error": ...} reply is printed and exits 1. */
+static struct json_object *
+vc_parse_reply(const char *text)
+{
+	struct json_object	*o, *e;
+
+	if ((o = json_tokener_parse(text)) == NULL ||
+	    !json_object_is_type(o, json_type_object))
+		die("%s: malformed reply", vc_socket);
+	if (json_object_object_get_ex(o, "error", &e))
+		die("%s", json_object_get_string(e));
+	return o;
+}
+
+/* A member, or NULL (missing or JSON null). */
+static struct json_object *
+vc_get(struct json_object *o, const char *key)
+{
+	struct json_object	*v = NULL;
+
+	if (o == NULL || !json_object_object_get_ex(o, key, &v))
+		return NULL;
+	return v;
+}
+
+/* A member as an int64, 0 when missing. */
+static int64_t
+vc_int(struct json_object *o, const char *key)
+{
+	return json_object_get_int64(vc_get(o, key));
+}
+
+/* A member as a string, or dflt when missing or null. */
+static const char *
+vc_str(struct json_object *o, const char *key, const char *dflt)
+{
+	struct json_object	*v = vc_get(o, key);
+
+	return v ? json_object_get_string(v) : dflt;
+}
+
+/* 150 with decimals 2 -> "1.50"; integer arithmetic only. */
+static void
+vc_money(int64_t v, int decimals, char *buf, size_t len)
+{
+	uint64_t	a, scale = 1;
+	int		neg = v < 0;
+
+	if (decimals < 0 || decimals > 9)
+		decimals = 0;
+	for (int i = 0; i < decimals; i++)
+		scale *= 10;
+	a = neg ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	if (decimals == 0)
+		snprintf(buf, len, "%s%" PRIu64, neg ? "-" : "", a);
+	else
+		snprintf(buf, len, "%s%" PRIu64 ".%0*" PRIu64, neg ? "-" : "",
+		    a / scale, decimals, a % scale);
+}
+
+/* Millidegrees to degrees with one decimal, rounded half away from zero. */
+static void
+vc_temp(int64_t mc, char *buf, size_t len)
+{
+	uint64_t	a = mc < 0 ? (uint64_t)0 - (uint64_t)mc : (uint64_t)mc;
+	uint64_t	tenths = (a + 50) / 100;
+
+	snprintf(buf, len, "%s%" PRIu64 ".%" PRIu64 " C",
+	    mc < 0 && tenths ? "-" : "", tenths / 10, tenths % 10);
+}
+
+/* The money counters, printed as money; the rest are counts. */
+static int
+vc_is_money(const char *key)
+{
+	return strcmp(key, "cash_in") == 0 || strcmp(key, "paid_value") == 0;
+}
+
+/* One counter line (key: value), money formatted. */
+static void
+vc_counter(const char *indent, const char *key, struct json_object *v,
+    int decimals, const char *cur)
+{
+	char	m[48];
+
+	if (vc_is_money(key)) {
+		vc_money(json_object_get_int64(v), decimals, m, sizeof(m));
+		printf("%s%-22s %s %s\n", indent, key, m, cur);
+	} else
+		printf("%s%-22s %s\n", indent, key, json_object_get_string(v));
+}
+
+/* The product table. */
+static void
+vc_print_products(struct json_object *st, int decimals, const char *cur)
+{
+	struct json_object	*arr = vc_get(st, "products");
+	char			 price[48], stock[48];
+
+	printf("products:\n  %-16s %-20s %10s %9s  %s\n", "ID", "LABEL",
+	    "PRICE", "STOCK", "STATE");
+	for (size_t i = 0; arr && i < json_object_array_length(arr); i++) {
+		struct json_object *p = json_object_array_get_idx(arr, i);
+
+		vc_money(vc_int(p, "price"), decimals, price, sizeof(price));
+		snprintf(stock, sizeof(stock), "%" PRId64 "/%" PRId64,
+		    vc_int(p, "stock"), vc_int(p, "capacity"));
+		printf("  %-16s %-20s %6s %3s %9s  %s\n", vc_str(p, "id", "?"),
+		    vc_str(p, "label", ""), price, cur, stock,
+		    vc_str(p, "state", "?"));
+	}
+}
+
+/* Every counter the daemon sent, in its order; nested ones indented. */
+static void
+vc_print_counters(struct json_object *st, int decimals, const char *cur)
+{
+	struct json_object	*c = vc_get(st, "counters");
+
+	if (c == NULL)
+		return;
+	printf("counters:\n");
+	json_object_object_foreach(c, key, v) {
+		if (strcmp(key, "coins") == 0) {
+			printf("  coins by pulse count:%s\n",
+			    json_object_object_length(v) ? "" : " none");
+			json_object_object_foreach(v, pulses, n)
+				printf("    %2s pulses: %s\n", pulses,
+				    json_object_get_string(n));
+		} else if (strcmp(key, "products") == 0) {
+			json_object_object_foreach(v, id, pc) {
+				printf("  product %s:\n", id);
+				json_object_object_foreach(pc, k2, v2)
+					vc_counter("    ", k2, v2, decimals,
+					    cur);
+			}
+		} else
+			vc_counter("  ", key, v, decimals, cur);
+	}
+}
+
+/* The human-readable status. */
+static void
+vc_print_status(struct json_object *st)
+{
+	struct json_object	*coin = vc_get(st, "coin");
+	struct json_object	*arm = vc_get(st, "arm");
+	struct json_object	*cool = vc_get(st, "cooling");
+	struct json_object	*t = vc_get(cool, "temperature_mc");
+	const char		*cur = vc_str(st, "currency", "");
+	int			 decimals = (int)vc_int(st, "decimals");
+	char			 buf[48];
+
+	vc_money(vc_int(st, "credit"), decimals, buf, sizeof(buf));
+	printf("credit:      %s %s\n", buf, cur);
+	printf("selection:   %s\n", vc_str(st, "selection", "none"));
+	printf("vend:        %s\n", json_object_get_boolean(vc_get(st,
+	    "vend_pending")) ? "pending" : "idle");
+	vc_print_products(st, decimals, cur);
+	printf("coin:        %s, %" PRId64 " line faults\n",
+	    json_object_get_boolean(vc_get(coin, "inhibit")) ? "inhibited" :
+	    "accepting", vc_int(coin, "line_faults"));
+	if (json_object_get_boolean(vc_get(arm, "busy")))
+		printf("arm:         busy, %s, attempt %" PRId64 "\n",
+		    vc_str(arm, "product", "?"), vc_int(arm, "attempt"));
+	else
+		printf("arm:         idle\n");
+	if (t)
+		vc_temp(json_object_get_int64(t), buf, sizeof(buf));
+	else
+		snprintf(buf, sizeof(buf), "no reading");
+	printf("temperature: %s\n", buf);
+	printf("sensor:      %s\n", vc_str(cool, "sensor", "?"));
+	printf("compressor:  %s, %s\n",
+	    json_object_get_boolean(vc_get(cool, "compressor")) ? "on" : "off",
+	    vc_str(cool, "mode", "?"));
+	vc_print_counters(st, decimals, cur);
+	printf("ledger seq:  %s\n", vc_str(st, "ledger_seq", "?"));
+}
+
+/* vendctl status [--json] */
+static int
+cmd_status(int argc, char **argv)
+{
+	struct json_object	*o;
+	char			*text;
+	int			 json = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0 || strcmp(argv[i], "-j") == 0)
+			json = 1;
+		else
+			usage();
+	}
+	text = vc_request("status\n");
+	o = vc_parse_reply(text);
+	if (json)
+		printf("%s\n", json_object_to_json_string_ext(o,
+		    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED));
+	else
+		vc_print_status(o);
+	json_object_put(o);
+	free(text);
+	return 0;
+}
+
+/* vendctl restock PRODUCT [COUNT] */
+static int
+cmd_restock(int argc, char **argv)
+{
+	struct json_object	*o;
+	char			 line[256], *text;
+
+	if (argc < 2 || argc > 3)
+		usage();
+	if (snprintf(line, sizeof(line), "restock %s%s%s\n", argv[1],
+	    argc == 3 ? " " : "", argc == 3 ? argv[2] : "") >=
+	    (int)sizeof(line))
+		die("request too long");
+	text = vc_request(line);
+	o = vc_parse_reply(text);
+	if (argc == 3)
+		printf("%s: restocked to %s\n", vc_str(o, "product", argv[1]),
+		    argv[2]);
+	else
+		printf("%s: restocked to capacity\n",
+		    vc_str(o, "product", argv[1]));
+	json_object_put(o);
+	free(text);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	int	ch;
+
+	while ((ch = getopt(argc, argv, "+s:h")) != -1) {
+		switch (ch) {
+		case 's':
+			vc_socket = optarg;
+			break;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1)
+		usage();
+	if (strcmp(argv[0], "status") == 0)
+		return cmd_status(argc, argv);
+	if (strcmp(argv[0], "restock") == 0)
+		return cmd_restock(argc, argv);
+	usage();
+}

@@ -1,0 +1,779 @@
+/*
+ * control: the request parser, the status JSON builder and the socket's
+ * creation rules. The parser and the builder are pure; the socket tests use a
+ * temporary directory.
+ */
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <json-c/json.h>
+
+#include "control.h"
+#include "cooling.h"
+#include "msg.h"
+#include "testutil.h"
+
+/* --- the request parser ---------------------------------------------- */
+
+/* Parse a C string; returns the parser's result. */
+static int
+parse(const char *s, struct control_req *req, char *err, size_t errlen)
+{
+	return control_parse_request(s, strlen(s), req, err, errlen);
+}
+
+/* Good requests decode to the right command, product and count. */
+static void
+test_parse_good(void **state)
+{
+	static const struct {
+		const char	*line;
+		int		 cmd;
+		const char	*product;
+		int32_t		 count;
+	} t[] = {
+		{ "status", CONTROL_STATUS, "", 0 },
+		{ "restock cola", CONTROL_RESTOCK, "cola", -1 },
+		{ "restock cola 0", CONTROL_RESTOCK, "cola", 0 },
+		{ "restock cola 10", CONTROL_RESTOCK, "cola", 10 },
+		{ "restock cola 10000", CONTROL_RESTOCK, "cola", 10000 },
+		{ "restock a-b_9 5", CONTROL_RESTOCK, "a-b_9", 5 },
+		{ "restock 7up 9999", CONTROL_RESTOCK, "7up", 9999 },
+		{ "restock _ 1", CONTROL_RESTOCK, "_", 1 },
+		{ "restock abcdefghijklmnopqrstuvwxyz01234",	/* 31 chars */
+		    CONTROL_RESTOCK, "abcdefghijklmnopqrstuvwxyz01234", -1 },
+	};
+	struct control_req	req;
+	char			err[128];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		err[0] = '\0';
+		if (parse(t[i].line, &req, err, sizeof(err)) != 0)
+			fail_msg("\"%s\" refused: %s", t[i].line, err);
+		assert_int_equal(req.cmd, t[i].cmd);
+		assert_string_equal(req.product, t[i].product);
+		if (t[i].cmd == CONTROL_RESTOCK)
+			assert_int_equal(req.count, t[i].count);
+	}
+}
+
+/* Malformed requests are refused with a reason. */
+static void
+test_parse_bad(void **state)
+{
+	static const char *t[] = {
+		"status ",		/* trailing space */
+		" status",		/* leading space */
+		"status  ",
+		"status now",		/* no arguments */
+		"STATUS",		/* verbs are lower case */
+		"statu",
+		"statuss",
+		"stat",
+		"hello",
+		"restock",
+		"restock ",
+		"restock  cola",	/* two spaces */
+		"restock cola ",
+		"restock cola  5",
+		"restock\tcola",	/* tab */
+		"status\t",
+		"status\r",		/* CR is not printable */
+		"restock Cola",		/* upper case id */
+		"restock co.la",
+		"restock co/la",
+		"restock col\"a",
+		"restock abcdefghijklmnopqrstuvwxyz012345",	/* 32 chars */
+		"restock col\xc3\xa4",	/* non-ASCII */
+		"restock cola \xff",
+		"\x7f",
+		"restock cola -1",
+		"restock cola +5",
+		"restock cola 10001",
+		"restock cola 99999",
+		"restock cola 999999999999999999999",
+		"restock cola 1e3",
+		"restock cola 007",
+		"restock cola 00",
+		"restock cola 5x",
+		"restock cola 0x10",
+		"restock cola 5 6",
+		"restock cola 5 extra words",
+	};
+	struct control_req	req;
+	char			err[128];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		err[0] = '\0';
+		if (parse(t[i], &req, err, sizeof(err)) != -1)
+			fail_msg("\"%s\" accepted", t[i]);
+		if (err[0] == '\0')
+			fail_msg("\"%s\" refused without a reason", t[i]);
+	}
+}
+
+/* Empty, too long and NUL-carrying lines; the parser stops at len. */
+static void
+test_parse_bounds(void **state)
+{
+	struct control_req	req;
+	char			err[128], line[CONTROL_REQ_MAX + 8];
+
+	(void)state;
+	assert_int_equal(control_parse_request("", 0, &req, err, sizeof(err)),
+	    -1);
+	assert_string_equal(err, "empty request");
+
+	/* "status" followed by bytes outside len: only len counts. */
+	assert_int_equal(control_parse_request("statusXYZ", 6, &req, err,
+	    sizeof(err)), 0);
+	assert_int_equal(req.cmd, CONTROL_STATUS);
+	assert_int_equal(control_parse_request("restock cola 12", 12, &req,
+	    err, sizeof(err)), 0);
+	assert_string_equal(req.product, "cola");
+	assert_int_equal(req.count, -1);
+
+	/* An embedded NUL is refused, not taken as the end. */
+	assert_int_equal(control_parse_request("status\0x", 8, &req, err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "0x00"));
+
+	/* CONTROL_REQ_MAX includes the newline: 255 characters at most. */
+	memset(line, 'a', sizeof(line));
+	memcpy(line, "restock ", 8);
+	assert_int_equal(control_parse_request(line, CONTROL_REQ_MAX, &req,
+	    err, sizeof(err)), -1);
+	assert_string_equal(err, "request too long");
+	assert_int_equal(control_parse_request(line, CONTROL_REQ_MAX - 1,
+	    &req, err, sizeof(err)), -1);	/* parsed: bad id, not length */
+	assert_string_not_equal(err, "request too long");
+
+	/* A small err buffer is truncated, never overrun. */
+	char small[4] = "xyz";
+	assert_int_equal(parse("bogus", &req, small, sizeof(small)), -1);
+	assert_int_equal(strlen(small), 3);
+}
+
+/* --- the status JSON ------------------------------------------------- */
+
+/* A machine with three columns, as in etc/vendd.ini's example. */
+static void
+make_config(struct config *cf)
+{
+	static const struct {
+		const char *id, *label;
+		int64_t	price;
+		int	capacity;
+	} p[] = {
+		{ "cola", "Cola", 150, 10 },
+		{ "water", "Water 0.5l", 100, 8 },
+		{ "chips", "Chips", 120, 12 },
+	};
+
+	memset(cf, 0, sizeof(*cf));
+	snprintf(cf->currency, sizeof(cf->currency), "EUR");
+	cf->decimals = 2;
+	cf->nproducts = 3;
+	for (int i = 0; i < 3; i++) {
+		snprintf(cf->product[i].id, sizeof(cf->product[i].id), "%s",
+		    p[i].id);
+		snprintf(cf->product[i].label, sizeof(cf->product[i].label),
+		    "%s", p[i].label);
+		cf->product[i].price = p[i].price;
+		cf->product[i].capacity = p[i].capacity;
+	}
+}
+
+struct status {
+	struct config			cf;
+	struct msg_status_sales		sales;
+	struct msg_status_ledger	ledger;
+	struct msg_status_cooling	cooling;
+	struct msg_status_coin		coin;
+	struct msg_status_arm		arm;
+};
+
+/* Replies as the owners would send them after a few sales. */
+static void
+make_status(struct status *s)
+{
+	memset(s, 0, sizeof(*s));
+	make_config(&s->cf);
+	s->sales.credit = 150;
+	s->sales.selection = 0;
+	s->sales.nproducts = 3;
+	s->sales.product[0].stock = 9;
+	s->sales.product[1].stock = 0;
+	s->sales.product[2].stock = 4;
+	s->sales.product[2].state = PRODUCT_OUT_OF_ORDER;
+
+	s->ledger.seq = 42;
+	s->ledger.credit = 150;
+	s->ledger.c.cash_in = 450;
+	s->ledger.c.coins[1] = 1;	/* 1 pulse: 0.50 */
+	s->ledger.c.coins[2] = 4;	/* 2 pulses: 1.00 */
+	s->ledger.c.paid_vends = 2;
+	s->ledger.c.paid_value = 250;
+	s->ledger.c.failed_vends = 1;
+	s->ledger.c.sold_out_selections = 3;
+	s->ledger.c.unknown_coins = 1;
+	s->ledger.c.noise_pulses = 7;
+	s->ledger.c.coin_faults = 0;
+	s->ledger.c.compressor_starts = 5;
+	s->ledger.c.compressor_run_s = 1800;
+	s->ledger.c.sensor_faults = 1;
+	s->ledger.c.startups = 2;
+	s->ledger.c.unresolved_settled = 1;
+	s->ledger.nproducts = 3;
+	s->ledger.product[0].paid_vends = 1;
+	s->ledger.product[0].paid_value = 150;
+	s->ledger.product[1].paid_vends = 1;
+	s->ledger.product[1].paid_value = 100;
+	s->ledger.product[1].sold_out = 3;
+	s->ledger.product[2].failed_vends = 1;
+
+	s->cooling.temperature_mc = 4000;
+	s->cooling.sensor = COOL_SENSOR_OK;
+	s->cooling.compressor = 1;
+	s->coin.inhibit = 0;
+	s->coin.line_faults = 0;
+	s->arm.busy = 0;
+	s->arm.product = -1;
+}
+
+/* Build the JSON and round-trip it through text, as vendctl sees it. */
+static struct json_object *
+build(const struct status *s)
+{
+	struct json_object	*o, *back;
+
+	o = control_status_json(&s->cf, &s->sales, &s->ledger, &s->cooling,
+	    &s->coin, &s->arm);
+	assert_non_null(o);
+	back = json_tokener_parse(json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+	assert_non_null(back);
+	return back;
+}
+
+/* The member at a dotted path ("cooling.sensor"); fails if missing. */
+static struct json_object *
+get(struct json_object *o, const char *path)
+{
+	char	buf[128], *tok, *save = NULL;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (tok = strtok_r(buf, ".", &save); tok;
+	    tok = strtok_r(NULL, ".", &save))
+		if (!json_object_object_get_ex(o, tok, &o))
+			fail_msg("no key %s (in %s)", tok, path);
+	return o;
+}
+
+static int64_t
+get_int(struct json_object *o, const char *path)
+{
+	struct json_object *v = get(o, path);
+
+	if (!json_object_is_type(v, json_type_int))
+		fail_msg("%s is not an integer", path);
+	return json_object_get_int64(v);
+}
+
+static const char *
+get_str(struct json_object *o, const char *path)
+{
+	struct json_object *v = get(o, path);
+
+	if (!json_object_is_type(v, json_type_string))
+		fail_msg("%s is not a string", path);
+	return json_object_get_string(v);
+}
+
+static int
+get_bool(struct json_object *o, const char *path)
+{
+	struct json_object *v = get(o, path);
+
+	if (!json_object_is_type(v, json_type_boolean))
+		fail_msg("%s is not a boolean", path);
+	return json_object_get_boolean(v);
+}
+
+/* Present and null. */
+static void
+assert_null_at(struct json_object *o, const char *path)
+{
+	if (get(o, path) != NULL)
+		fail_msg("%s is not null", path);
+}
+
+/* The top level and the products carry the documented keys and values. */
+static void
+test_json_top_and_products(void **state)
+{
+	struct status		 s;
+	struct json_object	*o, *prods, *p;
+
+	(void)state;
+	make_status(&s);
+	o = build(&s);
+	assert_string_equal(get_str(o, "currency"), "EUR");
+	assert_int_equal(get_int(o, "decimals"), 2);
+	assert_int_equal(get_int(o, "credit"), 150);
+	assert_string_equal(get_str(o, "selection"), "cola");
+	assert_false(get_bool(o, "vend_pending"));
+	assert_int_equal(get_int(o, "ledger_seq"), 42);
+
+	prods = get(o, "products");
+	assert_true(json_object_is_type(prods, json_type_array));
+	assert_int_equal(json_object_array_length(prods), 3);
+	p = json_object_array_get_idx(prods, 0);
+	assert_string_equal(get_str(p, "id"), "cola");
+	assert_string_equal(get_str(p, "label"), "Cola");
+	assert_int_equal(get_int(p, "price"), 150);
+	assert_int_equal(get_int(p, "stock"), 9);
+	assert_int_equal(get_int(p, "capacity"), 10);
+	assert_string_equal(get_str(p, "state"), "ok");
+	p = json_object_array_get_idx(prods, 1);
+	assert_string_equal(get_str(p, "id"), "water");
+	assert_string_equal(get_str(p, "label"), "Water 0.5l");
+	assert_int_equal(get_int(p, "stock"), 0);
+	assert_int_equal(get_int(p, "capacity"), 8);
+	assert_string_equal(get_str(p, "state"), "sold_out");
+	p = json_object_array_get_idx(prods, 2);
+	assert_string_equal(get_str(p, "id"), "chips");
+	assert_int_equal(get_int(p, "stock"), 4);
+	assert_string_equal(get_str(p, "state"), "out_of_order");
+
+	assert_false(get_bool(o, "coin.inhibit"));
+	assert_int_equal(get_int(o, "coin.line_faults"), 0);
+	assert_false(get_bool(o, "arm.busy"));
+	assert_null_at(o, "arm.product");
+	assert_int_equal(get_int(o, "arm.attempt"), 0);
+	json_object_put(o);
+}
+
+/* out_of_order wins over sold_out; a negative stock is sold out. */
+static void
+test_json_state_mapping(void **state)
+{
+	static const struct {
+		int32_t		 stock;
+		uint32_t	 pstate;
+		const char	*want;
+	} t[] = {
+		{ 10, PRODUCT_OK, "ok" },
+		{ 1, PRODUCT_OK, "ok" },
+		{ 0, PRODUCT_OK, "sold_out" },
+		{ -1, PRODUCT_OK, "sold_out" },
+		{ 0, PRODUCT_OUT_OF_ORDER, "out_of_order" },
+		{ 5, PRODUCT_OUT_OF_ORDER, "out_of_order" },
+	};
+	struct status		 s;
+	struct json_object	*o;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		make_status(&s);
+		s.sales.product[0].stock = t[i].stock;
+		s.sales.product[0].state = t[i].pstate;
+		o = build(&s);
+		assert_string_equal(get_str(json_object_array_get_idx(
+		    get(o, "products"), 0), "state"), t[i].want);
+		assert_int_equal(get_int(json_object_array_get_idx(
+		    get(o, "products"), 0), "stock"), t[i].stock);
+		json_object_put(o);
+	}
+}
+
+/* No selection, or an index outside the config, is null; arm busy names it. */
+static void
+test_json_null_selection_and_arm(void **state)
+{
+	struct status		 s;
+	struct json_object	*o;
+
+	(void)state;
+	make_status(&s);
+	s.sales.selection = -1;
+	s.sales.credit = 0;
+	o = build(&s);
+	assert_null_at(o, "selection");
+	assert_int_equal(get_int(o, "credit"), 0);
+	json_object_put(o);
+
+	make_status(&s);
+	s.sales.selection = 3;		/* one past the config */
+	s.arm.product = VENDD_MAX_PRODUCTS + 5;
+	o = build(&s);
+	assert_null_at(o, "selection");
+	assert_null_at(o, "arm.product");
+	json_object_put(o);
+
+	/* An idle arm names no product, whatever the field holds. */
+	make_status(&s);
+	s.arm.busy = 0;
+	s.arm.product = 0;
+	o = build(&s);
+	assert_null_at(o, "arm.product");
+	json_object_put(o);
+
+	make_status(&s);
+	s.sales.selection = 1;
+	s.sales.vend_pending = 1;
+	s.coin.inhibit = 1;
+	s.coin.line_faults = 2;
+	s.arm.busy = 1;
+	s.arm.product = 1;
+	s.arm.attempt = 2;
+	o = build(&s);
+	assert_string_equal(get_str(o, "selection"), "water");
+	assert_true(get_bool(o, "vend_pending"));
+	assert_true(get_bool(o, "coin.inhibit"));
+	assert_int_equal(get_int(o, "coin.line_faults"), 2);
+	assert_true(get_bool(o, "arm.busy"));
+	assert_string_equal(get_str(o, "arm.product"), "water");
+	assert_int_equal(get_int(o, "arm.attempt"), 2);
+	json_object_put(o);
+}
+
+/* The temperature is a number only while the sensor gives good readings. */
+static void
+test_json_cooling(void **state)
+{
+	static const struct {
+		uint32_t	 sensor;
+		int32_t		 mc;
+		const char	*name;
+		int		 has_temp;
+	} t[] = {
+		{ COOL_SENSOR_OK, 4000, "ok", 1 },
+		{ COOL_SENSOR_OK, -1850, "ok", 1 },
+		{ COOL_SENSOR_OK, 0, "ok", 1 },
+		{ COOL_SENSOR_OK, MSG_TEMP_NONE, "ok", 0 },
+		{ COOL_SENSOR_MISSING, 4000, "missing", 0 },
+		{ COOL_SENSOR_UNREADABLE, 4000, "unreadable", 0 },
+		{ COOL_SENSOR_GARBAGE, MSG_TEMP_NONE, "garbage", 0 },
+		{ COOL_SENSOR_OUT_OF_RANGE, 4000, "out_of_range", 0 },
+		{ COOL_SENSOR_POWER_ON, 85000, "power_on", 0 },
+		{ 99, 4000, "unknown", 0 },
+	};
+	struct status		 s;
+	struct json_object	*o;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		make_status(&s);
+		s.cooling.sensor = t[i].sensor;
+		s.cooling.temperature_mc = t[i].mc;
+		s.cooling.fault_mode = t[i].sensor != COOL_SENSOR_OK;
+		s.cooling.compressor = i & 1;
+		o = build(&s);
+		if (t[i].has_temp)
+			assert_int_equal(get_int(o, "cooling.temperature_mc"),
+			    t[i].mc);
+		else
+			assert_null_at(o, "cooling.temperature_mc");
+		assert_string_equal(get_str(o, "cooling.sensor"), t[i].name);
+		assert_int_equal(get_bool(o, "cooling.compressor"), i & 1);
+		assert_string_equal(get_str(o, "cooling.mode"),
+		    t[i].sensor != COOL_SENSOR_OK ? "fault" : "thermostat");
+		json_object_put(o);
+	}
+}
+
+/* Every audit counter; coins only where nonzero; counters per product. */
+static void
+test_json_counters(void **state)
+{
+	static const struct {
+		const char	*key;
+		int64_t		 v;
+	} t[] = {
+		{ "counters.cash_in", 450 },
+		{ "counters.paid_vends", 2 },
+		{ "counters.paid_value", 250 },
+		{ "counters.failed_vends", 1 },
+		{ "counters.sold_out_selections", 3 },
+		{ "counters.unknown_coins", 1 },
+		{ "counters.noise_pulses", 7 },
+		{ "counters.coin_faults", 0 },
+		{ "counters.compressor_starts", 5 },
+		{ "counters.compressor_run_s", 1800 },
+		{ "counters.sensor_faults", 1 },
+		{ "counters.startups", 2 },
+		{ "counters.unresolved_settled", 1 },
+		{ "counters.coins.1", 1 },
+		{ "counters.coins.2", 4 },
+		{ "counters.products.cola.paid_vends", 1 },
+		{ "counters.products.cola.paid_value", 150 },
+		{ "counters.products.cola.failed_vends", 0 },
+		{ "counters.products.cola.sold_out", 0 },
+		{ "counters.products.water.paid_value", 100 },
+		{ "counters.products.water.sold_out", 3 },
+		{ "counters.products.chips.failed_vends", 1 },
+	};
+	struct status		 s;
+	struct json_object	*o;
+
+	(void)state;
+	make_status(&s);
+	o = build(&s);
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (get_int(o, t[i].key) != t[i].v)
+			fail_msg("%s: %lld, want %lld", t[i].key,
+			    (long long)get_int(o, t[i].key), (long long)t[i].v);
+	assert_int_equal(json_object_object_length(get(o, "counters.coins")), 2);
+	assert_int_equal(json_object_object_length(get(o,
+	    "counters.products")), 3);
+	json_object_put(o);
+
+	/* The largest pulse count, and no coins at all. */
+	make_status(&s);
+	memset(s.ledger.c.coins, 0, sizeof(s.ledger.c.coins));
+	o = build(&s);
+	assert_int_equal(json_object_object_length(get(o, "counters.coins")), 0);
+	json_object_put(o);
+	s.ledger.c.coins[VENDD_MAX_PULSES] = 3;
+	s.ledger.seq = 1000000;
+	o = build(&s);
+	assert_int_equal(get_int(o, "counters.coins.20"), 3);
+	assert_int_equal(get_int(o, "ledger_seq"), 1000000);
+	json_object_put(o);
+}
+
+/* Fewer products in a reply than in the config: zeros, not stale memory. */
+static void
+test_json_short_replies(void **state)
+{
+	struct status		 s;
+	struct json_object	*o;
+
+	(void)state;
+	make_status(&s);
+	s.sales.nproducts = 1;
+	s.ledger.nproducts = 1;
+	o = build(&s);
+	assert_int_equal(json_object_array_length(get(o, "products")), 3);
+	assert_string_equal(get_str(json_object_array_get_idx(get(o,
+	    "products"), 2), "state"), "sold_out");
+	assert_int_equal(get_int(o, "counters.products.chips.failed_vends"), 0);
+	json_object_put(o);
+
+	make_status(&s);
+	s.cf.nproducts = 0;
+	o = build(&s);
+	assert_int_equal(json_object_array_length(get(o, "products")), 0);
+	assert_null_at(o, "selection");
+	json_object_put(o);
+}
+
+/* --- the socket ------------------------------------------------------ */
+
+static char	tmpdir[64];
+
+/* A fresh directory per socket test. */
+static int
+setup_dir(void **state)
+{
+	(void)state;
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_control.XXXXXX");
+	return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+/* Remove what the test left. */
+static int
+teardown_dir(void **state)
+{
+	char	cmd[128];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* A config whose socket is in the test's directory. */
+static void
+sock_config(struct config *cf, const char *group)
+{
+	memset(cf, 0, sizeof(*cf));
+	snprintf(cf->control_socket, sizeof(cf->control_socket),
+	    "%s/control.sock", tmpdir);
+	snprintf(cf->control_group, sizeof(cf->control_group), "%s", group);
+}
+
+/* Mode 0660, non-blocking, close-on-exec, accepting connections. */
+static void
+test_listen_creates(void **state)
+{
+	struct config		cf;
+	struct sockaddr_un	sun;
+	struct stat		st;
+	char			err[256];
+	int			fd, cfd;
+
+	(void)state;
+	sock_config(&cf, "");
+	fd = control_listen(&cf, err, sizeof(err));
+	if (fd == -1)
+		fail_msg("%s", err);
+	assert_int_equal(stat(cf.control_socket, &st), 0);
+	assert_true(S_ISSOCK(st.st_mode));
+	assert_int_equal(st.st_mode & 07777, 0660);
+	assert_true(fcntl(fd, F_GETFL) & O_NONBLOCK);
+	assert_true(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", cf.control_socket);
+	cfd = socket(AF_UNIX, SOCK_STREAM, 0);
+	assert_int_equal(connect(cfd, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	close(cfd);
+
+	/* A second daemon must not steal a live socket. */
+	assert_int_equal(control_listen(&cf, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, cf.control_socket));
+	assert_non_null(strstr(err, "another vendd"));
+	close(fd);
+
+	/* Closed: now it is stale and replaced. */
+	fd = control_listen(&cf, err, sizeof(err));
+	if (fd == -1)
+		fail_msg("stale socket not replaced: %s", err);
+	close(fd);
+}
+
+/* A file that is not a socket is never removed. */
+static void
+test_listen_refuses_file(void **state)
+{
+	struct config	cf;
+	struct stat	st;
+	char		err[256];
+	int		fd;
+
+	(void)state;
+	sock_config(&cf, "");
+	fd = open(cf.control_socket, O_WRONLY | O_CREAT, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "keep\n", 5), 5);
+	close(fd);
+	assert_int_equal(control_listen(&cf, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, cf.control_socket));
+	assert_non_null(strstr(err, "not a socket"));
+	assert_int_equal(stat(cf.control_socket, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(st.st_size, 5);
+
+	/* A directory neither. */
+	unlink(cf.control_socket);
+	assert_int_equal(mkdir(cf.control_socket, 0755), 0);
+	assert_int_equal(control_listen(&cf, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "not a socket"));
+	rmdir(cf.control_socket);
+}
+
+/* Paths that do not fit sun_path, and missing directories, name the path. */
+static void
+test_listen_bad_paths(void **state)
+{
+	struct config	cf;
+	char		err[256];
+
+	(void)state;
+	/* The config's buffer is sun_path's size: an unterminated one. */
+	sock_config(&cf, "");
+	memset(cf.control_socket, 'x', sizeof(cf.control_socket));
+	assert_int_equal(control_listen(&cf, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "too long"));
+
+	cf.control_socket[0] = '\0';
+	assert_int_equal(control_listen(&cf, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "empty"));
+
+	snprintf(cf.control_socket, sizeof(cf.control_socket),
+	    "%s/nodir/control.sock", tmpdir);
+	assert_int_equal(control_listen(&cf, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, cf.control_socket));
+}
+
+/* The group: an existing one owns the socket; a missing one is named. */
+static void
+test_listen_group(void **state)
+{
+	struct config	cf;
+	struct stat	st;
+	struct group	*gr;
+	char		err[256];
+	int		fd;
+
+	(void)state;
+	if ((gr = getgrgid(getegid())) != NULL) {
+		sock_config(&cf, gr->gr_name);
+		fd = control_listen(&cf, err, sizeof(err));
+		if (fd == -1)
+			fail_msg("%s", err);
+		assert_int_equal(stat(cf.control_socket, &st), 0);
+		assert_int_equal(st.st_gid, getegid());
+		close(fd);
+	}
+
+	sock_config(&cf, "no_such_group_vendd");
+	fd = control_listen(&cf, err, sizeof(err));
+	if (geteuid() == 0) {
+		/* As root: a typo must stop start-up, not lock people out. */
+		assert_int_equal(fd, -1);
+		assert_non_null(strstr(err, "no_such_group_vendd"));
+		assert_non_null(strstr(err, cf.control_socket));
+		assert_int_equal(access(cf.control_socket, F_OK), -1);
+	} else {
+		/* A developer's run: a warning, the socket works. */
+		assert_true(fd >= 0);
+		close(fd);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_good),
+		cmocka_unit_test(test_parse_bad),
+		cmocka_unit_test(test_parse_bounds),
+		cmocka_unit_test(test_json_top_and_products),
+		cmocka_unit_test(test_json_state_mapping),
+		cmocka_unit_test(test_json_null_selection_and_arm),
+		cmocka_unit_test(test_json_cooling),
+		cmocka_unit_test(test_json_counters),
+		cmocka_unit_test(test_json_short_replies),
+		cmocka_unit_test_setup_teardown(test_listen_creates,
+		    setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_listen_refuses_file,
+		    setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_listen_bad_paths,
+		    setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_listen_group,
+		    setup_dir, teardown_dir),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
