@@ -45,7 +45,8 @@ $(B)/vendd: $(B)/daemon/main.o $(B)/libvendd.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $(B)/daemon/main.o $(B)/libvendd.a $(PKG_LIBS)
 
 $(B)/vendctl: $(B)/daemon/vendctl.o
-	$(CC) $(ALL_LDFLAGS) -o $@ $(B)/daemon/vendctl.o $(PKG_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(B)/daemon/vendctl.o \
+	    $(shell $(PKG_CONFIG) --libs json-c)
 
 $(B)/simdrv: tests/sim/simdrv.c
 	@mkdir -p $(@D)

@@ -1,0 +1,381 @@
+/*
+ * vendd's parent: reads the config, requests every GPIO line up front (so a
+ * wiring error stops start-up with a clear message), restores the ledger,
+ * starts one thread per activity, answers signals, feeds the watchdog, and
+ * stops the activities in order, every output left inactive.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "arm.h"
+#include "coin.h"
+#include "config.h"
+#include "control.h"
+#include "cooling.h"
+#include "gpio.h"
+#include "ledger.h"
+#include "log.h"
+#include "notify.h"
+#include "panel.h"
+#include "proc.h"
+#include "sales.h"
+
+#define MAIN_STACK_SIZE		(64 * 1024)	/* each activity's thread */
+#define EX_CONFIG		78		/* sysexits.h: bad config or wiring */
+#define MAIN_MAX_LINES		(4 + 2 * VENDD_MAX_PRODUCTS + 4)
+
+/* The order activities stop in: inputs first, the ledger last. */
+static const int main_stop_order[] = {
+	PROC_CONTROL, PROC_PANEL, PROC_COIN, PROC_SALES, PROC_ARM,
+	PROC_COOLING, PROC_LEDGER,
+};
+
+/* Every line, by role, as requested at start-up and handed to its owner. */
+struct main_hw {
+	struct gpio_line	*coin, *inhibit, *vend, *relay, *drop, *compressor;
+	struct gpio_line	*select[VENDD_MAX_PRODUCTS];
+	struct gpio_line	*slot[VENDD_MAX_PRODUCTS];
+};
+
+static struct config	 main_cf;
+static struct proc	 main_procs[PROC_MAX];
+static struct ledger	 main_ledger;
+static struct main_hw	 main_hw;
+/* Outputs, for the fatal hook only: set before threads start, then read-only. */
+static struct gpio_line	*main_outputs[MAIN_MAX_LINES];
+static int		 main_noutputs;
+static uint32_t		 main_round;		/* heartbeat round */
+static unsigned		 main_pongs;		/* answers in this round */
+static int		 main_missed;		/* rounds not answered in full */
+static int		 main_ready;
+
+/* On a fatal error in any thread, leave the relays off before exiting. */
+static void
+main_fatal_hook(void)
+{
+	for (int i = 0; i < main_noutputs; i++)
+		gpio_line_set(main_outputs[i], 0);
+}
+
+/* Request one line or stop start-up with FILE:LINE and the line's name. */
+static struct gpio_line *
+main_request(const struct line_conf *lc, int dir, int quiet_missing)
+{
+	struct gpio_line_spec	 spec;
+	struct gpio_line	*l;
+	char			 err[1024];
+
+	if (lc->name[0] == '\0') {
+		if (!quiet_missing)
+			fatalx("%s: %s is not set", main_cf.path, lc->key);
+		return NULL;
+	}
+	memset(&spec, 0, sizeof(spec));
+	spec.name = lc->name;
+	spec.dir = dir;
+	spec.active_low = lc->active_low;
+	spec.bias = lc->bias;
+	spec.debounce_ms = dir == GPIO_DIR_INPUT ? lc->debounce_ms : 0;
+	if ((l = gpio_line_request(&spec, "vendd", err, sizeof(err))) == NULL) {
+		fprintf(stderr, "vendd: %s:%d: %s: %s\n", main_cf.path, lc->lineno,
+		    lc->key, err);
+		main_fatal_hook();
+		exit(EX_CONFIG);
+	}
+	if (dir == GPIO_DIR_OUTPUT)
+		main_outputs[main_noutputs++] = l;
+	return l;
+}
+
+/* Request every line the config names, outputs inactive from the start. */
+static void
+main_request_all(struct main_hw *hw)
+{
+	const struct config	*cf = &main_cf;
+
+	hw->coin = main_request(&cf->coin.line, GPIO_DIR_INPUT, 0);
+	hw->inhibit = main_request(&cf->coin.inhibit, GPIO_DIR_OUTPUT, 1);
+	hw->vend = main_request(&cf->panel.vend, GPIO_DIR_INPUT, 0);
+	for (int i = 0; i < cf->nproducts; i++) {
+		hw->select[i] = main_request(&cf->product[i].select,
+		    GPIO_DIR_INPUT, 0);
+		hw->slot[i] = main_request(&cf->product[i].slot,
+		    GPIO_DIR_OUTPUT, 1);
+	}
+	hw->relay = main_request(&cf->arm.relay, GPIO_DIR_OUTPUT, 0);
+	hw->drop = main_request(&cf->arm.drop, GPIO_DIR_INPUT, 1);
+	hw->compressor = main_request(&cf->cooling.compressor,
+	    GPIO_DIR_OUTPUT, 0);
+}
+
+/* --safe-outputs: drive every configured output inactive, then let go. */
+static int
+main_safe_outputs(void)
+{
+	struct main_hw	hw;
+
+	memset(&hw, 0, sizeof(hw));
+	hw.inhibit = main_request(&main_cf.coin.inhibit, GPIO_DIR_OUTPUT, 1);
+	for (int i = 0; i < main_cf.nproducts; i++)
+		hw.slot[i] = main_request(&main_cf.product[i].slot,
+		    GPIO_DIR_OUTPUT, 1);
+	hw.relay = main_request(&main_cf.arm.relay, GPIO_DIR_OUTPUT, 0);
+	hw.compressor = main_request(&main_cf.cooling.compressor,
+	    GPIO_DIR_OUTPUT, 0);
+	for (int i = 0; i < main_noutputs; i++)
+		gpio_line_release(main_outputs[i]);
+	printf("vendd: %d outputs driven inactive\n", main_noutputs);
+	return 0;
+}
+
+/* --check: the config as understood, and where each line is on this board. */
+static int
+main_check(void)
+{
+	const struct line_conf	*lines[MAIN_MAX_LINES];
+	struct gpio_where	 w;
+	char			 err[2048];
+	int			 n, bad = 0;
+
+	config_print(&main_cf, stdout);
+	n = config_lines(&main_cf, lines, MAIN_MAX_LINES);
+	printf("\n# GPIO lines on this machine\n");
+	for (int i = 0; i < n; i++) {
+		if (gpio_resolve(lines[i]->name, &w, err, sizeof(err)) == -1) {
+			printf("%-32s %s: NOT FOUND\n", lines[i]->key,
+			    lines[i]->name);
+			fprintf(stderr, "vendd: %s:%d: %s: %s\n", main_cf.path,
+			    lines[i]->lineno, lines[i]->key, err);
+			bad++;
+			continue;
+		}
+		printf("%-32s %s -> %s [%s] offset %u%s%s\n", lines[i]->key,
+		    lines[i]->name, w.chip, w.label, w.offset,
+		    w.used ? ", in use by " : "", w.used ? w.consumer : "");
+	}
+	printf("%s: %s\n", main_cf.path, bad ? "lines missing" : "OK");
+	return bad ? EX_CONFIG : 0;
+}
+
+/* Ask every activity to answer: a missed round means one is stuck. */
+static void
+main_heartbeat(struct proc *p)
+{
+	main_round++;
+	main_pongs = 0;
+	for (int id = PROC_COIN; id < PROC_MAX; id++)
+		proc_send(p, id, MSG_PING, main_round, NULL, 0);
+}
+
+/* The watchdog tick: feed systemd only if every activity answered. */
+static void
+main_watchdog_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct proc	*p = arg;
+
+	(void)fd;
+	(void)what;
+	if (main_pongs == PROC_MAX - 1) {
+		notify_send("WATCHDOG=1");
+		main_missed = 0;
+	} else if (++main_missed >= 2) {
+		fatalx("an activity stopped answering (%u of %d in round %u):"
+		    " not feeding the watchdog", main_pongs, PROC_MAX - 1,
+		    main_round);
+	} else
+		log_warnx("heartbeat round %u: %u of %d answered", main_round,
+		    main_pongs, PROC_MAX - 1);
+	main_heartbeat(p);
+}
+
+/* Main's inbox: heartbeat answers; the first full round means ready. */
+static void
+main_dispatch(struct proc *p, const struct msg *m)
+{
+	switch (m->hdr.type) {
+	case MSG_PONG:
+		if (m->hdr.id != main_round)
+			break;
+		if (++main_pongs == PROC_MAX - 1 && !main_ready) {
+			main_ready = 1;
+			notify_send("READY=1\nSTATUS=selling");
+			log_info("ready: %d products, state in %s",
+			    main_cf.nproducts, main_cf.state_dir);
+		}
+		break;
+	default:
+		fatalx("main: unexpected %s from %s", msg_type_name(m->hdr.type),
+		    proc_name(m->hdr.src));
+	}
+	(void)p;
+}
+
+/* SIGTERM, SIGINT: leave the loop; the stop sequence follows it. */
+static void
+main_signal_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct proc			*p = arg;
+	struct signalfd_siginfo		 si;
+
+	(void)what;
+	if (read(fd, &si, sizeof(si)) != sizeof(si))
+		return;
+	log_info("%s: stopping", strsignal((int)si.ssi_signo));
+	event_base_loopbreak(p->base);
+}
+
+/* Hand each activity its lines and state, then start its thread. */
+static void
+main_start_activities(void)
+{
+	struct config	*cf = &main_cf;
+	char		 err[512];
+	int		 lfd;
+
+	if ((lfd = control_listen(cf, err, sizeof(err))) == -1) {
+		fprintf(stderr, "vendd: %s\n", err);
+		main_fatal_hook();
+		exit(1);
+	}
+	if (ledger_open(&main_ledger, cf, err, sizeof(err)) == -1) {
+		fprintf(stderr, "vendd: ledger: %s\n", err);
+		main_fatal_hook();
+		exit(1);
+	}
+	coin_init(&main_procs[PROC_COIN], cf, main_hw.coin, main_hw.inhibit);
+	panel_init(&main_procs[PROC_PANEL], cf, main_hw.select, main_hw.vend);
+	sales_init(&main_procs[PROC_SALES], cf, &main_ledger.st);
+	arm_init(&main_procs[PROC_ARM], cf, main_hw.relay, main_hw.slot,
+	    main_hw.drop);
+	cooling_init(&main_procs[PROC_COOLING], cf, main_hw.compressor);
+	ledger_init(&main_procs[PROC_LEDGER], &main_ledger);
+	control_init(&main_procs[PROC_CONTROL], cf, lfd);
+	for (int id = PROC_COIN; id < PROC_MAX; id++)
+		proc_spawn(&main_procs[id], MAIN_STACK_SIZE);
+}
+
+/* Stop the activities one by one, inputs first, the ledger last. */
+static void
+main_stop_activities(struct proc *p)
+{
+	notify_send("STOPPING=1");
+	for (size_t i = 0; i < sizeof(main_stop_order) / sizeof(int); i++) {
+		int id = main_stop_order[i];
+
+		proc_send(p, id, MSG_STOP, 0, NULL, 0);
+		proc_join(&main_procs[id]);
+		proc_free(&main_procs[id]);
+	}
+	ledger_close(&main_ledger);
+	for (int i = 0; i < main_noutputs; i++)
+		gpio_line_release(main_outputs[i]);
+}
+
+/* Run the daemon until a signal; returns the exit status. */
+static int
+main_run(void)
+{
+	struct proc	*p = &main_procs[PROC_MAIN];
+	struct event	*ev_sig, *ev_wd = NULL;
+	struct timeval	 tv;
+	sigset_t	 set;
+	uint64_t	 wd_usec;
+	int		 sfd;
+
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	/* Blocked before threads start, so only main's signalfd sees them. */
+	if (pthread_sigmask(SIG_BLOCK, &set, NULL) != 0 ||
+	    (sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK)) == -1)
+		fatal("signalfd");
+	if (proc_setup_inboxes() == -1)
+		fatal("inbox pipes");
+	main_request_all(&main_hw);
+	log_set_fatal_hook(main_fatal_hook);
+	main_start_activities();
+
+	proc_init(p, PROC_MAIN, "main", main_dispatch);
+	ev_sig = event_new(p->base, sfd, EV_READ | EV_PERSIST, main_signal_cb, p);
+	event_add(ev_sig, NULL);
+	if ((wd_usec = notify_watchdog_usec()) > 0) {
+		/* Feed at half the interval, as sd_watchdog_enabled(3) advises. */
+		tv.tv_sec = (time_t)(wd_usec / 2 / 1000000);
+		tv.tv_usec = (suseconds_t)(wd_usec / 2 % 1000000);
+		ev_wd = event_new(p->base, -1, EV_PERSIST, main_watchdog_cb, p);
+		event_add(ev_wd, &tv);
+	}
+	main_heartbeat(p);		/* the first round's answers mean ready */
+	proc_loop(p);
+
+	main_stop_activities(p);
+	if (ev_wd)
+		event_free(ev_wd);
+	event_free(ev_sig);
+	proc_free(p);
+	close(sfd);
+	log_info("stopped, outputs inactive");
+	return 0;
+}
+
+/* How to run vendd. */
+static void __attribute__((noreturn))
+main_usage(int status)
+{
+	fprintf(status ? stderr : stdout,
+	    "usage: vendd [-d] [-c FILE] [--check | --safe-outputs]\n"
+	    "  -c, --config FILE   configuration (default %s)\n"
+	    "  --check             validate FILE and its GPIO lines, print them, exit\n"
+	    "  --safe-outputs      drive every configured output inactive, exit\n"
+	    "  -d, --debug         log debug lines\n", VENDD_SYSCONFDIR "/vendd/vendd.ini");
+	exit(status);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "check", no_argument, NULL, 'C' },
+		{ "safe-outputs", no_argument, NULL, 'S' },
+		{ "debug", no_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char	*path = VENDD_SYSCONFDIR "/vendd/vendd.ini";
+	char		 err[1024];
+	int		 ch, check = 0, safe = 0, debug = 0;
+
+	while ((ch = getopt_long(argc, argv, "c:dh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c': path = optarg; break;
+		case 'C': check = 1; break;
+		case 'S': safe = 1; break;
+		case 'd': debug = 1; break;
+		case 'h': main_usage(0);
+		default: main_usage(1);
+		}
+	}
+	if (optind != argc || (check && safe))
+		main_usage(1);
+	log_init("vendd", debug);
+	if (config_load(&main_cf, path, err, sizeof(err)) == -1) {
+		fprintf(stderr, "vendd: %s\n", err);
+		return EX_CONFIG;
+	}
+	if (check)
+		return main_check();
+	if (safe)
+		return main_safe_outputs();
+	return main_run();
+}
