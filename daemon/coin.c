@@ -5,6 +5,7 @@
  * and drives the inhibit output.
  */
 #include <errno.h>
+#include <poll.h>
 #include <string.h>
 
 #include <event2/event.h>
@@ -16,13 +17,15 @@
 
 #define NS_PER_MS	1000000ULL
 #define COIN_EDGES	16	/* edges read per wake-up */
+#define COIN_STOP_MAX_MS 3000	/* longest wait for a train to end at stop */
 
-/* Start idle: line inactive, no train, acceptor free. */
+/* Start idle: line inactive, no train, acceptor blocked until sales frees it. */
 void
 coin_core_init(struct coin_core *c, const struct coin_conf *cf)
 {
 	memset(c, 0, sizeof(*c));
 	c->cf = cf;
+	c->inhibit = 1;
 }
 
 /* Report a pulse too long to be a coin: a wiring fault or a jammed coin. */
@@ -81,10 +84,20 @@ coin_train_end(struct coin_core *c, struct outbox *ob)
 static void
 coin_pulse_start(struct coin_core *c, uint64_t ts)
 {
-	if (c->active)		/* the inactive edge was lost: restart */
+	/*
+	 * Two active edges in a row: the inactive edge between them was lost.
+	 * The earlier pulse ended before this one began; if it was already
+	 * long enough to be a pulse, count it: the customer's coin is at stake.
+	 */
+	if (c->active) {
+		int counted = ts - c->pulse_start >=
+		    (uint64_t)c->cf->pulse_min_ms * NS_PER_MS;
+
+		c->pulses += counted;
 		log_warnx("coin line %s: two active edges in a row (an edge "
-		    "was lost); the earlier pulse is not counted",
-		    c->cf->line.name);
+		    "was lost); the earlier pulse is %s", c->cf->line.name,
+		    counted ? "counted" : "noise");
+	}
 	c->active = 1;
 	c->pulse_start = ts;
 	/* widths compare in whole ms: max + 1 ms is the first fault */
@@ -159,11 +172,14 @@ coin_core_set_inhibit(struct coin_core *c, int on)
 	c->inhibit = on != 0;
 }
 
-/* The level the inhibit output must have. */
+/*
+ * The level the inhibit output must have: sales' wish, and also while a
+ * train is being counted, so a second coin cannot merge into its pulses.
+ */
 int
 coin_core_inhibit_level(const struct coin_core *c)
 {
-	return c->inhibit;
+	return c->inhibit || c->active || c->pulses > 0;
 }
 
 /* The shell: the state of the coin thread. */
@@ -175,12 +191,15 @@ static int		 coin_inhibit_driven;	/* level on the output */
 static struct event	*coin_ev_line;
 static struct event	*coin_ev_timer;
 
+static void	coin_drive_inhibit(int);
+
 /* Send what the core decided and sleep until its next deadline. */
 static void
 coin_flush(struct outbox *ob)
 {
 	proc_send_outbox(coin_proc, ob);
 	proc_timer_at(coin_ev_timer, coin_core_deadline(&coin));
+	coin_drive_inhibit(coin_core_inhibit_level(&coin));
 }
 
 /* Drive the inhibit output to the core's level, only when it changes. */
@@ -214,6 +233,10 @@ coin_line_cb(evutil_socket_t fd, short what, void *arg)
 			    gpio_line_name(coin_line));
 		}
 		for (i = 0; i < n; i++) {
+			if (e[i].lost)
+				log_warnx("coin line %s: the kernel dropped %u "
+				    "edges: a coin may be miscounted",
+				    gpio_line_name(coin_line), e[i].lost);
 			outbox_init(&ob);
 			coin_core_edge(&coin, e[i].active, e[i].ts_ns, &ob);
 			coin_flush(&ob);
@@ -268,12 +291,41 @@ coin_dispatch(struct proc *p, const struct msg *m)
 	}
 }
 
-/* Shutdown: release the acceptor and stop listening. */
+/*
+ * At stop, a coin may be half counted: it is already in the cash box. Block
+ * the acceptor, then keep reading the line until the train ends (bounded),
+ * so the coin reaches the ledger, which stops last.
+ */
+static void
+coin_finish_train(void)
+{
+	struct pollfd	pfd;
+	struct outbox	ob;
+	uint64_t	dl, now, end = now_ns() + COIN_STOP_MAX_MS * NS_PER_MS;
+
+	pfd.fd = gpio_line_fd(coin_line);
+	pfd.events = POLLIN;
+	while ((dl = coin_core_deadline(&coin)) != 0 && (now = now_ns()) < end) {
+		if (now >= dl) {
+			outbox_init(&ob);
+			coin_core_tick(&coin, now, &ob);
+			proc_send_outbox(coin_proc, &ob);
+		} else if (poll(&pfd, 1, (int)((dl - now) / NS_PER_MS) + 1) > 0)
+			coin_line_cb(pfd.fd, EV_READ, NULL);
+	}
+	if (coin_core_deadline(&coin) != 0)
+		log_warnx("coin line %s: still busy at stop: the train in "
+		    "progress is not credited", gpio_line_name(coin_line));
+}
+
+/* Shutdown: block the acceptor, credit a coin in progress, stop listening. */
 static void
 coin_on_stop(struct proc *p)
 {
 	(void)p;
-	coin_drive_inhibit(0);
+	coin_core_set_inhibit(&coin, 1);
+	coin_drive_inhibit(1);
+	coin_finish_train();
 	if (coin_ev_line)
 		event_free(coin_ev_line);
 	if (coin_ev_timer)
@@ -293,7 +345,7 @@ coin_init(struct proc *p, const struct config *cf, struct gpio_line *line,
 	coin_proc = p;
 	coin_line = line;
 	coin_inhibit = inhibit;
-	coin_inhibit_driven = 0;	/* outputs are requested inactive */
+	coin_inhibit_driven = 1;	/* requested at its safe level: blocked */
 	coin_core_init(&coin, &cf->coin);
 
 	coin_ev_line = event_new(p->base, gpio_line_fd(line),

@@ -57,41 +57,61 @@ static unsigned		 main_pongs;		/* answers in this round */
 static int		 main_missed;		/* rounds not answered in full */
 static int		 main_ready;
 
-/* On a fatal error in any thread, leave the relays off before exiting. */
+/*
+ * On a fatal error in any thread: relays off, acceptor blocked, before exit.
+ * The one place a thread touches lines it does not own: the process is dying.
+ */
 static void
 main_fatal_hook(void)
 {
 	for (int i = 0; i < main_noutputs; i++)
-		gpio_line_set(main_outputs[i], 0);
+		gpio_line_set_safe(main_outputs[i]);
 }
 
-/* Request one line or stop start-up with FILE:LINE and the line's name. */
+/* Request one line (an output at its safe level), or NULL with err filled. */
 static struct gpio_line *
-main_request(const struct line_conf *lc, int dir, int quiet_missing)
+main_try_request(const struct line_conf *lc, int dir, int safe_active,
+    char *err, size_t errlen)
 {
 	struct gpio_line_spec	 spec;
 	struct gpio_line	*l;
-	char			 err[1024];
+	char			 gerr[1024];
 
-	if (lc->name[0] == '\0') {
-		if (!quiet_missing)
-			fatalx("%s: %s is not set", main_cf.path, lc->key);
-		return NULL;
-	}
 	memset(&spec, 0, sizeof(spec));
 	spec.name = lc->name;
 	spec.dir = dir;
 	spec.active_low = lc->active_low;
 	spec.bias = lc->bias;
 	spec.debounce_ms = dir == GPIO_DIR_INPUT ? lc->debounce_ms : 0;
-	if ((l = gpio_line_request(&spec, "vendd", err, sizeof(err))) == NULL) {
-		fprintf(stderr, "vendd: %s:%d: %s: %s\n", main_cf.path, lc->lineno,
-		    lc->key, err);
+	spec.safe_active = safe_active;
+	if ((l = gpio_line_request(&spec, "vendd", gerr, sizeof(gerr))) == NULL)
+		snprintf(err, errlen, "%s:%d: %s: %s", main_cf.path, lc->lineno,
+		    lc->key, gerr);
+	else if (dir == GPIO_DIR_OUTPUT)
+		main_outputs[main_noutputs++] = l;
+	return l;
+}
+
+/* Request one line or stop start-up with FILE:LINE and the line's name. */
+static struct gpio_line *
+main_request(const struct line_conf *lc, int dir, int quiet_missing)
+{
+	struct gpio_line	*l;
+	char			 err[1600];
+
+	if (lc->name[0] == '\0') {
+		if (!quiet_missing)
+			fatalx("%s: %s is not set", main_cf.path, lc->key);
+		return NULL;
+	}
+	/* The coin inhibit's safe level is active: no coin while we can't count. */
+	l = main_try_request(lc, dir, lc == &main_cf.coin.inhibit, err,
+	    sizeof(err));
+	if (l == NULL) {
+		fprintf(stderr, "vendd: %s\n", err);
 		main_fatal_hook();
 		exit(EX_CONFIG);
 	}
-	if (dir == GPIO_DIR_OUTPUT)
-		main_outputs[main_noutputs++] = l;
 	return l;
 }
 
@@ -116,24 +136,36 @@ main_request_all(struct main_hw *hw)
 	    GPIO_DIR_OUTPUT, 0);
 }
 
-/* --safe-outputs: drive every configured output inactive, then let go. */
+/*
+ * --safe-outputs (systemd's ExecStopPost): every configured output to its
+ * safe level, the motors first, carrying on past a line that fails.
+ */
 static int
 main_safe_outputs(void)
 {
-	struct main_hw	hw;
+	const struct line_conf	*lc[2 + 2 * VENDD_MAX_PRODUCTS];
+	char			 err[1600];
+	int			 n = 0, bad = 0;
 
-	memset(&hw, 0, sizeof(hw));
-	hw.inhibit = main_request(&main_cf.coin.inhibit, GPIO_DIR_OUTPUT, 1);
+	lc[n++] = &main_cf.arm.relay;
+	lc[n++] = &main_cf.cooling.compressor;
 	for (int i = 0; i < main_cf.nproducts; i++)
-		hw.slot[i] = main_request(&main_cf.product[i].slot,
-		    GPIO_DIR_OUTPUT, 1);
-	hw.relay = main_request(&main_cf.arm.relay, GPIO_DIR_OUTPUT, 0);
-	hw.compressor = main_request(&main_cf.cooling.compressor,
-	    GPIO_DIR_OUTPUT, 0);
+		lc[n++] = &main_cf.product[i].slot;
+	lc[n++] = &main_cf.coin.inhibit;
+	for (int i = 0; i < n; i++) {
+		if (lc[i]->name[0] == '\0')
+			continue;
+		if (main_try_request(lc[i], GPIO_DIR_OUTPUT,
+		    lc[i] == &main_cf.coin.inhibit, err, sizeof(err)) == NULL) {
+			fprintf(stderr, "vendd: %s\n", err);
+			bad++;
+		}
+	}
 	for (int i = 0; i < main_noutputs; i++)
 		gpio_line_release(main_outputs[i]);
-	printf("vendd: %d outputs driven inactive\n", main_noutputs);
-	return 0;
+	printf("vendd: %d outputs at their safe level, %d failed\n",
+	    main_noutputs, bad);
+	return bad ? 1 : 0;
 }
 
 /* --check: the config as understood, and where each line is on this board. */
@@ -228,6 +260,11 @@ main_signal_cb(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	if (read(fd, &si, sizeof(si)) != sizeof(si))
 		return;
+	if (si.ssi_signo == SIGHUP) {
+		log_warnx("SIGHUP: reloading is not supported; restart vendd "
+		    "to apply a new config");
+		return;
+	}
 	log_info("%s: stopping", strsignal((int)si.ssi_signo));
 	event_base_loopbreak(p->base);
 }
@@ -246,9 +283,10 @@ main_start_activities(void)
 		exit(1);
 	}
 	if (ledger_open(&main_ledger, cf, err, sizeof(err)) == -1) {
+		/* EX_CONFIG: systemd must not restart into the same refusal */
 		fprintf(stderr, "vendd: ledger: %s\n", err);
 		main_fatal_hook();
-		exit(1);
+		exit(EX_CONFIG);
 	}
 	coin_init(&main_procs[PROC_COIN], cf, main_hw.coin, main_hw.inhibit);
 	panel_init(&main_procs[PROC_PANEL], cf, main_hw.select, main_hw.vend);
@@ -301,8 +339,8 @@ main_run(void)
 		fatal("signalfd");
 	if (proc_setup_inboxes() == -1)
 		fatal("inbox pipes");
-	main_request_all(&main_hw);
 	log_set_fatal_hook(main_fatal_hook);
+	main_request_all(&main_hw);
 	main_start_activities();
 
 	proc_init(p, PROC_MAIN, "main", main_dispatch);

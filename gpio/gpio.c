@@ -16,6 +16,12 @@
 
 #define GPIO_DEV_DIR	"/dev"
 #define GPIO_EDGE_CAP	16	/* edges read per call; more wait for the next */
+/*
+ * Edges the kernel keeps per line while the owner is busy (its default is 16:
+ * one 1.00 coin of 10 pulses is 20 edges, and start-up may take a while).
+ * 1024 is the kernel's ceiling (GPIO_V2_LINES_MAX * 16).
+ */
+#define GPIO_KERNEL_EVENTS	1024
 #define GPIO_UDEV_HINT	"is vendd in group _vendd? see gpio/60-vendd-gpio.rules"
 
 struct gpio_line {
@@ -23,6 +29,8 @@ struct gpio_line {
 	struct gpiod_edge_event_buffer	*buf;	/* inputs only */
 	unsigned int			 offset;
 	int				 dir;
+	int				 safe_active;	/* outputs */
+	unsigned long			 seqno;	/* last edge's line seqno */
 	char				 name[64];
 };
 
@@ -294,8 +302,8 @@ settings_new(const struct gpio_line_spec *s)
 	gpiod_line_settings_set_bias(ls, bias[s->bias]);
 	if (s->dir == GPIO_DIR_OUTPUT) {
 		gpiod_line_settings_set_direction(ls, GPIOD_LINE_DIRECTION_OUTPUT);
-		gpiod_line_settings_set_output_value(ls,
-		    GPIOD_LINE_VALUE_INACTIVE);
+		gpiod_line_settings_set_output_value(ls, s->safe_active ?
+		    GPIOD_LINE_VALUE_ACTIVE : GPIOD_LINE_VALUE_INACTIVE);
 		return ls;
 	}
 	gpiod_line_settings_set_direction(ls, GPIOD_LINE_DIRECTION_INPUT);
@@ -325,6 +333,9 @@ request_one(struct gpiod_chip *chip, unsigned int off,
 	    (rc = gpiod_request_config_new()) == NULL)
 		goto out;
 	gpiod_request_config_set_consumer(rc, consumer);
+	if (s->dir == GPIO_DIR_INPUT)
+		gpiod_request_config_set_event_buffer_size(rc,
+		    GPIO_KERNEL_EVENTS);
 	req = gpiod_chip_request_lines(chip, rc, lc);
 out:
 	e = errno;
@@ -372,6 +383,7 @@ gpio_line_request(const struct gpio_line_spec *s, const char *consumer,
 	}
 	l->offset = w.offset;
 	l->dir = s->dir;
+	l->safe_active = s->safe_active != 0;
 	snprintf(l->name, sizeof(l->name), "%s", s->name);
 	if ((chip = gpiod_chip_open(w.chip)) == NULL)
 		chip_open_err(s->name, w.chip, errno, err, errlen);
@@ -399,6 +411,7 @@ int
 gpio_line_read_edges(struct gpio_line *l, struct gpio_edge *ev, int max)
 {
 	struct gpiod_edge_event	*e;
+	unsigned long		 seq;
 	int			 n, i;
 
 	if (l->buf == NULL || max <= 0) {
@@ -416,8 +429,20 @@ gpio_line_read_edges(struct gpio_line *l, struct gpio_edge *ev, int max)
 		ev[i].ts_ns = gpiod_edge_event_get_timestamp_ns(e);
 		ev[i].active = gpiod_edge_event_get_event_type(e) ==
 		    GPIOD_EDGE_EVENT_RISING_EDGE;
+		/* line seqnos count every edge: a gap is an overflow */
+		seq = gpiod_edge_event_get_line_seqno(e);
+		ev[i].lost = l->seqno && seq > l->seqno + 1 ?
+		    (uint32_t)(seq - l->seqno - 1) : 0;
+		l->seqno = seq;
 	}
 	return n;
+}
+
+/* The crash path and release: the level that harms nobody. */
+int
+gpio_line_set_safe(struct gpio_line *l)
+{
+	return gpio_line_set(l, l->safe_active);
 }
 
 int
@@ -445,7 +470,7 @@ gpio_line_release(struct gpio_line *l)
 	if (l == NULL)
 		return;
 	if (l->req != NULL && l->dir == GPIO_DIR_OUTPUT)
-		(void)gpio_line_set(l, 0);	/* safe state before letting go */
+		(void)gpio_line_set_safe(l);	/* safe state before letting go */
 	if (l->req != NULL)
 		gpiod_line_request_release(l->req);
 	gpiod_edge_event_buffer_free(l->buf);

@@ -32,6 +32,9 @@ struct gpio_line_spec {
 	int		 active_low;
 	int		 bias;		/* enum gpio_bias */
 	int		 debounce_ms;	/* inputs: kernel debounce, 0 = off */
+	int		 safe_active;	/* outputs: the safe level, requested at
+					 * start and driven at release (a relay:
+					 * 0; the coin inhibit: 1, blocked) */
 };
 
 /* Where a name resolved: for --check and messages. */
@@ -47,6 +50,7 @@ struct gpio_where {
 struct gpio_edge {
 	uint64_t	ts_ns;		/* kernel timestamp, CLOCK_MONOTONIC */
 	int		active;		/* 1: became active, 0: became inactive */
+	uint32_t	lost;		/* edges the kernel dropped before this one */
 };
 
 struct gpio_line;
@@ -71,13 +75,16 @@ int	gpio_line_read_edges(struct gpio_line *, struct gpio_edge *, int max);
 /* Drive an output: 1 active, 0 inactive. 0, or -1 with errno. */
 int	gpio_line_set(struct gpio_line *, int active);
 
+/* Drive an output to its safe level (spec's safe_active): crash paths. */
+int	gpio_line_set_safe(struct gpio_line *);
+
 /* Read a line's logical value: 1, 0, or -1 with errno. */
 int	gpio_line_get(struct gpio_line *);
 
 /* The configured name, for log lines. */
 const char *gpio_line_name(const struct gpio_line *);
 
-/* Release the line (an output is first driven inactive). */
+/* Release the line (an output is first driven to its safe level). */
 void	gpio_line_release(struct gpio_line *);
 
 #endif

@@ -377,12 +377,27 @@ test_missed_edge(void **state)
 	(void)state;
 	edge(1);
 	advance(t + MS(150));
-	edge(1);		/* the release was lost */
+	edge(1);		/* the release was lost: the first pulse counts */
 	advance(t + MS(45));
 	edge(0);
 	advance(t + SEC(1));
 	assert_int_equal(c.faults, 0);
-	assert_one_coin(10, 1);
+	assert_one_coin(20, 2);
+}
+
+/* A lost release after a spike shorter than pulse_min_ms: still noise. */
+static void
+test_missed_edge_noise(void **state)
+{
+	(void)state;
+	edge(1);
+	advance(t + MS(PULSE_MIN - 5));
+	edge(1);
+	advance(t + MS(45));
+	edge(0);
+	advance(t + SEC(1));
+	assert_int_equal(count(MSG_COIN_INSERTED), 1);
+	assert_int_equal(nth(MSG_COIN_INSERTED, 0)->u.coin.pulses, 1);
 }
 
 /* Idle means asleep: no deadline at start, after a coin, after noise. */
@@ -410,7 +425,19 @@ static void
 test_inhibit(void **state)
 {
 	(void)state;
+	/* blocked from the start: no coin until sales says a sale is possible */
+	assert_int_equal(coin_core_inhibit_level(&c), 1);
+	coin_core_set_inhibit(&c, 0);
 	assert_int_equal(coin_core_inhibit_level(&c), 0);
+	/* blocked while a train is counted, so a second coin cannot merge */
+	edge(1);
+	assert_int_equal(coin_core_inhibit_level(&c), 1);
+	advance(t + MS(45));
+	edge(0);
+	assert_int_equal(coin_core_inhibit_level(&c), 1);
+	advance(t + SEC(1));
+	assert_int_equal(coin_core_inhibit_level(&c), 0);
+	memset(&sent, 0, sizeof(sent));
 	coin_core_set_inhibit(&c, 1);
 	assert_int_equal(coin_core_inhibit_level(&c), 1);
 	coin_train(2, 45);
@@ -438,6 +465,7 @@ main(void)
 		cmocka_unit_test_setup(test_stuck_line, setup),
 		cmocka_unit_test_setup(test_unknown_count, setup),
 		cmocka_unit_test_setup(test_missed_edge, setup),
+		cmocka_unit_test_setup(test_missed_edge_noise, setup),
 		cmocka_unit_test_setup(test_idle_deadline, setup),
 		cmocka_unit_test_setup(test_inhibit, setup),
 	};
