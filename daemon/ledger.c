@@ -675,12 +675,9 @@ ledger_write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
-/*
- * Write the snapshot (tmp, fsync, rename, fsync dir), then empty the
- * journal: the state is now one file and replay starts from nothing.
- */
+/* Write the snapshot atomically: tmp, fsync, rename, fsync the dir. */
 static int
-ledger_compact(struct ledger *l)
+ledger_write_snapshot(struct ledger *l)
 {
 	uint8_t	 buf[SNAP_MAX];
 	size_t	 len = ledger_encode_snapshot(&l->st, buf);
@@ -700,6 +697,15 @@ ledger_compact(struct ledger *l)
 	if (close(fd) == -1 ||
 	    renameat(l->dirfd, LEDGER_SNAPSHOT_TMP, l->dirfd,
 	    LEDGER_SNAPSHOT) == -1 || fsync(l->dirfd) == -1)
+		return -1;
+	return 0;
+}
+
+/* Snapshot the state, then empty the journal it now covers. */
+static int
+ledger_compact(struct ledger *l)
+{
+	if (ledger_write_snapshot(l) == -1)
 		return -1;
 	if (ftruncate(l->journal_fd, 0) == -1 || fsync(l->journal_fd) == -1)
 		return -1;
@@ -904,6 +910,24 @@ ledger_open(struct ledger *l, const struct config *cf, char *err,
 	}
 	if ((fresh = ledger_load_snapshot(l, err, errlen)) == -1)
 		goto fail;
+	/*
+	 * A journal without a snapshot means the snapshot was lost: starting
+	 * from zero would silently drop credit and counters. A fresh machine
+	 * writes its snapshot before its journal exists, so a crash during the
+	 * very first start leaves a state this check accepts.
+	 */
+	if (fresh && faccessat(l->dirfd, LEDGER_JOURNAL, F_OK, 0) == 0) {
+		snprintf(err, errlen, "%s/%s exists but %s/%s is missing: "
+		    "refusing to start from an empty ledger (move both away "
+		    "to start a fresh machine)", cf->state_dir, LEDGER_JOURNAL,
+		    cf->state_dir, LEDGER_SNAPSHOT);
+		goto fail;
+	}
+	if (fresh && ledger_write_snapshot(l) == -1) {
+		snprintf(err, errlen, "%s/%s: %s", cf->state_dir,
+		    LEDGER_SNAPSHOT, strerror(errno));
+		goto fail;
+	}
 	l->journal_fd = openat(l->dirfd, LEDGER_JOURNAL,
 	    O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
 	if (l->journal_fd == -1) {
@@ -959,10 +983,12 @@ ledger_check_reserve(const struct ledger *l, const struct msg_vend *v)
 		return "product out of range";
 	if (v->price != l->cf->product[v->product].price)
 		return "price differs from the config";
-	if (l->st.product[v->product].state != PRODUCT_OK)
-		return "column out of order";
-	if (l->st.product[v->product].stock <= 0)
-		return "column sold out";
+	/*
+	 * Stock and out-of-order are sales' rules, not money: a restock to 0
+	 * may cross a reservation sales made from its older view. The arm
+	 * decides (an empty column fails the drop and refunds); a commit
+	 * never takes stock below zero.
+	 */
 	if (v->price > l->st.credit) {
 		log_warnx("vend %u refused: credit %s < price %s", v->vend_id,
 		    ledger_money(l, l->st.credit, a, sizeof(a)),

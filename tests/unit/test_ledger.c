@@ -601,9 +601,33 @@ test_journal_without_snapshot(void **state)
 	fx_crash(f);
 	assert_int_equal(unlink(fx_path(f, "snapshot")), 0);
 	fx_open_fails(f, err, sizeof(err));
-	assert_non_null(strstr(err, "no snapshot"));
+	assert_non_null(strstr(err, "snapshot is missing"));
 	assert_int_equal(fx_size(f, "journal"), REC);
 	assert_int_equal(fx_size(f, "snapshot"), -1);
+	/* right after a compaction the journal is empty: still refused */
+	assert_int_equal(truncate(fx_path(f, "journal"), 0), 0);
+	fx_open_fails(f, err, sizeof(err));
+	assert_non_null(strstr(err, "snapshot is missing"));
+	assert_int_equal(fx_size(f, "snapshot"), -1);
+}
+
+/* Stock is sales' rule: the ledger takes a reservation restock crossed. */
+static void
+test_reserve_crossing_restock(void **state)
+{
+	struct fx		*f = *state;
+	struct outbox		 ob;
+	struct msg_restock	 rs = { .product = P_COLA, .stock = 0 };
+
+	fx_open(f);
+	fx_coin(f, 500, 20);
+	outbox_init(&ob);
+	assert_int_equal(fx_msg(f, MSG_RESTOCK, PROC_CONTROL, &rs, sizeof(rs),
+	    &ob), 0);
+	assert_int_equal(fx_reserve(f, 1, P_COLA, &ob), 0);
+	assert_int_equal(fx_done(f, 1, P_COLA, 1, &ob), 0);
+	assert_int_equal(f->l.st.product[P_COLA].stock, 0);	/* not -1 */
+	assert_int_equal(f->l.st.c.paid_vends, 1);
 }
 
 /* A crash between the snapshot's rename and the journal's truncate. */
@@ -683,7 +707,6 @@ test_reorder_and_removal(void **state)
 	assert_int_equal(fx_done(f, 1, P_COLA, 1, &ob), 0);
 	assert_int_equal(fx_reserve(f, 2, P_WATER, &ob), 0);
 	assert_int_equal(fx_done(f, 2, P_WATER, 0, &ob), 0);
-	assert_int_equal(fx_reserve(f, 3, P_WATER, &ob), -1);	/* out of order */
 	orig = f->cf;
 
 	/* New order: chips, juice (new), cola; water removed. */
@@ -1026,6 +1049,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_corrupt_middle_refused,
 		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_corrupt_snapshot_refused,
+		    fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_reserve_crossing_restock,
 		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_journal_without_snapshot,
 		    fx_setup, fx_teardown),
