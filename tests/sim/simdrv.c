@@ -1,0 +1,699 @@
+/*
+ * simdrv: drive and observe the gpio-sim vendd board from inside the test VM.
+ *
+ * Inputs of vendd (COIN, buttons, DROP) are driven through the simulator's
+ * "pull" attribute, outputs (relays, inhibit) are observed through "value",
+ * both under /sys/devices/platform/DEV_NAME/CHIP_NAME/sim_gpioN/. Timing uses
+ * absolute CLOCK_MONOTONIC deadlines, and every command reports what it
+ * achieved so a test can tell a slow VM from a wrong daemon.
+ *
+ * LINE is a name from the board file or a line offset. The board file is
+ * $SIMDRV_BOARD, else /vendd/gpio/vendd-board.txt, else gpio/vendd-board.txt;
+ * the chip directory is $SIMDRV_CHIP_DIR, else found through configfs device
+ * "vendd" (as gpio/sim-board.sh creates it).
+ *
+ * Also `simdrv json FILE PATH` extracts a value from JSON (busybox has no jq).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SIM_CONFIGFS	"/sys/kernel/config/gpio-sim/vendd"
+#define SIM_BANK	"gpio-bank0"
+#define MAX_WATCH	16		/* lines one `watch` can observe */
+#define MAX_EDGES	4096		/* edges one `watch` keeps per line */
+#define DEF_POLL_US	500		/* output sampling period */
+#define DEF_BOUNCE_US	1000		/* one half-period of contact chatter */
+#define JSON_MAX	(1 << 20)	/* largest JSON document `json` reads */
+
+static const char *const board_paths[] = {
+	"/vendd/gpio/vendd-board.txt",
+	"gpio/vendd-board.txt",
+};
+
+struct sim_line {
+	char	name[32];
+	int	offset;
+	int	pull_fd;	/* "pull-up" / "pull-down", writable */
+	int	value_fd;	/* "0" / "1", what the line is at */
+};
+
+static void __attribute__((noreturn, format(printf, 1, 2)))
+die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("simdrv: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(2);
+}
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fputs("usage: simdrv coin LINE COUNT WIDTH_MS GAP_MS\n"
+	    "       simdrv press LINE [HOLD_MS [BOUNCE_N]]\n"
+	    "       simdrv pulse LINE MS\n"
+	    "       simdrv set LINE pull-up|pull-down\n"
+	    "       simdrv get LINE\n"
+	    "       simdrv wait LINE VALUE TIMEOUT_MS\n"
+	    "       simdrv watch LINE[,LINE...] DURATION_MS\n"
+	    "       simdrv json FILE|- PATH   (PATH like credit, cooling.sensor,\n"
+	    "                                  products.0.stock, products.id=cola.stock)\n",
+	    stderr);
+	exit(2);
+}
+
+/* Parse a non-negative decimal argument or die naming it. */
+static long
+num_arg(const char *s, const char *what, long max)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < 0 || v > max)
+		die("bad %s '%s' (0..%ld)", what, s, max);
+	return v;
+}
+
+static int64_t
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static double
+ms(int64_t ns)
+{
+	return (double)ns / 1e6;
+}
+
+/* Sleep until the absolute monotonic time `t` (ns). */
+static void
+sleep_until(int64_t t)
+{
+	struct timespec ts = { .tv_sec = t / 1000000000, .tv_nsec = t % 1000000000 };
+
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+		;
+}
+
+/* Best effort: run ahead of vendd's threads so our edges land on time. */
+static void
+go_realtime(void)
+{
+	struct sched_param sp = { .sched_priority = 50 };
+
+	(void)sched_setscheduler(0, SCHED_FIFO, &sp);
+	(void)mlockall(MCL_CURRENT | MCL_FUTURE);
+}
+
+static long
+env_long(const char *name, long def, long max)
+{
+	const char *s = getenv(name);
+
+	return s != NULL && *s != '\0' ? num_arg(s, name, max) : def;
+}
+
+/* Find `name` in the board file; return its offset (bcm number). */
+static int
+board_offset(const char *name)
+{
+	const char *path = getenv("SIMDRV_BOARD");
+	char buf[256], n[64];
+	FILE *f = NULL;
+	size_t i;
+	int off;
+
+	if (path != NULL)
+		f = fopen(path, "r");
+	for (i = 0; f == NULL && path == NULL &&
+	    i < sizeof(board_paths) / sizeof(board_paths[0]); i++)
+		f = fopen(board_paths[i], "r");
+	if (f == NULL)
+		die("cannot open the board file (set SIMDRV_BOARD)");
+	while (fgets(buf, sizeof(buf), f) != NULL) {
+		if (buf[0] == '#' || sscanf(buf, "%63s %d", n, &off) != 2)
+			continue;
+		if (strcmp(n, name) == 0) {
+			fclose(f);
+			return off;
+		}
+	}
+	fclose(f);
+	die("no line named %s in the board file", name);
+}
+
+static void
+read_attr(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+
+	if (f == NULL || fgets(buf, (int)len, f) == NULL)
+		die("cannot read %s: %s (is the sim board created?)", path,
+		    strerror(errno));
+	fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
+}
+
+/* The sysfs directory of the sim chip, e.g. /sys/devices/platform/gpio-sim.0/gpiochip0. */
+static const char *
+chip_dir(void)
+{
+	static char dir[PATH_MAX];
+	char dev[64], chip[64];
+	const char *env = getenv("SIMDRV_CHIP_DIR");
+
+	if (env != NULL)
+		return env;
+	if (dir[0] == '\0') {
+		read_attr(SIM_CONFIGFS "/dev_name", dev, sizeof(dev));
+		read_attr(SIM_CONFIGFS "/" SIM_BANK "/chip_name", chip, sizeof(chip));
+		snprintf(dir, sizeof(dir), "/sys/devices/platform/%s/%s", dev, chip);
+	}
+	return dir;
+}
+
+static void
+line_open(struct sim_line *l, const char *name)
+{
+	char path[PATH_MAX];
+	const char *p;
+
+	for (p = name; isdigit((unsigned char)*p); p++)
+		;
+	l->offset = *name != '\0' && *p == '\0' ?
+	    (int)num_arg(name, "line offset", 1023) : board_offset(name);
+	snprintf(l->name, sizeof(l->name), "%s", name);
+	snprintf(path, sizeof(path), "%s/sim_gpio%d/pull", chip_dir(), l->offset);
+	if ((l->pull_fd = open(path, O_RDWR | O_CLOEXEC)) == -1)
+		die("%s: %s", path, strerror(errno));
+	snprintf(path, sizeof(path), "%s/sim_gpio%d/value", chip_dir(), l->offset);
+	if ((l->value_fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		die("%s: %s", path, strerror(errno));
+}
+
+static void
+line_set_pull(const struct sim_line *l, int up)
+{
+	const char *s = up ? "pull-up" : "pull-down";
+
+	if (pwrite(l->pull_fd, s, strlen(s), 0) == -1)
+		die("%s: set %s: %s", l->name, s, strerror(errno));
+}
+
+/* Read a sysfs attribute of `l` into buf; return buf. */
+static char *
+line_read(const struct sim_line *l, int fd, char *buf, size_t len)
+{
+	ssize_t n = pread(fd, buf, len - 1, 0);
+
+	if (n <= 0)
+		die("%s: read: %s", l->name, n == 0 ? "empty" : strerror(errno));
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return buf;
+}
+
+static int
+line_get(const struct sim_line *l)
+{
+	char buf[16];
+
+	return line_read(l, l->value_fd, buf, sizeof(buf))[0] == '1';
+}
+
+static int
+line_pulled_up(const struct sim_line *l)
+{
+	char buf[16];
+
+	return strcmp(line_read(l, l->pull_fd, buf, sizeof(buf)), "pull-up") == 0;
+}
+
+/* Chatter `n` times between the levels, ending back at `!settle`. */
+static void
+bounce(const struct sim_line *l, int settle, long n, int64_t half)
+{
+	int64_t t = now_ns();
+
+	while (n-- > 0) {
+		line_set_pull(l, settle);
+		sleep_until(t += half);
+		line_set_pull(l, !settle);
+		sleep_until(t += half);
+	}
+}
+
+/* coin LINE COUNT WIDTH_MS GAP_MS: a pulse train, high for WIDTH, low for GAP. */
+static int
+cmd_coin(int argc, char **argv)
+{
+	struct sim_line l;
+	long count, i;
+	int64_t width, gap, *up, *down;
+
+	if (argc != 5)
+		usage();
+	line_open(&l, argv[1]);
+	count = num_arg(argv[2], "COUNT", 1000);
+	width = num_arg(argv[3], "WIDTH_MS", 100000) * 1000000;
+	gap = num_arg(argv[4], "GAP_MS", 100000) * 1000000;
+	if ((up = calloc(count + 1, sizeof(*up))) == NULL ||
+	    (down = calloc(count + 1, sizeof(*down))) == NULL)
+		die("out of memory");
+	go_realtime();
+	for (i = 0; i < count; i++) {
+		if (i > 0)
+			sleep_until(down[i - 1] + gap);
+		line_set_pull(&l, 1);
+		up[i] = now_ns();
+		sleep_until(up[i] + width);
+		line_set_pull(&l, 0);
+		down[i] = now_ns();
+	}
+	printf("coin %s: %ld pulses, widths ms:", l.name, count);
+	for (i = 0; i < count; i++)
+		printf(" %.1f", ms(down[i] - up[i]));
+	printf(", gaps ms:");
+	for (i = 1; i < count; i++)
+		printf(" %.1f", ms(up[i] - down[i - 1]));
+	printf("\n");
+	free(up);
+	free(down);
+	return 0;
+}
+
+/* press LINE [HOLD_MS [BOUNCE_N]]: an active-low button pressed and released. */
+static int
+cmd_press(int argc, char **argv)
+{
+	struct sim_line l;
+	long n = 0;
+	int64_t hold = 100 * 1000000, half, t0, t1, t2;
+
+	if (argc < 2 || argc > 4)
+		usage();
+	line_open(&l, argv[1]);
+	if (argc > 2)
+		hold = num_arg(argv[2], "HOLD_MS", 3600000) * 1000000;
+	if (argc > 3)
+		n = num_arg(argv[3], "BOUNCE_N", 1000);
+	half = env_long("SIMDRV_BOUNCE_US", DEF_BOUNCE_US, 1000000) * 1000;
+	go_realtime();
+	t0 = now_ns();
+	bounce(&l, 0, n, half);
+	line_set_pull(&l, 0);
+	t1 = now_ns();
+	sleep_until(t1 + hold);
+	t2 = now_ns();
+	bounce(&l, 1, n, half);
+	line_set_pull(&l, 1);
+	printf("press %s: held %.1f ms, bounce %ld (%.1f ms chatter each edge)\n",
+	    l.name, ms(t2 - t1), n, ms(t1 - t0));
+	return 0;
+}
+
+/* pulse LINE MS: flip the line's pull away from where it is, then back. */
+static int
+cmd_pulse(int argc, char **argv)
+{
+	struct sim_line l;
+	int64_t len, t0, t1;
+	int idle;
+
+	if (argc != 3)
+		usage();
+	line_open(&l, argv[1]);
+	len = num_arg(argv[2], "MS", 3600000) * 1000000;
+	idle = line_pulled_up(&l);
+	go_realtime();
+	line_set_pull(&l, !idle);
+	t0 = now_ns();
+	sleep_until(t0 + len);
+	line_set_pull(&l, idle);
+	t1 = now_ns();
+	printf("pulse %s: %s for %.1f ms\n", l.name, idle ? "pull-down" : "pull-up",
+	    ms(t1 - t0));
+	return 0;
+}
+
+static int
+cmd_set(int argc, char **argv)
+{
+	struct sim_line l;
+	int up;
+
+	if (argc != 3)
+		usage();
+	if (strcmp(argv[2], "pull-up") == 0 || strcmp(argv[2], "up") == 0 ||
+	    strcmp(argv[2], "1") == 0)
+		up = 1;
+	else if (strcmp(argv[2], "pull-down") == 0 || strcmp(argv[2], "down") == 0 ||
+	    strcmp(argv[2], "0") == 0)
+		up = 0;
+	else
+		usage();
+	line_open(&l, argv[1]);
+	line_set_pull(&l, up);
+	return 0;
+}
+
+static int
+cmd_get(int argc, char **argv)
+{
+	struct sim_line l;
+
+	if (argc != 2)
+		usage();
+	line_open(&l, argv[1]);
+	printf("%d\n", line_get(&l));
+	return 0;
+}
+
+/* wait LINE VALUE TIMEOUT_MS: poll until the line reads VALUE. */
+static int
+cmd_wait(int argc, char **argv)
+{
+	struct sim_line l;
+	int64_t t0, t, deadline, poll;
+	int want, v;
+
+	if (argc != 4)
+		usage();
+	line_open(&l, argv[1]);
+	want = (int)num_arg(argv[2], "VALUE", 1);
+	deadline = num_arg(argv[3], "TIMEOUT_MS", 3600000) * 1000000;
+	poll = env_long("SIMDRV_POLL_US", DEF_POLL_US, 1000000) * 1000;
+	go_realtime();
+	for (t0 = t = now_ns();; t += poll) {
+		if ((v = line_get(&l)) == want) {
+			printf("%s=%d after %.1f ms\n", l.name, v, ms(now_ns() - t0));
+			return 0;
+		}
+		if (t - t0 >= deadline)
+			break;
+		sleep_until(t + poll);
+	}
+	printf("timeout: %s still %d after %.1f ms\n", l.name, v, ms(now_ns() - t0));
+	return 1;
+}
+
+struct watch {
+	struct sim_line	line;
+	int		first, last;
+	int64_t		rise;		/* start of the current high period, or -1 */
+	int		edges;
+	int		npulses;
+	int64_t		widths[MAX_EDGES];
+};
+
+/* watch LINE[,LINE...] DURATION_MS: log each change; count high pulses. */
+static int
+cmd_watch(int argc, char **argv)
+{
+	static struct watch w[MAX_WATCH];
+	char *list, *name, *save = NULL;
+	int64_t t0, t, end, poll;
+	int n = 0, i, j, v;
+
+	if (argc != 3)
+		usage();
+	if ((list = strdup(argv[1])) == NULL)
+		die("out of memory");
+	for (name = strtok_r(list, ",", &save); name != NULL;
+	    name = strtok_r(NULL, ",", &save)) {
+		if (n == MAX_WATCH)
+			die("at most %d lines", MAX_WATCH);
+		line_open(&w[n++].line, name);
+	}
+	if (n == 0)
+		usage();
+	end = num_arg(argv[2], "DURATION_MS", 86400000) * 1000000;
+	poll = env_long("SIMDRV_POLL_US", DEF_POLL_US, 1000000) * 1000;
+	go_realtime();
+	t0 = now_ns();
+	for (i = 0; i < n; i++) {
+		w[i].first = w[i].last = line_get(&w[i].line);
+		w[i].rise = -1;
+	}
+	for (t = t0; t - t0 < end;) {
+		sleep_until(t += poll);
+		for (i = 0; i < n; i++) {
+			if ((v = line_get(&w[i].line)) == w[i].last)
+				continue;
+			int64_t at = now_ns() - t0;
+
+			w[i].last = v;
+			w[i].edges++;
+			printf("+%.1f ms %s=%d\n", ms(at), w[i].line.name, v);
+			if (v)
+				w[i].rise = at;
+			else if (w[i].rise >= 0 && w[i].npulses < MAX_EDGES)
+				w[i].widths[w[i].npulses++] = at - w[i].rise;
+			if (!v)
+				w[i].rise = -1;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		printf("%s pulses=%d widths=", w[i].line.name, w[i].npulses);
+		for (j = 0; j < w[i].npulses; j++)
+			printf("%s%.1f", j ? "," : "", ms(w[i].widths[j]));
+		printf("%s edges=%d first=%d last=%d\n", w[i].npulses ? "" : "-",
+		    w[i].edges, w[i].first, w[i].last);
+	}
+	free(list);
+	return 0;
+}
+
+/* ---- json: a minimal path lookup over a JSON document ---- */
+
+static const char *json_value_end(const char *p);
+
+static const char *
+json_ws(const char *p)
+{
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	return p;
+}
+
+/* p at '"'; return the character after the closing quote, or NULL. */
+static const char *
+json_string_end(const char *p)
+{
+	for (p++; *p != '"'; p++) {
+		if (*p == '\0')
+			return NULL;
+		if (*p == '\\' && *++p == '\0')
+			return NULL;
+	}
+	return p + 1;
+}
+
+/* p at '{' or '['; return after the matching close, or NULL. */
+static const char *
+json_container_end(const char *p)
+{
+	char close = *p == '{' ? '}' : ']';
+
+	p = json_ws(p + 1);
+	if (*p == close)
+		return p + 1;
+	for (;;) {
+		if (close == '}') {
+			if (*p != '"' || (p = json_string_end(p)) == NULL)
+				return NULL;
+			if (*(p = json_ws(p)) != ':')
+				return NULL;
+			p = json_ws(p + 1);
+		}
+		if ((p = json_value_end(p)) == NULL)
+			return NULL;
+		p = json_ws(p);
+		if (*p == close)
+			return p + 1;
+		if (*p != ',')
+			return NULL;
+		p = json_ws(p + 1);
+	}
+}
+
+static const char *
+json_value_end(const char *p)
+{
+	if (*p == '"')
+		return json_string_end(p);
+	if (*p == '{' || *p == '[')
+		return json_container_end(p);
+	if (*p == '\0' || strchr(",:]}", *p) != NULL || isspace((unsigned char)*p))
+		return NULL;
+	while (*p != '\0' && strchr(",:]} \t\r\n", *p) == NULL)
+		p++;
+	return p;
+}
+
+/* Does the JSON value at p equal `want` (a string's contents, or a literal)? */
+static int
+json_equals(const char *p, const char *want, size_t len)
+{
+	const char *e = json_value_end(p);
+
+	if (e == NULL)
+		return 0;
+	if (*p == '"')
+		return (size_t)(e - p - 2) == len && strncmp(p + 1, want, len) == 0;
+	return (size_t)(e - p) == len && strncmp(p, want, len) == 0;
+}
+
+/* Step from the value at p by one path segment; NULL if absent. The document
+ * was validated whole before, so the walk needs no syntax checks. */
+static const char *
+json_step(const char *p, const char *seg, size_t len)
+{
+	const char *eq = memchr(seg, '=', len), *k, *v;
+	long idx = -1, i;
+	char *end;
+
+	if (*p == '{' && eq == NULL) {
+		for (p = json_ws(p + 1); *p == '"'; p = json_ws(p + 1)) {
+			k = p;
+			p = json_ws(json_string_end(p));
+			v = json_ws(p + 1);
+			if (json_equals(k, seg, len))
+				return v;
+			if (*(p = json_ws(json_value_end(v))) != ',')
+				return NULL;
+		}
+		return NULL;
+	}
+	if (*p != '[')
+		return NULL;
+	if (eq == NULL) {
+		idx = strtol(seg, &end, 10);
+		if (end != seg + len || idx < 0)
+			return NULL;
+	}
+	for (i = 0, p = json_ws(p + 1); *p != ']'; i++, p = json_ws(p + 1)) {
+		if (i == idx)
+			return p;
+		if (eq != NULL && *p == '{') {
+			k = json_step(p, seg, (size_t)(eq - seg));
+			if (k != NULL && json_equals(k, eq + 1, len - (size_t)(eq - seg) - 1))
+				return p;
+		}
+		if (*(p = json_ws(json_value_end(p))) != ',')
+			return NULL;
+	}
+	return NULL;
+}
+
+/* Print a JSON value: strings unquoted (common escapes decoded), others raw. */
+static void
+json_print(const char *p)
+{
+	const char *e = json_value_end(p);
+
+	if (*p != '"') {
+		printf("%.*s\n", (int)(e - p), p);
+		return;
+	}
+	for (p++; p < e - 1; p++) {
+		if (*p != '\\') {
+			putchar(*p);
+			continue;
+		}
+		switch (*++p) {
+		case 'n': putchar('\n'); break;
+		case 't': putchar('\t'); break;
+		case 'r': putchar('\r'); break;
+		case 'b': putchar('\b'); break;
+		case 'f': putchar('\f'); break;
+		case 'u': printf("\\u"); break;
+		default: putchar(*p); break;
+		}
+	}
+	putchar('\n');
+}
+
+/* json FILE|- PATH: print the value at PATH; exit 1 if absent. */
+static int
+cmd_json(int argc, char **argv)
+{
+	static char doc[JSON_MAX + 1];
+	const char *p, *seg, *dot;
+	size_t len = 0;
+	ssize_t n;
+	int fd;
+
+	if (argc != 3)
+		usage();
+	fd = strcmp(argv[1], "-") == 0 ? 0 : open(argv[1], O_RDONLY | O_CLOEXEC);
+	if (fd == -1)
+		die("json: %s: %s", argv[1], strerror(errno));
+	while ((n = read(fd, doc + len, JSON_MAX - len)) > 0)
+		len += (size_t)n;
+	if (n == -1)
+		die("json: %s: %s", argv[1], strerror(errno));
+	doc[len] = '\0';
+	p = json_ws(doc);
+	if (json_value_end(p) == NULL || *json_ws(json_value_end(p)) != '\0')
+		die("json: %s: not a single JSON value", argv[1]);
+	for (seg = argv[2]; p != NULL && *seg != '\0'; seg = *dot ? dot + 1 : dot) {
+		dot = seg + strcspn(seg, ".");
+		p = json_step(p, seg, (size_t)(dot - seg));
+	}
+	if (p == NULL) {
+		fprintf(stderr, "simdrv: json: no %s in %s\n", argv[2], argv[1]);
+		return 1;
+	}
+	json_print(p);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*fn)(int, char **);
+	} cmds[] = {
+		{ "coin", cmd_coin }, { "press", cmd_press }, { "pulse", cmd_pulse },
+		{ "set", cmd_set }, { "get", cmd_get }, { "wait", cmd_wait },
+		{ "watch", cmd_watch }, { "json", cmd_json },
+	};
+	size_t i;
+	int rc;
+
+	if (argc < 2)
+		usage();
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		if (strcmp(argv[1], cmds[i].name) == 0) {
+			rc = cmds[i].fn(argc - 1, argv + 1);
+			if (fflush(stdout) == EOF)
+				die("stdout: %s", strerror(errno));
+			return rc;
+		}
+	}
+	usage();
+}
