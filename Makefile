@@ -91,6 +91,9 @@ install: $(B)/vendd $(B)/vendctl
 	install -m 644 gpio/vendd-overlay.dts gpio/vendd-board.txt \
 	    $(DESTDIR)$(DATADIR)/vendd/
 
+include tests/fuzz/fuzz.mk
+include tests/package/package.mk
+
 clean:
 	rm -rf build
 
