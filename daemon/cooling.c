@@ -27,6 +27,14 @@
 #define COOL_POWER_ON_MC 85000		/* DS18B20 reset value: no conversion */
 #define COOL_READ_MAX	64		/* w1_therm's file is "-12345\n" */
 
+/*
+ * Bad samples in a row before the duty cycle takes over. A DS18B20 read fails
+ * with EIO when the 1-Wire bus is disturbed and reports 85000 after a power
+ * glitch: one such sample is noise, not a dead sensor, and must not start the
+ * compressor. Three in a row (90 s at the usual 30 s sample period) is a fault.
+ */
+#define COOLING_FAULT_SAMPLES	3
+
 /* Classify a sensor file's contents (w1_therm: "4312\n"). */
 enum cool_sensor
 cooling_parse(const char *buf, size_t len, int32_t *mc)
@@ -178,13 +186,32 @@ cooling_core_init(struct cooling_core *c, const struct cooling_conf *cf,
 	c->sensor = COOL_SENSOR_OK;
 }
 
-/* A bad sample: enter the duty cycle once, and raise the alarm once. */
+/* Enough bad samples in a row: the duty cycle, one alarm, one count. */
 static void
-cooling_fault(struct cooling_core *c, enum cool_sensor kind, uint64_t now,
-    struct outbox *ob)
+cooling_enter_fault(struct cooling_core *c, enum cool_sensor kind,
+    uint64_t now, struct outbox *ob)
 {
 	struct msg_cool	 m;
 
+	log_warnx("sensor %s: %s (%d bad samples in a row), compressor on a "
+	    "%d s on / %d s off duty cycle", c->cf->sensor,
+	    cooling_sensor_name(kind), c->bad, c->cf->fault_on_s,
+	    c->cf->fault_off_s);
+	memset(&m, 0, sizeof(m));
+	m.kind = kind;
+	outbox_put(ob, PROC_LEDGER, MSG_COOL_SENSOR_FAULT, &m, sizeof(m));
+	c->fault_mode = 1;
+	c->duty_next = cooling_duty_due(c);
+	cooling_apply(c, now, ob);
+}
+
+/* A bad sample: a glitch keeps the last good reading, a run is a fault. */
+static void
+cooling_bad_sample(struct cooling_core *c, enum cool_sensor kind, uint64_t now,
+    struct outbox *ob)
+{
+	if (c->bad < COOLING_FAULT_SAMPLES)
+		c->bad++;
 	if (c->fault_mode) {
 		if ((int)kind != c->sensor)
 			log_debug("sensor %s: now %s", c->cf->sensor,
@@ -193,15 +220,13 @@ cooling_fault(struct cooling_core *c, enum cool_sensor kind, uint64_t now,
 		return;
 	}
 	c->sensor = kind;
-	log_warnx("sensor %s: %s, compressor on a %d s on / %d s off duty "
-	    "cycle", c->cf->sensor, cooling_sensor_name(kind),
-	    c->cf->fault_on_s, c->cf->fault_off_s);
-	memset(&m, 0, sizeof(m));
-	m.kind = kind;
-	outbox_put(ob, PROC_LEDGER, MSG_COOL_SENSOR_FAULT, &m, sizeof(m));
-	c->fault_mode = 1;
-	c->duty_next = cooling_duty_due(c);
-	cooling_apply(c, now, ob);
+	if (c->bad < COOLING_FAULT_SAMPLES) {
+		log_debug("sensor %s: %s, bad sample %d of %d before the duty "
+		    "cycle", c->cf->sensor, cooling_sensor_name(kind), c->bad,
+		    COOLING_FAULT_SAMPLES);
+		return;
+	}
+	cooling_enter_fault(c, kind, now, ob);
 }
 
 /* A sample: kind from cooling_parse or the read's failure. */
@@ -212,10 +237,11 @@ cooling_core_reading(struct cooling_core *c, enum cool_sensor kind,
 	char	t[16];
 
 	if (kind != COOL_SENSOR_OK) {
-		cooling_fault(c, kind, now, ob);
+		cooling_bad_sample(c, kind, now, ob);
 		return;
 	}
 	c->sensor = kind;
+	c->bad = 0;
 	c->temperature_mc = mc;
 	c->have_temp = 1;
 	if (c->fault_mode) {
@@ -255,6 +281,16 @@ cooling_core_status(const struct cooling_core *c,
 	st->sensor = c->sensor;
 	st->compressor = c->on;
 	st->fault_mode = c->fault_mode;
+}
+
+/* Shutdown: the compressor off now, its run time to the ledger. */
+void
+cooling_core_stop(struct cooling_core *c, uint64_t now, struct outbox *ob)
+{
+	if (!c->on)
+		return;
+	log_info("compressor off: stopping");
+	cooling_switch(c, 0, now, ob);
 }
 
 /* The thread shell's state: all of it lives in the cooling thread. */
@@ -362,15 +398,26 @@ cooling_dispatch(struct proc *p, const struct msg *m)
 	}
 }
 
-/* Shutdown: the compressor off, whatever protection would say. */
+/*
+ * Shutdown: the compressor off, whatever protection would say; the ledger
+ * (stopped last) still gets the run time of the cycle cut short.
+ */
 static void
 cooling_on_stop(struct proc *p)
 {
-	(void)p;
+	struct outbox	ob;
+
+	outbox_init(&ob);
+	cooling_core_stop(&cool, now_ns(), &ob);
+	proc_send_outbox(p, &ob);
 	if (cool_relay != NULL && gpio_line_set(cool_relay, 0) == -1)
 		log_warn("compressor %s", gpio_line_name(cool_relay));
-	if (cool.on)
-		log_info("compressor off: stopping");
+	cool_driven = 0;
+	if (cool_ev_sample != NULL)
+		event_free(cool_ev_sample);
+	if (cool_ev_deadline != NULL)
+		event_free(cool_ev_deadline);
+	cool_ev_sample = cool_ev_deadline = NULL;
 }
 
 /* The thread shell: a sample timer, a deadline timer, the relay. */

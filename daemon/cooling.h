@@ -31,6 +31,7 @@ struct cooling_core {
 	uint64_t	min_off_until;	/* may not start before */
 	uint64_t	min_on_until;	/* may not stop before */
 	int		sensor;		/* enum cool_sensor of the last reading */
+	int		bad;		/* bad samples in a row */
 	int32_t		temperature_mc;	/* last good reading */
 	int		have_temp;
 	int		fault_mode;	/* running the fallback duty cycle */
@@ -53,6 +54,9 @@ void	 cooling_core_tick(struct cooling_core *, uint64_t now_ns,
 uint64_t cooling_core_deadline(const struct cooling_core *);
 void	 cooling_core_status(const struct cooling_core *,
 	    struct msg_status_cooling *);
+/* Shutdown: the compressor off now, its run time to the ledger. */
+void	 cooling_core_stop(struct cooling_core *, uint64_t now_ns,
+	    struct outbox *);
 
 void	 cooling_init(struct proc *, const struct config *,
 	    struct gpio_line *compressor);

@@ -63,6 +63,20 @@ temp(int32_t mc, uint64_t s)
 	reading(COOL_SENSOR_OK, mc, s);
 }
 
+/* COOLING_FAULT_SAMPLES (3) bad samples 30 s apart, the last at s. */
+static void
+bad3(enum cool_sensor kind, uint64_t s)
+{
+	reading(kind, 0, s - 60);
+	assert_int_equal(outbox_count(&ob, MSG_COOL_SENSOR_FAULT), 0);
+	reading(kind, 0, s - 30);
+	assert_int_equal(outbox_count(&ob, MSG_COOL_SENSOR_FAULT), 0);
+	assert_int_equal(c.fault_mode, 0);
+	reading(kind, 0, s);
+	assert_int_equal(outbox_count(&ob, MSG_COOL_SENSOR_FAULT), 1);
+	assert_int_equal(c.fault_mode, 1);
+}
+
 static void
 tick(uint64_t s)
 {
@@ -297,7 +311,10 @@ test_min_on(void **state)
 	assert_int_equal(c.on, 1);
 }
 
-/* Each kind enters fault mode once, counted once; others are not counted. */
+/*
+ * Each kind enters fault mode on the 3rd bad sample in a row, counted once;
+ * later bad samples are not counted.
+ */
 static void
 test_fault_kinds(void **state)
 {
@@ -315,6 +332,11 @@ test_fault_kinds(void **state)
 		setup(NULL);
 		temp(5000, 200);
 		reading(kinds[k], 0, 230);
+		assert_quiet();
+		reading(kinds[k], 0, 260);
+		assert_quiet();
+		assert_int_equal(c.fault_mode, 0);
+		reading(kinds[k], 0, 290);
 		i = outbox_find(&ob, MSG_COOL_SENSOR_FAULT);
 		assert_true(i >= 0);
 		assert_int_equal(ob.dst[i], PROC_LEDGER);
@@ -325,7 +347,7 @@ test_fault_kinds(void **state)
 		assert_int_equal(st.sensor, kinds[k]);
 		assert_int_equal(st.temperature_mc, 5000);	/* last good */
 		for (int n = 0; n < 10; n++) {
-			reading(kinds[(k + n) % 5], 0, 260 + 30 * n);
+			reading(kinds[(k + n) % 5], 0, 320 + 30 * n);
 			faults += outbox_count(&ob, MSG_COOL_SENSOR_FAULT);
 		}
 		assert_int_equal(faults, 0);
@@ -344,8 +366,7 @@ test_duty_from_off(void **state)
 	assert_started();
 	temp(9000, 1000);
 	assert_stopped(800);
-	reading(COOL_SENSOR_UNREADABLE, 0, 1100);
-	assert_int_equal(outbox_count(&ob, MSG_COOL_SENSOR_FAULT), 1);
+	bad3(COOL_SENSOR_UNREADABLE, 1160);
 	assert_int_equal(c.on, 0);
 	t = 1000 + 1920;
 	assert_int_equal(cooling_core_deadline(&c), at(t));
@@ -372,6 +393,9 @@ test_duty_from_on(void **state)
 	temp(20000, 200);
 	assert_started();
 	reading(COOL_SENSOR_POWER_ON, 85000, 250);
+	reading(COOL_SENSOR_POWER_ON, 85000, 280);
+	reading(COOL_SENSOR_POWER_ON, 85000, 310);
+	assert_int_equal(c.fault_mode, 1);
 	assert_int_equal(c.on, 1);
 	assert_int_equal(cooling_core_deadline(&c), at(500));
 	tick(500);
@@ -381,15 +405,13 @@ test_duty_from_on(void **state)
 	/* Off long enough already: the fault starts it at once. */
 	setup(NULL);
 	temp(5000, 200);
-	reading(COOL_SENSOR_MISSING, 0, 5000);
-	assert_int_equal(outbox_count(&ob, MSG_COOL_SENSOR_FAULT), 1);
+	bad3(COOL_SENSOR_MISSING, 5060);
 	assert_started();
-	assert_int_equal(cooling_core_deadline(&c), at(5300));
+	assert_int_equal(cooling_core_deadline(&c), at(5360));
 
 	/* A fault at power-up: the off phase and the start delay from boot. */
 	setup(NULL);
-	reading(COOL_SENSOR_MISSING, 0, 0);
-	assert_int_equal(outbox_count(&ob, MSG_COOL_SENSOR_FAULT), 1);
+	bad3(COOL_SENSOR_MISSING, 60);
 	assert_int_equal(c.on, 0);
 	assert_int_equal(cooling_core_deadline(&c), at(1920));
 }
@@ -403,9 +425,9 @@ test_duty_respects_protection(void **state)
 	cf.fault_off_s = 90;
 	temp(20000, 200);
 	assert_started();
-	reading(COOL_SENSOR_GARBAGE, 0, 210);
+	bad3(COOL_SENSOR_GARBAGE, 270);
 	assert_int_equal(cooling_core_deadline(&c), at(350));	/* min on */
-	tick(260);
+	tick(300);
 	assert_quiet();
 	tick(350);
 	assert_stopped(150);
@@ -422,7 +444,7 @@ test_recovery(void **state)
 {
 	(void)state;
 	temp(5000, 200);
-	reading(COOL_SENSOR_GARBAGE, 0, 230);
+	bad3(COOL_SENSOR_GARBAGE, 290);
 	tick(1920);
 	assert_started();
 	/* Back, cold, but min on holds the compressor. */
@@ -442,9 +464,7 @@ test_recovery(void **state)
 	assert_started();
 
 	/* A new fault after recovery is a new alarm. */
-	reading(COOL_SENSOR_MISSING, 0, 5040);
-	assert_int_equal(outbox_count(&ob, MSG_COOL_SENSOR_FAULT), 1);
-	assert_int_equal(c.fault_mode, 1);
+	bad3(COOL_SENSOR_MISSING, 5100);
 	assert_int_equal(cooling_core_deadline(&c), at(5310));
 }
 
@@ -470,6 +490,128 @@ test_deadline_idle(void **state)
 	assert_int_equal(cooling_core_deadline(&c), 0);
 }
 
+/*
+ * Single glitches (an EIO, an 85000) at 9.0 C with the setpoint at 10 C:
+ * the thermostat keeps the last good reading, the compressor stays off, no
+ * alarm, for an hour of samples.
+ */
+static void
+test_glitch_keeps_thermostat(void **state)
+{
+	static const enum cool_sensor glitch[] = {
+		COOL_SENSOR_UNREADABLE, COOL_SENSOR_POWER_ON,
+		COOL_SENSOR_MISSING, COOL_SENSOR_GARBAGE,
+		COOL_SENSOR_OUT_OF_RANGE,
+	};
+	struct msg_status_cooling	st;
+	int				starts = 0, faults = 0;
+	uint64_t			d;
+
+	(void)state;
+	temp(9000, 0);
+	for (uint64_t s = 30, n = 0; s <= 3600; s += 30, n++) {
+		/* good, bad, good, bad, bad, good, ...: never 3 in a row */
+		enum cool_sensor k = glitch[(n + n / 5) % 5];
+
+		if (n % 5 == 1 || n % 5 == 3 || n % 5 == 4)
+			reading(k, k == COOL_SENSOR_POWER_ON ? 85000 : 0, s);
+		else
+			temp(9000, s);
+		starts += outbox_count(&ob, MSG_COOL_START);
+		faults += outbox_count(&ob, MSG_COOL_SENSOR_FAULT);
+		if ((d = cooling_core_deadline(&c)) != 0 && d <= at(s + 30)) {
+			outbox_init(&ob);
+			cooling_core_tick(&c, d, &ob);
+			starts += outbox_count(&ob, MSG_COOL_START);
+		}
+	}
+	assert_int_equal(starts, 0);
+	assert_int_equal(faults, 0);
+	assert_int_equal(c.on, 0);
+	assert_int_equal(c.fault_mode, 0);
+	cooling_core_status(&c, &st);
+	assert_int_equal(st.fault_mode, 0);
+
+	/* A glitch while running does not stop it either. */
+	temp(20000, 4000);
+	assert_started();
+	reading(COOL_SENSOR_UNREADABLE, 0, 4200);
+	assert_quiet();
+	assert_int_equal(cooling_core_deadline(&c), 0);
+	tick(4300);
+	assert_quiet();
+	assert_int_equal(c.on, 1);
+}
+
+/* A good sample resets the count: bad, bad, good, bad, bad is no fault. */
+static void
+test_fault_count_resets(void **state)
+{
+	(void)state;
+	temp(9000, 200);
+	reading(COOL_SENSOR_UNREADABLE, 0, 230);
+	reading(COOL_SENSOR_POWER_ON, 85000, 260);
+	assert_quiet();
+	temp(9000, 290);
+	assert_quiet();
+	reading(COOL_SENSOR_UNREADABLE, 0, 320);
+	reading(COOL_SENSOR_UNREADABLE, 0, 350);
+	assert_quiet();
+	assert_int_equal(c.fault_mode, 0);
+	/* Mixed kinds still count as one run; the alarm names the last. */
+	reading(COOL_SENSOR_GARBAGE, 0, 380);
+	assert_int_equal(outbox_count(&ob, MSG_COOL_SENSOR_FAULT), 1);
+	assert_int_equal(ob.m[outbox_find(&ob, MSG_COOL_SENSOR_FAULT)]
+	    .u.cool.kind, COOL_SENSOR_GARBAGE);
+	assert_int_equal(c.fault_mode, 1);
+}
+
+/* No sensor at boot: never a good reading, and 3 bad samples are a fault. */
+static void
+test_fault_never_good(void **state)
+{
+	struct msg_status_cooling	st;
+
+	(void)state;
+	reading(COOL_SENSOR_MISSING, 0, 0);
+	reading(COOL_SENSOR_MISSING, 0, 30);
+	assert_quiet();
+	assert_int_equal(c.fault_mode, 0);
+	assert_int_equal(cooling_core_deadline(&c), 0);
+	reading(COOL_SENSOR_MISSING, 0, 60);
+	assert_int_equal(outbox_count(&ob, MSG_COOL_SENSOR_FAULT), 1);
+	assert_int_equal(c.fault_mode, 1);
+	assert_int_equal(c.on, 0);
+	cooling_core_status(&c, &st);
+	assert_int_equal(st.temperature_mc, MSG_TEMP_NONE);
+	assert_int_equal(st.sensor, COOL_SENSOR_MISSING);
+	assert_int_equal(cooling_core_deadline(&c), at(1920));
+	tick(1920);
+	assert_started();
+}
+
+/* Shutdown while running: the ledger gets the run time; while off, nothing. */
+static void
+test_stop(void **state)
+{
+	(void)state;
+	temp(20000, 200);
+	assert_started();
+	outbox_init(&ob);
+	cooling_core_stop(&c, at(290), &ob);	/* inside min on: off anyway */
+	assert_stopped(90);
+	assert_int_equal(ob.n, 1);
+	outbox_init(&ob);
+	cooling_core_stop(&c, at(300), &ob);
+	assert_quiet();
+
+	setup(NULL);
+	outbox_init(&ob);
+	cooling_core_stop(&c, at(10), &ob);
+	assert_quiet();
+	assert_int_equal(c.on, 0);
+}
+
 int
 main(void)
 {
@@ -486,6 +628,10 @@ main(void)
 		cmocka_unit_test_setup(test_duty_respects_protection, setup),
 		cmocka_unit_test_setup(test_recovery, setup),
 		cmocka_unit_test_setup(test_deadline_idle, setup),
+		cmocka_unit_test_setup(test_glitch_keeps_thermostat, setup),
+		cmocka_unit_test_setup(test_fault_count_resets, setup),
+		cmocka_unit_test_setup(test_fault_never_good, setup),
+		cmocka_unit_test_setup(test_stop, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
