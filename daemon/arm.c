@@ -83,14 +83,25 @@ arm_core_dispense(struct arm_core *c, const struct msg_vend *v,
 	c->product = (int)v->product;
 	c->price = v->price;
 	c->attempt = 1;
+	c->started_at = now_ns;
 	log_debug("arm: vend %u: product %d", c->vend_id, c->product);
 	arm_run(c, now_ns);
 }
 
-/* The beam was broken: remember it while running, finish while waiting. */
+/*
+ * The beam was broken: remember it while running, finish while waiting. An
+ * edge stamped before this vend was dispensed (a hand in the tray, read late)
+ * is not this vend's product.
+ */
 void
 arm_core_drop(struct arm_core *c, uint64_t ts_ns, struct outbox *ob)
 {
+	if (c->phase != ARM_IDLE && ts_ns < c->started_at) {
+		log_debug("arm: vend %u: drop sensor edge %llu ms before the "
+		    "dispense, ignored", c->vend_id, (unsigned long long)
+		    ((c->started_at - ts_ns) / NS_PER_MS));
+		return;
+	}
 	switch (c->phase) {
 	case ARM_RUNNING:
 		c->dropped = 1;
@@ -166,10 +177,20 @@ arm_core_slot(const struct arm_core *c)
 	return c->phase == ARM_IDLE ? -1 : c->product;
 }
 
-/* Shutdown: release everything; the ledger settles the vend at next start. */
+/*
+ * Shutdown: release everything. The customer already has a product that
+ * dropped, so that vend is reported done (else the ledger's start-up
+ * settlement would refund it too); any other is settled by the ledger.
+ */
 void
-arm_core_abort(struct arm_core *c)
+arm_core_abort(struct arm_core *c, struct outbox *ob)
 {
+	if (c->phase != ARM_IDLE && c->dropped) {
+		log_info("arm: stopping after vend %u of product %d dropped",
+		    c->vend_id, c->product);
+		arm_finish(c, 1, ob);
+		return;
+	}
 	if (c->phase != ARM_IDLE)
 		log_warnx("arm: stopped during vend %u of product %d, left to "
 		    "the ledger", c->vend_id, c->product);
@@ -320,13 +341,16 @@ arm_dispatch(struct proc *p, const struct msg *m)
 	}
 }
 
-/* Shutdown: relay off, slot released, the vend left to the ledger. */
+/* Shutdown: relay off, slot released, a dropped vend reported. */
 static void
 arm_on_stop(struct proc *p)
 {
-	(void)p;
-	arm_core_abort(&arm);
+	struct outbox	ob;
+
+	outbox_init(&ob);
+	arm_core_abort(&arm, &ob);
 	arm_drive(0, -1);
+	proc_send_outbox(p, &ob);
 	if (arm_ev_drop)
 		event_free(arm_ev_drop);
 	if (arm_ev_timer)

@@ -29,6 +29,7 @@ struct arm_core {
 	int		product;	/* -1 when idle */
 	int64_t		price;
 	uint32_t	attempt;	/* 1-based */
+	uint64_t	started_at;	/* dispense: older drop edges are stale */
 	int		dropped;	/* beam broken during this attempt */
 	uint64_t	deadline;	/* end of run or of the drop wait */
 };
@@ -44,8 +45,11 @@ uint64_t arm_core_deadline(const struct arm_core *);
 /* Output levels wanted now: relay 0/1, slot = product index or -1. */
 int	 arm_core_relay(const struct arm_core *);
 int	 arm_core_slot(const struct arm_core *);
-/* Stop at once (shutdown): everything released, the vend left unresolved. */
-void	 arm_core_abort(struct arm_core *);
+/*
+ * Stop at once (shutdown): everything released. A vend whose product already
+ * dropped is reported done; any other is left for the ledger to settle.
+ */
+void	 arm_core_abort(struct arm_core *, struct outbox *);
 
 /* slots[i] may be NULL (product i has no slot line); drop may be NULL. */
 void	 arm_init(struct proc *, const struct config *, struct gpio_line *relay,

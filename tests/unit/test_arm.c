@@ -67,15 +67,33 @@ dispense(void)
 	record(&ob);
 }
 
-/* The beam is broken now. */
+/* The beam was broken at ts, read now. */
 static void
-drop(void)
+drop_at(uint64_t ts)
 {
 	struct outbox	ob;
 
 	advance(t);
 	outbox_init(&ob);
-	arm_core_drop(&a, t, &ob);
+	arm_core_drop(&a, ts, &ob);
+	record(&ob);
+}
+
+/* The beam is broken now. */
+static void
+drop(void)
+{
+	drop_at(t);
+}
+
+/* Shutdown now. */
+static void
+abort_now(void)
+{
+	struct outbox	ob;
+
+	outbox_init(&ob);
+	arm_core_abort(&a, &ob);
 	record(&ob);
 }
 
@@ -268,14 +286,14 @@ test_drop_idle(void **state)
 	assert_int_equal(sent.n, 0);
 }
 
-/* Shutdown mid-cycle releases everything and reports nothing. */
+/* Shutdown mid-cycle before a drop releases everything and reports nothing. */
 static void
 test_abort(void **state)
 {
 	(void)state;
 	dispense();
 	advance(t + MS(700));
-	arm_core_abort(&a);
+	abort_now();
 	assert_released();
 	advance(t + SEC(120));
 	assert_int_equal(sent.n, 0);
@@ -283,11 +301,88 @@ test_abort(void **state)
 	start(1);		/* and during a drop wait */
 	dispense();
 	advance(t + MS(RUN + 100));
-	arm_core_abort(&a);
+	abort_now();
 	assert_released();
 	drop();
 	advance(t + SEC(120));
 	assert_int_equal(sent.n, 0);
+}
+
+/*
+ * Shutdown after the product dropped but before the run ended: the customer
+ * has it, so the vend is reported done once, and nothing follows.
+ */
+static void
+test_abort_after_drop(void **state)
+{
+	(void)state;
+	dispense();
+	advance(t + MS(900));
+	drop();
+	assert_int_equal(sent.n, 0);
+	abort_now();
+	assert_done(1, 1);
+	assert_released();
+	abort_now();		/* idle: nothing more */
+	advance(t + SEC(120));
+	assert_int_equal(sent.n, 1);
+
+	/* A drop on the second attempt, then shutdown: done, 2 attempts. */
+	start(1);
+	dispense();
+	advance(t + MS(RUN + DROP_WAIT + 200));
+	assert_int_equal(a.attempt, 2);
+	drop();
+	abort_now();
+	assert_done(1, 2);
+	assert_released();
+
+	/* No drop sensor: nothing saw a product, so the ledger settles it. */
+	start(0);
+	dispense();
+	advance(t + MS(700));
+	abort_now();
+	assert_int_equal(sent.n, 0);
+}
+
+/*
+ * An edge stamped before the dispense (a hand in the tray just before), read
+ * after it: not this vend's product, whether read while running or waiting.
+ */
+static void
+test_stale_drop(void **state)
+{
+	uint64_t	t0;
+
+	(void)state;
+	advance(t + SEC(5));
+	t0 = t;
+	dispense();
+	advance(t0 + MS(10));
+	drop_at(t0 - MS(20));
+	assert_int_equal(a.dropped, 0);
+	drop_at(t0 - 1);
+	assert_int_equal(a.dropped, 0);
+	advance(t0 + MS(RUN));
+	assert_int_equal(a.phase, ARM_WAIT_DROP);	/* waits for the beam */
+	drop_at(t0 - MS(5));
+	assert_int_equal(sent.n, 0);
+	assert_int_equal(a.phase, ARM_WAIT_DROP);
+	/* An edge stamped at the dispense itself counts. */
+	drop_at(t0);
+	assert_done(1, 1);
+	assert_released();
+
+	/* An edge from attempt 1's wait, read in attempt 2, is this vend's. */
+	start(1);
+	t0 = t;
+	dispense();
+	advance(t0 + MS(RUN + DROP_WAIT));
+	assert_int_equal(a.attempt, 2);
+	drop_at(t0 + MS(RUN + DROP_WAIT) - MS(3));
+	assert_int_equal(a.dropped, 1);
+	advance(t + SEC(60));
+	assert_done(1, 2);
 }
 
 /* Back-to-back vends: exactly one ARM_DONE each, with its own vend id. */
@@ -328,6 +423,8 @@ main(void)
 		cmocka_unit_test_setup(test_no_retries, setup_drop),
 		cmocka_unit_test_setup(test_drop_idle, setup_drop),
 		cmocka_unit_test_setup(test_abort, setup_drop),
+		cmocka_unit_test_setup(test_abort_after_drop, setup_drop),
+		cmocka_unit_test_setup(test_stale_drop, setup_drop),
 		cmocka_unit_test_setup(test_one_done_each, setup_drop),
 	};
 
