@@ -1,8 +1,9 @@
 /*
  * panel: the selection buttons and the vend button. The pure core turns the
  * edges of each button into presses (one per push, however long it is held
- * or however much it chatters); the shell feeds it the edges of every line
- * and a timer that notices a button has stayed released.
+ * or however much it chatters); the shell feeds it the edges of every line.
+ * Whether a release lasted hold_off_ms is decided at the next active edge
+ * from the edges' timestamps, so no timer runs and an idle panel sleeps.
  */
 #include <errno.h>
 #include <string.h>
@@ -32,7 +33,7 @@ panel_hold_off(const struct panel_core *c)
 	return (uint64_t)c->cf->panel.hold_off_ms * NS_PER_MS;
 }
 
-/* Forget a press whose release has lasted hold_off_ms by now. */
+/* Forget a press whose release had lasted hold_off_ms at this edge. */
 static void
 panel_settle(struct panel_core *c, int button, uint64_t now)
 {
@@ -66,7 +67,7 @@ panel_core_edge(struct panel_core *c, int button, int active, uint64_t ts_ns,
 {
 	if (button != PANEL_VEND && (button < 0 || button >= c->cf->nproducts))
 		fatalx("panel: edge of unknown button %d", button);
-	panel_settle(c, button, ts_ns);	/* the timer may not have run yet */
+	panel_settle(c, button, ts_ns);
 	if (active) {
 		if (!c->b[button].pressed)
 			panel_press(c, button, ob);
@@ -76,29 +77,21 @@ panel_core_edge(struct panel_core *c, int button, int active, uint64_t ts_ns,
 		c->b[button].release_at = ts_ns ? ts_ns : 1;	/* 0 = active */
 }
 
-/* Time passed: buttons released long enough may press again. */
+/* Time passing changes nothing: releases are judged at the next edge. */
 void
 panel_core_tick(struct panel_core *c, uint64_t now_ns, struct outbox *ob)
 {
-	(void)ob;	/* settling a button sends nothing */
-	for (int i = 0; i < PANEL_BUTTONS; i++)
-		panel_settle(c, i, now_ns);
+	(void)c;
+	(void)now_ns;
+	(void)ob;
 }
 
-/* The earliest moment a released button settles; 0 when all are at rest. */
+/* The panel never needs a timer: 0, asleep until the next edge. */
 uint64_t
 panel_core_deadline(const struct panel_core *c)
 {
-	uint64_t	d = 0, t;
-
-	for (int i = 0; i < PANEL_BUTTONS; i++) {
-		if (!c->b[i].pressed || c->b[i].release_at == 0)
-			continue;
-		t = c->b[i].release_at + panel_hold_off(c);
-		if (d == 0 || t < d)
-			d = t;
-	}
-	return d;
+	(void)c;
+	return 0;
 }
 
 /* The shell: the state of the panel thread. */
@@ -111,15 +104,6 @@ struct panel_button {
 static struct panel_core	 panel;
 static struct proc		*panel_proc;
 static struct panel_button	 panel_btn[PANEL_BUTTONS];
-static struct event		*panel_ev_timer;
-
-/* Send what the core decided and sleep until its next deadline. */
-static void
-panel_flush(struct outbox *ob)
-{
-	proc_send_outbox(panel_proc, ob);
-	proc_timer_at(panel_ev_timer, panel_core_deadline(&panel));
-}
 
 /* A button's line has edges: feed each to the core. */
 static void
@@ -143,21 +127,9 @@ panel_line_cb(evutil_socket_t fd, short what, void *arg)
 			outbox_init(&ob);
 			panel_core_edge(&panel, pb->button, e[i].active,
 			    e[i].ts_ns, &ob);
-			panel_flush(&ob);
+			proc_send_outbox(panel_proc, &ob);
 		}
 	} while (n == PANEL_EDGES);
-}
-
-/* A released button has settled. */
-static void
-panel_timer_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct outbox	ob;
-
-	(void)fd; (void)what; (void)arg;
-	outbox_init(&ob);
-	panel_core_tick(&panel, now_ns(), &ob);
-	panel_flush(&ob);
 }
 
 /* The panel thread's inbox: only lifecycle messages come here. */
@@ -187,9 +159,6 @@ panel_on_stop(struct proc *p)
 			event_free(panel_btn[i].ev);
 		panel_btn[i].ev = NULL;
 	}
-	if (panel_ev_timer)
-		event_free(panel_ev_timer);
-	panel_ev_timer = NULL;
 }
 
 /* Listen to one button's line. */
@@ -206,7 +175,7 @@ panel_add_button(struct proc *p, int button, struct gpio_line *line)
 		fatalx("panel: cannot listen to %s", gpio_line_name(line));
 }
 
-/* Set up the panel thread: one edge event per button, one timer. */
+/* Set up the panel thread: one edge event per button, no timer. */
 void
 panel_init(struct proc *p, const struct config *cf,
     struct gpio_line **select_lines, struct gpio_line *vend)
@@ -222,7 +191,4 @@ panel_init(struct proc *p, const struct config *cf,
 			panel_add_button(p, i, select_lines[i]);
 	if (vend)
 		panel_add_button(p, PANEL_VEND, vend);
-	panel_ev_timer = evtimer_new(p->base, panel_timer_cb, NULL);
-	if (panel_ev_timer == NULL)
-		fatalx("panel: cannot create the timer");
 }

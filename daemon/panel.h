@@ -30,6 +30,7 @@ struct panel_core {
 void	 panel_core_init(struct panel_core *, const struct config *);
 void	 panel_core_edge(struct panel_core *, int button, int active,
 	    uint64_t ts_ns, struct outbox *);
+/* Kept so every core is driven alike: tick does nothing, deadline is 0. */
 void	 panel_core_tick(struct panel_core *, uint64_t now_ns, struct outbox *);
 uint64_t panel_core_deadline(const struct panel_core *);
 
