@@ -1,8 +1,8 @@
 /*
  * control: the operator interface. One request line per connection on a Unix
  * socket; "status" asks every owner with MSG_STATUS_REQ and answers when all
- * five replies are in, "restock" goes to the ledger. Replies are one JSON
- * object and a newline, then the connection is closed.
+ * five replies are in, "restock" is queued to the ledger (the reply says so).
+ * Replies are one JSON object and a newline, then the connection is closed.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -689,12 +689,26 @@ control_find_product(const char *id)
 	return -1;
 }
 
+/*
+ * The restock reply: queued to the ledger, not yet durable, so it says
+ * "queued" rather than done; vendctl status shows the stock once it is.
+ */
+struct json_object *
+control_restock_json(const char *product)
+{
+	struct json_object	*o = json_object_new_object();
+
+	json_object_object_add(o, "ok", json_object_new_boolean(1));
+	json_object_object_add(o, "queued", json_object_new_boolean(1));
+	json_object_object_add(o, "product", json_object_new_string(product));
+	return o;
+}
+
 /* Refill a column and put it back in service, if the peer may. */
 static void
 client_restock(struct client *c, const struct control_req *req)
 {
 	struct msg_restock	 rs;
-	struct json_object	*o;
 	char			 buf[128];
 	int			 i;
 
@@ -731,11 +745,7 @@ client_restock(struct client *c, const struct control_req *req)
 	else
 		log_info("control: restock %s to %d by uid %u", req->product,
 		    req->count, (unsigned)c->uid);
-	o = json_object_new_object();
-	json_object_object_add(o, "ok", json_object_new_boolean(1));
-	json_object_object_add(o, "product",
-	    json_object_new_string(req->product));
-	client_reply(c, o);
+	client_reply(c, control_restock_json(req->product));
 }
 
 /* A whole request line arrived: act on it. */

@@ -47,6 +47,12 @@ struct json_object *control_status_json(const struct config *,
 	    const struct msg_status_cooling *, const struct msg_status_coin *,
 	    const struct msg_status_arm *);
 
+/*
+ * The restock reply: {"ok":true,"queued":true,"product":ID}. The refill is
+ * sent to the ledger, not yet durable; vendctl status shows when it is.
+ */
+struct json_object *control_restock_json(const char *product);
+
 /* Bind the socket (mode 0660, group control_group): main calls it early. */
 int	control_listen(const struct config *, char *err, size_t errlen);
 void	control_init(struct proc *, const struct config *, int listen_fd);

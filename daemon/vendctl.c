@@ -348,12 +348,9 @@ cmd_restock(int argc, char **argv)
 		die("request too long");
 	text = vc_request(line);
 	o = vc_parse_reply(text);
-	if (argc == 3)
-		printf("%s: restocked to %s\n", vc_str(o, "product", argv[1]),
-		    argv[2]);
-	else
-		printf("%s: restocked to capacity\n",
-		    vc_str(o, "product", argv[1]));
+	/* The ledger has it queued, not yet durable: say so. */
+	printf("restock of %s queued; check with vendctl status\n",
+	    vc_str(o, "product", argv[1]));
 	json_object_put(o);
 	free(text);
 	return 0;

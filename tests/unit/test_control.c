@@ -752,6 +752,27 @@ test_listen_group(void **state)
 	}
 }
 
+/*
+ * The restock reply says the refill is queued, not done: the ledger has not
+ * made it durable when control answers.
+ */
+static void
+test_restock_reply(void **state)
+{
+	struct json_object	*o;
+
+	(void)state;
+	o = control_restock_json("cola");
+	assert_int_equal(get_bool(o, "ok"), 1);
+	assert_int_equal(get_bool(o, "queued"), 1);
+	assert_string_equal(get_str(o, "product"), "cola");
+	assert_int_equal(json_object_object_length(o), 3);
+	assert_string_equal(json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PLAIN),
+	    "{\"ok\":true,\"queued\":true,\"product\":\"cola\"}");
+	json_object_put(o);
+}
+
 int
 main(void)
 {
@@ -765,6 +786,7 @@ main(void)
 		cmocka_unit_test(test_json_cooling),
 		cmocka_unit_test(test_json_counters),
 		cmocka_unit_test(test_json_short_replies),
+		cmocka_unit_test(test_restock_reply),
 		cmocka_unit_test_setup_teardown(test_listen_creates,
 		    setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_listen_refuses_file,
