@@ -77,7 +77,7 @@ check-tsan:
 check-sim: all
 	tests/sim/run-vm
 
-check: check-unit check-tsan check-sim
+check: check-unit check-tsan check-property check-fuzz check-sim
 
 demo: all
 	tests/sim/run-vm --demo
