@@ -323,12 +323,6 @@ static void
 arm_dispatch(struct proc *p, const struct msg *m)
 {
 	switch (m->hdr.type) {
-	case MSG_STOP:
-		proc_stop(p);
-		break;
-	case MSG_PING:
-		proc_send(p, m->hdr.src, MSG_PONG, m->hdr.id, NULL, 0);
-		break;
 	case MSG_ARM_DISPENSE:
 		arm_dispense(m);
 		break;

@@ -272,12 +272,6 @@ static void
 coin_dispatch(struct proc *p, const struct msg *m)
 {
 	switch (m->hdr.type) {
-	case MSG_STOP:
-		proc_stop(p);
-		break;
-	case MSG_PING:
-		proc_send(p, m->hdr.src, MSG_PONG, m->hdr.id, NULL, 0);
-		break;
 	case MSG_COIN_INHIBIT:
 		coin_core_set_inhibit(&coin, m->u.flag.on != 0);
 		coin_drive_inhibit(coin_core_inhibit_level(&coin));

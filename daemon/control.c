@@ -270,30 +270,6 @@ control_json_products(const struct config *cf,
 	return arr;
 }
 
-/*
- * The sensor state as the JSON schema spells it (a wire name: the log text
- * of cooling_sensor_name() may change, this may not).
- */
-static const char *
-control_sensor_name(uint32_t kind)
-{
-	switch (kind) {
-	case COOL_SENSOR_OK:
-		return "ok";
-	case COOL_SENSOR_MISSING:
-		return "missing";
-	case COOL_SENSOR_UNREADABLE:
-		return "unreadable";
-	case COOL_SENSOR_GARBAGE:
-		return "garbage";
-	case COOL_SENSOR_OUT_OF_RANGE:
-		return "out_of_range";
-	case COOL_SENSOR_POWER_ON:
-		return "power_on";
-	}
-	return "unknown";
-}
-
 /* The cooling block: temperature null unless the sensor has a good reading. */
 static struct json_object *
 control_json_cooling(const struct msg_status_cooling *co)
@@ -305,7 +281,7 @@ control_json_cooling(const struct msg_status_cooling *co)
 	json_object_object_add(o, "temperature_mc",
 	    ok ? json_object_new_int(co->temperature_mc) : NULL);
 	json_object_object_add(o, "sensor",
-	    json_object_new_string(control_sensor_name(co->sensor)));
+	    json_object_new_string(cooling_sensor_name((int)co->sensor)));
 	json_object_object_add(o, "compressor",
 	    json_object_new_boolean(co->compressor != 0));
 	json_object_object_add(o, "mode",
@@ -973,13 +949,8 @@ control_status_reply(const struct msg *m)
 static void
 control_dispatch(struct proc *p, const struct msg *m)
 {
+	(void)p;
 	switch (m->hdr.type) {
-	case MSG_STOP:
-		proc_stop(p);
-		break;
-	case MSG_PING:
-		proc_send(p, m->hdr.src, MSG_PONG, m->hdr.id, NULL, 0);
-		break;
 	case MSG_STATUS_SALES:
 	case MSG_STATUS_LEDGER:
 	case MSG_STATUS_COOLING:

@@ -63,7 +63,7 @@ cooling_parse(const char *buf, size_t len, int32_t *mc)
 	return COOL_SENSOR_OK;
 }
 
-/* The kind's name for logs and vendctl. */
+/* The kind's name: one spelling for the log and the status JSON (a wire name). */
 const char *
 cooling_sensor_name(int kind)
 {
@@ -77,9 +77,9 @@ cooling_sensor_name(int kind)
 	case COOL_SENSOR_GARBAGE:
 		return "garbage";
 	case COOL_SENSOR_OUT_OF_RANGE:
-		return "out of range";
+		return "out_of_range";
 	case COOL_SENSOR_POWER_ON:
-		return "power-on value 85000";
+		return "power_on";	/* the DS18B20's 85000: no conversion */
 	}
 	return "unknown";
 }
@@ -385,12 +385,6 @@ cooling_dispatch(struct proc *p, const struct msg *m)
 		cooling_core_status(&cool, &st);
 		proc_send(p, m->hdr.src, MSG_STATUS_COOLING, m->hdr.id, &st,
 		    sizeof(st));
-		break;
-	case MSG_PING:
-		proc_send(p, m->hdr.src, MSG_PONG, m->hdr.id, NULL, 0);
-		break;
-	case MSG_STOP:
-		proc_stop(p);
 		break;
 	default:
 		fatalx("%s: unexpected %s from %s", __func__,

@@ -1165,12 +1165,6 @@ ledger_dispatch(struct proc *p, const struct msg *m)
 	struct outbox		 ob;
 
 	switch (m->hdr.type) {
-	case MSG_STOP:
-		proc_stop(p);
-		break;
-	case MSG_PING:
-		proc_send(p, m->hdr.src, MSG_PONG, m->hdr.id, NULL, 0);
-		break;
 	case MSG_STATUS_REQ:
 		ledger_status(ledger_self, &st);
 		proc_send(p, m->hdr.src, MSG_STATUS_LEDGER, m->hdr.id, &st,

@@ -132,21 +132,13 @@ panel_line_cb(evutil_socket_t fd, short what, void *arg)
 	} while (n == PANEL_EDGES);
 }
 
-/* The panel thread's inbox: only lifecycle messages come here. */
+/* The panel's inbox gets only lifecycle messages, which proc.c answers. */
 static void
 panel_dispatch(struct proc *p, const struct msg *m)
 {
-	switch (m->hdr.type) {
-	case MSG_STOP:
-		proc_stop(p);
-		break;
-	case MSG_PING:
-		proc_send(p, m->hdr.src, MSG_PONG, m->hdr.id, NULL, 0);
-		break;
-	default:
-		fatalx("panel: unexpected %s from %s",
-		    msg_type_name(m->hdr.type), proc_name(m->hdr.src));
-	}
+	(void)p;
+	fatalx("panel: unexpected %s from %s", msg_type_name(m->hdr.type),
+	    proc_name(m->hdr.src));
 }
 
 /* Shutdown: stop listening (the panel drives no outputs). */

@@ -83,6 +83,26 @@ proc_timer_at(struct event *ev, uint64_t deadline_ns)
 	evtimer_add(ev, &tv);
 }
 
+/*
+ * Lifecycle messages are the same for every activity: answer the heartbeat
+ * (a thread stuck in its own work cannot, which is what the watchdog wants
+ * to see) and stop on MSG_STOP. Everything else is the activity's.
+ */
+static void
+proc_dispatch(struct proc *p, const struct msg *m)
+{
+	switch (m->hdr.type) {
+	case MSG_PING:
+		proc_send(p, m->hdr.src, MSG_PONG, m->hdr.id, NULL, 0);
+		break;
+	case MSG_STOP:
+		proc_stop(p);
+		break;
+	default:
+		p->dispatch(p, m);
+	}
+}
+
 /* Read the inbox and dispatch every whole message in it. */
 static void
 proc_inbox_cb(evutil_socket_t fd, short what, void *arg)
@@ -99,7 +119,7 @@ proc_inbox_cb(evutil_socket_t fd, short what, void *arg)
 	if (n == -1 && errno != EAGAIN)
 		fatal("%s: inbox read", p->name);
 	while ((r = msg_reader_next(&p->rd, &m)) == 1) {
-		p->dispatch(p, &m);
+		proc_dispatch(p, &m);
 		if (event_base_got_break(p->base))
 			return;
 	}

@@ -1,7 +1,8 @@
 /*
  * The thread shell every activity shares, after tmux's proc.c and memcached's
  * thread.c: one thread, one event_base (EVENT_BASE_FLAG_NOLOCK), one inbox
- * pipe read in whole messages and handed to a dispatch callback. Sending is
+ * pipe read in whole messages and handed to a dispatch callback (MSG_PING
+ * and MSG_STOP are answered here, the same for every activity). Sending is
  * one write() per message; a full pipe queues the message in the sender and
  * waits for write-readiness, in order, never dropping one.
  */

@@ -319,12 +319,6 @@ sales_dispatch(struct proc *p, const struct msg *m)
 		proc_send(p, m->hdr.src, MSG_STATUS_SALES, m->hdr.id, &st,
 		    sizeof(st));
 		break;
-	case MSG_PING:
-		proc_send(p, m->hdr.src, MSG_PONG, m->hdr.id, NULL, 0);
-		break;
-	case MSG_STOP:
-		proc_stop(p);
-		break;
 	default:
 		fatalx("%s: unexpected %s from %s", __func__,
 		    msg_type_name(m->hdr.type), proc_name(m->hdr.src));
