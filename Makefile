@@ -90,6 +90,11 @@ install: $(B)/vendd $(B)/vendctl
 	install -m 644 etc/vendd.ini $(DESTDIR)$(SYSCONFDIR)/vendd/vendd.ini
 	install -m 644 gpio/vendd-overlay.dts gpio/vendd-board.txt \
 	    $(DESTDIR)$(DATADIR)/vendd/
+	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(MANDIR)/man8
+	install -m 644 daemon/vendctl.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 daemon/vendd.ini.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 644 daemon/vendd.8 $(DESTDIR)$(MANDIR)/man8/
 
 include tests/fuzz/fuzz.mk
 include tests/package/package.mk
