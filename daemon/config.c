@@ -1057,7 +1057,7 @@ config_load(struct config *cfg, const char *path, char *err, size_t errlen)
 		err[0] = '\0';
 	config_defaults(cfg);
 	if (strlen(path) >= sizeof(cfg->path)) {
-		snprintf(err, errlen, "%s: path too long", path);
+		snprintf(err, errlen, "%.64s...: path too long", path);
 		return -1;
 	}
 	strcpy(cfg->path, path);
