@@ -17,12 +17,21 @@
 #define NS_PER_MS	1000000ULL
 #define ARM_EDGES	16	/* drop sensor edges read per wake-up */
 
+/* The product's id for log lines, as sales and the ledger name it. */
+static const char *
+arm_product_id(const struct arm_core *c)
+{
+	return c->product >= 0 && c->product < c->root->nproducts ?
+	    c->root->product[c->product].id : "?";
+}
+
 /* Start idle, everything released. */
 void
-arm_core_init(struct arm_core *c, const struct arm_conf *cf, int has_drop)
+arm_core_init(struct arm_core *c, const struct config *cf, int has_drop)
 {
 	memset(c, 0, sizeof(*c));
-	c->cf = cf;
+	c->cf = &cf->arm;
+	c->root = cf;
 	c->has_drop = has_drop != 0;
 	c->phase = ARM_IDLE;
 	c->product = -1;
@@ -50,12 +59,12 @@ arm_finish(struct arm_core *c, int ok, struct outbox *ob)
 	v.ok = ok != 0;
 	v.attempts = c->attempt;
 	if (ok)
-		log_info("arm: vend %u of product %d done after %u attempt%s",
-		    c->vend_id, c->product, c->attempt,
+		log_info("arm: vend %u of %s done after %u attempt%s",
+		    c->vend_id, arm_product_id(c), c->attempt,
 		    c->attempt == 1 ? "" : "s");
 	else
-		log_warnx("arm: vend %u failed: product %d did not drop in "
-		    "%u attempt%s", c->vend_id, c->product, c->attempt,
+		log_warnx("arm: vend %u failed: %s did not drop in "
+		    "%u attempt%s", c->vend_id, arm_product_id(c), c->attempt,
 		    c->attempt == 1 ? "" : "s");
 	arm_release(c);
 	outbox_put(ob, PROC_LEDGER, MSG_ARM_DONE, &v, sizeof(v));
@@ -84,7 +93,7 @@ arm_core_dispense(struct arm_core *c, const struct msg_vend *v,
 	c->price = v->price;
 	c->attempt = 1;
 	c->started_at = now_ns;
-	log_debug("arm: vend %u: product %d", c->vend_id, c->product);
+	log_debug("arm: vend %u: %s", c->vend_id, arm_product_id(c));
 	arm_run(c, now_ns);
 }
 
@@ -134,8 +143,8 @@ static void
 arm_wait_end(struct arm_core *c, uint64_t now, struct outbox *ob)
 {
 	if (c->attempt <= (uint32_t)c->cf->retries) {
-		log_warnx("arm: vend %u: product %d did not drop, retry %u "
-		    "of %d", c->vend_id, c->product, c->attempt,
+		log_warnx("arm: vend %u: %s did not drop, retry %u "
+		    "of %d", c->vend_id, arm_product_id(c), c->attempt,
 		    c->cf->retries);
 		c->attempt++;
 		arm_run(c, now);
@@ -186,14 +195,14 @@ void
 arm_core_abort(struct arm_core *c, struct outbox *ob)
 {
 	if (c->phase != ARM_IDLE && c->dropped) {
-		log_info("arm: stopping after vend %u of product %d dropped",
-		    c->vend_id, c->product);
+		log_info("arm: stopping after vend %u of %s dropped",
+		    c->vend_id, arm_product_id(c));
 		arm_finish(c, 1, ob);
 		return;
 	}
 	if (c->phase != ARM_IDLE)
-		log_warnx("arm: stopped during vend %u of product %d, left to "
-		    "the ledger", c->vend_id, c->product);
+		log_warnx("arm: stopped during vend %u of %s, left to "
+		    "the ledger", c->vend_id, arm_product_id(c));
 	arm_release(c);
 }
 
@@ -368,7 +377,7 @@ arm_init(struct proc *p, const struct config *cf, struct gpio_line *relay,
 	arm_drop_line = drop;
 	arm_relay_driven = 0;		/* outputs are requested inactive */
 	arm_slot_driven = -1;
-	arm_core_init(&arm, &cf->arm, drop != NULL);
+	arm_core_init(&arm, cf, drop != NULL);
 
 	arm_ev_timer = evtimer_new(p->base, arm_timer_cb, NULL);
 	if (arm_ev_timer == NULL)

@@ -23,6 +23,7 @@ enum arm_phase {
 
 struct arm_core {
 	const struct arm_conf *cf;
+	const struct config *root;	/* product ids, for log lines */
 	int		has_drop;	/* a drop sensor is wired */
 	int		phase;		/* enum arm_phase */
 	uint32_t	vend_id;
@@ -34,7 +35,7 @@ struct arm_core {
 	uint64_t	deadline;	/* end of run or of the drop wait */
 };
 
-void	 arm_core_init(struct arm_core *, const struct arm_conf *, int has_drop);
+void	 arm_core_init(struct arm_core *, const struct config *, int has_drop);
 /* MSG_ARM_DISPENSE; a dispense while busy is a bug (fatalx in the shell). */
 void	 arm_core_dispense(struct arm_core *, const struct msg_vend *,
 	    uint64_t now_ns, struct outbox *);

@@ -883,7 +883,7 @@ restart(const char *why)
 	now += rnd_range(MS(500), MS(5000));
 	coin_core_init(&coin, &cf.coin);
 	panel_core_init(&panel, &cf);
-	arm_core_init(&arm, &cf.arm, 1);
+	arm_core_init(&arm, &cf, 1);
 	outbox_init(&ob);
 	sales_core_init(&sales, &cf, &led.st, &ob);
 	route(PROC_SALES, &ob);
@@ -1124,7 +1124,7 @@ start(void)
 		model.stock[i] = led.st.product[i].stock;
 	coin_core_init(&coin, &cf.coin);
 	panel_core_init(&panel, &cf);
-	arm_core_init(&arm, &cf.arm, 1);
+	arm_core_init(&arm, &cf, 1);
 	outbox_init(&ob);
 	sales_core_init(&sales, &cf, &led.st, &ob);
 	route(PROC_SALES, &ob);

@@ -127,7 +127,7 @@ start(int has_drop)
 	cf.arm.run_ms = RUN;
 	cf.arm.drop_timeout_ms = DROP_WAIT;
 	cf.arm.retries = RETRIES;
-	arm_core_init(&a, &cf.arm, has_drop);
+	arm_core_init(&a, &cf, has_drop);
 	memset(&sent, 0, sizeof(sent));
 	t = SEC(100);
 }
