@@ -49,6 +49,11 @@ fail() {
 		echo "  | vendd log (last 20 lines):"
 		tail -n 20 "$VENDD_LOG" | sed 's/^/  | /'
 	fi
+	for f in ${DIAG_FILES:-}; do	# what the scenario asked to show
+		[ -s "$f" ] || continue
+		echo "  | $(basename "$f") (last 5 lines):"
+		tail -n 5 "$f" | sed 's/^/  | /'
+	done
 	echo "FAIL $SCENARIO: $*"
 	exit 1
 }
@@ -179,15 +184,15 @@ status() {
 }
 
 # wait_status KEY.PATH VALUE [TIMEOUT_MS]: poll the status until the field
-# has VALUE (default 3 s); fail otherwise.
+# has VALUE (default $WAIT_MS, else 3 s); fail otherwise.
 wait_status() {
-	deadline=$(($(now_ms) + ${3:-3000}))
+	deadline=$(($(now_ms) + ${3:-${WAIT_MS:-3000}}))
 	while :; do
 		status_refresh
 		v=$(status "$1")
 		[ "$v" = "$2" ] && return 0
 		[ "$(now_ms)" -lt "$deadline" ] ||
-			fail "expected $1 = $2 within ${3:-3000} ms, saw $v"
+			fail "expected $1 = $2 within ${3:-${WAIT_MS:-3000}} ms, saw $v"
 		usleep 50000
 	done
 }
@@ -209,4 +214,124 @@ sensor_set() {
 
 sensor_remove() {
 	rm -f "$SENSOR"
+}
+
+# ---- end-to-end helpers (scenarios 02-12) ----
+#
+# Timings of the test config: the reference wiring, with coin trains, the arm
+# cycle and the cooling protection shortened so the suite stays quick, and
+# with slack for an emulated (TCG) guest. Scenarios pass FAST_CONFIG first to
+# vendd_start; later overrides win.
+COIN_WIDTH_MS=50	# one coin pulse
+COIN_GAP_MS=50		# between the pulses of one coin
+RUN_MS=300		# arm relay run per attempt
+FAST_CONFIG="coin.pulse_min_ms=25 coin.pulse_max_ms=400 coin.train_gap_ms=800
+arm.run_ms=$RUN_MS arm.drop_timeout_ms=1500 arm.retries=2
+cooling.start_delay_s=0 cooling.sample_s=1 cooling.min_on_s=3 cooling.min_off_s=3"
+
+# vendd_start_fast [section.key=value...]: vendd_start with FAST_CONFIG first;
+# waits get 10 s (a loaded host stalls the emulated guest), failures show what
+# simdrv did.
+vendd_start_fast() {
+	WAIT_MS=10000
+	DIAG_FILES="$WORK/coins $WORK/presses $WORK/drop $WORK/hammer"
+	# shellcheck disable=SC2086 # FAST_CONFIG is a list of words
+	vendd_start $FAST_CONFIG "$@"
+}
+
+# vendd_restart: start vendd again on the same config and state dir (after a
+# stop or a kill), wait until it answers.
+vendd_restart() {
+	vendd -c "$VENDD_CONF" 2>>"$VENDD_LOG" &
+	VENDD_PID=$!
+	vendd_wait_ready 10000
+}
+
+# vendd_kill9: SIGKILL, no goodbye; wait for the process to be gone.
+vendd_kill9() {
+	[ -n "$VENDD_PID" ] || return 0
+	kill -KILL "$VENDD_PID" 2>/dev/null
+	wait "$VENDD_PID" 2>/dev/null
+	VENDD_PID=
+	return 0
+}
+
+# coin PULSES: one coin, a train of PULSES pulses (simdrv's report in
+# $WORK/coins), then silence well past train_gap_ms so the next coin is apart.
+coin() {
+	simdrv coin COIN "$1" "$COIN_WIDTH_MS" "$COIN_GAP_MS" >>"$WORK/coins" 2>&1 ||
+		fail "simdrv coin COIN $1 failed: $(tail -n 1 "$WORK/coins")"
+	usleep 900000
+}
+
+# press LINE [HOLD_MS [BOUNCE_N]]: one button push, then a pause longer than
+# [panel] hold_off_ms so the next push of the same button counts.
+press() {
+	simdrv press "$@" >>"$WORK/presses" 2>&1 ||
+		fail "simdrv press $* failed: $(tail -n 1 "$WORK/presses")"
+	usleep 120000
+}
+
+# drop_after_arm [DELAY_MS [TIMEOUT_MS]]: in the background, wait until the
+# arm relay is energised, then break the drop sensor's beam for 60 ms after
+# DELAY_MS (default 100). $DROP_PID is the helper; wait for it with wait_drop.
+drop_after_arm() {
+	( SIMDRV_POLL_US=2000 simdrv wait ARM 1 "${2:-5000}" >/dev/null &&
+	  usleep "$(( ${1:-100} * 1000 ))" &&
+	  simdrv pulse DROP 60 ) >>"$WORK/drop" 2>&1 &
+	DROP_PID=$!
+}
+
+# wait_drop: the drop_after_arm helper finished (it saw the relay).
+wait_drop() {
+	wait "$DROP_PID" || fail "expected the arm relay energised (drop helper), saw: $(tail -n 2 "$WORK/drop" | tr '\n' ' ')"
+}
+
+# watch_start FILE LINES [MS]: `simdrv watch` in the background into FILE,
+# sampling every 2 ms (cheap enough not to starve vendd in the VM), for MS
+# (default 60 s) or until watch_end.
+watch_start() {
+	WATCH_FILE=$1
+	SIMDRV_POLL_US=2000 simdrv watch "$2" "${3:-60000}" >"$1" 2>&1 &
+	WATCH_PID=$!
+	i=0
+	until [ -s "$1" ]; do	# "watch: start ...": the first sample is taken
+		[ "$i" -lt 500 ] || fail "simdrv watch did not start in 5 s"
+		usleep 10000
+		i=$((i + 1))
+	done
+}
+
+# watch_end: stop the watch (SIGTERM: it prints its summary) and wait for it.
+watch_end() {
+	kill -TERM "$WATCH_PID" 2>/dev/null
+	wait "$WATCH_PID" || fail "simdrv watch failed: $(tail -n 1 "$WATCH_FILE")"
+}
+
+# watch_pulses FILE LINE / watch_widths FILE LINE: from a finished watch, the
+# number of high pulses and their widths in whole ms ("312,298"; "" if none).
+watch_pulses() {
+	sed -n "s/^$2 pulses=\([0-9]*\) .*/\1/p" "$1"
+}
+watch_widths() {
+	sed -n "s/^$2 pulses=[0-9]* widths=\([0-9.,-]*\) .*/\1/p" "$1" |
+		awk -F, '$0 != "-" { for (i = 1; i <= NF; i++) printf "%s%d", (i > 1 ? "," : ""), $i }'
+}
+# watch_edge_ms FILE LINE VALUE [N]: time (whole ms) of the Nth (default 1st)
+# change of LINE to VALUE; "" if none.
+watch_edge_ms() {
+	awk -v l="$2=$3" -v n="${4:-1}" '$1 ~ /^\+/ && $3 == l && ++k == n { sub(/^\+/, "", $1); printf "%d\n", $1; exit }' "$1"
+}
+
+# expect_range WHAT LO HI VALUE: LO <= VALUE <= HI (integers).
+expect_range() {
+	case $4 in
+	''|*[!0-9-]*) fail "expected $1 in $2..$3, saw '${4}'" ;;
+	esac
+	[ "$4" -ge "$2" ] && [ "$4" -le "$3" ] || fail "expected $1 in $2..$3, saw $4"
+}
+
+# log_count PATTERN: lines of vendd's log matching the extended regex.
+log_count() {
+	grep -cE "$1" "$VENDD_LOG" 2>/dev/null
 }

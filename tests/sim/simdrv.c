@@ -19,6 +19,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -40,6 +41,8 @@ static const char *const board_paths[] = {
 	"/vendd/gpio/vendd-board.txt",
 	"gpio/vendd-board.txt",
 };
+
+static volatile sig_atomic_t watch_stop;	/* SIGTERM/SIGINT: end a watch now */
 
 struct sim_line {
 	char	name[32];
@@ -66,11 +69,12 @@ usage(void)
 {
 	fputs("usage: simdrv coin LINE COUNT WIDTH_MS GAP_MS\n"
 	    "       simdrv press LINE [HOLD_MS [BOUNCE_N]]\n"
+	    "       simdrv hammer LINE COUNT HOLD_MS GAP_MS\n"
 	    "       simdrv pulse LINE MS\n"
 	    "       simdrv set LINE pull-up|pull-down\n"
 	    "       simdrv get LINE\n"
 	    "       simdrv wait LINE VALUE TIMEOUT_MS\n"
-	    "       simdrv watch LINE[,LINE...] DURATION_MS\n"
+	    "       simdrv watch LINE[,LINE...] DURATION_MS   (SIGTERM ends it early)\n"
 	    "       simdrv json FILE|- PATH   (PATH like credit, cooling.sensor,\n"
 	    "                                  products.0.stock, products.id=cola.stock)\n",
 	    stderr);
@@ -112,7 +116,8 @@ sleep_until(int64_t t)
 {
 	struct timespec ts = { .tv_sec = t / 1000000000, .tv_nsec = t % 1000000000 };
 
-	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR &&
+	    !watch_stop)
 		;
 }
 
@@ -333,6 +338,34 @@ cmd_press(int argc, char **argv)
 	return 0;
 }
 
+/* hammer LINE COUNT HOLD_MS GAP_MS: COUNT presses of an active-low button. */
+static int
+cmd_hammer(int argc, char **argv)
+{
+	struct sim_line l;
+	long count, i;
+	int64_t hold, gap, t, t0;
+
+	if (argc != 5)
+		usage();
+	line_open(&l, argv[1]);
+	count = num_arg(argv[2], "COUNT", 10000);
+	hold = num_arg(argv[3], "HOLD_MS", 3600000) * 1000000;
+	gap = num_arg(argv[4], "GAP_MS", 3600000) * 1000000;
+	go_realtime();
+	t0 = t = now_ns();
+	for (i = 0; i < count; i++) {
+		if (i > 0)
+			sleep_until(t += gap);
+		line_set_pull(&l, 0);
+		sleep_until(t += hold);
+		line_set_pull(&l, 1);
+	}
+	printf("hammer %s: %ld presses in %.1f ms\n", l.name, count,
+	    ms(now_ns() - t0));
+	return 0;
+}
+
 /* pulse LINE MS: flip the line's pull away from where it is, then back. */
 static int
 cmd_pulse(int argc, char **argv)
@@ -418,6 +451,14 @@ cmd_wait(int argc, char **argv)
 	return 1;
 }
 
+/* Ask the watch loop to finish early and print its summary. */
+static void
+watch_on_signal(int sig)
+{
+	(void)sig;
+	watch_stop = 1;
+}
+
 struct watch {
 	struct sim_line	line;
 	int		first, last;
@@ -450,18 +491,27 @@ cmd_watch(int argc, char **argv)
 		usage();
 	end = num_arg(argv[2], "DURATION_MS", 86400000) * 1000000;
 	poll = env_long("SIMDRV_POLL_US", DEF_POLL_US, 1000000) * 1000;
+	signal(SIGTERM, watch_on_signal);
+	signal(SIGINT, watch_on_signal);
 	go_realtime();
 	t0 = now_ns();
+	printf("watch: start");	/* the first sample is taken: scripts may go on */
 	for (i = 0; i < n; i++) {
 		w[i].first = w[i].last = line_get(&w[i].line);
 		w[i].rise = -1;
+		printf(" %s=%d", w[i].line.name, w[i].first);
 	}
-	for (t = t0; t - t0 < end;) {
+	printf("\n");
+	for (t = t0; t - t0 < end && !watch_stop;) {
 		sleep_until(t += poll);
+		/* One time per sample: lines that changed together (a slot set
+		 * just before the relay) keep their order even when the VM
+		 * stalls us between two reads. */
+		int64_t at = now_ns() - t0;
+
 		for (i = 0; i < n; i++) {
 			if ((v = line_get(&w[i].line)) == w[i].last)
 				continue;
-			int64_t at = now_ns() - t0;
 
 			w[i].last = v;
 			w[i].edges++;
@@ -678,7 +728,8 @@ main(int argc, char **argv)
 		int (*fn)(int, char **);
 	} cmds[] = {
 		{ "coin", cmd_coin }, { "press", cmd_press }, { "pulse", cmd_pulse },
-		{ "set", cmd_set }, { "get", cmd_get }, { "wait", cmd_wait },
+		{ "hammer", cmd_hammer }, { "set", cmd_set },
+		{ "get", cmd_get }, { "wait", cmd_wait },
 		{ "watch", cmd_watch }, { "json", cmd_json },
 	};
 	size_t i;

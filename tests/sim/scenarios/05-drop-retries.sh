@@ -1,0 +1,58 @@
+#!/bin/sh
+# 05-drop-retries: with a drop sensor, a product that never falls is retried
+# (1 + retries relay runs), then the price goes back to the credit in full and
+# the column is out of order; a drop seen while waiting after the run is a sale.
+. /vendd/tests/sim/lib.sh
+
+vendd_start_fast arm.drop_line=DROP arm.drop_timeout_ms=300 arm.retries=2
+coin 10				# 1.00
+wait_status credit 100
+press SELECT_B
+wait_status selection water
+watch_start "$WORK/watch" ARM,SLOT_B
+press VEND
+wait_status counters.failed_vends 1
+watch_end
+
+expect_eq "ARM pulses (1 + retries 2)" 3 "$(watch_pulses "$WORK/watch" ARM)"
+for wd in $(watch_widths "$WORK/watch" ARM | tr , ' '); do
+	expect_range "ARM pulse width (run_ms $RUN_MS)" $((RUN_MS - 20)) $((RUN_MS + 700)) "$wd"
+done
+expect_eq "SLOT_B pulses (held through the retries)" 1 "$(watch_pulses "$WORK/watch" SLOT_B)"
+status_refresh
+expect_eq "credit restored in full" 100 "$(status credit)"
+expect_eq "water state" out_of_order "$(status products.id=water.state)"
+expect_eq "water stock (nothing fell)" 10 "$(status products.id=water.stock)"
+expect_eq "counters.failed_vends" 1 "$(status counters.failed_vends)"
+expect_eq "counters.products.water.failed_vends" 1 "$(status counters.products.water.failed_vends)"
+expect_eq "counters.paid_vends" 0 "$(status counters.paid_vends)"
+
+# An out-of-order column refuses.
+press SELECT_B
+press VEND
+usleep 300000
+status_refresh
+expect_eq "credit after a vend of an out-of-order column" 100 "$(status credit)"
+expect_eq "refusal logged" 1 "$(log_count 'vend refused: water is out of order')"
+
+# The beam broken while waiting after the run: success, no retry.
+coin 5				# 0.50, credit 1.50
+wait_status credit 150
+press SELECT_A
+wait_status selection cola
+watch_start "$WORK/watch2" ARM
+( simdrv wait ARM 1 3000 && simdrv wait ARM 0 3000 && usleep 50000 &&
+  simdrv pulse DROP 60 ) >"$WORK/drop" 2>&1 &
+dropper=$!
+press VEND
+wait "$dropper" || fail "expected an ARM pulse before the drop, saw: $(cat "$WORK/drop")"
+wait_status vend_pending false
+watch_end
+expect_eq "ARM pulses with the drop after the run" 1 "$(watch_pulses "$WORK/watch2" ARM)"
+status_refresh
+expect_eq "credit after cola" 0 "$(status credit)"
+expect_eq "cola stock" 9 "$(status products.id=cola.stock)"
+expect_eq "cola state" ok "$(status products.id=cola.state)"
+expect_eq "counters.paid_vends" 1 "$(status counters.paid_vends)"
+expect_eq "counters.failed_vends" 1 "$(status counters.failed_vends)"
+pass
