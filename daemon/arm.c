@@ -293,6 +293,9 @@ arm_timer_cb(evutil_socket_t fd, short what, void *arg)
 	struct outbox	ob;
 
 	(void)fd; (void)what; (void)arg;
+	/* A drop already queued counts before the wait is called over. */
+	if (arm_drop_line != NULL)
+		arm_drop_cb(gpio_line_fd(arm_drop_line), EV_READ, NULL);
 	outbox_init(&ob);
 	arm_core_tick(&arm, now_ns(), &ob);
 	arm_flush(&ob);

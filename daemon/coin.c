@@ -251,6 +251,11 @@ coin_timer_cb(evutil_socket_t fd, short what, void *arg)
 	struct outbox	ob;
 
 	(void)fd; (void)what; (void)arg;
+	/*
+	 * Edges already queued come first: a thread woken late must not
+	 * call a pulse stuck, or a train ended, before seeing its edges.
+	 */
+	coin_line_cb(gpio_line_fd(coin_line), EV_READ, NULL);
 	outbox_init(&ob);
 	coin_core_tick(&coin, now_ns(), &ob);
 	coin_flush(&ob);

@@ -31,6 +31,7 @@ struct gpio_line {
 	int				 dir;
 	int				 safe_active;	/* outputs */
 	unsigned long			 seqno;	/* last edge's line seqno */
+	int				 level;	/* after the last edge */
 	char				 name[64];
 };
 
@@ -427,12 +428,25 @@ gpio_line_read_edges(struct gpio_line *l, struct gpio_edge *ev, int max)
 	for (i = 0; i < n; i++) {
 		e = gpiod_edge_event_buffer_get_event(l->buf, i);
 		ev[i].ts_ns = gpiod_edge_event_get_timestamp_ns(e);
-		ev[i].active = gpiod_edge_event_get_event_type(e) ==
-		    GPIOD_EDGE_EVENT_RISING_EDGE;
 		/* line seqnos count every edge: a gap is an overflow */
 		seq = gpiod_edge_event_get_line_seqno(e);
 		ev[i].lost = l->seqno && seq > l->seqno + 1 ?
 		    (uint32_t)(seq - l->seqno - 1) : 0;
+		/*
+		 * With both edges requested the kernel decides an edge's
+		 * direction by reading the line in its IRQ thread: a thread
+		 * delayed past the next change reports a rising edge as
+		 * falling. Edges of one line alternate, so while none was
+		 * lost the direction is the opposite of the last one; the
+		 * reported one is trusted only for the first edge or after
+		 * a loss. The timestamp is taken in the hard IRQ: exact.
+		 */
+		if (l->seqno == 0 || ev[i].lost)
+			ev[i].active = gpiod_edge_event_get_event_type(e) ==
+			    GPIOD_EDGE_EVENT_RISING_EDGE;
+		else
+			ev[i].active = !l->level;
+		l->level = ev[i].active;
 		l->seqno = seq;
 	}
 	return n;
