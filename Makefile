@@ -98,6 +98,7 @@ install: $(B)/vendd $(B)/vendctl
 
 include tests/fuzz/fuzz.mk
 include tests/package/package.mk
+include tests/crash/crash.mk
 
 clean:
 	rm -rf build

@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,12 +25,54 @@ static int	proc_inbox_w[PROC_MAX] = { -1, -1, -1, -1, -1, -1, -1, -1 };
 
 static void	proc_writable_cb(evutil_socket_t, short, void *);
 
+#ifdef VENDD_TEST_HOOKS
+/*
+ * Test builds only (make build/test/vendd; never in a package): with
+ * VENDD_TEST_HANG="NAME:FILE" in the environment, activity NAME stops
+ * answering (sleeps for ever in its thread) at the first heartbeat after FILE
+ * exists, as a thread stuck in its own work would: the watchdog test's
+ * trigger. Read once, by main, before any thread starts.
+ */
+static char	proc_hang_name[32];
+static char	proc_hang_file[256];
+
+/* Parse VENDD_TEST_HANG once; a malformed value is ignored. */
+static void
+proc_test_hook_setup(void)
+{
+	const char	*v = getenv("VENDD_TEST_HANG");
+	const char	*colon;
+
+	if (v == NULL || (colon = strchr(v, ':')) == NULL ||
+	    (size_t)(colon - v) >= sizeof(proc_hang_name) ||
+	    strlen(colon + 1) >= sizeof(proc_hang_file))
+		return;
+	memcpy(proc_hang_name, v, (size_t)(colon - v));
+	strcpy(proc_hang_file, colon + 1);
+}
+
+/* On a heartbeat: hang here if this is the named activity and FILE exists. */
+static void
+proc_test_hook_ping(const struct proc *p)
+{
+	if (proc_hang_name[0] == '\0' || strcmp(p->name, proc_hang_name) != 0 ||
+	    access(proc_hang_file, F_OK) != 0)
+		return;
+	log_warnx("%s: VENDD_TEST_HANG: not answering from now on", p->name);
+	for (;;)
+		sleep(3600);
+}
+#endif
+
 /* Create every inbox: non-blocking, so a full pipe is seen, never waited on. */
 int
 proc_setup_inboxes(void)
 {
 	int	fds[2];
 
+#ifdef VENDD_TEST_HOOKS
+	proc_test_hook_setup();
+#endif
 	for (int i = 0; i < PROC_MAX; i++) {
 		if (pipe2(fds, O_NONBLOCK | O_CLOEXEC) == -1)
 			return -1;
@@ -93,6 +136,9 @@ proc_dispatch(struct proc *p, const struct msg *m)
 {
 	switch (m->hdr.type) {
 	case MSG_PING:
+#ifdef VENDD_TEST_HOOKS
+		proc_test_hook_ping(p);
+#endif
 		proc_send(p, m->hdr.src, MSG_PONG, m->hdr.id, NULL, 0);
 		break;
 	case MSG_STOP:
@@ -170,6 +216,10 @@ proc_spawn(struct proc *p, size_t stack_size)
 	pthread_attr_t	attr;
 	int		err;
 
+	/* glibc refuses less than PTHREAD_STACK_MIN: 16 KiB on x86-64 and
+	 * armhf, but 128 KiB on arm64, where 64 KiB made every thread fail. */
+	if (stack_size < (size_t)PTHREAD_STACK_MIN)
+		stack_size = PTHREAD_STACK_MIN;
 	pthread_attr_init(&attr);
 	if ((err = pthread_attr_setstacksize(&attr, stack_size)) != 0)
 		fatalx("%s: stack size %zu: %s", p->name, stack_size,

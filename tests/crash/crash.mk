@@ -1,0 +1,38 @@
+# Issue 5 in the gpio-sim VM: crash (SIGKILL), power cut (qemu killed, ext4
+# state on a virtio disk), control socket abuse, watchdog, ThreadSanitizer.
+#   make check-crash	20 kills, 3 power cuts, abuse, watchdog, TSan scenarios
+#   make check-tsan-sim	the sim scenarios and the crash tests, vendd under TSan
+#   make soak		property, 200 kills, 50 power cuts, fuzz: one summary each
+# tests/crash/run drives the VM (see its --help); build/test/vendd is vendd
+# with -DVENDD_TEST_HOOKS (the watchdog test's hang), never installed.
+
+CRASH_KILLS		?= 20
+CRASH_CUTS		?= 3
+CRASH_SOAK_KILLS	?= 200
+CRASH_SOAK_CUTS		?= 50
+TSAN_SIM_TESTS		?= $(sort $(basename $(notdir $(wildcard tests/sim/scenarios/*.sh)))) \
+			   abuse crash tsan-scan
+
+$(B)/crashdrv: tests/crash/crashdrv.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wshadow \
+	    -Wmissing-prototypes -Werror -o $@ tests/crash/crashdrv.c
+
+# The test-hook build in its own tree.
+crash-bins: $(B)/vendd $(B)/vendctl $(B)/simdrv $(B)/crashdrv
+	$(MAKE) B=build/test CPPFLAGS="$(CPPFLAGS) -DVENDD_TEST_HOOKS" build/test/vendd
+
+tsan-bins: crash-bins
+	$(MAKE) B=build/tsan SAN="-fsanitize=thread" build/tsan/vendd
+
+check-crash: crash-bins tsan-bins
+	@tests/crash/suite check $(CRASH_KILLS) $(CRASH_CUTS)
+
+check-tsan-sim: tsan-bins
+	tests/crash/run --tsan --vendd build/tsan/vendd --kills 5 \
+	    --timeout 2400 $(TSAN_SIM_TESTS)
+
+soak: crash-bins
+	@tests/crash/suite soak $(CRASH_SOAK_KILLS) $(CRASH_SOAK_CUTS)
+
+.PHONY: crash-bins tsan-bins check-crash check-tsan-sim soak
