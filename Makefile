@@ -99,6 +99,7 @@ install: $(B)/vendd $(B)/vendctl
 include tests/fuzz/fuzz.mk
 include tests/package/package.mk
 include tests/crash/crash.mk
+include tests/bench/bench.mk
 
 clean:
 	rm -rf build

@@ -88,6 +88,7 @@ struct config {
 	char		state_dir[VENDD_PATH_MAX];
 	char		control_socket[VENDD_SOCK_MAX];
 	char		control_group[32];	/* may change things; "" = root only */
+	int		cpu;			/* every thread runs here; -1: any */
 	struct coin_conf	coin;
 	struct panel_conf	panel;
 	struct arm_conf		arm;

@@ -6,6 +6,8 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -317,6 +319,24 @@ main_stop_activities(struct proc *p)
 		gpio_line_release(main_outputs[i]);
 }
 
+/*
+ * Keep every thread on the configured CPU (the threads inherit main's mask):
+ * a message to the next activity is then a context switch on this CPU, not
+ * the wake-up of another one, which is most of a hop's cost.
+ */
+static void
+main_pin_cpu(void)
+{
+	cpu_set_t	set;
+
+	if (main_cf.cpu < 0)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(main_cf.cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set) == -1)
+		log_warn("%s: cpu = %d: not pinned", main_cf.path, main_cf.cpu);
+}
+
 /* Run the daemon until a signal; returns the exit status. */
 static int
 main_run(void)
@@ -340,6 +360,7 @@ main_run(void)
 	if (proc_setup_inboxes() == -1)
 		fatal("inbox pipes");
 	log_set_fatal_hook(main_fatal_hook);
+	main_pin_cpu();
 	main_request_all(&main_hw);
 	main_start_activities();
 
@@ -407,6 +428,9 @@ main(int argc, char *argv[])
 	if (optind != argc || (check && safe))
 		main_usage(1);
 	log_init("vendd", debug);
+	/* One malloc arena, not one per thread: the threads allocate little
+	 * (libevent, json-c), and an arena each costs more than it saves. */
+	mallopt(M_ARENA_MAX, 1);
 	if (config_load(&main_cf, path, err, sizeof(err)) == -1) {
 		fprintf(stderr, "vendd: %s\n", err);
 		return EX_CONFIG;

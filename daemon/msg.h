@@ -202,7 +202,7 @@ const char	*proc_name(int id);
  */
 struct msg_reader {
 	size_t		len;
-	unsigned char	buf[4 * PIPE_BUF];
+	unsigned char	buf[2 * sizeof(struct msg)];	/* one per activity */
 };
 
 /* Returns 1 and fills *m while a whole message is buffered, 0 when more bytes

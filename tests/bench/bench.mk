@@ -1,0 +1,33 @@
+# Issue 6: vendd's speed and footprint budgets, measured in the gpio-sim VM.
+#   make bench		1000 vends against the floor, footprint, 60 s idle,
+#			10000 coin trains under load, 20 starts; table + one line
+#   make check-bench	the same, a few hundred events: proves it runs (CI)
+# tests/bench/run drives the VM (see its --help); results in build/bench/.
+
+BENCH_VENDS	?= 1000
+BENCH_COINS	?= 10000
+BENCH_IDLE_S	?= 60
+BENCH_STARTS	?= 20
+
+$(B)/prober: tests/bench/prober.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wshadow \
+	    -Wmissing-prototypes -Werror -o $@ tests/bench/prober.c
+
+$(B)/floor: tests/bench/floor.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wshadow \
+	    -Wmissing-prototypes -Werror $(shell $(PKG_CONFIG) --cflags libgpiod) \
+	    -o $@ tests/bench/floor.c $(shell $(PKG_CONFIG) --libs libgpiod)
+
+bench-bins: all $(B)/prober $(B)/floor
+
+bench: bench-bins
+	tests/bench/run --vends $(BENCH_VENDS) --coins $(BENCH_COINS) \
+	    --idle $(BENCH_IDLE_S) --starts $(BENCH_STARTS)
+
+# CI: proves the bench still runs; never fails on a timing.
+check-bench: bench-bins
+	tests/bench/run --smoke --vends 200 --coins 300 --idle 5 --starts 5
+
+.PHONY: bench-bins bench check-bench

@@ -1,0 +1,220 @@
+#!/bin/sh
+# bench: vendd's speed and footprint budgets, in one boot of the gpio-sim VM
+# (run by tests/bench/run as the guest's only scenario).
+#
+#   1. vend latency: the prober presses VEND (pull) and spins on ARM's value;
+#      first against tests/bench/floor.c (one thread, libgpiod, no ledger),
+#      then against vendd (credit and a selection in place, the ledger's
+#      durable reservation on the path)
+#   2. footprint of vendd after the run, and of the floor
+#   3. idle: vendd's context switches, all threads, over bench.idle seconds
+#   4. coin fidelity: bench.coins trains of 5-10 ms pulses, the other CPU busy
+#   5. start-up: exec to READY=1, median of bench.starts starts
+#
+# Kernel command line: bench.vends=N bench.coins=N bench.idle=S
+# bench.starts=N bench.cpu=CPU (vendd's [vendd] cpu; none: -1, not pinned;
+# default: as etc/vendd.ini has it).
+# Prints a table, then one line: "bench: vend_p50_us=N ...". The result
+# line is PASS when every part ran; budgets are judged by people (CI never
+# fails on a timing).
+. /vendd/tests/sim/lib.sh
+
+vends=1000 coins=10000 idle=60 starts=20 cpu=default
+for w in $(cat /proc/cmdline); do
+	case $w in
+	bench.vends=*) vends=${w#*=} ;;
+	bench.coins=*) coins=${w#*=} ;;
+	bench.idle=*) idle=${w#*=} ;;
+	bench.starts=*) starts=${w#*=} ;;
+	bench.cpu=*) cpu=${w#*=} ;;
+	esac
+done
+# The prober and the load run on the CPU vendd is not pinned to.
+# vendd's CPU: [vendd] cpu of etc/vendd.ini (0) unless bench.cpu says
+# otherwise ("none": not pinned, the prober takes CPU 0).
+case $cpu in
+default) vcpu=$(sed -n 's/^cpu *= *\([-0-9]*\).*/\1/p' "$BASE_INI" | head -n 1); pinned= ;;
+none) vcpu=-1; pinned="vendd.cpu=-1" ;;
+*) vcpu=$cpu; pinned="vendd.cpu=$cpu" ;;
+esac
+other=0
+[ "${vcpu:--1}" = 0 ] && other=1
+
+chip=$(sim_chip)
+voff=$("$SIM_BOARD" offset VEND)
+aoff=$("$SIM_BOARD" offset ARM)
+sel=$(line_dir SELECT_A)
+vnd=$(line_dir VEND)
+arm=$(line_dir ARM)
+coin=$(line_dir COIN)
+inh=$(line_dir COIN_INHIBIT)
+R=$WORK
+say() { echo "bench: $*"; }
+field() {	# field FILE KEY: the value of KEY=value in FILE's lines
+	sed -n "s/.*[ :]$2=\([^ ]*\).*/\1/p" "$1" | tail -n 1
+}
+status_line() {	# status_line FILE KEY: "KEY: N kB" of a mem report
+	sed -n "s/^mem-status: $2: *\([0-9]*\) kB/\1/p" "$1"
+}
+
+# --- 1a. the floor ------------------------------------------------------------
+say "floor: $vends vends"
+prober pin "$other" true || fail "cannot pin to CPU $other"
+floor "/dev/$chip" "$voff" "$aoff" >"$R/floor.out" 2>&1 &
+fpid=$!
+i=0
+until grep -q '^floor: ready' "$R/floor.out"; do
+	kill -0 "$fpid" 2>/dev/null || fail "floor did not start: $(cat "$R/floor.out")"
+	[ "$i" -lt 500 ] || fail "floor not ready in 5 s"
+	usleep 10000
+	i=$((i + 1))
+done
+prober pin "$other" prober vend floor "$vends" "$sel" "$vnd" "$arm" "$R/floor.lat" \
+	>"$R/floor.res" 2>>"$R/prober.err" || fail "prober vend floor: $(tail -n 2 "$R/prober.err")"
+prober mem "$fpid" >"$R/floor.mem"
+kill "$fpid"
+wait "$fpid" 2>/dev/null
+cat "$R/floor.res"
+
+# --- 1b. vendd ----------------------------------------------------------------
+# Enough stock and credit for every vend: one coin of 10 pulses is 20.00, a
+# vend 0.01. No drop sensor, a short arm run (50 ms: a stalled prober
+# still sees it), no kernel debounce on the
+# buttons (the floor has none either). Coins of 1, 2, 5 pulses for part 4.
+# Supervised as under systemd: the watchdog (30 s, as debian/vendd.service)
+# runs, so the idle figure includes its heartbeats.
+export WATCHDOG_USEC=30000000 NOTIFY_SOCKET=@vendd-bench-sink
+say "vendd: $vends vends (cpu=$vcpu)"
+vendd_start ${pinned:+"$pinned"} "panel.debounce_ms=0" "arm.drop_line=" "arm.run_ms=50" \
+	"coin.pulse_min_ms=2" "coin.pulse_max_ms=30" "coin.train_gap_ms=40" \
+	"coin.max_credit=1000.00" "coin.pulses_1=0.01" "coin.pulses_2=0.02" \
+	"coin.pulses_5=0.05" "coin.pulses_10=20.00" "coin.pulses_20=0.20" \
+	"product cola.price=0.01" "product cola.capacity=10000"
+# A stalled host can stretch a pulse past pulse_max_ms: try again.
+for i in 1 2 3 4 5 6; do
+	simdrv coin COIN 10 8 8 >>"$R/coins" 2>&1 || fail "simdrv coin failed"
+	usleep 500000
+	status_refresh
+	[ "$(status credit)" -ge 2000 ] && break
+done
+WAIT_MS=10000 wait_status credit 2000
+prober pin "$other" prober vend vendd "$vends" "$sel" "$vnd" "$arm" "$R/vendd.lat" \
+	>"$R/vendd.res" 2>>"$R/prober.err" || fail "prober vend vendd: $(tail -n 2 "$R/prober.err")"
+cat "$R/vendd.res"
+WAIT_MS=10000 wait_status vend_pending false
+status_refresh
+paid=$(status counters.paid_vends)
+say "vendd: paid_vends=$paid"
+
+# --- 2. footprint -------------------------------------------------------------
+prober mem "$VENDD_PID" >"$R/vendd.mem"
+grep -E '^mem-(status|stack)' "$R/vendd.mem" | sed 's/^/  /'
+grep '^mem-map' "$R/vendd.mem" | sed 's/^/  /'
+grep '^mem-map' "$R/floor.mem" | head -n 6 | sed 's/^/  floor /'
+
+# --- 3. idle ------------------------------------------------------------------
+say "idle: ${idle} s"
+prober idle "$VENDD_PID" "$idle" >"$R/idle.res"
+sed 's/^/  /' "$R/idle.res"
+
+# --- 4. coin fidelity ----------------------------------------------------------
+say "coins: $coins trains, CPU $other loaded"
+status_refresh
+c1=$(status counters.coins.1) c2=$(status counters.coins.2) c5=$(status counters.coins.5)
+un0=$(status counters.unknown_coins) no0=$(status counters.noise_pulses) fa0=$(status counters.coin_faults)
+prober burn "$other" 100000 &
+burn=$!
+prober pin "$other" prober coins "$coins" 42 2 30 40 "$coin" "$inh" "$VENDD_SOCK" "$R/trains" \
+	>"$R/coins.res" 2>>"$R/prober.err" || fail "prober coins: $(tail -n 2 "$R/prober.err")"
+kill "$burn"
+wait "$burn" 2>/dev/null
+usleep 500000
+WAIT_MS=10000 wait_status coin.inhibit false
+status_refresh
+d1=$(( $(status counters.coins.1) - ${c1:-0} ))
+d2=$(( $(status counters.coins.2) - ${c2:-0} ))
+d5=$(( $(status counters.coins.5) - ${c5:-0} ))
+dun=$(( $(status counters.unknown_coins) - ${un0:-0} ))
+dno=$(( $(status counters.noise_pulses) - ${no0:-0} ))
+dfa=$(( $(status counters.coin_faults) - ${fa0:-0} ))
+cat "$R/coins.res"
+s1=$(field "$R/coins.res" clean_1) s2=$(field "$R/coins.res" clean_2) s5=$(field "$R/coins.res" clean_5)
+a1=$(field "$R/coins.res" all_1) a2=$(field "$R/coins.res" all_2) a5=$(field "$R/coins.res" all_5)
+grep -E 'coin line|two active' "$VENDD_LOG" | sort | uniq -c | sort -rn | head -n 5 | sed 's/^/  /'
+say "coins: vendd credited 1-pulse=$d1 2-pulse=$d2 5-pulse=$d5 unknown=$dun noise_pulses=$dno faults=$dfa"
+
+# Per train: the prober checked vendd's counters after each one.
+coins_sent=$(field "$R/coins.res" coins_sent)
+coins_ok=$(field "$R/coins.res" coins_ok)
+miscounted=$(field "$R/coins.res" miscounted)
+unclean=$(( a1 + a2 + a5 - coins_sent ))
+grep ' clean .*MISCOUNTED' "$R/trains" | head -n 5 | sed 's/^/  miscounted clean train: /'
+grep -c 'UNCLEAN.* ok$' "$R/trains" | sed 's/^/  unclean trains vendd still counted right: /' 
+vendd_stop >/dev/null
+
+# --- 5. start-up --------------------------------------------------------------
+say "start-up: $starts starts"
+unset WATCHDOG_USEC
+prober startup "$starts" "$R/startup.ms" vendd -c "$VENDD_CONF" >"$R/startup.res" \
+	2>>"$VENDD_LOG" || fail "prober startup: $(cat "$R/startup.res")"
+cat "$R/startup.res"
+# What start-up costs before the daemon's own work: the same binary's
+# --check (exec, libraries, config, every line resolved; no threads).
+t0=$(cut -d' ' -f1 /proc/uptime)
+for i in 1 2 3 4 5 6 7 8 9 10; do vendd -c "$VENDD_CONF" --check >/dev/null 2>&1; done
+t1=$(cut -d' ' -f1 /proc/uptime)
+t2=$(cut -d' ' -f1 /proc/uptime)
+for i in 1 2 3 4 5 6 7 8 9 10; do vendd --help >/dev/null 2>&1; done
+t3=$(cut -d' ' -f1 /proc/uptime)
+say "start-up: vendd --help (exec and libraries only) takes $(awk -v a="$t2" -v b="$t3" 'BEGIN { printf "%.1f", (b - a) * 100 }') ms (mean of 10)"
+say "start-up: vendd --check takes $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) * 100 }') ms (mean of 10)"
+
+# --- the table ------------------------------------------------------------------
+fp50=$(field "$R/floor.res" p50_us) fp90=$(field "$R/floor.res" p90_us)
+fp99=$(field "$R/floor.res" p99_us) fmax=$(field "$R/floor.res" max_us)
+vp50=$(field "$R/vendd.res" p50_us) vp90=$(field "$R/vendd.res" p90_us)
+vp99=$(field "$R/vendd.res" p99_us) vmax=$(field "$R/vendd.res" max_us)
+ratio=$(awk -v a="$vp50" -v b="$fp50" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+rss=$(status_line "$R/vendd.mem" VmRSS) anon=$(status_line "$R/vendd.mem" RssAnon)
+hwm=$(status_line "$R/vendd.mem" VmHWM) frss=$(status_line "$R/floor.mem" VmRSS)
+fanon=$(status_line "$R/floor.mem" RssAnon)
+threads=$(sed -n 's/^mem-status: Threads: *//p' "$R/vendd.mem")
+stacks=$(sed -n 's/^mem-stack: size_kb=\([0-9]*\) rss_kb=\([0-9]*\)/\1:\2/p' "$R/vendd.mem" | tr '\n' ' ')
+spm=$(field "$R/idle.res" per_min)
+startup=$(field "$R/startup.res" median_ms)
+startup_i=$(awk -v v="$startup" 'BEGIN { printf "%d", v + 0.5 }')
+wmin=$(sed -n 's/.*width_ms min=\([0-9.]*\).*/\1/p' "$R/coins.res")
+wmax=$(sed -n 's/.*width_ms min=[0-9.]* max=\([0-9.]*\).*/\1/p' "$R/coins.res")
+over=$(field "$R/coins.res" pulses_over_11ms)
+# Idle budget: one wake-up of cooling per sample (10 s: 6/min), and per
+# watchdog round (every 15 s: 4/min) main's timer, each of 7 activities
+# answering, main reading the answers (at most 7): 15 switches.
+budget_idle=$((6 + 4 * 15))
+verdict() { if [ "$1" = 1 ]; then echo met; else echo MISSED; fi; }
+ok_ratio=$(awk -v r="$ratio" 'BEGIN { print (r <= 2.0) ? 1 : 0 }')
+ok_rss=$(awk -v a="$rss" -v b="$frss" 'BEGIN { print (a <= 1.5 * b) ? 1 : 0 }')
+ok_anon=$([ "$anon" -le 512 ] && echo 1 || echo 0)
+ok_idle=$([ "$spm" -le "$budget_idle" ] && echo 1 || echo 0)
+ok_coins=$([ "$miscounted" = 0 ] && echo 1 || echo 0)
+ok_start=$(awk -v v="$startup" 'BEGIN { print (v <= 100) ? 1 : 0 }')
+
+cat <<EOF
+=== vendd bench: $(uname -r), $(nproc) CPUs, vendd cpu=$vcpu, $(date -u +%Y-%m-%d) ===
+| measure                         | vendd          | floor          | budget                 | verdict |
+|---------------------------------|----------------|----------------|------------------------|---------|
+| vend latency p50 (us)           | $vp50 | $fp50 | <= 2 x floor (ratio $ratio) | $(verdict "$ok_ratio") |
+| vend latency p90 / p99 / max (us) | $vp90 / $vp99 / $vmax | $fp90 / $fp99 / $fmax | - | - |
+| vends measured (paid_vends)     | $(field "$R/vendd.res" n) ($paid) | $(field "$R/floor.res" n) | $vends | - |
+| VmRSS (KiB)                     | $rss | $frss | <= 1.5 x floor | $(verdict "$ok_rss") |
+| RssAnon (KiB)                   | $anon | $fanon | <= 512 | $(verdict "$ok_anon") |
+| VmHWM (KiB)                     | $hwm | - | - | - |
+| threads; stacks size:rss (KiB)  | $threads; $stacks | 1 | - | - |
+| idle context switches / min     | $spm | - | <= $budget_idle (cooling 6 + watchdog 4 x 15) | $(verdict "$ok_idle") |
+| coins credited / clean trains   | $coins_ok / $coins_sent | - | 0 miscounted | $(verdict "$ok_coins") |
+| coin trains spoiled by the prober | $unclean (widths ${wmin}-${wmax} ms, $over pulses > 11 ms) | - | - | - |
+| start-up to READY=1, median (ms) | $startup | - | <= 100 | $(verdict "$ok_start") |
+EOF
+echo "bench: vend_p50_us=$vp50 floor_p50_us=$fp50 ratio=$ratio rss_kb=$rss anon_kb=$anon floor_rss_kb=$frss idle_switches_per_min=$spm coins_ok=$coins_ok coins_sent=$coins_sent startup_ms=$startup_i"
+[ -n "$vp50" ] && [ -n "$fp50" ] && [ -n "$rss" ] && [ -n "$spm" ] && [ -n "$startup" ] ||
+	fail "a part of the bench produced no figure"
+pass

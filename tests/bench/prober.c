@@ -1,0 +1,728 @@
+/*
+ * prober: the bench's measuring hand inside the gpio-sim VM. It drives
+ * vendd's inputs through the simulator's "pull" attributes, watches outputs
+ * through "value", and reads /proc; every figure it prints says what it
+ * really achieved, so a stalled guest is told apart from a slow daemon.
+ *
+ * usage: prober vend vendd|floor N SEL_DIR VEND_DIR ARM_DIR OUT
+ *        prober coins N SEED MIN_MS MAX_MS GAP_MS COIN_DIR INHIBIT_DIR SOCKET OUT
+ *        prober startup N OUT PROGRAM ARG...
+ *        prober idle PID SECONDS
+ *        prober mem PID
+ *        prober stats FILE
+ *        prober burn CPU SECONDS
+ *        prober pin CPU PROGRAM ARG...
+ *
+ * A *_DIR is a line's sysfs dir (tests/sim's sim-board.sh dir NAME).
+ *
+ * vend: N rounds of: (vendd: press and release SEL), press VEND, spin on
+ *	ARM's value until it is 1, release VEND, wait for ARM 0. The latency
+ *	is from before the press's write to the first read that sees 1.
+ *	Writes one latency in us per line to OUT; prints the percentiles.
+ * coins: N coin trains of 1, 2 or 5 pulses, widths and gaps drawn from
+ *	5..10 ms, each train started once INHIBIT is 0 (the acceptor free)
+ *	and more than GAP_MS after the last one. A train is clean when every
+ *	achieved width is in MIN+1..MAX-1 ms, every gap under GAP_MS-2 ms,
+ *	no width or gap overshot its aim by 2 ms (a stalled guest: the
+ *	kernel's edge thread, which reads the level to name the edge, was
+ *	stalled too) and no write took over 1 ms. After each train the
+ *	ledger's counters (vendd's control SOCKET) must have moved by exactly
+ *	that coin: pulses_K is worth K minor units in the bench config.
+ *	OUT gets one line per train.
+ * startup: N times: exec PROGRAM with NOTIFY_SOCKET set, time until it
+ *	sends READY=1, SIGTERM it, wait. One ms figure per line to OUT.
+ * idle: context switches (voluntary + involuntary) of every thread of PID
+ *	over SECONDS, per thread and in total, per minute.
+ * mem: VmRSS, VmHWM, RssAnon, threads of PID, and its biggest mappings.
+ */
+#include <dirent.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define NS_MS		1000000LL
+#define MAX_TASKS	64
+
+/* Exit with a message; the bench shows it. */
+static void __attribute__((noreturn, format(printf, 1, 2)))
+die(const char *fmt, ...)
+{
+	va_list	ap;
+
+	fputs("prober: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(2);
+}
+
+static int64_t
+now_ns(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Sleep until an absolute CLOCK_MONOTONIC time. */
+static void
+sleep_until(int64_t t)
+{
+	struct timespec	ts = { .tv_sec = t / 1000000000, .tv_nsec = t % 1000000000 };
+
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+		;
+}
+
+static void
+sleep_ms(int64_t ms)
+{
+	sleep_until(now_ns() + ms * NS_MS);
+}
+
+/* A simulated line: pull (written), value (read). */
+struct sline {
+	const char	*dir;
+	int		 pull, value;
+};
+
+static void
+sline_open(struct sline *l, const char *dir)
+{
+	char	path[512];
+
+	l->dir = dir;
+	snprintf(path, sizeof(path), "%s/pull", dir);
+	if ((l->pull = open(path, O_RDWR | O_CLOEXEC)) == -1)
+		die("%s: %s", path, strerror(errno));
+	snprintf(path, sizeof(path), "%s/value", dir);
+	if ((l->value = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		die("%s: %s", path, strerror(errno));
+}
+
+static void
+sline_pull(const struct sline *l, int up)
+{
+	const char	*s = up ? "pull-up" : "pull-down";
+
+	if (pwrite(l->pull, s, strlen(s), 0) == -1)
+		die("%s: pull: %s", l->dir, strerror(errno));
+}
+
+static int
+sline_get(const struct sline *l)
+{
+	char	c[4];
+
+	if (pread(l->value, c, sizeof(c), 0) < 1)
+		die("%s: value: %s", l->dir, strerror(errno));
+	return c[0] == '1';
+}
+
+/* Wait (1 ms polls) until the line reads v; 0 on timeout. */
+static int
+sline_wait(const struct sline *l, int v, int64_t timeout_ms)
+{
+	int64_t	end = now_ns() + timeout_ms * NS_MS;
+
+	while (sline_get(l) != v) {
+		if (now_ns() > end)
+			return 0;
+		sleep_ms(1);
+	}
+	return 1;
+}
+
+static int
+cmp_i64(const void *a, const void *b)
+{
+	int64_t	x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Nearest-rank percentile of a sorted array. */
+static int64_t
+pct(const int64_t *v, size_t n, int p)
+{
+	size_t	i = (n * (size_t)p + 99) / 100;
+
+	return n == 0 ? 0 : v[i == 0 ? 0 : i - 1];
+}
+
+static void
+print_stats(const char *what, int64_t *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), cmp_i64);
+	printf("%s: n=%zu p50_us=%lld p90_us=%lld p99_us=%lld max_us=%lld\n",
+	    what, n, (long long)pct(v, n, 50), (long long)pct(v, n, 90),
+	    (long long)pct(v, n, 99), (long long)(n ? v[n - 1] : 0));
+}
+
+/* Keep the prober on one CPU: its spinning never lands on vendd's. */
+static void
+pin(int cpu)
+{
+	cpu_set_t	set;
+
+	if (cpu < 0)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set) == -1)
+		die("sched_setaffinity %d: %s", cpu, strerror(errno));
+}
+
+static int
+cmd_vend(int argc, char **argv)
+{
+	struct sline	 sel, vend, arm;
+	int64_t		*lat, t0, t1, deadline;
+	long		 n, i, got = 0, fails = 0;
+	int		 floor_mode;
+	FILE		*out;
+
+	if (argc != 7)
+		die("usage: vend vendd|floor N SEL_DIR VEND_DIR ARM_DIR OUT");
+	floor_mode = strcmp(argv[1], "floor") == 0;
+	n = atol(argv[2]);
+	sline_open(&sel, argv[3]);
+	sline_open(&vend, argv[4]);
+	sline_open(&arm, argv[5]);
+	if ((out = fopen(argv[6], "w")) == NULL)
+		die("%s: %s", argv[6], strerror(errno));
+	if ((lat = calloc((size_t)n, sizeof(*lat))) == NULL)
+		die("out of memory");
+	mlockall(MCL_CURRENT | MCL_FUTURE);
+	for (i = 0; i < n; i++) {
+		if (!floor_mode) {
+			sline_pull(&sel, 0);	/* pressed: to ground */
+			sleep_ms(3);
+			sline_pull(&sel, 1);
+			sleep_ms(60);		/* sales takes the choice */
+		}
+		t0 = now_ns();
+		sline_pull(&vend, 0);
+		deadline = t0 + 2000 * NS_MS;
+		while (!sline_get(&arm) && now_ns() < deadline)
+			;
+		t1 = now_ns();
+		sleep_ms(2);
+		sline_pull(&vend, 1);
+		if (t1 >= deadline) {
+			fails++;
+			fprintf(stderr, "prober: vend %ld: no arm within 2 s\n", i);
+			sleep_ms(200);
+		} else {
+			lat[got++] = (t1 - t0) / 1000;
+			fprintf(out, "%lld\n", (long long)((t1 - t0) / 1000));
+		}
+		if (!sline_wait(&arm, 0, 5000))
+			die("vend %ld: arm stayed on for 5 s", i);
+		sleep_ms(40);	/* the cycle settles; VEND hold-off passes */
+	}
+	fclose(out);
+	print_stats(floor_mode ? "floor" : "vendd", lat, (size_t)got);
+	printf("vend-fails: %ld\n", fails);
+	return got > n / 2 ? 0 : 1;	/* a failed vend is reported */
+}
+
+/* A uniform integer in lo..hi from a xorshift generator. */
+static int64_t
+rnd(uint64_t *s, int64_t lo, int64_t hi)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return lo + (int64_t)(*s % (uint64_t)(hi - lo + 1));
+}
+
+/* vendd's coin counters, from its control socket ("status" request). */
+struct counts {
+	long long	cash_in, unknown, faults, noise;
+};
+
+/* The number after "key": in a JSON text; 0 when absent. */
+static long long
+json_num(const char *text, const char *key)
+{
+	char		 k[64];
+	const char	*p;
+
+	snprintf(k, sizeof(k), "\"%s\":", key);
+	if ((p = strstr(text, k)) == NULL)
+		return 0;
+	p += strlen(k);
+	while (*p == ' ')
+		p++;
+	return strtoll(p, NULL, 10);
+}
+
+static void
+counts_read(const char *sock, struct counts *c)
+{
+	static char		 buf[65536];
+	struct sockaddr_un	 sun;
+	size_t			 len = 0;
+	ssize_t			 r;
+	int			 fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", sock);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
+	    connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1 ||
+	    write(fd, "status\n", 7) != 7)
+		die("%s: %s", sock, strerror(errno));
+	while (len < sizeof(buf) - 1 &&
+	    (r = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
+		len += (size_t)r;
+	close(fd);
+	buf[len] = '\0';
+	c->cash_in = json_num(buf, "cash_in");
+	c->unknown = json_num(buf, "unknown_coins");
+	c->faults = json_num(buf, "coin_faults");
+	c->noise = json_num(buf, "noise_pulses");
+}
+
+static int
+counts_same(const struct counts *a, const struct counts *b)
+{
+	return a->cash_in == b->cash_in && a->unknown == b->unknown &&
+	    a->faults == b->faults && a->noise == b->noise;
+}
+
+static int
+cmd_coins(int argc, char **argv)
+{
+	struct counts	 before, after;
+	long		 ok_clean = 0, bad_clean = 0;
+	static const int kinds[] = { 1, 2, 5 };
+	struct sline	 coin, inh;
+	struct sched_param sp = { .sched_priority = 50 };
+	int64_t		 up0[5], up1[5], dn0[5], dn1[5], iw[5], ig[5];
+	int64_t		 w, g, last = 0, t;
+	int64_t		 wmin = INT64_MAX, wmax = 0, pmin, pmax, tgap;
+	long		 n, i, clean = 0, stretched = 0, stuck = 0;
+	long		 sent[6] = { 0 }, all[6] = { 0 };
+	uint64_t	 seed;
+	FILE		*out;
+
+	if (argc != 10)
+		die("usage: coins N SEED MIN_MS MAX_MS GAP_MS COIN_DIR INHIBIT_DIR "
+		    "SOCKET OUT");
+	n = atol(argv[1]);
+	seed = strtoull(argv[2], NULL, 10) | 1;
+	pmin = atol(argv[3]) * NS_MS;
+	pmax = atol(argv[4]) * NS_MS;
+	tgap = atol(argv[5]) * NS_MS;
+	sline_open(&coin, argv[6]);
+	sline_open(&inh, argv[7]);
+	if ((out = fopen(argv[9], "w")) == NULL)
+		die("%s: %s", argv[9], strerror(errno));
+	mlockall(MCL_CURRENT | MCL_FUTURE);
+	(void)sched_setscheduler(0, SCHED_FIFO, &sp);
+	counts_read(argv[8], &before);
+	for (i = 0; i < n; i++) {
+		int	k = kinds[rnd(&seed, 0, 2)], ok = 1;
+
+		if (!sline_wait(&inh, 0, 5000))
+			stuck++;
+		/* apart from the last train by more than the gap */
+		t = now_ns();
+		if (t < last + tgap + 5 * NS_MS)
+			sleep_until(last + tgap + 5 * NS_MS);
+		for (int j = 0; j < k; j++) {
+			iw[j] = rnd(&seed, 5, 10) * NS_MS;
+			ig[j] = rnd(&seed, 5, 10) * NS_MS;
+			if (j > 0)
+				sleep_until(dn1[j - 1] + ig[j]);
+			up0[j] = now_ns();
+			sline_pull(&coin, 1);
+			up1[j] = now_ns();
+			sleep_until(up1[j] + iw[j]);
+			dn0[j] = now_ns();
+			sline_pull(&coin, 0);
+			dn1[j] = now_ns();
+		}
+		last = dn1[k - 1];
+		fprintf(out, "%ld %d", i, k);
+		for (int j = 0; j < k; j++) {
+			/* the edge lies between the two stamps of its write */
+			int64_t lo = dn0[j] - up1[j], hi = dn1[j] - up0[j];
+
+			w = (lo + hi) / 2;
+			wmin = w < wmin ? w : wmin;
+			wmax = w > wmax ? w : wmax;
+			/* a stall of 2 ms stalls the kernel's edge thread too */
+			if (lo < pmin + NS_MS || hi > pmax - NS_MS ||
+			    hi > iw[j] + 2 * NS_MS ||
+			    up1[j] - up0[j] > NS_MS || dn1[j] - dn0[j] > NS_MS)
+				ok = 0;
+			if (hi > 10 * NS_MS + NS_MS)
+				stretched++;
+			if (j > 0) {
+				g = up1[j] - dn0[j - 1];
+				if (g > tgap - 2 * NS_MS || g > ig[j] + 2 * NS_MS)
+					ok = 0;
+				fprintf(out, " g%.1f", (double)g / NS_MS);
+			}
+			fprintf(out, " w%.1f", (double)w / NS_MS);
+		}
+		all[k]++;
+		if (ok) {
+			clean++;
+			sent[k]++;
+		}
+		/*
+		 * What vendd made of this train: wait until the acceptor is
+		 * free again (the train ended) and the ledger's counters move
+		 * (the coin is durable); a coin of k pulses is worth k minor
+		 * units in the bench's value table.
+		 */
+		sline_wait(&inh, 0, 5000);
+		t = now_ns() + 1000 * NS_MS;
+		do {
+			counts_read(argv[8], &after);
+		} while (counts_same(&before, &after) && now_ns() < t &&
+		    (sleep_ms(2), 1));
+		if (!ok) {	/* pieces of a split train may come later */
+			sleep_ms(300);
+			counts_read(argv[8], &after);
+		}
+		{
+			int good = after.cash_in - before.cash_in == k &&
+			    after.unknown == before.unknown &&
+			    after.faults == before.faults &&
+			    after.noise == before.noise;
+
+			if (ok && good)
+				ok_clean++;
+			else if (ok)
+				bad_clean++;
+			fprintf(out, " %s vendd:cash+%lld,unknown+%lld,faults+%lld,"
+			    "noise+%lld %s\n", ok ? "clean" : "UNCLEAN",
+			    after.cash_in - before.cash_in,
+			    after.unknown - before.unknown,
+			    after.faults - before.faults,
+			    after.noise - before.noise,
+			    good ? "ok" : "MISCOUNTED");
+		}
+		before = after;
+	}
+	fclose(out);
+	printf("coins: coins_ok=%ld coins_sent=%ld miscounted=%ld\n", ok_clean,
+	    clean, bad_clean);
+	printf("coins: trains=%ld clean=%ld clean_1=%ld clean_2=%ld "
+	    "clean_5=%ld all_1=%ld all_2=%ld all_5=%ld\n", n, clean, sent[1],
+	    sent[2], sent[5], all[1], all[2], all[5]);
+	printf("coins: width_ms min=%.2f max=%.2f pulses_over_11ms=%ld "
+	    "inhibit_stuck=%ld\n", (double)wmin / NS_MS, (double)wmax / NS_MS,
+	    stretched, stuck);
+	return 0;
+}
+
+static int
+cmd_startup(int argc, char **argv)
+{
+	struct sockaddr_un sun;
+	struct pollfd	 pfd;
+	char		 buf[512], name[64];
+	int64_t		*ms100, t0;
+	long		 n, i, got = 0;
+	socklen_t	 len;
+	int		 fd, status;
+	pid_t		 pid;
+	FILE		*out;
+
+	if (argc < 4)
+		die("usage: startup N OUT PROGRAM ARG...");
+	n = atol(argv[1]);
+	if ((out = fopen(argv[2], "w")) == NULL)
+		die("%s: %s", argv[2], strerror(errno));
+	if ((ms100 = calloc((size_t)n, sizeof(*ms100))) == NULL)
+		die("out of memory");
+	snprintf(name, sizeof(name), "@vendd-bench-notify-%d", (int)getpid());
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	memcpy(sun.sun_path, name, strlen(name));
+	sun.sun_path[0] = '\0';
+	len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(name));
+	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1 ||
+	    bind(fd, (struct sockaddr *)&sun, len) == -1)
+		die("notify socket: %s", strerror(errno));
+	setenv("NOTIFY_SOCKET", name, 1);
+	unsetenv("WATCHDOG_USEC");
+	for (i = 0; i < n; i++) {
+		int	ready = 0;
+
+		t0 = now_ns();
+		if ((pid = fork()) == -1)
+			die("fork: %s", strerror(errno));
+		if (pid == 0) {
+			execvp(argv[3], argv + 3);
+			_exit(127);
+		}
+		pfd.fd = fd;
+		pfd.events = POLLIN;
+		while (!ready && poll(&pfd, 1, 10000) == 1) {
+			ssize_t r = recv(fd, buf, sizeof(buf) - 1, 0);
+
+			if (r <= 0)
+				break;
+			buf[r] = '\0';
+			if (strstr(buf, "READY=1") != NULL) {
+				ready = 1;
+				ms100[got] = (now_ns() - t0) / 10000;
+				fprintf(out, "%.2f\n", (double)ms100[got] / 100);
+				got++;
+			}
+		}
+		kill(pid, SIGTERM);
+		waitpid(pid, &status, 0);
+		while (recv(fd, buf, sizeof(buf), MSG_DONTWAIT) > 0)
+			;
+		if (!ready)
+			fprintf(stderr, "prober: start %ld: no READY=1 in 10 s\n", i);
+	}
+	fclose(out);
+	qsort(ms100, (size_t)got, sizeof(*ms100), cmp_i64);
+	printf("startup: n=%ld ready=%ld median_ms=%.2f min_ms=%.2f max_ms=%.2f\n",
+	    n, got, got ? (double)ms100[(got - 1) / 2] / 100 : 0.0,
+	    got ? (double)ms100[0] / 100 : 0.0,
+	    got ? (double)ms100[got - 1] / 100 : 0.0);
+	return got == n ? 0 : 1;
+}
+
+struct task {
+	int	tid;
+	char	comm[32];
+	long	vol, invol;
+};
+
+/* Every thread of pid with its switch counts; returns how many. */
+static int
+tasks_read(int pid, struct task *t, int max)
+{
+	char		 path[128], line[256];
+	struct dirent	*de;
+	DIR		*d;
+	FILE		*f;
+	int		 n = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	if ((d = opendir(path)) == NULL)
+		die("%s: %s", path, strerror(errno));
+	while ((de = readdir(d)) != NULL && n < max) {
+		if (de->d_name[0] == '.')
+			continue;
+		memset(&t[n], 0, sizeof(t[n]));
+		t[n].tid = atoi(de->d_name);
+		snprintf(path, sizeof(path), "/proc/%d/task/%d/status", pid,
+		    t[n].tid);
+		if ((f = fopen(path, "r")) == NULL)
+			continue;
+		while (fgets(line, sizeof(line), f) != NULL) {
+			sscanf(line, "Name: %31s", t[n].comm);
+			sscanf(line, "voluntary_ctxt_switches: %ld", &t[n].vol);
+			sscanf(line, "nonvoluntary_ctxt_switches: %ld",
+			    &t[n].invol);
+		}
+		fclose(f);
+		n++;
+	}
+	closedir(d);
+	return n;
+}
+
+static int
+cmd_idle(int argc, char **argv)
+{
+	struct task	a[MAX_TASKS], b[MAX_TASKS];
+	int		pid, secs, na, nb;
+	long		tv = 0, ti = 0;
+
+	if (argc != 3)
+		die("usage: idle PID SECONDS");
+	pid = atoi(argv[1]);
+	secs = atoi(argv[2]);
+	na = tasks_read(pid, a, MAX_TASKS);
+	sleep_ms((int64_t)secs * 1000);
+	nb = tasks_read(pid, b, MAX_TASKS);
+	for (int i = 0; i < nb; i++) {
+		long	v = b[i].vol, iv = b[i].invol;
+
+		for (int j = 0; j < na; j++)
+			if (a[j].tid == b[i].tid) {
+				v -= a[j].vol;
+				iv -= a[j].invol;
+			}
+		printf("idle-thread: tid=%d name=%s voluntary=%ld "
+		    "involuntary=%ld\n", b[i].tid, b[i].comm, v, iv);
+		tv += v;
+		ti += iv;
+	}
+	printf("idle: seconds=%d threads=%d voluntary=%ld involuntary=%ld "
+	    "per_min=%ld\n", secs, nb, tv, ti, (tv + ti) * 60 / secs);
+	return 0;
+}
+
+struct mapping {
+	char	name[128];
+	long	size_kb, rss_kb, anon_kb;
+};
+
+static int
+cmp_map(const void *a, const void *b)
+{
+	return (int)(((const struct mapping *)b)->rss_kb -
+	    ((const struct mapping *)a)->rss_kb);
+}
+
+static int
+cmd_mem(int argc, char **argv)
+{
+	static struct mapping m[1024];
+	char		 path[128], line[512], name[128];
+	unsigned long	 lo, hi;
+	long		 v;
+	int		 n = -1, stacks = 0;
+	FILE		*f;
+
+	if (argc != 2)
+		die("usage: mem PID");
+	snprintf(path, sizeof(path), "/proc/%s/status", argv[1]);
+	if ((f = fopen(path, "r")) == NULL)
+		die("%s: %s", path, strerror(errno));
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strncmp(line, "Vm", 2) == 0 || strncmp(line, "Rss", 3) == 0 ||
+		    strncmp(line, "Threads", 7) == 0) {
+			line[strcspn(line, "\n")] = '\0';
+			for (char *p = line; *p; p++)
+				if (*p == '\t')
+					*p = ' ';
+			printf("mem-status: %s\n", line);
+		}
+	fclose(f);
+	snprintf(path, sizeof(path), "/proc/%s/smaps", argv[1]);
+	if ((f = fopen(path, "r")) == NULL)
+		die("%s: %s", path, strerror(errno));
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (sscanf(line, "%lx-%lx", &lo, &hi) == 2 && strchr(line, ' ') &&
+		    line[strcspn(line, " ")] == ' ' &&
+		    strstr(line, "kB") == NULL) {
+			if (n + 1 >= (int)(sizeof(m) / sizeof(m[0])))
+				break;
+			n++;
+			name[0] = '\0';
+			sscanf(line, "%*s %*s %*s %*s %*s %127s", name);
+			snprintf(m[n].name, sizeof(m[n].name), "%s%s",
+			    name[0] ? name : "[anon]",
+			    strstr(line, "---p") ? " (guard)" : "");
+			m[n].size_kb = (long)((hi - lo) / 1024);
+		} else if (n >= 0 && sscanf(line, "Rss: %ld kB", &v) == 1)
+			m[n].rss_kb = v;
+		else if (n >= 0 && sscanf(line, "Anonymous: %ld kB", &v) == 1)
+			m[n].anon_kb = v;
+	}
+	fclose(f);
+	n++;
+	/* Thread stacks: anonymous rw mappings right above a guard page. */
+	for (int i = 1; i < n; i++)
+		if (strstr(m[i - 1].name, "(guard)") &&
+		    strcmp(m[i].name, "[anon]") == 0) {
+			printf("mem-stack: size_kb=%ld rss_kb=%ld\n",
+			    m[i].size_kb, m[i].rss_kb);
+			stacks++;
+		}
+	printf("mem-stacks: %d\n", stacks);
+	qsort(m, (size_t)n, sizeof(m[0]), cmp_map);
+	for (int i = 0; i < n && i < 16; i++)
+		printf("mem-map: rss_kb=%ld anon_kb=%ld size_kb=%ld %s\n",
+		    m[i].rss_kb, m[i].anon_kb, m[i].size_kb, m[i].name);
+	return 0;
+}
+
+static int
+cmd_stats(int argc, char **argv)
+{
+	int64_t	*v = NULL;
+	size_t	 n = 0, cap = 0;
+	long long x;
+	FILE	*f;
+
+	if (argc != 2 || (f = fopen(argv[1], "r")) == NULL)
+		die("usage: stats FILE");
+	while (fscanf(f, "%lld", &x) == 1) {
+		if (n == cap && (v = realloc(v, (cap = cap * 2 + 64) *
+		    sizeof(*v))) == NULL)
+			die("out of memory");
+		v[n++] = x;
+	}
+	fclose(f);
+	print_stats(argv[1], v, n);
+	return 0;
+}
+
+static int
+cmd_burn(int argc, char **argv)
+{
+	volatile unsigned long	x = 0;
+	int64_t			end;
+
+	if (argc != 3)
+		die("usage: burn CPU SECONDS");
+	pin(atoi(argv[1]));
+	end = now_ns() + atol(argv[2]) * 1000 * NS_MS;
+	while (now_ns() < end)
+		for (int i = 0; i < 100000; i++)
+			x++;
+	return 0;
+}
+
+static int
+cmd_pin(int argc, char **argv)
+{
+	if (argc < 3)
+		die("usage: pin CPU PROGRAM ARG...");
+	pin(atoi(argv[1]));
+	execvp(argv[2], argv + 2);
+	die("%s: %s", argv[2], strerror(errno));
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct {
+		const char	*name;
+		int		(*fn)(int, char **);
+	} cmds[] = {
+		{ "vend", cmd_vend }, { "coins", cmd_coins },
+		{ "startup", cmd_startup }, { "idle", cmd_idle },
+		{ "mem", cmd_mem }, { "stats", cmd_stats },
+		{ "burn", cmd_burn }, { "pin", cmd_pin },
+	};
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	for (size_t i = 0; argc > 1 && i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (strcmp(argv[1], cmds[i].name) == 0)
+			return cmds[i].fn(argc - 1, argv + 1);
+	die("usage: prober vend|coins|startup|idle|mem|stats|burn|pin ... "
+	    "(see tests/bench/prober.c)");
+}
