@@ -215,6 +215,7 @@ static struct gpio_line	*arm_slots[VENDD_MAX_PRODUCTS];
 static struct gpio_line	*arm_drop_line;
 static int		 arm_relay_driven;	/* level on the relay */
 static int		 arm_slot_driven = -1;	/* slot held, -1 none */
+static int		 arm_busy_told;		/* last busy state told to coin */
 static struct event	*arm_ev_drop;
 static struct event	*arm_ev_timer;
 
@@ -254,9 +255,18 @@ arm_drive(int relay, int slot)
 static void
 arm_flush(struct outbox *ob)
 {
+	struct msg_flag	busy = { arm.phase != ARM_IDLE };
+
 	arm_drive(arm_core_relay(&arm), arm_core_slot(&arm));
 	proc_send_outbox(arm_proc, ob);
 	proc_timer_at(arm_ev_timer, arm_core_deadline(&arm));
+	/* Coin blocks the acceptor while we dispense; told once the relay is
+	 * on, so its wake-up is not on the vend's path. */
+	if ((int)busy.on != arm_busy_told) {
+		arm_busy_told = (int)busy.on;
+		proc_send(arm_proc, PROC_COIN, MSG_COIN_INHIBIT, 0, &busy,
+		    sizeof(busy));
+	}
 }
 
 /* The drop sensor has edges: each active one is a product falling. */

@@ -172,14 +172,21 @@ coin_core_set_inhibit(struct coin_core *c, int on)
 	c->inhibit = on != 0;
 }
 
+/* The arm's word that it is dispensing: no coin while the customer waits. */
+void
+coin_core_set_arm_busy(struct coin_core *c, int on)
+{
+	c->arm_busy = on != 0;
+}
+
 /*
- * The level the inhibit output must have: sales' wish, and also while a
- * train is being counted, so a second coin cannot merge into its pulses.
+ * The level the inhibit output must have: sales' wish, the arm busy, and
+ * while a train is counted, so a second coin cannot merge into its pulses.
  */
 int
 coin_core_inhibit_level(const struct coin_core *c)
 {
-	return c->inhibit || c->active || c->pulses > 0;
+	return c->inhibit || c->arm_busy || c->active || c->pulses > 0;
 }
 
 /* The shell: the state of the coin thread. */
@@ -278,7 +285,10 @@ coin_dispatch(struct proc *p, const struct msg *m)
 {
 	switch (m->hdr.type) {
 	case MSG_COIN_INHIBIT:
-		coin_core_set_inhibit(&coin, m->u.flag.on != 0);
+		if (m->hdr.src == PROC_ARM)
+			coin_core_set_arm_busy(&coin, m->u.flag.on != 0);
+		else
+			coin_core_set_inhibit(&coin, m->u.flag.on != 0);
 		coin_drive_inhibit(coin_core_inhibit_level(&coin));
 		break;
 	case MSG_STATUS_REQ:

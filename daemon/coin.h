@@ -25,6 +25,7 @@ struct coin_core {
 	uint32_t	noise_pending;	/* noise pulses not yet sent */
 	uint32_t	faults;		/* line faults since start */
 	int		inhibit;	/* sales asked to block the acceptor */
+	int		arm_busy;	/* the arm is dispensing: block too */
 };
 
 void	 coin_core_init(struct coin_core *, const struct coin_conf *);
@@ -35,8 +36,10 @@ void	 coin_core_edge(struct coin_core *, int active, uint64_t ts_ns,
 void	 coin_core_tick(struct coin_core *, uint64_t now_ns, struct outbox *);
 /* When coin_core_tick must next run; 0 = nothing pending. */
 uint64_t coin_core_deadline(const struct coin_core *);
-/* Sales' wish (MSG_COIN_INHIBIT). */
+/* Sales' wish (MSG_COIN_INHIBIT from sales). */
 void	 coin_core_set_inhibit(struct coin_core *, int on);
+/* The arm is dispensing (MSG_COIN_INHIBIT from arm). */
+void	 coin_core_set_arm_busy(struct coin_core *, int on);
 /* The level the inhibit output must have. */
 int	 coin_core_inhibit_level(const struct coin_core *);
 

@@ -37,7 +37,7 @@ enum msg_type {
 	MSG_COIN_UNKNOWN,	/* coin -> ledger: a train whose count has no value */
 	MSG_COIN_NOISE,		/* coin -> ledger: pulses shorter than pulse_min_ms */
 	MSG_COIN_FAULT,		/* coin -> ledger: pulse longer than pulse_max_ms */
-	MSG_COIN_INHIBIT,	/* sales -> coin: block or free the acceptor */
+	MSG_COIN_INHIBIT,	/* sales, arm -> coin: block or free the acceptor */
 
 	/* panel: 20-29 */
 	MSG_PANEL_SELECT = 20,	/* panel -> sales: a selection button pressed */

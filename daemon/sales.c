@@ -38,9 +38,10 @@ sales_out_of_service(const struct sales_core *s)
 }
 
 /*
- * Block the acceptor while a coin could not be used: the arm is busy, nothing
- * can be sold, or the credit reached max_credit (0: no limit). Sent to coin
- * only when the wish changes.
+ * Block the acceptor while a coin could not be used: nothing can be sold, or
+ * the credit reached max_credit (0: no limit). Sent to coin only when the
+ * wish changes. (The arm, which owns the fact, says itself when it is busy,
+ * after its relay is on: coin's wake-up stays off the vend's path.)
  */
 static void
 sales_update_inhibit(struct sales_core *s, struct outbox *ob)
@@ -49,8 +50,7 @@ sales_update_inhibit(struct sales_core *s, struct outbox *ob)
 	int64_t		 max = s->cf->coin.max_credit;
 	int		 on;
 
-	on = s->pending || sales_out_of_service(s) ||
-	    (max > 0 && s->credit >= max);
+	on = sales_out_of_service(s) || (max > 0 && s->credit >= max);
 	if (on == s->inhibit_sent)
 		return;
 	if (s->inhibit_sent != -1)
@@ -188,7 +188,9 @@ sales_core_vend(struct sales_core *s, struct outbox *ob)
 	outbox_put(ob, PROC_LEDGER, MSG_VEND_RESERVE, &v, sizeof(v));
 	sales_price_str(s, pc->price, price, sizeof(price));
 	sales_price_str(s, s->credit, c, sizeof(c));
-	log_info("vend %u: %s for %s, credit left %s", v.vend_id, pc->id,
+	/* debug: a log write here would sit on the vend's path; the result
+	 * is logged when it comes back */
+	log_debug("vend %u: %s for %s, credit left %s", v.vend_id, pc->id,
 	    price, c);
 	sales_update_inhibit(s, ob);
 	return SALES_OK;
@@ -201,7 +203,7 @@ sales_core_vend_result(struct sales_core *s, const struct msg_vend *v,
 {
 	const struct product_conf *pc;
 	int	 p = s->pending_product;
-	char	 c[32];
+	char	 c[32], price[32];
 
 	if (!s->pending || v->vend_id != s->pending_id ||
 	    (int64_t)v->product != p)
@@ -212,8 +214,10 @@ sales_core_vend_result(struct sales_core *s, const struct msg_vend *v,
 	if (v->ok) {
 		if (s->stock[p] > 0)
 			s->stock[p]--;
-		log_info("vend %u: %s delivered, %d left", v->vend_id, pc->id,
-		    s->stock[p]);
+		sales_price_str(s, pc->price, price, sizeof(price));
+		sales_price_str(s, s->credit, c, sizeof(c));
+		log_info("vend %u: %s sold for %s, %d left, credit %s",
+		    v->vend_id, pc->id, price, s->stock[p], c);
 	} else {
 		s->credit += pc->price;
 		s->state[p] = PRODUCT_OUT_OF_ORDER;

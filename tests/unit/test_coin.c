@@ -446,6 +446,11 @@ test_inhibit(void **state)
 	assert_int_equal(coin_core_inhibit_level(&c), 1);
 	coin_core_set_inhibit(&c, 0);
 	assert_int_equal(coin_core_inhibit_level(&c), 0);
+	/* the arm dispensing blocks too, whatever sales wishes */
+	coin_core_set_arm_busy(&c, 1);
+	assert_int_equal(coin_core_inhibit_level(&c), 1);
+	coin_core_set_arm_busy(&c, 0);
+	assert_int_equal(coin_core_inhibit_level(&c), 0);
 }
 
 int

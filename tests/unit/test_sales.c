@@ -229,14 +229,14 @@ test_select_then_vend(void **state)
 	assert_reserved(COLA);
 	assert_int_equal(s.credit, 50);
 	assert_int_equal(s.pending, 1);
-	assert_int_equal(inhibit_in(&ob), 1);	/* arm busy */
+	assert_int_equal(inhibit_in(&ob), -1);	/* arm busy: the arm says so */
 	result(1);
 	assert_int_equal(s.stock[COLA], 4);
 	assert_int_equal(s.selection, -1);
 	assert_int_equal(s.pending, 0);
 	assert_int_equal(s.credit, 50);		/* kept: no change given */
-	assert_int_equal(inhibit_in(&ob), 0);
-	assert_int_equal(ob.n, 1);
+	assert_int_equal(inhibit_in(&ob), -1);
+	assert_int_equal(ob.n, 0);
 }
 
 static void
@@ -316,7 +316,7 @@ test_failed_vend(void **state)
 	assert_int_equal(s.stock[COLA], 5);
 	assert_int_equal(s.selection, -1);
 	assert_int_equal(s.pending, 0);
-	assert_int_equal(inhibit_in(&ob), 0);
+	assert_int_equal(inhibit_in(&ob), -1);	/* arm busy was the arm's */
 
 	sel(COLA);
 	assert_int_equal(vend(), SALES_OUT_OF_ORDER);
@@ -391,23 +391,23 @@ test_inhibit_transitions(void **state)
 	coin(100);			/* 10.00 = max_credit */
 	assert_int_equal(inhibit_in(&ob), 1);
 	sel(COLA);
-	assert_int_equal(vend(), SALES_OK);	/* 8.50, but arm busy */
-	assert_int_equal(inhibit_in(&ob), -1);
+	assert_int_equal(vend(), SALES_OK);	/* 8.50: below max again */
+	assert_int_equal(inhibit_in(&ob), 0);	/* arm busy is the arm's */
 	result(1);
-	assert_int_equal(inhibit_in(&ob), 0);
+	assert_int_equal(inhibit_in(&ob), -1);
 	sel(COLA);
 	assert_int_equal(vend(), SALES_OK);
-	assert_int_equal(inhibit_in(&ob), 1);
-	result(0);			/* refund back to 8.50: free */
-	assert_int_equal(inhibit_in(&ob), 0);
+	assert_int_equal(inhibit_in(&ob), -1);
+	result(0);			/* refund back to 8.50 */
+	assert_int_equal(inhibit_in(&ob), -1);
 
 	/* Every column out of order or empty: nothing to sell. */
 	s.stock[WATER] = 0;
 	sel(CHIPS);
 	assert_int_equal(vend(), SALES_OK);
-	assert_int_equal(inhibit_in(&ob), 1);
+	assert_int_equal(inhibit_in(&ob), -1);
 	result(0);
-	assert_int_equal(inhibit_in(&ob), -1);	/* stays: out of service */
+	assert_int_equal(inhibit_in(&ob), 1);	/* out of service */
 	assert_int_equal(s.inhibit_sent, 1);
 	assert_int_equal(s.credit, 850);
 	restock(WATER, 3, 0);

@@ -26,5 +26,5 @@ status_refresh
 expect_eq "credit after one water" 100 "$(status credit)"
 expect_eq "water stock" 9 "$(status products.id=water.stock)"
 expect_eq "counters.paid_vends" 1 "$(status counters.paid_vends)"
-expect_eq "vends started (log)" 1 "$(log_count 'vend [0-9]+: water for')"
+expect_eq "vends sold (log)" 1 "$(log_count 'vend [0-9]+: water sold for')"
 pass
