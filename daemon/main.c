@@ -362,6 +362,7 @@ main_run(void)
 	log_set_fatal_hook(main_fatal_hook);
 	main_pin_cpu();
 	main_request_all(&main_hw);
+	gpio_forget_names();
 	main_start_activities();
 
 	proc_init(p, PROC_MAIN, "main", main_dispatch);

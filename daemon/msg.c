@@ -162,14 +162,15 @@ void
 outbox_put(struct outbox *ob, int dst, uint16_t type, const void *payload,
     size_t len)
 {
-	struct msg	*m;
+	struct msg_out	*m;
 
 	if (ob->n == OUTBOX_MAX)
 		fatalx("outbox full putting %s for %s", msg_type_name(type),
 		    proc_name(dst));
-	if (msg_payload_size(type) != (int)len)
-		fatalx("%s: payload of %zu bytes, expected %d",
-		    msg_type_name(type), len, msg_payload_size(type));
+	if (msg_payload_size(type) != (int)len || len > sizeof(m->u))
+		fatalx("%s: payload of %zu bytes, expected %d (outbox: %zu at "
+		    "most)", msg_type_name(type), len, msg_payload_size(type),
+		    sizeof(m->u));
 	m = &ob->m[ob->n];
 	memset(&m->hdr, 0, sizeof(m->hdr));
 	m->hdr.type = type;

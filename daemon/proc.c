@@ -349,7 +349,7 @@ proc_send_outbox(struct proc *p, const struct outbox *ob)
 	struct msg	m;
 
 	for (int i = 0; i < ob->n; i++) {
-		memcpy(&m, &ob->m[i], msg_wire_size(&ob->m[i]));
+		memcpy(&m, &ob->m[i], sizeof(ob->m[i].hdr) + ob->m[i].hdr.len);
 		proc_send_msg(p, ob->dst[i], &m);
 	}
 }

@@ -218,6 +218,106 @@ name_not_found(const char *name, struct dirent **d, int n, char *err,
 }
 
 /* Search every chip for the line name, as gpioinfo would show it. */
+/*
+ * Every chip's line names, read once: start-up resolves each configured
+ * name twice (resolve, then request), and reading a chip's names is one
+ * ioctl per line. Used by the main thread before the activities start,
+ * then freed (gpio_forget_names).
+ */
+struct name_index {
+	int		 nchips;
+	char		 chip[16][64];
+	unsigned int	 nlines[16];
+	char		(*names[16])[32];	/* GPIO_MAX_NAME_SIZE */
+};
+static struct name_index *name_index;
+
+/* Build the index; a chip that cannot be read is left out (the slow path
+ * below then reports it precisely). */
+static struct name_index *
+name_index_get(void)
+{
+	struct dirent		**d;
+	struct gpiod_chip	*chip;
+	struct gpiod_chip_info	*ci;
+	struct gpiod_line_info	*li;
+	struct name_index	*x;
+	char			 path[300];
+	const char		*s;
+	int			 n, i;
+
+	if (name_index != NULL)
+		return name_index;
+	if ((x = calloc(1, sizeof(*x))) == NULL)
+		return NULL;
+	if ((n = scandir(GPIO_DEV_DIR, &d, chip_filter, versionsort)) < 0)
+		n = 0;
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), GPIO_DEV_DIR "/%s", d[i]->d_name);
+		free(d[i]);
+		if (x->nchips == 16 || !gpiod_is_gpiochip_device(path) ||
+		    (chip = gpiod_chip_open(path)) == NULL)
+			continue;
+		if ((ci = gpiod_chip_get_info(chip)) != NULL) {
+			unsigned int	 k = x->nchips, nl;
+
+			nl = (unsigned int)gpiod_chip_info_get_num_lines(ci);
+			gpiod_chip_info_free(ci);
+			x->names[k] = calloc(nl ? nl : 1, sizeof(*x->names[k]));
+			for (unsigned int o = 0; x->names[k] && o < nl; o++) {
+				if ((li = gpiod_chip_get_line_info(chip, o)) == NULL)
+					continue;
+				s = gpiod_line_info_get_name(li);
+				snprintf(x->names[k][o], sizeof(x->names[k][o]),
+				    "%s", s ? s : "");
+				gpiod_line_info_free(li);
+			}
+			if (x->names[k] != NULL) {
+				snprintf(x->chip[k], sizeof(x->chip[k]), "%.63s", path);
+				x->nlines[k] = nl;
+				x->nchips++;
+			}
+		}
+		gpiod_chip_close(chip);
+	}
+	if (n > 0)
+		free(d);
+	return name_index = x;
+}
+
+/* Start-up is over: the names may change (overlays), and memory is dear. */
+void
+gpio_forget_names(void)
+{
+	if (name_index == NULL)
+		return;
+	for (int k = 0; k < name_index->nchips; k++)
+		free(name_index->names[k]);
+	free(name_index);
+	name_index = NULL;
+}
+
+/* A name found in the index: fill where from its chip. 0, 1 not there, -1. */
+static int
+resolve_indexed(const char *name, struct gpio_where *w)
+{
+	struct name_index	*x = name_index_get();
+	struct gpiod_chip	*chip;
+	int			 rc;
+
+	for (int k = 0; x != NULL && k < x->nchips; k++)
+		for (unsigned int o = 0; o < x->nlines[k]; o++) {
+			if (strcmp(x->names[k][o], name) != 0)
+				continue;
+			if ((chip = gpiod_chip_open(x->chip[k])) == NULL)
+				return 1;	/* the slow path says why */
+			rc = where_fill(chip, o, w);
+			gpiod_chip_close(chip);
+			return rc == -1 ? 1 : 0;
+		}
+	return 1;
+}
+
 static int
 resolve_name(const char *name, struct gpio_where *w, char *err, size_t errlen)
 {
@@ -226,6 +326,8 @@ resolve_name(const char *name, struct gpio_where *w, char *err, size_t errlen)
 	char			 path[300], bad[300] = "";
 	int			 n, i, off = -1, e = 0, nchips = 0;
 
+	if (resolve_indexed(name, w) == 0)
+		return 0;
 	/* Natural order: gpiochip2 before gpiochip10. */
 	if ((n = scandir(GPIO_DEV_DIR, &d, chip_filter, versionsort)) < 0) {
 		n = 0;

@@ -62,6 +62,10 @@ struct gpio_line;
 int	gpio_resolve(const char *name, struct gpio_where *, char *err,
 	    size_t errlen);
 
+/* Free the line-name index start-up builds (gpio_resolve); later calls
+ * build it again. */
+void	gpio_forget_names(void);
+
 /* Request one line for the consumer ("vendd"). Outputs start inactive. */
 struct gpio_line *gpio_line_request(const struct gpio_line_spec *,
 	    const char *consumer, char *err, size_t errlen);

@@ -310,7 +310,10 @@ route(int src, const struct outbox *ob)
 	for (int i = 0; i < ob->n; i++) {
 		int		 dst = ob->dst[i];
 		struct inbox	*q = &inbox[dst];
-		struct msg	 m = ob->m[i];
+		struct msg	 m;
+
+		memset(&m, 0, sizeof(m));
+		memcpy(&m, &ob->m[i], sizeof(ob->m[i]));
 
 		if (dst != PROC_COIN && dst != PROC_SALES && dst != PROC_ARM &&
 		    dst != PROC_LEDGER) {
@@ -330,7 +333,7 @@ route(int src, const struct outbox *ob)
 
 /* Compare a coin core output with the train the test generated. */
 static void
-coin_expect_check(const struct msg *m)
+coin_expect_check(const struct msg_out *m)
 {
 	struct expect	*e;
 	int		 kind = m->hdr.type == MSG_COIN_INSERTED ? EX_COIN :

@@ -24,7 +24,7 @@ static uint64_t		t;		/* fake clock */
 /* Everything the core sent during a test, in order. */
 static struct {
 	int		n;
-	struct msg	m[32];
+	struct msg_out	m[32];
 } sent;
 
 /* Copy one step's outbox to the record. */

@@ -30,7 +30,7 @@ static uint64_t		t;		/* fake clock */
 static struct {
 	int		n;
 	uint8_t		dst[256];
-	struct msg	m[256];
+	struct msg_out	m[256];
 } sent;
 
 /* Copy one step's outbox to the record. */
@@ -56,7 +56,7 @@ count(uint16_t type)
 }
 
 /* The k-th message of this type sent (it must exist). */
-static const struct msg *
+static const struct msg_out *
 nth(uint16_t type, int k)
 {
 	for (int i = 0; i < sent.n; i++)

@@ -24,7 +24,7 @@ static uint64_t		 t;		/* fake clock */
 static struct {
 	int		n;
 	uint8_t		dst[64];
-	struct msg	m[64];
+	struct msg_out	m[64];
 } sent;
 
 /* Copy one step's outbox to the record. */
