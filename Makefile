@@ -77,7 +77,9 @@ check-tsan:
 check-sim: all
 	tests/sim/run-vm
 
-check: check-unit check-tsan check-property check-fuzz check-sim
+# Everything the project has, short versions (make soak: the full counts).
+check: check-unit check-tsan check-property check-fuzz check-sim check-crash \
+    check-bench
 
 demo: all
 	tests/sim/run-vm --demo
