@@ -245,19 +245,22 @@ cfg_div_round(int64_t n, int64_t d)
 	return n >= 0 ? (n + d / 2) / d : -((-n + d / 2) / d);
 }
 
-/* Money text to minor units: digits, optionally '.' and up to decimals more. */
-int
-config_parse_money(const char *s, int decimals, int64_t *out)
+/*
+ * Decimal text ("12.345") as an integer scaled by 10^places, exactly: digits
+ * past `places` must be zeros, at most max_digits before the point, no sign.
+ * Advances *sp past the number. Money and temperatures both parse this way.
+ */
+static int
+cfg_parse_fixed(const char **sp, int max_digits, int places, int64_t *out)
 {
-	int64_t	units = 0, frac = 0;
-	int	n = 0, nf = 0;
+	const char	*s = *sp;
+	int64_t		 v = 0;
+	int		 n = 0, nf = 0;
 
-	if (decimals < 0 || decimals > CFG_DECIMALS_MAX)
-		return -1;
 	for (; isdigit((unsigned char)*s); s++, n++) {
-		if (n == CFG_MONEY_DIGITS)
+		if (n == max_digits)
 			return -1;
-		units = units * 10 + (*s - '0');
+		v = v * 10 + (*s - '0');
 	}
 	if (n == 0)
 		return -1;
@@ -265,18 +268,28 @@ config_parse_money(const char *s, int decimals, int64_t *out)
 		if (!isdigit((unsigned char)*++s))
 			return -1;
 		for (; isdigit((unsigned char)*s); s++) {
-			if (nf < decimals) {
-				frac = frac * 10 + (*s - '0');
+			if (nf < places) {
+				v = v * 10 + (*s - '0');
 				nf++;
 			} else if (*s != '0')
-				return -1;	/* finer than a minor unit */
+				return -1;	/* finer than the unit */
 		}
 	}
-	if (*s != '\0')
+	for (; nf < places; nf++)
+		v *= 10;
+	*sp = s;
+	*out = v;
+	return 0;
+}
+
+/* "1.50" with decimals 2 is 150 minor units: exact, no floating point. */
+int
+config_parse_money(const char *s, int decimals, int64_t *out)
+{
+	if (decimals < 0 || decimals > CFG_DECIMALS_MAX ||
+	    cfg_parse_fixed(&s, CFG_MONEY_DIGITS, decimals, out) == -1 ||
+	    *s != '\0')
 		return -1;
-	for (; nf < decimals; nf++)
-		frac *= 10;
-	*out = units * cfg_pow10(decimals) + frac;
 	return 0;
 }
 
@@ -303,31 +316,13 @@ config_format_money(int64_t v, int decimals, char *buf, size_t len)
 int
 config_parse_temp(const char *s, int is_delta, int32_t *out_mc)
 {
-	int64_t	m = 0;
-	int	neg = 0, n = 0, nf = 0;
+	int64_t	m;
+	int	neg = 0;
 
 	if (!is_delta && (*s == '-' || *s == '+'))
 		neg = *s++ == '-';
-	for (; isdigit((unsigned char)*s); s++, n++) {
-		if (n == CFG_TEMP_DIGITS)
-			return -1;
-		m = m * 10 + (*s - '0');
-	}
-	if (n == 0)
+	if (cfg_parse_fixed(&s, CFG_TEMP_DIGITS, 3, &m) == -1)
 		return -1;
-	if (*s == '.') {
-		if (!isdigit((unsigned char)*++s))
-			return -1;
-		for (; isdigit((unsigned char)*s); s++) {
-			if (nf < 3) {
-				m = m * 10 + (*s - '0');
-				nf++;
-			} else if (*s != '0')
-				return -1;	/* finer than a millidegree */
-		}
-	}
-	for (; nf < 3; nf++)
-		m *= 10;
 	if (neg)
 		m = -m;
 	if (*s == 'F' || *s == 'f') {
