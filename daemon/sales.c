@@ -286,6 +286,37 @@ sales_reject_name(enum sales_reject r)
 	return "unknown";
 }
 
+/*
+ * One inbox message into the core: the dispatch the thread shell and the
+ * property test share. -1 for a type sales does not take or a product out of
+ * range (a bug in the sender).
+ */
+int
+sales_core_handle(struct sales_core *s, const struct msg *m,
+    struct outbox *ob)
+{
+	switch (m->hdr.type) {
+	case MSG_CREDIT_ADDED:
+		sales_core_credit(s, m->u.credit.value, ob);
+		return 0;
+	case MSG_PANEL_SELECT:
+		if (m->u.select.product >= (uint32_t)s->cf->nproducts)
+			return -1;
+		sales_core_select(s, (int)m->u.select.product, ob);
+		return 0;
+	case MSG_PANEL_VEND:
+		sales_core_vend(s, ob);
+		return 0;
+	case MSG_VEND_RESULT:
+		sales_core_vend_result(s, &m->u.vend, ob);
+		return 0;
+	case MSG_RESTOCKED:
+		sales_core_restocked(s, &m->u.restock, ob);
+		return 0;
+	}
+	return -1;
+}
+
 /* The thread shell's state: the core lives in this thread only. */
 static struct sales_core sales;
 static struct outbox	 sales_first;	/* the initial inhibit wish */
@@ -298,32 +329,17 @@ sales_dispatch(struct proc *p, const struct msg *m)
 	struct outbox		 ob;
 
 	outbox_init(&ob);
-	switch (m->hdr.type) {
-	case MSG_CREDIT_ADDED:
-		sales_core_credit(&sales, m->u.credit.value, &ob);
-		break;
-	case MSG_PANEL_SELECT:
-		if (m->u.select.product >= (uint32_t)sales.cf->nproducts)
-			fatalx("selection %u from %s, only %d products",
-			    m->u.select.product, proc_name(m->hdr.src),
-			    sales.cf->nproducts);
-		sales_core_select(&sales, m->u.select.product, &ob);
-		break;
-	case MSG_PANEL_VEND:
-		sales_core_vend(&sales, &ob);
-		break;
-	case MSG_VEND_RESULT:
-		sales_core_vend_result(&sales, &m->u.vend, &ob);
-		break;
-	case MSG_RESTOCKED:
-		sales_core_restocked(&sales, &m->u.restock, &ob);
-		break;
-	case MSG_STATUS_REQ:
+	if (m->hdr.type == MSG_STATUS_REQ) {
 		sales_core_status(&sales, &st);
 		proc_send(p, m->hdr.src, MSG_STATUS_SALES, m->hdr.id, &st,
 		    sizeof(st));
-		break;
-	default:
+		return;
+	}
+	if (sales_core_handle(&sales, m, &ob) == -1) {
+		if (m->hdr.type == MSG_PANEL_SELECT)
+			fatalx("selection %u from %s, only %d products",
+			    m->u.select.product, proc_name(m->hdr.src),
+			    sales.cf->nproducts);
 		fatalx("%s: unexpected %s from %s", __func__,
 		    msg_type_name(m->hdr.type), proc_name(m->hdr.src));
 	}

@@ -48,6 +48,9 @@ void	sales_core_vend_result(struct sales_core *, const struct msg_vend *,
 void	sales_core_restocked(struct sales_core *, const struct msg_restock *,
 	    struct outbox *);
 void	sales_core_status(const struct sales_core *, struct msg_status_sales *);
+/* Any inbox message but status: -1 for a type or product sales never takes. */
+int	sales_core_handle(struct sales_core *, const struct msg *,
+	    struct outbox *);
 const char *sales_reject_name(enum sales_reject);
 
 void	sales_init(struct proc *, const struct config *,

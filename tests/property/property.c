@@ -460,26 +460,8 @@ deliver(int dst, const struct msg *m)
 		coin_core_set_inhibit(&coin, m->u.flag.on);
 		return;
 	case PROC_SALES:
-		switch (m->hdr.type) {
-		case MSG_CREDIT_ADDED:
-			sales_core_credit(&sales, m->u.credit.value, &ob);
-			break;
-		case MSG_PANEL_SELECT:
-			sales_core_select(&sales, (int)m->u.select.product,
-			    &ob);
-			break;
-		case MSG_PANEL_VEND:
-			sales_core_vend(&sales, &ob);
-			break;
-		case MSG_VEND_RESULT:
-			sales_core_vend_result(&sales, &m->u.vend, &ob);
-			break;
-		case MSG_RESTOCKED:
-			sales_core_restocked(&sales, &m->u.restock, &ob);
-			break;
-		default:
+		if (sales_core_handle(&sales, m, &ob) == -1)
 			goto bad;
-		}
 		route(PROC_SALES, &ob);
 		return;
 	case PROC_ARM:
