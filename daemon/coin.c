@@ -129,6 +129,33 @@ coin_pulse_end(struct coin_core *c, uint64_t ts)
 	c->stuck_deadline = 0;
 }
 
+/*
+ * The active edge the core took as a pulse's start was the kernel's one
+ * report of a spike that had already ended (gpio/edge.c): the line never
+ * stayed active. It is noise, like any pulse shorter than pulse_min_ms,
+ * unless a stuck-line fault was already reported for it.
+ */
+void
+coin_core_glitch(struct coin_core *c, uint64_t ts_ns)
+{
+	if (!c->active) {
+		/* an inactive edge was the spike: the pulse it ended is counted */
+		log_warnx("coin line %s: a dropout too short to time during a "
+		    "pulse", c->cf->line.name);
+		return;
+	}
+	if (c->stuck_deadline != 0)
+		c->noise_pending++;
+	log_warnx("coin line %s: a spike too short to time (%llu ms ago), "
+	    "counted as noise", c->cf->line.name,
+	    (unsigned long long)((ts_ns - c->pulse_start) / NS_PER_MS));
+	c->active = 0;
+	c->stuck_deadline = 0;
+	if (c->pulses > 0 || c->noise_pending > 0)
+		c->gap_deadline = ts_ns + (uint64_t)c->cf->train_gap_ms *
+		    NS_PER_MS;
+}
+
 /* An edge: catch up on deadlines passed before it, then count it. */
 void
 coin_core_edge(struct coin_core *c, int active, uint64_t ts_ns,
@@ -245,6 +272,8 @@ coin_line_cb(evutil_socket_t fd, short what, void *arg)
 				    "edges: a coin may be miscounted",
 				    gpio_line_name(coin_line), e[i].lost);
 			outbox_init(&ob);
+			if (e[i].resync)
+				coin_core_glitch(&coin, e[i].ts_ns);
 			coin_core_edge(&coin, e[i].active, e[i].ts_ns, &ob);
 			coin_flush(&ob);
 		}
@@ -256,6 +285,7 @@ static void
 coin_timer_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct outbox	ob;
+	uint64_t	now;
 
 	(void)fd; (void)what; (void)arg;
 	/*
@@ -264,7 +294,12 @@ coin_timer_cb(evutil_socket_t fd, short what, void *arg)
 	 */
 	coin_line_cb(gpio_line_fd(coin_line), EV_READ, NULL);
 	outbox_init(&ob);
-	coin_core_tick(&coin, now_ns(), &ob);
+	now = now_ns();
+	/* Active past pulse_max_ms: is it, or was its start a spike? */
+	if (coin.active && coin.stuck_deadline && now >= coin.stuck_deadline &&
+	    gpio_line_resync(coin_line) == 0)
+		coin_core_glitch(&coin, now);
+	coin_core_tick(&coin, now, &ob);
 	coin_flush(&ob);
 }
 

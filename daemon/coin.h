@@ -34,6 +34,8 @@ void	 coin_core_edge(struct coin_core *, int active, uint64_t ts_ns,
 	    struct outbox *);
 /* Time passed: end a train, flag a stuck line. */
 void	 coin_core_tick(struct coin_core *, uint64_t now_ns, struct outbox *);
+/* The last edge was a pulse too short for the kernel to time (a spike). */
+void	 coin_core_glitch(struct coin_core *, uint64_t ts_ns);
 /* When coin_core_tick must next run; 0 = nothing pending. */
 uint64_t coin_core_deadline(const struct coin_core *);
 /* Sales' wish (MSG_COIN_INHIBIT from sales). */

@@ -32,7 +32,7 @@ struct gpio_line {
 	int				 dir;
 	int				 safe_active;	/* outputs */
 	unsigned long			 seqno;	/* last edge's line seqno */
-	int				 level;	/* after the last edge */
+	struct gpio_phase		 phase;	/* level after the last edge */
 	char				 name[64];
 };
 
@@ -547,21 +547,10 @@ gpio_line_read_edges(struct gpio_line *l, struct gpio_edge *ev, int max)
 		seq = gpiod_edge_event_get_line_seqno(e);
 		ev[i].lost = l->seqno && seq > l->seqno + 1 ?
 		    (uint32_t)(seq - l->seqno - 1) : 0;
-		/*
-		 * With both edges requested the kernel decides an edge's
-		 * direction by reading the line in its IRQ thread: a thread
-		 * delayed past the next change reports a rising edge as
-		 * falling. Edges of one line alternate, so while none was
-		 * lost the direction is the opposite of the last one; the
-		 * reported one is trusted only for the first edge or after
-		 * a loss. The timestamp is taken in the hard IRQ: exact.
-		 */
-		if (l->seqno == 0 || ev[i].lost)
-			ev[i].active = gpiod_edge_event_get_event_type(e) ==
-			    GPIOD_EDGE_EVENT_RISING_EDGE;
-		else
-			ev[i].active = !l->level;
-		l->level = ev[i].active;
+		/* the reported direction is the level late: see edge.c */
+		ev[i].active = gpio_phase_edge(&l->phase,
+		    gpiod_edge_event_get_event_type(e) ==
+		    GPIOD_EDGE_EVENT_RISING_EDGE, ev[i].lost, &ev[i].resync);
 		l->seqno = seq;
 	}
 	return n;
@@ -585,6 +574,16 @@ int
 gpio_line_get(struct gpio_line *l)
 {
 	return gpiod_line_request_get_value(l->req, l->offset);
+}
+
+int
+gpio_line_resync(struct gpio_line *l)
+{
+	int	v = gpio_line_get(l);
+
+	if (v != -1)
+		gpio_phase_set(&l->phase, v);
+	return v;
 }
 
 const char *

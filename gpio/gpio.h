@@ -51,7 +51,23 @@ struct gpio_edge {
 	uint64_t	ts_ns;		/* kernel timestamp, CLOCK_MONOTONIC */
 	int		active;		/* 1: became active, 0: became inactive */
 	uint32_t	lost;		/* edges the kernel dropped before this one */
+	int		resync;		/* the edge before was a pulse too short
+					 * to time: the line never stayed there */
 };
+
+/* What a line's edges say its level is (gpio/edge.c). */
+struct gpio_phase {
+	int		known;		/* an edge or a read has set level */
+	int		level;		/* after the last edge */
+	int		suspect;	/* the last edge disagreed with the kernel */
+};
+
+/* Name an edge from the kernel's reported direction: the level after it. */
+int	gpio_phase_edge(struct gpio_phase *, int reported, uint32_t lost,
+	    int *resync);
+
+/* Set the level after reading the line (a phase found wrong). */
+void	gpio_phase_set(struct gpio_phase *, int level);
 
 struct gpio_line;
 
@@ -84,6 +100,10 @@ int	gpio_line_set_safe(struct gpio_line *);
 
 /* Read a line's logical value: 1, 0, or -1 with errno. */
 int	gpio_line_get(struct gpio_line *);
+
+/* Read an input's level and make it the level later edges start from:
+ * 1, 0, or -1 with errno. */
+int	gpio_line_resync(struct gpio_line *);
 
 /* The configured name, for log lines. */
 const char *gpio_line_name(const struct gpio_line *);

@@ -400,6 +400,49 @@ test_missed_edge_noise(void **state)
 	assert_int_equal(nth(MSG_COIN_INSERTED, 0)->u.coin.pulses, 1);
 }
 
+/*
+ * A spike the kernel reported once, as an edge to the level the line was
+ * already at (gpio/edge.c): the next real edge carries resync, the spike is
+ * noise and the coin that follows is counted whole.
+ */
+static void
+test_spike_then_coin(void **state)
+{
+	(void)state;
+	edge(1);			/* the spike, taken for a pulse start */
+	advance(t + MS(PULSE_MAX / 2));
+	coin_core_glitch(&c, t);	/* the next edge says: resync */
+	coin_train(2, 50);
+	advance(t + SEC(1));
+	assert_int_equal(count(MSG_COIN_INSERTED), 1);
+	assert_int_equal(nth(MSG_COIN_INSERTED, 0)->u.coin.pulses, 2);
+	assert_int_equal(count(MSG_COIN_FAULT), 0);
+	assert_int_equal(count(MSG_COIN_NOISE), 1);
+	assert_int_equal(nth(MSG_COIN_NOISE, 0)->u.count.count, 1);
+}
+
+/*
+ * A spike on an idle line: at the stuck deadline the shell reads the line,
+ * finds it inactive and reports the glitch before the tick; no line fault.
+ */
+static void
+test_spike_idle(void **state)
+{
+	(void)state;
+	edge(1);
+	t = coin_core_deadline(&c);
+	coin_core_glitch(&c, t);
+	advance(t + SEC(1));
+	assert_int_equal(count(MSG_COIN_FAULT), 0);
+	assert_int_equal(count(MSG_COIN_INSERTED), 0);
+	assert_int_equal(count(MSG_COIN_NOISE), 1);
+	assert_int_equal(c.faults, 0);
+	assert_int_equal(coin_core_deadline(&c), 0);
+	coin_train(1, 50);		/* and the next coin counts */
+	advance(t + SEC(1));
+	assert_int_equal(count(MSG_COIN_INSERTED), 1);
+}
+
 /* Idle means asleep: no deadline at start, after a coin, after noise. */
 static void
 test_idle_deadline(void **state)
@@ -471,6 +514,8 @@ main(void)
 		cmocka_unit_test_setup(test_unknown_count, setup),
 		cmocka_unit_test_setup(test_missed_edge, setup),
 		cmocka_unit_test_setup(test_missed_edge_noise, setup),
+		cmocka_unit_test_setup(test_spike_then_coin, setup),
+		cmocka_unit_test_setup(test_spike_idle, setup),
 		cmocka_unit_test_setup(test_idle_deadline, setup),
 		cmocka_unit_test_setup(test_inhibit, setup),
 	};
