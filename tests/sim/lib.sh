@@ -272,6 +272,31 @@ press() {
 	usleep 120000
 }
 
+# bouncy_push WHAT PATTERN LINE: one push of LINE held 150 ms with two 8 ms
+# half-periods of contact chatter on each edge, which vendd must log exactly
+# once as PATTERN. Run vendd with panel.debounce_ms=2: the kernel's debounce
+# (a delayed work of one jiffy at HZ 250, 0-4 ms) passes most levels, and
+# whichever it swallows, a release seen through the chatter lasts at most
+# three half-periods plus 4 ms, well inside hold_off_ms 50. Chatter the host
+# stretched past 40 ms (simdrv exits 3) was not the push asked for: it is
+# tried again, up to three times.
+bouncy_push() {
+	for try in 1 2 3; do
+		before=$(log_count "$2")
+		rc=0
+		SIMDRV_BOUNCE_US=8000 SIMDRV_CHATTER_MAX_US=40000 \
+			simdrv press "$3" 150 2 >>"$WORK/presses" 2>&1 || rc=$?
+		usleep 400000
+		case $rc in
+		0)	expect_eq "$1" $((before + 1)) "$(log_count "$2")"
+			return 0 ;;
+		3)	echo "  note: $3 push $try stretched by the host, again" ;;
+		*)	fail "simdrv press $3 failed: $(tail -n 1 "$WORK/presses")" ;;
+		esac
+	done
+	fail "$1: three pushes of $3 in a row stretched by the host"
+}
+
 # drop_after_arm [DELAY_MS [TIMEOUT_MS]]: in the background, wait until the
 # arm relay is energised, then break the drop sensor's beam for 60 ms after
 # DELAY_MS (default 100). $DROP_PID is the helper; wait for it with wait_drop.

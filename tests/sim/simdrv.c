@@ -255,18 +255,33 @@ line_pulled_up(const struct sim_line *l)
 	return strcmp(line_read(l, l->pull_fd, buf, sizeof(buf)), "pull-up") == 0;
 }
 
-/* Chatter `n` times between the levels, ending back at `!settle`. */
-static void
+/*
+ * Chatter `n` times between the levels, ending back at `!settle`. Returns the
+ * longest span of three consecutive half-periods achieved: the most a
+ * release inside the chatter can look like to the daemon, whichever levels
+ * the kernel's debounce swallows. A host stall can stretch it past the
+ * daemon's hold-off, and then the push really was two pushes.
+ */
+static int64_t
 bounce(const struct sim_line *l, int settle, long n, int64_t half)
 {
-	int64_t t = now_ns();
+	int64_t t = now_ns(), at[4] = { 0 }, longest = 0;
+	long k = 0;
+	int i;
 
 	while (n-- > 0) {
-		line_set_pull(l, settle);
-		sleep_until(t += half);
-		line_set_pull(l, !settle);
-		sleep_until(t += half);
+		for (i = 0; i < 2; i++) {
+			line_set_pull(l, i == 0 ? settle : !settle);
+			at[k++ % 4] = now_ns();
+			if (k >= 4 && at[(k - 1) % 4] - at[k % 4] > longest)
+				longest = at[(k - 1) % 4] - at[k % 4];
+			sleep_until(t += half);
+		}
 	}
+	at[k++ % 4] = now_ns();	/* the caller sets the final level now */
+	if (k >= 4 && at[(k - 1) % 4] - at[k % 4] > longest)
+		longest = at[(k - 1) % 4] - at[k % 4];
+	return longest;
 }
 
 /* coin LINE COUNT WIDTH_MS GAP_MS: a pulse train, high for WIDTH, low for GAP. */
@@ -308,13 +323,18 @@ cmd_coin(int argc, char **argv)
 	return 0;
 }
 
-/* press LINE [HOLD_MS [BOUNCE_N]]: an active-low button pressed and released. */
+/*
+ * press LINE [HOLD_MS [BOUNCE_N]]: an active-low button pressed and released.
+ * With $SIMDRV_CHATTER_MAX_US set, chatter the host stretched past it (three
+ * consecutive half-periods, see bounce()) makes the exit status 3: the push
+ * was not the one asked for.
+ */
 static int
 cmd_press(int argc, char **argv)
 {
 	struct sim_line l;
 	long n = 0;
-	int64_t hold = 100 * 1000000, half, t0, t1, t2;
+	int64_t hold = 100 * 1000000, half, limit, t0, t1, t2, worst, w;
 
 	if (argc < 2 || argc > 4)
 		usage();
@@ -324,17 +344,26 @@ cmd_press(int argc, char **argv)
 	if (argc > 3)
 		n = num_arg(argv[3], "BOUNCE_N", 1000);
 	half = env_long("SIMDRV_BOUNCE_US", DEF_BOUNCE_US, 1000000) * 1000;
+	limit = env_long("SIMDRV_CHATTER_MAX_US", 0, 100000000) * 1000;
 	go_realtime();
 	t0 = now_ns();
-	bounce(&l, 0, n, half);
+	worst = bounce(&l, 0, n, half);
 	line_set_pull(&l, 0);
 	t1 = now_ns();
 	sleep_until(t1 + hold);
 	t2 = now_ns();
-	bounce(&l, 1, n, half);
+	w = bounce(&l, 1, n, half);
 	line_set_pull(&l, 1);
-	printf("press %s: held %.1f ms, bounce %ld (%.1f ms chatter each edge)\n",
-	    l.name, ms(t2 - t1), n, ms(t1 - t0));
+	if (w > worst)
+		worst = w;
+	printf("press %s: held %.1f ms, bounce %ld (%.1f ms chatter, "
+	    "longest 3 half-periods %.1f ms)\n", l.name, ms(t2 - t1), n,
+	    ms(t1 - t0), ms(worst));
+	if (limit > 0 && worst > limit) {
+		printf("press %s: chatter stretched past %.1f ms by the host\n",
+		    l.name, ms(limit));
+		return 3;
+	}
 	return 0;
 }
 
