@@ -13,6 +13,7 @@
 #include "gpio.h"
 #include "log.h"
 #include "proc.h"
+#include "trace.h"
 
 #define NS_PER_MS	1000000ULL
 #define ARM_EDGES	16	/* drop sensor edges read per wake-up */
@@ -243,10 +244,13 @@ arm_drive(int relay, int slot)
 			arm_set(arm_slots[arm_slot_driven], 0);
 		if (slot >= 0)
 			arm_set(arm_slots[slot], 1);
+		trace_mark("slot_on", 0, 0);
 		arm_slot_driven = slot;
 	}
 	if (relay && !arm_relay_driven) {
+		trace_mark("relay_set", 0, 0);
 		arm_set(arm_relay, 1);
+		trace_mark("relay_on", 0, 0);
 		arm_relay_driven = 1;
 	}
 }

@@ -36,6 +36,7 @@
 #include "log.h"
 #include "msg.h"
 #include "proc.h"
+#include "trace.h"
 
 #define LEDGER_COMPACT_EVERY	4096	/* journal records between snapshots */
 #define LEDGER_JOURNAL		"journal"
@@ -722,8 +723,10 @@ ledger_append(struct ledger *l, const struct jrec *r)
 
 	jrec_encode(r, b);
 	/* The journal is O_DSYNC: the write returns once the record is durable. */
+	trace_mark("jwrite", 0, 0);
 	if (ledger_write_all(l->journal_fd, b, sizeof(b)) == -1)
 		return -1;
+	trace_mark("jwritten", 0, 0);
 	l->journal_records++;
 	return 0;
 }

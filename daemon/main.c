@@ -28,6 +28,7 @@
 #include "notify.h"
 #include "panel.h"
 #include "proc.h"
+#include "trace.h"
 #include "sales.h"
 
 #define MAIN_STACK_SIZE		(64 * 1024)	/* each activity's thread */
@@ -236,10 +237,12 @@ main_dispatch(struct proc *p, const struct msg *m)
 {
 	switch (m->hdr.type) {
 	case MSG_PONG:
+		trace_mark("pong", m->hdr.src, 0);
 		if (m->hdr.id != main_round)
 			break;
 		if (++main_pongs == PROC_MAX - 1 && !main_ready) {
 			main_ready = 1;
+			trace_mark("ready", 0, 0);
 			notify_send("READY=1\nSTATUS=selling");
 			log_info("ready: %d products, state in %s",
 			    main_cf.nproducts, main_cf.state_dir);
@@ -284,12 +287,14 @@ main_start_activities(void)
 		main_fatal_hook();
 		exit(1);
 	}
+	trace_mark("listening", 0, 0);
 	if (ledger_open(&main_ledger, cf, err, sizeof(err)) == -1) {
 		/* EX_CONFIG: systemd must not restart into the same refusal */
 		fprintf(stderr, "vendd: ledger: %s\n", err);
 		main_fatal_hook();
 		exit(EX_CONFIG);
 	}
+	trace_mark("ledger_open", 0, 0);
 	coin_init(&main_procs[PROC_COIN], cf, main_hw.coin, main_hw.inhibit);
 	panel_init(&main_procs[PROC_PANEL], cf, main_hw.select, main_hw.vend);
 	sales_init(&main_procs[PROC_SALES], cf, &main_ledger.st);
@@ -361,9 +366,12 @@ main_run(void)
 		fatal("inbox pipes");
 	log_set_fatal_hook(main_fatal_hook);
 	main_pin_cpu();
+	trace_mark("pinned", 0, 0);
 	main_request_all(&main_hw);
+	trace_mark("requested", 0, 0);
 	gpio_forget_names();
 	main_start_activities();
+	trace_mark("spawned", 0, 0);
 
 	proc_init(p, PROC_MAIN, "main", main_dispatch);
 	ev_sig = event_new(p->base, sfd, EV_READ | EV_PERSIST, main_signal_cb, p);
@@ -385,6 +393,7 @@ main_run(void)
 	proc_free(p);
 	close(sfd);
 	log_info("stopped, outputs inactive");
+	trace_dump("main");
 	return 0;
 }
 
@@ -428,6 +437,7 @@ main(int argc, char *argv[])
 	}
 	if (optind != argc || (check && safe))
 		main_usage(1);
+	trace_mark("main", 0, 0);
 	log_init("vendd", debug);
 	/* One malloc arena, not one per thread: the threads allocate little
 	 * (libevent, json-c), and an arena each costs more than it saves. */
@@ -436,6 +446,7 @@ main(int argc, char *argv[])
 		fprintf(stderr, "vendd: %s\n", err);
 		return EX_CONFIG;
 	}
+	trace_mark("config", 0, 0);
 	if (check)
 		return main_check();
 	if (safe)

@@ -15,6 +15,7 @@
 
 #include "log.h"
 #include "proc.h"
+#include "trace.h"
 
 /* Written once by main before any thread starts, read-only afterwards. */
 static int	proc_inbox_r[PROC_MAX] = { -1, -1, -1, -1, -1, -1, -1, -1 };
@@ -165,6 +166,7 @@ proc_inbox_cb(evutil_socket_t fd, short what, void *arg)
 	if (n == -1 && errno != EAGAIN)
 		fatal("%s: inbox read", p->name);
 	while ((r = msg_reader_next(&p->rd, &m)) == 1) {
+		trace_mark("recv", m.hdr.type, 0);
 		proc_dispatch(p, &m);
 		if (event_base_got_break(p->base))
 			return;
@@ -206,6 +208,7 @@ proc_thread(void *arg)
 
 	log_set_name(p->name);
 	proc_loop(p);
+	trace_dump(p->name);
 	return NULL;
 }
 
@@ -310,6 +313,7 @@ proc_send_msg(struct proc *p, int dst, struct msg *m)
 	do
 		n = write(proc_inbox_w[dst], m, msg_wire_size(m));
 	while (n == -1 && errno == EINTR);
+	trace_mark("sent", m->hdr.type, 0);
 	if (n == -1 && errno == EAGAIN)
 		proc_queue_put(p, dst, m);
 	else if (n != (ssize_t)msg_wire_size(m))

@@ -2,6 +2,7 @@
 #   make bench		1000 vends against the floor, footprint, 60 s idle,
 #			10000 coin trains under load, 20 starts; table + one line
 #   make check-bench	the same, a few hundred events: proves it runs (CI)
+#   make bench-trace	a short bench of a traced build: where the vend's time goes
 # tests/bench/run drives the VM (see its --help); results in build/bench/.
 
 BENCH_VENDS	?= 1000
@@ -30,4 +31,12 @@ bench: bench-bins
 check-bench: bench-bins
 	tests/bench/run --smoke --vends 200 --coins 300 --idle 5 --starts 5
 
-.PHONY: bench-bins bench check-bench
+# Where the vend's time goes: vendd built with -DVENDD_TRACE (each thread
+# records its messages and the ledger's and arm's system calls, prints them
+# at exit) and a short bench that adds a step-by-step table of medians.
+bench-trace:
+	$(MAKE) B=build/trace CPPFLAGS="$(CPPFLAGS) -DVENDD_TRACE" bench-bins
+	BUILD=$(CURDIR)/build/trace tests/bench/run --vends 300 --coins 100 \
+	    --idle 1 --starts 7
+
+.PHONY: bench-bins bench check-bench bench-trace
