@@ -47,6 +47,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/personality.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -476,6 +477,16 @@ cmd_startup(int argc, char **argv)
 		if ((pid = fork()) == -1)
 			die("fork: %s", strerror(errno));
 		if (pid == 0) {
+			/*
+			 * PROBER_NO_ASLR=1: the same start with the address
+			 * space laid out as the last time. A diagnostic for
+			 * emulation only: qemu's TCG keys its translated code by
+			 * virtual address, so with randomisation every start
+			 * translates every instruction it runs anew.
+			 */
+			if (getenv("PROBER_NO_ASLR") != NULL &&
+			    personality(ADDR_NO_RANDOMIZE) == -1)
+				_exit(126);
 			execvp(argv[3], argv + 3);
 			_exit(127);
 		}
