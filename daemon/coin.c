@@ -78,6 +78,7 @@ coin_train_end(struct coin_core *c, struct outbox *ob)
 	c->pulses = 0;
 	c->noise_pending = 0;
 	c->gap_deadline = 0;
+	c->last_end = COIN_END_NONE;
 }
 
 /* The line became active: a pulse begins. */
@@ -100,6 +101,7 @@ coin_pulse_start(struct coin_core *c, uint64_t ts)
 	}
 	c->active = 1;
 	c->pulse_start = ts;
+	c->last_end = COIN_END_NONE;
 	/* widths compare in whole ms: max + 1 ms is the first fault */
 	c->stuck_deadline = ts + (uint64_t)(c->cf->pulse_max_ms + 1) *
 	    NS_PER_MS;
@@ -118,42 +120,64 @@ coin_pulse_end(struct coin_core *c, uint64_t ts)
 	}
 	width = ts > c->pulse_start ? ts - c->pulse_start : 0;
 	/* the tick before this edge reported a pulse over pulse_max_ms */
-	if (c->stuck_deadline == 0)
+	if (c->stuck_deadline == 0) {
 		log_info("coin line %s: released after %llu ms",
 		    c->cf->line.name, (unsigned long long)(width / NS_PER_MS));
-	else if (width / NS_PER_MS < (uint64_t)c->cf->pulse_min_ms)
+		c->last_end = COIN_END_RELEASED;
+	} else if (width / NS_PER_MS < (uint64_t)c->cf->pulse_min_ms) {
 		c->noise_pending++;
-	else
+		c->last_end = COIN_END_NOISE;
+	} else {
 		c->pulses++;
+		c->last_end = COIN_END_PULSE;
+	}
+	c->last_start = c->pulse_start;
 	c->active = 0;
 	c->stuck_deadline = 0;
 }
 
 /*
- * The active edge the core took as a pulse's start was the kernel's one
- * report of a spike that had already ended (gpio/edge.c): the line never
- * stayed active. It is noise, like any pulse shorter than pulse_min_ms,
- * unless a stuck-line fault was already reported for it.
+ * The edge before was the kernel's one report of a level that had already
+ * come back (gpio/edge.c): the line never stayed there.
+ *
+ * Taken for a pulse's start, it was a spike: noise, like any pulse shorter
+ * than pulse_min_ms (unless a stuck-line fault was already sent for it).
+ * Taken for a pulse's end, it was a dropout inside the pulse: the count it
+ * made is taken back and the pulse goes on, to be judged by its real width.
  */
 void
 coin_core_glitch(struct coin_core *c, uint64_t ts_ns)
 {
 	if (!c->active) {
-		/* an inactive edge was the spike: the pulse it ended is counted */
-		log_warnx("coin line %s: a dropout too short to time during a "
-		    "pulse", c->cf->line.name);
+		if (c->last_end == COIN_END_NONE)
+			return;		/* its train already ended: too late */
+		if (c->last_end == COIN_END_PULSE)
+			c->pulses--;
+		else if (c->last_end == COIN_END_NOISE)
+			c->noise_pending--;
+		log_warnx("coin line %s: a dropout too short to time, %llu ms "
+		    "into a pulse: the pulse goes on", c->cf->line.name,
+		    (unsigned long long)((ts_ns > c->last_start ?
+		    ts_ns - c->last_start : 0) / NS_PER_MS));
+		c->active = 1;
+		c->pulse_start = c->last_start;
+		c->stuck_deadline = c->last_end == COIN_END_RELEASED ? 0 :
+		    c->last_start + (uint64_t)(c->cf->pulse_max_ms + 1) *
+		    NS_PER_MS;
+		c->last_end = COIN_END_NONE;
 		return;
 	}
 	if (c->stuck_deadline != 0)
 		c->noise_pending++;
-	log_warnx("coin line %s: a spike too short to time (%llu ms ago), "
-	    "counted as noise", c->cf->line.name,
-	    (unsigned long long)((ts_ns - c->pulse_start) / NS_PER_MS));
+	log_warnx("coin line %s: a spike too short to time%s",
+	    c->cf->line.name, c->stuck_deadline != 0 ? ", counted as noise" :
+	    " (already reported as a line fault)");
 	c->active = 0;
 	c->stuck_deadline = 0;
+	/* the spike was at pulse_start: the train's silence began there */
 	if (c->pulses > 0 || c->noise_pending > 0)
-		c->gap_deadline = ts_ns + (uint64_t)c->cf->train_gap_ms *
-		    NS_PER_MS;
+		c->gap_deadline = c->pulse_start +
+		    (uint64_t)c->cf->train_gap_ms * NS_PER_MS;
 }
 
 /* An edge: catch up on deadlines passed before it, then count it. */
@@ -280,6 +304,27 @@ coin_line_cb(evutil_socket_t fd, short what, void *arg)
 	} while (n == COIN_EDGES);
 }
 
+/*
+ * Active past pulse_max_ms, on an edge the kernel's report disagreed with
+ * (gpio/edge.c): was it a spike? Read the line; an edge still in flight is
+ * read first and settles it. Still inactive and still in doubt: a spike.
+ */
+static void
+coin_check_spike(uint64_t now)
+{
+	int	level;
+
+	if (!coin.active || coin.stuck_deadline == 0 ||
+	    now < coin.stuck_deadline || !gpio_line_suspect(coin_line))
+		return;
+	level = gpio_line_get(coin_line);
+	coin_line_cb(gpio_line_fd(coin_line), EV_READ, NULL);
+	if (level == 0 && coin.active && gpio_line_suspect(coin_line)) {
+		gpio_line_assume(coin_line, 0);
+		coin_core_glitch(&coin, now);
+	}
+}
+
 /* The core's deadline came: end a train or flag a stuck line. */
 static void
 coin_timer_cb(evutil_socket_t fd, short what, void *arg)
@@ -295,10 +340,7 @@ coin_timer_cb(evutil_socket_t fd, short what, void *arg)
 	coin_line_cb(gpio_line_fd(coin_line), EV_READ, NULL);
 	outbox_init(&ob);
 	now = now_ns();
-	/* Active past pulse_max_ms: is it, or was its start a spike? */
-	if (coin.active && coin.stuck_deadline && now >= coin.stuck_deadline &&
-	    gpio_line_resync(coin_line) == 0)
-		coin_core_glitch(&coin, now);
+	coin_check_spike(now);
 	coin_core_tick(&coin, now, &ob);
 	coin_flush(&ob);
 }

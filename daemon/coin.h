@@ -24,8 +24,20 @@ struct coin_core {
 	uint64_t	stuck_deadline;	/* active too long: fault; 0 = none */
 	uint32_t	noise_pending;	/* noise pulses not yet sent */
 	uint32_t	faults;		/* line faults since start */
+	int		last_end;	/* how the last pulse end counted it:
+					 * COIN_END_*, 0 once a pulse starts
+					 * or the train ends */
+	uint64_t	last_start;	/* that pulse's start */
 	int		inhibit;	/* sales asked to block the acceptor */
 	int		arm_busy;	/* the arm is dispensing: block too */
+};
+
+/* How coin_pulse_end counted a pulse, so a dropout can take it back. */
+enum {
+	COIN_END_NONE = 0,
+	COIN_END_PULSE,		/* one pulse of the train */
+	COIN_END_NOISE,		/* shorter than pulse_min_ms */
+	COIN_END_RELEASED,	/* a stuck line let go; its fault was sent */
 };
 
 void	 coin_core_init(struct coin_core *, const struct coin_conf *);

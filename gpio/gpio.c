@@ -577,13 +577,15 @@ gpio_line_get(struct gpio_line *l)
 }
 
 int
-gpio_line_resync(struct gpio_line *l)
+gpio_line_suspect(const struct gpio_line *l)
 {
-	int	v = gpio_line_get(l);
+	return l->phase.suspect;
+}
 
-	if (v != -1)
-		gpio_phase_set(&l->phase, v);
-	return v;
+void
+gpio_line_assume(struct gpio_line *l, int level)
+{
+	gpio_phase_set(&l->phase, level);
 }
 
 const char *

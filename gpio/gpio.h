@@ -101,9 +101,12 @@ int	gpio_line_set_safe(struct gpio_line *);
 /* Read a line's logical value: 1, 0, or -1 with errno. */
 int	gpio_line_get(struct gpio_line *);
 
-/* Read an input's level and make it the level later edges start from:
- * 1, 0, or -1 with errno. */
-int	gpio_line_resync(struct gpio_line *);
+/* Whether the last edge's direction disagreed with the kernel's report
+ * (gpio/edge.c): it may have been a spike. */
+int	gpio_line_suspect(const struct gpio_line *);
+
+/* The owner read the line itself: later edges start from this level. */
+void	gpio_line_assume(struct gpio_line *, int level);
 
 /* The configured name, for log lines. */
 const char *gpio_line_name(const struct gpio_line *);

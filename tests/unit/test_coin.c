@@ -443,6 +443,45 @@ test_spike_idle(void **state)
 	assert_int_equal(count(MSG_COIN_INSERTED), 1);
 }
 
+/*
+ * A dropout inside a pulse the kernel reported once, as a falling edge: the
+ * real falling edge comes with resync, the count the dropout made is taken
+ * back and the pulse is judged by its real width.
+ */
+static void
+test_dropout_in_pulse(void **state)
+{
+	(void)state;
+	edge(1);
+	advance(t + MS(10));
+	edge(0);			/* the dropout, taken for the end */
+	advance(t + MS(40));
+	coin_core_glitch(&c, t);	/* the real end says: resync */
+	edge(0);
+	advance(t + MS(50));
+	coin_train(1, 50);
+	advance(t + SEC(1));
+	assert_int_equal(count(MSG_COIN_INSERTED), 1);
+	assert_int_equal(nth(MSG_COIN_INSERTED, 0)->u.coin.pulses, 2);
+	assert_int_equal(count(MSG_COIN_NOISE), 0);
+	assert_int_equal(count(MSG_COIN_FAULT), 0);
+}
+
+/* A resync after the train already ended changes nothing. */
+static void
+test_dropout_too_late(void **state)
+{
+	(void)state;
+	coin_train(1, 50);
+	advance(t + SEC(1));		/* the coin is sent */
+	coin_core_glitch(&c, t);
+	edge(0);
+	advance(t + SEC(1));
+	assert_int_equal(count(MSG_COIN_INSERTED), 1);
+	assert_int_equal(nth(MSG_COIN_INSERTED, 0)->u.coin.pulses, 1);
+	assert_int_equal(coin_core_deadline(&c), 0);
+}
+
 /* Idle means asleep: no deadline at start, after a coin, after noise. */
 static void
 test_idle_deadline(void **state)
@@ -516,6 +555,8 @@ main(void)
 		cmocka_unit_test_setup(test_missed_edge_noise, setup),
 		cmocka_unit_test_setup(test_spike_then_coin, setup),
 		cmocka_unit_test_setup(test_spike_idle, setup),
+		cmocka_unit_test_setup(test_dropout_in_pulse, setup),
+		cmocka_unit_test_setup(test_dropout_too_late, setup),
 		cmocka_unit_test_setup(test_idle_deadline, setup),
 		cmocka_unit_test_setup(test_inhibit, setup),
 	};
