@@ -272,8 +272,8 @@ press() {
 	usleep 120000
 }
 
-# bouncy_push WHAT PATTERN LINE: one push of LINE held 150 ms with two 8 ms
-# half-periods of contact chatter on each edge, which vendd must log exactly
+# bouncy_push WHAT PATTERN LINE: one push of LINE held 150 ms with two
+# chatter cycles (four 8 ms half-periods) on each edge, which vendd must log exactly
 # once as PATTERN. Run vendd with panel.debounce_ms=2: the kernel's debounce
 # (a delayed work of one jiffy at HZ 250, 0-4 ms) passes most levels, and
 # whichever it swallows, a release seen through the chatter lasts at most

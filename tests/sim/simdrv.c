@@ -256,31 +256,27 @@ line_pulled_up(const struct sim_line *l)
 }
 
 /*
- * Chatter `n` times between the levels, ending back at `!settle`. Returns the
- * longest span of three consecutive half-periods achieved: the most a
- * release inside the chatter can look like to the daemon, whichever levels
- * the kernel's debounce swallows. A host stall can stretch it past the
- * daemon's hold-off, and then the push really was two pushes.
+ * Chatter `n` times between the levels, then settle at `settle`. Returns the
+ * longest span of three consecutive half-periods achieved, each level timed
+ * from just after its write: the most a release inside the chatter can look
+ * like to the daemon, whichever levels the kernel's debounce swallows. A
+ * host stall can stretch it past the daemon's hold-off, and then the push
+ * really was two pushes.
  */
 static int64_t
 bounce(const struct sim_line *l, int settle, long n, int64_t half)
 {
 	int64_t t = now_ns(), at[4] = { 0 }, longest = 0;
-	long k = 0;
-	int i;
+	long k = 0, i, sets = 2 * n + 1;
 
-	while (n-- > 0) {
-		for (i = 0; i < 2; i++) {
-			line_set_pull(l, i == 0 ? settle : !settle);
-			at[k++ % 4] = now_ns();
-			if (k >= 4 && at[(k - 1) % 4] - at[k % 4] > longest)
-				longest = at[(k - 1) % 4] - at[k % 4];
+	for (i = 0; i < sets; i++) {
+		line_set_pull(l, i % 2 == 0 ? settle : !settle);
+		at[k++ % 4] = now_ns();
+		if (k >= 4 && at[(k - 1) % 4] - at[k % 4] > longest)
+			longest = at[(k - 1) % 4] - at[k % 4];
+		if (i < sets - 1)
 			sleep_until(t += half);
-		}
 	}
-	at[k++ % 4] = now_ns();	/* the caller sets the final level now */
-	if (k >= 4 && at[(k - 1) % 4] - at[k % 4] > longest)
-		longest = at[(k - 1) % 4] - at[k % 4];
 	return longest;
 }
 
@@ -348,12 +344,10 @@ cmd_press(int argc, char **argv)
 	go_realtime();
 	t0 = now_ns();
 	worst = bounce(&l, 0, n, half);
-	line_set_pull(&l, 0);
 	t1 = now_ns();
 	sleep_until(t1 + hold);
 	t2 = now_ns();
 	w = bounce(&l, 1, n, half);
-	line_set_pull(&l, 1);
 	if (w > worst)
 		worst = w;
 	printf("press %s: held %.1f ms, bounce %ld (%.1f ms chatter, "
