@@ -81,6 +81,21 @@ coin_train_end(struct coin_core *c, struct outbox *ob)
 	c->last_end = COIN_END_NONE;
 }
 
+/* When a pulse that began at `start` is too long: widths compare in whole
+ * ms, so pulse_max_ms + 1 is the first fault. */
+static uint64_t
+coin_stuck_at(const struct coin_core *c, uint64_t start)
+{
+	return start + (uint64_t)(c->cf->pulse_max_ms + 1) * NS_PER_MS;
+}
+
+/* When a train silent since `since` is over. */
+static uint64_t
+coin_gap_at(const struct coin_core *c, uint64_t since)
+{
+	return since + (uint64_t)c->cf->train_gap_ms * NS_PER_MS;
+}
+
 /* The line became active: a pulse begins. */
 static void
 coin_pulse_start(struct coin_core *c, uint64_t ts)
@@ -102,9 +117,7 @@ coin_pulse_start(struct coin_core *c, uint64_t ts)
 	c->active = 1;
 	c->pulse_start = ts;
 	c->last_end = COIN_END_NONE;
-	/* widths compare in whole ms: max + 1 ms is the first fault */
-	c->stuck_deadline = ts + (uint64_t)(c->cf->pulse_max_ms + 1) *
-	    NS_PER_MS;
+	c->stuck_deadline = coin_stuck_at(c, ts);
 }
 
 /* The line became inactive: classify the pulse by its width. */
@@ -162,8 +175,7 @@ coin_core_glitch(struct coin_core *c, uint64_t ts_ns)
 		c->active = 1;
 		c->pulse_start = c->last_start;
 		c->stuck_deadline = c->last_end == COIN_END_RELEASED ? 0 :
-		    c->last_start + (uint64_t)(c->cf->pulse_max_ms + 1) *
-		    NS_PER_MS;
+		    coin_stuck_at(c, c->last_start);
 		c->last_end = COIN_END_NONE;
 		return;
 	}
@@ -176,8 +188,7 @@ coin_core_glitch(struct coin_core *c, uint64_t ts_ns)
 	c->stuck_deadline = 0;
 	/* the spike was at pulse_start: the train's silence began there */
 	if (c->pulses > 0 || c->noise_pending > 0)
-		c->gap_deadline = c->pulse_start +
-		    (uint64_t)c->cf->train_gap_ms * NS_PER_MS;
+		c->gap_deadline = coin_gap_at(c, c->pulse_start);
 }
 
 /* An edge: catch up on deadlines passed before it, then count it. */
@@ -191,8 +202,7 @@ coin_core_edge(struct coin_core *c, int active, uint64_t ts_ns,
 	else
 		coin_pulse_end(c, ts_ns);
 	if (c->pulses > 0 || c->noise_pending > 0)
-		c->gap_deadline = ts_ns + (uint64_t)c->cf->train_gap_ms *
-		    NS_PER_MS;
+		c->gap_deadline = coin_gap_at(c, ts_ns);
 	else
 		c->gap_deadline = 0;
 }
