@@ -219,14 +219,16 @@ name_not_found(const char *name, struct dirent **d, int n, char *err,
 
 /* Search every chip for the line name, as gpioinfo would show it. */
 /*
- * Every chip's line names, read once: start-up resolves each configured
- * name twice (resolve, then request), and reading a chip's names is one
- * ioctl per line. Used by the main thread before the activities start,
- * then freed (gpio_forget_names).
+ * Every chip's line names, read once, and the chip kept open: start-up
+ * resolves each configured name, then requests it, and opening a chip is a
+ * handful of system calls (libgpiod checks the device in sysfs); reading a
+ * chip's names is one ioctl per line. Used by the main thread before the
+ * activities start, then freed (gpio_forget_names).
  */
 struct name_index {
 	int		 nchips;
 	char		 chip[16][64];
+	struct gpiod_chip *open[16];
 	unsigned int	 nlines[16];
 	char		(*names[16])[32];	/* GPIO_MAX_NAME_SIZE */
 };
@@ -274,8 +276,10 @@ name_index_get(void)
 			}
 			if (x->names[k] != NULL) {
 				snprintf(x->chip[k], sizeof(x->chip[k]), "%.63s", path);
+				x->open[k] = chip;
 				x->nlines[k] = nl;
 				x->nchips++;
+				continue;
 			}
 		}
 		gpiod_chip_close(chip);
@@ -285,14 +289,36 @@ name_index_get(void)
 	return name_index = x;
 }
 
+/* A chip to request from: the index's open one during start-up, else opened. */
+static struct gpiod_chip *
+chip_borrow(const char *path)
+{
+	for (int k = 0; name_index != NULL && k < name_index->nchips; k++)
+		if (strcmp(name_index->chip[k], path) == 0)
+			return name_index->open[k];
+	return gpiod_chip_open(path);
+}
+
+/* Close a chip chip_borrow() opened; the index keeps its own. */
+static void
+chip_give_back(struct gpiod_chip *chip)
+{
+	for (int k = 0; name_index != NULL && k < name_index->nchips; k++)
+		if (name_index->open[k] == chip)
+			return;
+	gpiod_chip_close(chip);
+}
+
 /* Start-up is over: the names may change (overlays), and memory is dear. */
 void
 gpio_forget_names(void)
 {
 	if (name_index == NULL)
 		return;
-	for (int k = 0; k < name_index->nchips; k++)
+	for (int k = 0; k < name_index->nchips; k++) {
 		free(name_index->names[k]);
+		gpiod_chip_close(name_index->open[k]);
+	}
 	free(name_index);
 	name_index = NULL;
 }
@@ -302,18 +328,13 @@ static int
 resolve_indexed(const char *name, struct gpio_where *w)
 {
 	struct name_index	*x = name_index_get();
-	struct gpiod_chip	*chip;
-	int			 rc;
 
 	for (int k = 0; x != NULL && k < x->nchips; k++)
 		for (unsigned int o = 0; o < x->nlines[k]; o++) {
 			if (strcmp(x->names[k][o], name) != 0)
 				continue;
-			if ((chip = gpiod_chip_open(x->chip[k])) == NULL)
-				return 1;	/* the slow path says why */
-			rc = where_fill(chip, o, w);
-			gpiod_chip_close(chip);
-			return rc == -1 ? 1 : 0;
+			/* on failure the slow path says why */
+			return where_fill(x->open[k], o, w) == -1 ? 1 : 0;
 		}
 	return 1;
 }
@@ -489,14 +510,14 @@ gpio_line_request(const struct gpio_line_spec *s, const char *consumer,
 	l->dir = s->dir;
 	l->safe_active = s->safe_active != 0;
 	snprintf(l->name, sizeof(l->name), "%s", s->name);
-	if ((chip = gpiod_chip_open(w.chip)) == NULL)
+	if ((chip = chip_borrow(w.chip)) == NULL)
 		chip_open_err(s->name, w.chip, errno, err, errlen);
 	else {
 		l->req = request_one(chip, w.offset, s, consumer ? consumer :
 		    "vendd");
 		if (l->req == NULL)
 			request_err(s, &w, errno, err, errlen);
-		gpiod_chip_close(chip);	/* the request outlives its chip */
+		chip_give_back(chip);	/* the request outlives its chip */
 	}
 	if (l->req == NULL) {
 		gpio_line_release(l);
