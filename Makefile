@@ -17,6 +17,19 @@ SAN		?=
 PKGS		= libgpiod libevent_core inih json-c
 PKG_CFLAGS	:= $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS	:= $(shell $(PKG_CONFIG) --libs $(PKGS))
+# vendd itself links these four small libraries statically (libc stays
+# shared): with one shared library instead of five, the dynamic linker's
+# work at each start (every symbol looked up, and with Debian's bindnow
+# resolved before main) shrinks, and so do the pages each library maps for
+# itself. Measured in the bench VM: start-up 20 ms shorter, VmRSS 300 KiB
+# smaller (README, Performance). STATIC_LIBS=0 links them shared.
+STATIC_LIBS	?= 1
+ifeq ($(STATIC_LIBS),1)
+VENDD_LIBS	 = -Wl,-Bstatic $(shell $(PKG_CONFIG) --static --libs $(PKGS)) \
+		   -Wl,-Bdynamic
+else
+VENDD_LIBS	 = $(PKG_LIBS)
+endif
 ALL_CFLAGS	= $(CFLAGS) $(SAN) -std=gnu11 -D_GNU_SOURCE -pthread \
 		  -Wall -Wextra -Wshadow -Wmissing-prototypes -Werror \
 		  -Idaemon -Igpio $(PKG_CFLAGS) $(CPPFLAGS) \
@@ -42,7 +55,7 @@ $(B)/libvendd.a: $(LIB_OBJS)
 	$(AR) rcs $@ $(LIB_OBJS)
 
 $(B)/vendd: $(B)/daemon/main.o $(B)/libvendd.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $(B)/daemon/main.o $(B)/libvendd.a $(PKG_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(B)/daemon/main.o $(B)/libvendd.a $(VENDD_LIBS)
 
 $(B)/vendctl: $(B)/daemon/vendctl.o
 	$(CC) $(ALL_LDFLAGS) -o $@ $(B)/daemon/vendctl.o \
