@@ -15,7 +15,9 @@
  *   only then is the journal truncated. The snapshot records the seq it
  *   covers and replay skips records at or below it, so a crash between the
  *   rename and the truncate never applies a record twice.
- * - Compaction runs at every open and every LEDGER_COMPACT_EVERY records.
+ * - Compaction runs at every open and every LEDGER_COMPACT_EVERY records,
+ *   the latter after the message's answers went out (ledger_tidy): a vend
+ *   never waits for a snapshot's fsyncs.
  *   Journal records name products by their index in the snapshot's order;
  *   that order changes only at open, where the new snapshot is written
  *   before any record is appended, so an index always means what it meant
@@ -1135,10 +1137,16 @@ ledger_handle(struct ledger *l, const struct msg *m, struct outbox *ob)
 		log_warnx("vend %u failed: %s out of order, price restored",
 		    r.vend_id, l->st.product[r.product].id);
 	ledger_forward(l, m, &r, ob);
-	if (l->journal_records >= LEDGER_COMPACT_EVERY &&
-	    ledger_compact(l) == -1)
-		return -1;
 	return 0;
+}
+
+/* Fold a long journal into the snapshot, once the answers are sent. */
+int
+ledger_tidy(struct ledger *l)
+{
+	if (l->journal_records < LEDGER_COMPACT_EVERY)
+		return 0;
+	return ledger_compact(l);
 }
 
 /* What vendctl status shows: counters of the configured columns. */
@@ -1190,6 +1198,8 @@ ledger_dispatch(struct proc *p, const struct msg *m)
 			fatal("ledger: %s from %s", msg_type_name(m->hdr.type),
 			    proc_name(m->hdr.src));
 		proc_send_outbox(p, &ob);
+		if (ledger_tidy(ledger_self) == -1)
+			fatal("ledger: compacting %s", ledger_self->cf->state_dir);
 		break;
 	default:
 		fatalx("%s: unexpected %s from %s", __func__,

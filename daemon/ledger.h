@@ -39,6 +39,12 @@ int	ledger_open(struct ledger *, const struct config *, char *err,
  * failed (the shell makes that fatal: nothing may act on an undurable change).
  */
 int	ledger_handle(struct ledger *, const struct msg *, struct outbox *);
+/*
+ * After the outbox of ledger_handle was sent: every LEDGER_COMPACT_EVERY
+ * records, fold the journal into the snapshot (-1 with errno if the disk
+ * failed). Apart from ledger_handle so that no message waits for it.
+ */
+int	ledger_tidy(struct ledger *);
 void	ledger_status(const struct ledger *, struct msg_status_ledger *);
 void	ledger_close(struct ledger *);
 

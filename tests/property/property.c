@@ -486,6 +486,9 @@ deliver(int dst, const struct msg *m)
 		}
 		ledger_model(m);
 		route(PROC_LEDGER, &ob);
+		if (ledger_tidy(&led) == -1)	/* as the shell, after sending */
+			violation("ledger compaction failed: %s",
+			    strerror(errno));
 		return;
 	}
 bad:

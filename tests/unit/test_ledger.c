@@ -163,7 +163,9 @@ fx_msg(struct fx *f, uint16_t type, int src, const void *pl, size_t len,
 	if (len)
 		memcpy(&m.u, pl, len);
 	outbox_init(ob);
-	return ledger_handle(&f->l, &m, ob);
+	if (ledger_handle(&f->l, &m, ob) == -1)
+		return -1;
+	return ledger_tidy(&f->l);	/* as the shell does, after sending */
 }
 
 /* A coin of value: must be journaled and forwarded to sales. */
@@ -867,6 +869,36 @@ test_compaction_every_n(void **state)
 	assert_int_equal(f->l.st.seq, seq0 + 4097 + 1);
 }
 
+/* The 4096th record is answered before the snapshot: ledger_handle only
+ * journals it, and ledger_tidy (called once the answer is sent) compacts. */
+static void
+test_compaction_after_answer(void **state)
+{
+	struct fx	*f = *state;
+	struct msg	 m;
+	struct outbox	 ob;
+	struct msg_coin_inserted c = { .value = 100, .pulses = 1 };
+
+	fx_open(f);
+	memset(&m, 0, sizeof(m));
+	m.hdr.type = MSG_COIN_INSERTED;
+	m.hdr.src = PROC_COIN;
+	m.hdr.len = sizeof(c);
+	m.u.coin = c;
+	for (int i = 0; i < 4096; i++) {
+		outbox_init(&ob);
+		assert_int_equal(ledger_handle(&f->l, &m, &ob), 0);
+		assert_int_equal(ob.n, 1);	/* the credit, to sales */
+	}
+	assert_int_equal(fx_size(f, "journal"), 4096L * REC);
+	assert_int_equal(ledger_tidy(&f->l), 0);
+	assert_int_equal(fx_size(f, "journal"), 0);
+	assert_int_equal(ledger_tidy(&f->l), 0);	/* nothing to do */
+	fx_crash(f);
+	fx_open(f);
+	assert_int_equal(f->l.st.credit, 4096 * 100);
+}
+
 /* Random coins, vends, failures, crashes: the money always adds up. */
 static void
 test_money_invariant_random(void **state)
@@ -1065,6 +1097,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_refuses_bugs,
 		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_compaction_every_n,
+		    fx_setup_fast, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_compaction_after_answer,
 		    fx_setup_fast, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_money_invariant_random,
 		    fx_setup_fast, fx_teardown),
