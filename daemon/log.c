@@ -85,6 +85,13 @@ log_info(const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Whether -d is on: a caller skips formatting what nobody would read. */
+int
+log_debugging(void)
+{
+	return log_debug_on;
+}
+
 /* Detail for a technician chasing a problem (-d). */
 void
 log_debug(const char *fmt, ...)

@@ -186,12 +186,14 @@ sales_core_vend(struct sales_core *s, struct outbox *ob)
 	v.product = p;
 	v.price = pc->price;
 	outbox_put(ob, PROC_LEDGER, MSG_VEND_RESERVE, &v, sizeof(v));
-	sales_price_str(s, pc->price, price, sizeof(price));
-	sales_price_str(s, s->credit, c, sizeof(c));
-	/* debug: a log write here would sit on the vend's path; the result
-	 * is logged when it comes back */
-	log_debug("vend %u: %s for %s, credit left %s", v.vend_id, pc->id,
-	    price, c);
+	/* debug only: formatting and writing a line here would sit on the
+	 * vend's path; the result is logged when it comes back */
+	if (log_debugging()) {
+		sales_price_str(s, pc->price, price, sizeof(price));
+		sales_price_str(s, s->credit, c, sizeof(c));
+		log_debug("vend %u: %s for %s, credit left %s", v.vend_id,
+		    pc->id, price, c);
+	}
 	sales_update_inhibit(s, ob);
 	return SALES_OK;
 }
