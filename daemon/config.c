@@ -120,6 +120,7 @@ static const struct cfg_key cfg_vendd_keys[] = {
 	STR("control_socket", T_PATH, C(control_socket), CS(control_socket)),
 	STR("control_group", T_GROUP, C(control_group), CS(control_group)),
 	INT("cpu", C(cpu), -1, 1023, ""),
+	KEY("realtime", T_BOOL, C(realtime)),
 };
 
 static const struct cfg_key cfg_coin_keys[] = {
@@ -364,6 +365,7 @@ config_defaults(struct config *cfg)
 	strcpy(cfg->control_socket, "/run/vendd/control.sock");
 	strcpy(cfg->control_group, "_vendd");
 	cfg->cpu = 0;
+	cfg->realtime = 1;
 
 	strcpy(cfg->coin.line.key, "[coin] line");
 	strcpy(cfg->coin.inhibit.key, "[coin] inhibit_line");
@@ -1174,9 +1176,9 @@ config_print(const struct config *cfg, FILE *fp)
 
 	fprintf(fp, "; %s, every value resolved\n[vendd]\ncurrency = %s\n"
 	    "decimals = %d\nstate_dir = %s\ncontrol_socket = %s\n"
-	    "control_group = %s\ncpu = %d\n", cfg->path, cfg->currency,
-	    cfg->decimals, cfg->state_dir, cfg->control_socket,
-	    cfg->control_group, cfg->cpu);
+	    "control_group = %s\ncpu = %d\nrealtime = %s\n", cfg->path,
+	    cfg->currency, cfg->decimals, cfg->state_dir, cfg->control_socket,
+	    cfg->control_group, cfg->cpu, cfg_yesno(cfg->realtime));
 	cfg_print_coin(cfg, fp);
 	fprintf(fp, "\n[panel]\n");
 	cfg_print_line(fp, "vend_line", &cfg->panel.vend);

@@ -89,6 +89,7 @@ struct config {
 	char		control_socket[VENDD_SOCK_MAX];
 	char		control_group[32];	/* may change things; "" = root only */
 	int		cpu;			/* every thread runs here; -1: any */
+	int		realtime;		/* SCHED_FIFO along the vend's path */
 	struct coin_conf	coin;
 	struct panel_conf	panel;
 	struct arm_conf		arm;

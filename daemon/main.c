@@ -274,6 +274,33 @@ main_signal_cb(evutil_socket_t fd, short what, void *arg)
 	event_base_loopbreak(p->base);
 }
 
+/*
+ * [vendd] realtime: SCHED_FIFO priorities rising along a vend's path, so
+ * that each hop's receiver preempts its sender at once (the sender's return
+ * to its loop waits); coin feeds the ledger, which outranks it. All stay
+ * far below the kernel's interrupt threads (50). Control, cooling: normal.
+ */
+static const int main_rt_prio[PROC_MAX] = {
+	[PROC_COIN] = 1, [PROC_PANEL] = 1, [PROC_SALES] = 2,
+	[PROC_LEDGER] = 3, [PROC_ARM] = 4,
+};
+
+/* Start every activity's thread; say once if realtime was refused. */
+static void
+main_spawn_all(void)
+{
+	int	refused = 0;
+
+	for (int id = PROC_COIN; id < PROC_MAX; id++)
+		if (proc_spawn(&main_procs[id], MAIN_STACK_SIZE,
+		    main_cf.realtime ? main_rt_prio[id] : 0) == -1)
+			refused++;
+	if (refused)
+		log_warnx("%s: realtime = yes, but SCHED_FIFO was refused "
+		    "(RLIMIT_RTPRIO below 4? see LimitRTPRIO= in vendd.service): "
+		    "%d threads run with normal priority", main_cf.path, refused);
+}
+
 /* Hand each activity its lines and state, then start its thread. */
 static void
 main_start_activities(void)
@@ -303,8 +330,7 @@ main_start_activities(void)
 	cooling_init(&main_procs[PROC_COOLING], cf, main_hw.compressor);
 	ledger_init(&main_procs[PROC_LEDGER], &main_ledger);
 	control_init(&main_procs[PROC_CONTROL], cf, lfd);
-	for (int id = PROC_COIN; id < PROC_MAX; id++)
-		proc_spawn(&main_procs[id], MAIN_STACK_SIZE);
+	main_spawn_all();
 }
 
 /* Stop the activities one by one, inputs first, the ledger last. */

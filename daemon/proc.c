@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -212,24 +213,54 @@ proc_thread(void *arg)
 	return NULL;
 }
 
-/* Start an activity's thread with a small explicit stack, not 8 MiB. */
-void
-proc_spawn(struct proc *p, size_t stack_size)
+/* The thread attributes: a small explicit stack, and SCHED_FIFO if asked. */
+static void
+proc_attr(struct proc *p, pthread_attr_t *attr, size_t stack_size, int rt_prio)
 {
-	pthread_attr_t	attr;
-	int		err;
+	struct sched_param	sp = { .sched_priority = rt_prio };
+	int			err;
 
 	/* glibc refuses less than PTHREAD_STACK_MIN: 16 KiB on x86-64 and
 	 * armhf, but 128 KiB on arm64, where 64 KiB made every thread fail. */
 	if (stack_size < (size_t)PTHREAD_STACK_MIN)
 		stack_size = PTHREAD_STACK_MIN;
-	pthread_attr_init(&attr);
-	if ((err = pthread_attr_setstacksize(&attr, stack_size)) != 0)
+	pthread_attr_init(attr);
+	if ((err = pthread_attr_setstacksize(attr, stack_size)) != 0)
 		fatalx("%s: stack size %zu: %s", p->name, stack_size,
 		    strerror(err));
-	if ((err = pthread_create(&p->thread, &attr, proc_thread, p)) != 0)
-		fatalx("%s: pthread_create: %s", p->name, strerror(err));
+	if (rt_prio > 0 && ((err = pthread_attr_setinheritsched(attr,
+	    PTHREAD_EXPLICIT_SCHED)) != 0 ||
+	    (err = pthread_attr_setschedpolicy(attr, SCHED_FIFO)) != 0 ||
+	    (err = pthread_attr_setschedparam(attr, &sp)) != 0))
+		fatalx("%s: SCHED_FIFO %d: %s", p->name, rt_prio,
+		    strerror(err));
+}
+
+/*
+ * Start an activity's thread with a small explicit stack, not 8 MiB, and
+ * under SCHED_FIFO at rt_prio when it is above 0. Returns -1 when the
+ * kernel refused the priority (EPERM: no CAP_SYS_NICE, RLIMIT_RTPRIO too
+ * low): the thread then runs with the normal policy, and the caller says so.
+ */
+int
+proc_spawn(struct proc *p, size_t stack_size, int rt_prio)
+{
+	pthread_attr_t	attr;
+	int		err;
+
+	proc_attr(p, &attr, stack_size, rt_prio);
+	err = pthread_create(&p->thread, &attr, proc_thread, p);
 	pthread_attr_destroy(&attr);
+	if (err == EPERM && rt_prio > 0) {
+		proc_attr(p, &attr, stack_size, 0);
+		err = pthread_create(&p->thread, &attr, proc_thread, p);
+		pthread_attr_destroy(&attr);
+		if (err == 0)
+			return -1;
+	}
+	if (err != 0)
+		fatalx("%s: pthread_create: %s", p->name, strerror(err));
+	return 0;
 }
 
 /* Run the loop; returns once proc_stop() was called. */

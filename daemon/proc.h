@@ -43,8 +43,9 @@ int	 proc_setup_inboxes(void);
 /* Make p ready to run as activity id (event_base, inbox event). */
 void	 proc_init(struct proc *, int id, const char *name,
 	    void (*dispatch)(struct proc *, const struct msg *));
-/* Start the thread with an explicit stack size. */
-void	 proc_spawn(struct proc *, size_t stack_size);
+/* Start the thread with an explicit stack size, under SCHED_FIFO at rt_prio
+ * if above 0; -1 if the kernel refused that (the thread runs normally). */
+int	 proc_spawn(struct proc *, size_t stack_size, int rt_prio);
 /* Run the loop in the calling thread (main's own proc). */
 void	 proc_loop(struct proc *);
 /* End the loop after this callback; on_stop runs first. */
