@@ -1144,9 +1144,17 @@ ledger_handle(struct ledger *l, const struct msg *m, struct outbox *ob)
 int
 ledger_tidy(struct ledger *l)
 {
-	if (l->journal_records < LEDGER_COMPACT_EVERY)
+	uint64_t	after = l->compact_after ? l->compact_after :
+			    LEDGER_COMPACT_EVERY;
+
+	if (l->journal_records < after)
 		return 0;
-	return ledger_compact(l);
+	if (ledger_compact(l) == -1) {
+		l->compact_after = l->journal_records + LEDGER_COMPACT_EVERY;
+		return -1;
+	}
+	l->compact_after = 0;
+	return 0;
 }
 
 /* What vendctl status shows: counters of the configured columns. */
@@ -1198,8 +1206,11 @@ ledger_dispatch(struct proc *p, const struct msg *m)
 			fatal("ledger: %s from %s", msg_type_name(m->hdr.type),
 			    proc_name(m->hdr.src));
 		proc_send_outbox(p, &ob);
+		/* not fatal: the answers are out, and nothing is lost */
 		if (ledger_tidy(ledger_self) == -1)
-			fatal("ledger: compacting %s", ledger_self->cf->state_dir);
+			log_warn("ledger: compacting %s failed, the journal "
+			    "grows; next try in %d records",
+			    ledger_self->cf->state_dir, LEDGER_COMPACT_EVERY);
 		break;
 	default:
 		fatalx("%s: unexpected %s from %s", __func__,

@@ -20,6 +20,7 @@ struct ledger {
 	int		dirfd;		/* state_dir */
 	int		journal_fd;	/* append-only, O_APPEND */
 	uint64_t	journal_records;	/* since the last snapshot */
+	uint64_t	compact_after;	/* records; 0: LEDGER_COMPACT_EVERY */
 	struct ledger_state st;
 };
 
@@ -41,8 +42,11 @@ int	ledger_open(struct ledger *, const struct config *, char *err,
 int	ledger_handle(struct ledger *, const struct msg *, struct outbox *);
 /*
  * After the outbox of ledger_handle was sent: every LEDGER_COMPACT_EVERY
- * records, fold the journal into the snapshot (-1 with errno if the disk
- * failed). Apart from ledger_handle so that no message waits for it.
+ * records, fold the journal into the snapshot. Apart from ledger_handle so
+ * that no message waits for it. -1 with errno if the disk failed: nothing
+ * is lost (the records are durable, the snapshot is replaced whole or not
+ * at all), the journal just grows, and the next try is LEDGER_COMPACT_EVERY
+ * records later.
  */
 int	ledger_tidy(struct ledger *);
 void	ledger_status(const struct ledger *, struct msg_status_ledger *);
