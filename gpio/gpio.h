@@ -78,8 +78,8 @@ struct gpio_line;
 int	gpio_resolve(const char *name, struct gpio_where *, char *err,
 	    size_t errlen);
 
-/* Free the line-name index start-up builds (gpio_resolve); later calls
- * build it again. */
+/* Free the line-name index start-up builds (gpio_resolve) and close the
+ * chips it kept open for the requests; later calls build it again. */
 void	gpio_forget_names(void);
 
 /* Request one line for the consumer ("vendd"). Outputs start inactive. */
