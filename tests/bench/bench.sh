@@ -183,7 +183,7 @@ if grep -q '^trace ' "$VENDD_LOG"; then
 	say "trace: medians over every traced vend and start (us; start-up in ms)"
 	sort -k1,1 -k2,2n "$R/steps" | awk '
 		function out() { if (n) printf "  %-24s p50 %9.2f  p90 %9.2f  (n=%d)\n", key, v[int((n - 1) / 2)], v[int((n - 1) * 0.9)], n }
-		{ name = ($1 == "start") ? "start-" $2 : $1; val = ($1 == "start") ? $3 : $2 }
+		{ name = $1; val = $2 }
 		name != key { out(); key = name; n = 0 }
 		{ v[n++] = val }
 		END { out() }'
