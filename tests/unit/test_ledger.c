@@ -187,6 +187,27 @@ fx_coin(struct fx *f, int64_t value, uint32_t pulses)
 	assert_int_equal(ob.m[i].u.credit.credit, before + value);
 }
 
+/* n coins of 1.00 through ledger_handle alone, each answered to sales, with
+ * no ledger_tidy after them: what the shell does before it compacts. */
+static void
+fx_coins_untidied(struct fx *f, int n)
+{
+	struct msg	m;
+	struct outbox	ob;
+
+	memset(&m, 0, sizeof(m));
+	m.hdr.type = MSG_COIN_INSERTED;
+	m.hdr.src = PROC_COIN;
+	m.hdr.len = sizeof(m.u.coin);
+	m.u.coin.value = 100;
+	m.u.coin.pulses = 1;
+	for (int i = 0; i < n; i++) {
+		outbox_init(&ob);
+		assert_int_equal(ledger_handle(&f->l, &m, &ob), 0);
+		assert_int_equal(ob.n, 1);	/* the credit, to sales */
+	}
+}
+
 /* Reserve product p at its config price; returns handle's result. */
 static int
 fx_reserve(struct fx *f, uint32_t vend_id, uint32_t p, struct outbox *ob)
@@ -875,21 +896,9 @@ static void
 test_compaction_after_answer(void **state)
 {
 	struct fx	*f = *state;
-	struct msg	 m;
-	struct outbox	 ob;
-	struct msg_coin_inserted c = { .value = 100, .pulses = 1 };
 
 	fx_open(f);
-	memset(&m, 0, sizeof(m));
-	m.hdr.type = MSG_COIN_INSERTED;
-	m.hdr.src = PROC_COIN;
-	m.hdr.len = sizeof(c);
-	m.u.coin = c;
-	for (int i = 0; i < 4096; i++) {
-		outbox_init(&ob);
-		assert_int_equal(ledger_handle(&f->l, &m, &ob), 0);
-		assert_int_equal(ob.n, 1);	/* the credit, to sales */
-	}
+	fx_coins_untidied(f, 4096);
 	assert_int_equal(fx_size(f, "journal"), 4096L * REC);
 	assert_int_equal(ledger_tidy(&f->l), 0);
 	assert_int_equal(fx_size(f, "journal"), 0);
@@ -905,33 +914,20 @@ static void
 test_compaction_failure_retried(void **state)
 {
 	struct fx	*f = *state;
-	struct msg	 m;
-	struct outbox	 ob;
-	struct msg_coin_inserted c = { .value = 100, .pulses = 1 };
 
 	fx_open(f);
-	memset(&m, 0, sizeof(m));
-	m.hdr.type = MSG_COIN_INSERTED;
-	m.hdr.src = PROC_COIN;
-	m.hdr.len = sizeof(c);
-	m.u.coin = c;
 	/* a directory where the temporary snapshot goes: its open fails */
 	assert_int_equal(mkdir(fx_path(f, "snapshot.tmp"), 0700), 0);
-	for (int i = 0; i < 4096; i++) {
-		outbox_init(&ob);
-		assert_int_equal(ledger_handle(&f->l, &m, &ob), 0);
-	}
+	fx_coins_untidied(f, 4096);
 	assert_int_equal(ledger_tidy(&f->l), -1);
 	assert_int_equal(fx_size(f, "journal"), 4096L * REC);
 	assert_int_equal(rmdir(fx_path(f, "snapshot.tmp")), 0);
 	for (int i = 0; i < 4095; i++) {
-		outbox_init(&ob);
-		assert_int_equal(ledger_handle(&f->l, &m, &ob), 0);
+		fx_coins_untidied(f, 1);
 		assert_int_equal(ledger_tidy(&f->l), 0);	/* not yet */
 	}
 	assert_int_equal(fx_size(f, "journal"), 8191L * REC);
-	outbox_init(&ob);
-	assert_int_equal(ledger_handle(&f->l, &m, &ob), 0);
+	fx_coins_untidied(f, 1);
 	assert_int_equal(ledger_tidy(&f->l), 0);
 	assert_int_equal(fx_size(f, "journal"), 0);
 	fx_crash(f);
