@@ -2,19 +2,30 @@
  * ledger: the durable state (credit, stock, out-of-order columns, the pending
  * vend, audit counters) and the only code that writes STATE_DIR.
  *
- * Storage: an append-only journal of fixed-size records plus a snapshot.
- * - The journal makes the hot path cheap: one event is one 48-byte write to
- *   an O_DSYNC file (durable when write() returns, as write + fdatasync but
- *   in one system call), never a rewrite of the whole state. Each record carries a
- *   magic, a monotonic seq, its fields and a CRC-32, so replay can tell a
- *   record cut by a power cut (the torn tail, never acknowledged: dropped)
- *   from real corruption (refused, file left as it is for a human).
+ * Storage: a journal of fixed-size records plus a snapshot.
+ * - The journal makes the hot path cheap: one event is one 48-byte record
+ *   copied into a shared mapping of the journal file and msync'd (durable
+ *   when msync returns), never a rewrite of the whole state. The file is
+ *   preallocated with written zeros (LEDGER_JOURNAL_CHUNK at a time), so a
+ *   record changes no file size or block map: its sync is the data alone,
+ *   with no filesystem journal commit, and on the vend's path it is a copy
+ *   and one small system call instead of the write path. Each record
+ *   carries a magic, a monotonic seq, its fields and a CRC-32, so replay
+ *   can tell a record cut by a power cut (the torn end, never
+ *   acknowledged: dropped) from real corruption (refused, file left as it
+ *   is for a human).
+ * - The journal's records are the run of consecutive seqs after the
+ *   snapshot's, from offset 0. They end at the first slot that is blank
+ *   (never written), torn, or older than the snapshot (left from before
+ *   the last compaction, which only resets the append point). After that
+ *   end, a record newer than the state is corruption.
  * - The snapshot bounds replay time and carries the product ids, so the
  *   config may reorder or drop products between runs. It is written to
  *   snapshot.tmp, fsync'd, renamed over snapshot, and the directory fsync'd;
- *   only then is the journal truncated. The snapshot records the seq it
- *   covers and replay skips records at or below it, so a crash between the
- *   rename and the truncate never applies a record twice.
+ *   only then does the journal start again at offset 0, overwriting records
+ *   the snapshot covers. The snapshot records the seq it covers and replay
+ *   skips records at or below it, so a crash anywhere in between never
+ *   applies a record twice.
  * - Compaction runs at every open and every LEDGER_COMPACT_EVERY records,
  *   the latter after the message's answers went out (ledger_tidy): a vend
  *   never waits for a snapshot's fsyncs.
@@ -30,6 +41,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -45,6 +57,9 @@
 #define LEDGER_SNAPSHOT		"snapshot"
 #define LEDGER_SNAPSHOT_TMP	"snapshot.tmp"
 #define LEDGER_JOURNAL_MAX	(64u << 20)	/* larger is not ours: refuse */
+/* The journal grows by this much (zeros, fsync'd): the records between two
+ * compactions, in whole pages. */
+#define LEDGER_JOURNAL_CHUNK	((size_t)LEDGER_COMPACT_EVERY * JREC_SIZE)
 
 /* Journal record: 48 bytes, little-endian, CRC-32 over the first 44. */
 #define JREC_MAGIC	0x4a444e56u	/* "VNDJ" */
@@ -367,16 +382,32 @@ jrec_apply(struct ledger_state *st, const struct jrec *r)
 	st->seq = r->seq;
 }
 
-/* Replay a journal's bytes onto st: the pure half of ledger_open. */
+/* Whether a journal slot was never written: a preallocated journal's zeros. */
+static int
+jrec_blank(const uint8_t *b, size_t len)
+{
+	static const uint8_t	zero[JREC_SIZE];
+
+	return memcmp(b, zero, len) == 0;
+}
+
+/*
+ * Replay a journal's bytes onto st: the pure half of ledger_open. The
+ * records are the run of consecutive seqs after st's; records st already
+ * has are skipped. The run ends at a blank slot, a torn one, or an older
+ * record; past that end only blank slots and older records may follow.
+ * 0, or 1 if the end was a torn record (never acknowledged: dropped, at
+ * *good_len); -1 with a message for corruption.
+ */
 int
 ledger_replay(const void *buf, size_t len, struct ledger_state *st,
     size_t *good_len, char *err, size_t errlen)
 {
 	const uint8_t	*b = buf;
-	const char	*why;
+	const char	*why, *torn = NULL;
 	struct jrec	 r;
-	uint64_t	 prev = 0;
-	size_t		 off;
+	size_t		 off, n, end = SIZE_MAX;
+	int		 live = 0;
 
 	*good_len = 0;
 	if (st->nproducts > SNAP_NMAX) {
@@ -384,22 +415,37 @@ ledger_replay(const void *buf, size_t len, struct ledger_state *st,
 		    st->nproducts);
 		return -1;
 	}
-	for (off = 0; len - off >= JREC_SIZE; off += JREC_SIZE) {
-		if ((why = jrec_decode(b + off, &r)) != NULL) {
-			if (off + JREC_SIZE == len)
-				break;		/* torn: the last write */
-			snprintf(err, errlen, "%s (offset %zu)", why, off);
+	for (off = 0; off < len; off += JREC_SIZE) {
+		n = len - off < JREC_SIZE ? len - off : JREC_SIZE;
+		if (jrec_blank(b + off, n)) {
+			if (end == SIZE_MAX)
+				end = off;
+			continue;
+		}
+		why = n < JREC_SIZE ? "short record" : jrec_decode(b + off, &r);
+		if (why != NULL) {
+			if (end != SIZE_MAX) {
+				snprintf(err, errlen, "%s after the journal's "
+				    "end at offset %zu (offset %zu)", why, end,
+				    off);
+				return -1;
+			}
+			end = off;
+			torn = why;
+			continue;
+		}
+		if (r.seq <= st->seq) {		/* the snapshot has it */
+			if (live && end == SIZE_MAX)
+				end = off;
+			continue;
+		}
+		if (end != SIZE_MAX) {
+			snprintf(err, errlen, "record seq %llu after the "
+			    "journal's end at offset %zu%s%s (offset %zu)",
+			    (unsigned long long)r.seq, end, torn ? ": " : "",
+			    torn ? torn : "", off);
 			return -1;
 		}
-		if (off > 0 && r.seq <= prev) {
-			snprintf(err, errlen, "record seq %llu after %llu "
-			    "(offset %zu)", (unsigned long long)r.seq,
-			    (unsigned long long)prev, off);
-			return -1;
-		}
-		prev = r.seq;
-		if (r.seq <= st->seq)
-			continue;		/* the snapshot has it */
 		if (r.seq != st->seq + 1) {
 			snprintf(err, errlen, "record seq %llu, expected %llu "
 			    "(offset %zu)", (unsigned long long)r.seq,
@@ -413,9 +459,10 @@ ledger_replay(const void *buf, size_t len, struct ledger_state *st,
 			return -1;
 		}
 		jrec_apply(st, &r);
+		live = 1;
 	}
-	*good_len = off;
-	return 0;
+	*good_len = end == SIZE_MAX ? len : end;
+	return torn != NULL;
 }
 
 /* Encode the state as a snapshot file's bytes; returns the length. */
@@ -705,15 +752,75 @@ ledger_write_snapshot(struct ledger *l)
 	return 0;
 }
 
-/* Snapshot the state, then empty the journal it now covers. */
+/* Unmap the journal's pages: they stay in the file, not in our RSS. */
+static void
+ledger_journal_trim(struct ledger *l, size_t upto)
+{
+	if (upto > l->journal_trimmed &&
+	    madvise(l->journal_map + l->journal_trimmed,
+	    upto - l->journal_trimmed, MADV_DONTNEED) == 0)
+		l->journal_trimmed = upto;
+}
+
+/* Snapshot the state; the journal then starts again at offset 0. */
 static int
 ledger_compact(struct ledger *l)
 {
 	if (ledger_write_snapshot(l) == -1)
 		return -1;
-	if (ftruncate(l->journal_fd, 0) == -1 || fsync(l->journal_fd) == -1)
-		return -1;
 	l->journal_records = 0;
+	if (l->journal_map != NULL) {
+		ledger_journal_trim(l, l->journal_cap);
+		l->journal_trimmed = 0;
+	}
+	return 0;
+}
+
+/* Write zeros to the journal from its size up to cap, and fsync them. */
+static int
+ledger_journal_zero(struct ledger *l, size_t from, size_t cap)
+{
+	static const uint8_t	zero[16384];
+	ssize_t			n;
+
+	while (from < cap) {
+		n = pwrite(l->journal_fd, zero, cap - from < sizeof(zero) ?
+		    cap - from : sizeof(zero), (off_t)from);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return -1;
+		from += (size_t)n;
+	}
+	return fsync(l->journal_fd);
+}
+
+/* Give the journal cap bytes of written zeros and map them all. */
+static int
+ledger_journal_grow(struct ledger *l, size_t cap)
+{
+	struct stat	 sb;
+	void		*map;
+
+	if (cap > LEDGER_JOURNAL_MAX) {
+		errno = EFBIG;
+		return -1;
+	}
+	if (fstat(l->journal_fd, &sb) == -1)
+		return -1;
+	if ((size_t)sb.st_size < cap &&
+	    ledger_journal_zero(l, (size_t)sb.st_size, cap) == -1)
+		return -1;
+	if (l->journal_map == NULL)
+		map = mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_SHARED,
+		    l->journal_fd, 0);
+	else
+		map = mremap(l->journal_map, l->journal_cap, cap,
+		    MREMAP_MAYMOVE);
+	if (map == MAP_FAILED)
+		return -1;
+	l->journal_map = map;
+	l->journal_cap = cap;
 	return 0;
 }
 
@@ -722,11 +829,17 @@ static int
 ledger_append(struct ledger *l, const struct jrec *r)
 {
 	uint8_t	b[JREC_SIZE];
+	size_t	off = l->journal_records * JREC_SIZE, page;
 
 	jrec_encode(r, b);
-	/* The journal is O_DSYNC: the write returns once the record is durable. */
+	if (off + JREC_SIZE > l->journal_cap &&
+	    ledger_journal_grow(l, l->journal_cap + LEDGER_JOURNAL_CHUNK) == -1)
+		return -1;
 	trace_mark("jwrite", 0, 0);
-	if (ledger_write_all(l->journal_fd, b, sizeof(b)) == -1)
+	/* Durable once msync returns: the page or two the record is on. */
+	memcpy(l->journal_map + off, b, sizeof(b));
+	page = off & ~(l->page_size - 1);
+	if (msync(l->journal_map + page, off + JREC_SIZE - page, MS_SYNC) == -1)
 		return -1;
 	trace_mark("jwritten", 0, 0);
 	l->journal_records++;
@@ -850,18 +963,18 @@ ledger_load_journal(struct ledger *l, int fresh, char *err, size_t errlen)
 		snprintf(err, errlen, "%s/%s: %s", dir, LEDGER_JOURNAL, why);
 		return -1;
 	}
-	if (good < len) {
-		log_warnx("%s/%s: torn last record dropped (%zu bytes at "
-		    "offset %zu, never acknowledged)", dir, LEDGER_JOURNAL,
-		    len - good, good);
-		if (ftruncate(l->journal_fd, (off_t)good) == -1 ||
-		    fsync(l->journal_fd) == -1) {
-			snprintf(err, errlen, "%s/%s: truncate: %s", dir,
-			    LEDGER_JOURNAL, strerror(errno));
+	if (rc == 1) {
+		/* Zeroed, so it cannot look torn again after a compaction. */
+		log_warnx("%s/%s: torn last record dropped (offset %zu, never "
+		    "acknowledged)", dir, LEDGER_JOURNAL, good);
+		if (ledger_journal_zero(l, good, good + JREC_SIZE < len ?
+		    good + JREC_SIZE : len) == -1) {
+			snprintf(err, errlen, "%s/%s: clearing the torn record: "
+			    "%s", dir, LEDGER_JOURNAL, strerror(errno));
 			return -1;
 		}
 	}
-	l->journal_records = good / JREC_SIZE;
+	l->journal_records = 0;
 	return 0;
 }
 
@@ -897,6 +1010,20 @@ ledger_start(struct ledger *l)
 	ledger_remap(&l->st, l->cf);
 }
 
+/* Map the whole journal, first giving it at least a chunk of zeros. */
+static int
+ledger_journal_map(struct ledger *l)
+{
+	struct stat	sb;
+	size_t		cap;
+
+	if (fstat(l->journal_fd, &sb) == -1)
+		return -1;
+	cap = ((size_t)sb.st_size + LEDGER_JOURNAL_CHUNK - 1) /
+	    LEDGER_JOURNAL_CHUNK * LEDGER_JOURNAL_CHUNK;
+	return ledger_journal_grow(l, cap ? cap : LEDGER_JOURNAL_CHUNK);
+}
+
 /* Open the state directory, restore the state, and compact. */
 int
 ledger_open(struct ledger *l, const struct config *cf, char *err,
@@ -907,6 +1034,7 @@ ledger_open(struct ledger *l, const struct config *cf, char *err,
 	memset(l, 0, sizeof(*l));
 	l->cf = cf;
 	l->dirfd = l->journal_fd = -1;
+	l->page_size = (size_t)sysconf(_SC_PAGESIZE);
 	if (ledger_mkdirs(cf->state_dir) == -1 ||
 	    (l->dirfd = open(cf->state_dir, O_RDONLY | O_DIRECTORY |
 	    O_CLOEXEC)) == -1) {
@@ -935,7 +1063,7 @@ ledger_open(struct ledger *l, const struct config *cf, char *err,
 		goto fail;
 	}
 	l->journal_fd = openat(l->dirfd, LEDGER_JOURNAL,
-	    O_RDWR | O_CREAT | O_APPEND | O_DSYNC | O_CLOEXEC, 0640);
+	    O_RDWR | O_CREAT | O_CLOEXEC, 0640);
 	if (l->journal_fd == -1) {
 		snprintf(err, errlen, "%s/%s: %s", cf->state_dir,
 		    LEDGER_JOURNAL, strerror(errno));
@@ -943,6 +1071,11 @@ ledger_open(struct ledger *l, const struct config *cf, char *err,
 	}
 	if (ledger_load_journal(l, fresh, err, errlen) == -1)
 		goto fail;
+	if (ledger_journal_map(l) == -1) {
+		snprintf(err, errlen, "%s/%s: preparing: %s", cf->state_dir,
+		    LEDGER_JOURNAL, strerror(errno));
+		goto fail;
+	}
 	ledger_start(l);
 	if (ledger_compact(l) == -1) {
 		snprintf(err, errlen, "%s: compacting: %s", cf->state_dir,
@@ -959,6 +1092,9 @@ fail:
 void
 ledger_close(struct ledger *l)
 {
+	if (l->journal_map != NULL)
+		munmap(l->journal_map, l->journal_cap);
+	l->journal_map = NULL;
 	if (l->journal_fd != -1)
 		close(l->journal_fd);
 	if (l->dirfd != -1)
@@ -1147,6 +1283,8 @@ ledger_tidy(struct ledger *l)
 	uint64_t	after = l->compact_after ? l->compact_after :
 			    LEDGER_COMPACT_EVERY;
 
+	ledger_journal_trim(l, (l->journal_records * JREC_SIZE) &
+	    ~(l->page_size - 1));
 	if (l->journal_records < after)
 		return 0;
 	if (ledger_compact(l) == -1) {

@@ -1,8 +1,8 @@
 /*
  * ledger: owns everything that must survive a crash or a power cut (credit,
  * stock, audit counters). Every message that moves money is journaled and
- * fdatasync'd before it flows on, so nothing downstream acts on a change that
- * is not on disk.
+ * synced before it flows on, so nothing downstream acts on a change that is
+ * not on disk.
  */
 #ifndef LEDGER_H
 #define LEDGER_H
@@ -18,7 +18,11 @@ struct proc;
 struct ledger {
 	const struct config *cf;
 	int		dirfd;		/* state_dir */
-	int		journal_fd;	/* append-only, O_APPEND */
+	int		journal_fd;
+	uint8_t		*journal_map;	/* the whole journal, MAP_SHARED */
+	size_t		journal_cap;	/* its bytes: written zeros or records */
+	size_t		journal_trimmed;	/* pages before it unmapped */
+	size_t		page_size;
 	uint64_t	journal_records;	/* since the last snapshot */
 	uint64_t	compact_after;	/* records; 0: LEDGER_COMPACT_EVERY */
 	struct ledger_state st;

@@ -97,12 +97,20 @@ fuzz_replay(const uint8_t *b, size_t len, struct ledger_state *st)
 	size_t			good = (size_t)-1;
 	uint64_t		in0, in1;
 
-	if (ledger_replay(b, len, st, &good, err, sizeof(err)) == -1) {
+	struct ledger_state	again = before;
+	size_t			good2;
+	int			rc;
+
+	if ((rc = ledger_replay(b, len, st, &good, err, sizeof(err))) == -1) {
 		if (memchr(err, 0, sizeof(err)) == NULL)
 			__builtin_trap();
 		return;
 	}
-	if (good > len || good % JREC_SIZE != 0 || len - good > JREC_SIZE)
+	if ((rc != 0 && rc != 1) || good > len || good % JREC_SIZE != 0)
+		__builtin_trap();
+	/* what replay kept is exactly the records before good_len */
+	if (ledger_replay(b, good, &again, &good2, err, sizeof(err)) != 0 ||
+	    good2 != good || memcmp(&again, st, sizeof(again)) != 0)
 		__builtin_trap();
 	fuzz_check_state(st);
 	/* money conservation: what came in is paid, credit or reserved */

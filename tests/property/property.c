@@ -770,9 +770,11 @@ tech_action(void)
 
 /* ---- crash and restart ---- */
 
-/* Append bytes a power cut might leave after the last whole record. */
+/* Write what a power cut might leave of the next record: some of its
+ * bytes, over the slot where the ledger would append it (at offset
+ * records * 48, given before the close). */
 static void
-torn_tail(void)
+torn_tail(uint64_t records)
 {
 	char	path[VENDD_PATH_MAX + 16];
 	uint8_t	junk[48];
@@ -781,9 +783,10 @@ torn_tail(void)
 
 	for (size_t i = 0; i < n; i++)
 		junk[i] = (uint8_t)rnd();
+	junk[0] |= 1;		/* not all zeros: a blank slot is no tear */
 	snprintf(path, sizeof(path), "%s/journal", state_dir);
-	if ((fd = open(path, O_WRONLY | O_APPEND)) == -1 ||
-	    write(fd, junk, n) != (ssize_t)n) {
+	if ((fd = open(path, O_WRONLY)) == -1 ||
+	    pwrite(fd, junk, n, (off_t)(records * 48)) != (ssize_t)n) {
 		fprintf(out, "property: %s: %s\n", path, strerror(errno));
 		exit(2);
 	}
@@ -821,6 +824,7 @@ restart(const char *why)
 	struct ledger_state	before = led.st;
 	struct outbox		ob;
 	char			err[512];
+	uint64_t		records;
 
 	model.restarts++;
 	for (int i = 0; i < PROC_MAX; i++) {
@@ -856,9 +860,10 @@ restart(const char *why)
 	if (led.st.pending.active)
 		model.settled++;
 
+	records = led.journal_records;
 	ledger_close(&led);
 	if (chance(300))
-		torn_tail();
+		torn_tail(records);
 	if (ledger_open(&led, &cf, err, sizeof(err)) == -1) {
 		violation("restart (%s): ledger_open: %s", why, err);
 		fprintf(out, "property: events=%" PRIu64 " violations=%"

@@ -25,6 +25,7 @@
 #include "testutil.h"
 
 #define REC	48		/* journal record size, the on-disk format */
+#define CHUNK	(4096L * REC)	/* the journal's preallocated size */
 
 /* Prices and capacities from a typical can/snack machine. */
 enum { P_COLA, P_WATER, P_CHIPS };
@@ -314,7 +315,8 @@ test_fresh_dir_created(void **state)
 	assert_true(S_ISDIR(sb.st_mode));
 	assert_int_equal(sb.st_mode & 0777, 0750);
 	assert_true(fx_size(f, "snapshot") > 0);
-	assert_int_equal(fx_size(f, "journal"), 0);
+	assert_int_equal(fx_size(f, "journal"), CHUNK);	/* written zeros */
+	assert_int_equal(f->l.journal_records, 0);
 	assert_int_equal(f->l.st.nproducts, 3);
 	assert_string_equal(f->l.st.product[P_COLA].id, "cola");
 	assert_int_equal(f->l.st.product[P_COLA].stock, 8);
@@ -336,9 +338,10 @@ test_coin_reopen(void **state)
 	fx_coin(f, 100, 4);
 	fx_coin(f, 50, 2);
 	fx_coin(f, 100, 4);
-	assert_int_equal(fx_size(f, "journal"), 3 * REC);
+	assert_int_equal(f->l.journal_records, 3);
+	assert_int_equal(fx_size(f, "journal"), CHUNK);
 	fx_open(f);
-	assert_int_equal(fx_size(f, "journal"), 0);
+	assert_int_equal(f->l.journal_records, 0);
 	assert_int_equal(f->l.st.credit, 250);
 	assert_int_equal(f->l.st.c.cash_in, 250);
 	assert_int_equal(f->l.st.c.coins[4], 2);
@@ -474,16 +477,31 @@ test_torn_tail_short(void **state)
 	fx_coin(f, 200, 8);
 	fx_crash(f);
 	b = fx_read(f, "journal", &len);
-	assert_int_equal(len, 3 * REC);
-	b = realloc(b, len + REC / 2);
-	assert_non_null(b);
-	memcpy(b + len, b, REC / 2);	/* half of a record */
-	fx_write(f, "journal", b, len + REC / 2);
-	free(b);
+	assert_int_equal(len, CHUNK);
+	memcpy(b + 3 * REC, b, REC / 2);	/* half of a record, then zeros */
+	fx_write(f, "journal", b, len);
 	fx_open(f);
 	assert_int_equal(f->l.st.credit, 350);
 	assert_int_equal(f->l.st.c.coins[8], 1);
-	assert_int_equal(fx_size(f, "journal"), 0);
+	assert_money_invariant(&f->l.st);
+	free(b);
+	/* cleared, so it never looks torn again */
+	b = fx_read(f, "journal", &len);
+	for (int i = 3 * REC; i < 4 * REC; i++)
+		assert_int_equal(b[i], 0);
+	free(b);
+
+	/* A journal of an older vendd (appended, never preallocated) that
+	 * ends in half a record: the same, and it gets its zeros. */
+	fx_coin(f, 100, 4);
+	fx_crash(f);
+	b = fx_read(f, "journal", &len);
+	memcpy(b + REC, b, REC / 2);
+	fx_write(f, "journal", b, REC + REC / 2);
+	free(b);
+	fx_open(f);
+	assert_int_equal(f->l.st.credit, 450);
+	assert_int_equal(fx_size(f, "journal"), CHUNK);
 	assert_money_invariant(&f->l.st);
 }
 
@@ -503,14 +521,15 @@ test_torn_tail_bad_crc(void **state)
 	assert_int_equal(f->l.st.credit, 150);
 	assert_int_equal(f->l.st.c.coins[8], 0);
 	assert_money_invariant(&f->l.st);
-	/* Zeros where the last record should be (size grew, data did not). */
+	/* Zeros where the last record should be (the write never reached
+	 * the disk): after the open's compaction it went to offset 0. */
 	fx_coin(f, 100, 4);
 	fx_crash(f);
 	{
 		size_t	 len;
 		uint8_t	*b = fx_read(f, "journal", &len);
 
-		memset(b + len - REC, 0, REC);
+		memset(b, 0, REC);
 		fx_write(f, "journal", b, len);
 		free(b);
 	}
@@ -566,6 +585,31 @@ test_corrupt_middle_refused(void **state)
 	assert_memory_equal(j0, j1, jl1);
 	free(j0);
 	free(j1);
+}
+
+/* A record lost from the middle (its slot zeros) is corruption: the
+ * records after it are newer than where the journal seems to end. */
+static void
+test_zeroed_middle_refused(void **state)
+{
+	struct fx	*f = *state;
+	char		 err[512];
+	size_t		 len;
+	uint8_t		*b;
+
+	fx_open(f);
+	fx_coin(f, 100, 4);
+	fx_coin(f, 50, 2);
+	fx_coin(f, 200, 8);
+	fx_crash(f);
+	b = fx_read(f, "journal", &len);
+	memset(b + REC, 0, REC);
+	fx_write(f, "journal", b, len);
+	free(b);
+	fx_open_fails(f, err, sizeof(err));
+	assert_non_null(strstr(err, fx_path(f, "journal")));
+	assert_non_null(strstr(err, "end at offset 48"));
+	assert_non_null(strstr(err, "(offset 96)"));
 }
 
 /* A damaged snapshot is refused with its path, and left as it is. */
@@ -625,7 +669,7 @@ test_journal_without_snapshot(void **state)
 	assert_int_equal(unlink(fx_path(f, "snapshot")), 0);
 	fx_open_fails(f, err, sizeof(err));
 	assert_non_null(strstr(err, "snapshot is missing"));
-	assert_int_equal(fx_size(f, "journal"), REC);
+	assert_int_equal(fx_size(f, "journal"), CHUNK);
 	assert_int_equal(fx_size(f, "snapshot"), -1);
 	/* right after a compaction the journal is empty: still refused */
 	assert_int_equal(truncate(fx_path(f, "journal"), 0), 0);
@@ -669,10 +713,11 @@ test_seq_overlap_skipped(void **state)
 	assert_int_equal(fx_done(f, 1, P_COLA, 1, &ob), 0);
 	fx_crash(f);
 	j = fx_read(f, "journal", &jl);
-	assert_int_equal(jl, 4 * REC);
+	assert_int_equal(jl, CHUNK);
 	fx_open(f);				/* snapshot covers all four */
 	fx_crash(f);
-	fx_write(f, "journal", j, jl);		/* as if truncate never ran */
+	fx_write(f, "journal", j, 4 * REC);	/* an older vendd's journal,
+						 * its truncate never ran */
 	free(j);
 	fx_open(f);
 	assert_int_equal(f->l.st.credit, 150);
@@ -703,7 +748,7 @@ test_replay_skips_covered(void **state)
 	st.seq += 3;				/* pretend it covers three */
 	assert_int_equal(ledger_replay(j, jl, &st, &good, err, sizeof(err)),
 	    0);
-	assert_int_equal(good, jl);
+	assert_int_equal(good, 5 * REC);	/* then the zeros */
 	assert_int_equal(st.credit, 20);
 	/* A gap (a lost record) is refused. */
 	assert_int_equal(ledger_decode_snapshot(s, sl, &st, err, sizeof(err)),
@@ -840,7 +885,7 @@ test_refuses_bugs(void **state)
 
 	fx_open(f);
 	fx_coin(f, 100, 4);
-	size = fx_size(f, "journal");
+	size = (long)f->l.journal_records;
 	errno = 0;
 	assert_int_equal(fx_reserve(f, 1, P_COLA, &ob), -1);	/* 1.00 < 1.50 */
 	assert_int_equal(errno, EINVAL);
@@ -851,13 +896,13 @@ test_refuses_bugs(void **state)
 	assert_int_equal(fx_done(f, 1, P_WATER, 1, &ob), -1);	/* none pending */
 	assert_int_equal(fx_reserve(f, 1, P_WATER, &ob), 0);
 	assert_int_equal(fx_reserve(f, 2, P_WATER, &ob), -1);	/* busy */
-	size += REC;
+	size++;
 	assert_int_equal(fx_done(f, 9, P_WATER, 1, &ob), -1);	/* wrong id */
 	assert_int_equal(fx_done(f, 1, P_COLA, 1, &ob), -1);	/* wrong product */
 	assert_int_equal(fx_msg(f, MSG_RESTOCK, PROC_CONTROL, &rs, sizeof(rs),
 	    &ob), -1);				/* above capacity 8 */
 	assert_int_equal(fx_msg(f, MSG_PING, PROC_MAIN, NULL, 0, &ob), -1);
-	assert_int_equal(fx_size(f, "journal"), size);
+	assert_int_equal(f->l.journal_records, size);
 	assert_int_equal(f->l.st.credit, 0);
 	assert_int_equal(fx_done(f, 1, P_WATER, 1, &ob), 0);
 	assert_money_invariant(&f->l.st);
@@ -877,13 +922,14 @@ test_compaction_every_n(void **state)
 	for (int i = 0; i < 4095; i++)
 		assert_int_equal(fx_msg(f, MSG_COOL_START, PROC_COOLING, &cs,
 		    sizeof(cs), &ob), 0);
-	assert_int_equal(fx_size(f, "journal"), 4095L * REC);
+	assert_int_equal(f->l.journal_records, 4095);
 	assert_int_equal(fx_msg(f, MSG_COOL_START, PROC_COOLING, &cs,
 	    sizeof(cs), &ob), 0);
-	assert_int_equal(fx_size(f, "journal"), 0);
+	assert_int_equal(f->l.journal_records, 0);
 	assert_int_equal(fx_msg(f, MSG_COOL_START, PROC_COOLING, &cs,
 	    sizeof(cs), &ob), 0);
-	assert_int_equal(fx_size(f, "journal"), REC);
+	assert_int_equal(f->l.journal_records, 1);	/* over the first */
+	assert_int_equal(fx_size(f, "journal"), CHUNK);
 	fx_crash(f);
 	fx_open(f);
 	assert_int_equal(f->l.st.c.compressor_starts, 4097);
@@ -899,9 +945,9 @@ test_compaction_after_answer(void **state)
 
 	fx_open(f);
 	fx_coins_untidied(f, 4096);
-	assert_int_equal(fx_size(f, "journal"), 4096L * REC);
+	assert_int_equal(f->l.journal_records, 4096);
 	assert_int_equal(ledger_tidy(&f->l), 0);
-	assert_int_equal(fx_size(f, "journal"), 0);
+	assert_int_equal(f->l.journal_records, 0);
 	assert_int_equal(ledger_tidy(&f->l), 0);	/* nothing to do */
 	fx_crash(f);
 	fx_open(f);
@@ -920,16 +966,17 @@ test_compaction_failure_retried(void **state)
 	assert_int_equal(mkdir(fx_path(f, "snapshot.tmp"), 0700), 0);
 	fx_coins_untidied(f, 4096);
 	assert_int_equal(ledger_tidy(&f->l), -1);
-	assert_int_equal(fx_size(f, "journal"), 4096L * REC);
+	assert_int_equal(f->l.journal_records, 4096);
 	assert_int_equal(rmdir(fx_path(f, "snapshot.tmp")), 0);
 	for (int i = 0; i < 4095; i++) {
 		fx_coins_untidied(f, 1);
 		assert_int_equal(ledger_tidy(&f->l), 0);	/* not yet */
 	}
-	assert_int_equal(fx_size(f, "journal"), 8191L * REC);
+	assert_int_equal(f->l.journal_records, 8191);
+	assert_int_equal(fx_size(f, "journal"), 2 * CHUNK);	/* grew */
 	fx_coins_untidied(f, 1);
 	assert_int_equal(ledger_tidy(&f->l), 0);
-	assert_int_equal(fx_size(f, "journal"), 0);
+	assert_int_equal(f->l.journal_records, 0);
 	fx_crash(f);
 	fx_open(f);
 	assert_int_equal(f->l.st.credit, 8192 * 100);
@@ -1119,6 +1166,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_corrupt_snapshot_refused,
 		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_reserve_crossing_restock,
+		    fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_zeroed_middle_refused,
 		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_journal_without_snapshot,
 		    fx_setup, fx_teardown),
