@@ -5,7 +5,10 @@
 #   1. vend latency: the prober presses VEND (pull) and spins on ARM's value;
 #      first against tests/bench/floor.c (one thread, libgpiod, no ledger),
 #      then against vendd (credit and a selection in place, the ledger's
-#      durable reservation on the path)
+#      durable reservation on the path). Both get the same rounds: SEL
+#      pressed, 60 ms, VEND (the floor ignores SEL). The floor is measured
+#      once more without SEL and its 60 ms, as before 2026-11-28: printed
+#      as a diagnostic, not the yardstick.
 #   2. footprint of vendd after the run, and of the floor
 #   3. idle: vendd's context switches, all threads, over bench.idle seconds
 #   4. coin fidelity: bench.coins trains of 5-10 ms pulses, the other CPU busy
@@ -71,10 +74,12 @@ until grep -q '^floor: ready' "$R/floor.out"; do
 done
 prober pin "$other" prober vend floor "$vends" "$sel" "$vnd" "$arm" "$R/floor.lat" \
 	>"$R/floor.res" 2>>"$R/prober.err" || fail "prober vend floor: $(tail -n 2 "$R/prober.err")"
+prober pin "$other" prober vend floor-nosel "$vends" "$sel" "$vnd" "$arm" "$R/floor-nosel.lat" \
+	>"$R/floor-nosel.res" 2>>"$R/prober.err" || fail "prober vend floor-nosel: $(tail -n 2 "$R/prober.err")"
 prober mem "$fpid" >"$R/floor.mem"
 kill "$fpid"
 wait "$fpid" 2>/dev/null
-cat "$R/floor.res"
+cat "$R/floor.res" "$R/floor-nosel.res"
 
 # --- 1b. vendd ----------------------------------------------------------------
 # Enough stock and credit for every vend: one coin of 10 pulses is 20.00, a
@@ -195,6 +200,8 @@ fp99=$(field "$R/floor.res" p99_us) fmax=$(field "$R/floor.res" max_us)
 vp50=$(field "$R/vendd.res" p50_us) vp90=$(field "$R/vendd.res" p90_us)
 vp99=$(field "$R/vendd.res" p99_us) vmax=$(field "$R/vendd.res" max_us)
 ratio=$(awk -v a="$vp50" -v b="$fp50" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+np50=$(field "$R/floor-nosel.res" p50_us)
+nratio=$(awk -v a="$vp50" -v b="$np50" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
 rss=$(status_line "$R/vendd.mem" VmRSS) anon=$(status_line "$R/vendd.mem" RssAnon)
 hwm=$(status_line "$R/vendd.mem" VmHWM) frss=$(status_line "$R/floor.mem" VmRSS)
 fanon=$(status_line "$R/floor.mem" RssAnon)
@@ -225,6 +232,7 @@ cat <<EOF
 |---------------------------------|----------------|----------------|------------------------|---------|
 | vend latency p50 (us)           | $vp50 | $fp50 | <= 2 x floor (ratio $ratio) | $(verdict "$ok_ratio") |
 | vend latency p90 / p99 / max (us) | $vp90 / $vp99 / $vmax | $fp90 / $fp99 / $fmax | - | - |
+| floor without SEL and its 60 ms, p50 (us) | - | $np50 | diagnostic (ratio $nratio) | - |
 | vends measured (paid_vends)     | $(field "$R/vendd.res" n) ($paid) | $(field "$R/floor.res" n) | $vends | - |
 | VmRSS (KiB)                     | $rss | $frss | <= 1.5 x floor | $(verdict "$ok_rss") |
 | RssAnon (KiB)                   | $anon | $fanon | <= 512 | $(verdict "$ok_anon") |
