@@ -38,6 +38,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,7 +57,8 @@
 #define LEDGER_JOURNAL		"journal"
 #define LEDGER_SNAPSHOT		"snapshot"
 #define LEDGER_SNAPSHOT_TMP	"snapshot.tmp"
-#define LEDGER_JOURNAL_MAX	(64u << 20)	/* larger is not ours: refuse */
+#define LEDGER_JOURNAL_MAX	(341 * LEDGER_JOURNAL_CHUNK)	/* ~64 MiB: larger
+						 * is not ours, refused */
 /* The journal grows by this much (zeros, fsync'd): the records between two
  * compactions, in whole pages. */
 #define LEDGER_JOURNAL_CHUNK	((size_t)LEDGER_COMPACT_EVERY * JREC_SIZE)
@@ -391,6 +393,23 @@ jrec_blank(const uint8_t *b, size_t len)
 	return memcmp(b, zero, len) == 0;
 }
 
+/* Zeros to compare a blank journal against, a page at a time. */
+static const uint8_t	ledger_zero[4096];
+
+/* How many bytes from p on are zeros, in whole slots: a blank tail at once. */
+static size_t
+jrec_blank_run(const uint8_t *p, size_t len)
+{
+	size_t	z = 0;
+
+	while (len - z >= sizeof(ledger_zero) && memcmp(p + z, ledger_zero,
+	    sizeof(ledger_zero)) == 0)
+		z += sizeof(ledger_zero);
+	while (z < len && p[z] == 0)
+		z++;
+	return z / JREC_SIZE * JREC_SIZE;
+}
+
 /*
  * Replay a journal's bytes onto st: the pure half of ledger_open. The
  * records are the run of consecutive seqs after st's; records st already
@@ -420,6 +439,9 @@ ledger_replay(const void *buf, size_t len, struct ledger_state *st,
 		if (jrec_blank(b + off, n)) {
 			if (end == SIZE_MAX)
 				end = off;
+			if (n == JREC_SIZE)	/* the loop adds the last one */
+				off += jrec_blank_run(b + off, len - off) -
+				    JREC_SIZE;
 			continue;
 		}
 		/* Past the end, a record older than the state needs no CRC: it
@@ -758,6 +780,30 @@ ledger_write_snapshot(struct ledger *l)
 	return 0;
 }
 
+/*
+ * A copy into the mapping that the disk cannot take (an I/O error reading
+ * a page back, no space on a filesystem that allocates at write) is a
+ * SIGBUS, not an error return. The handler names the journal, then the
+ * process dies of the signal as it would have. The message is formatted at
+ * ledger_init, before the threads start; the flag is the faulting thread's.
+ */
+static __thread volatile sig_atomic_t ledger_copying;
+static char	ledger_bus_msg[VENDD_PATH_MAX + 160];
+static size_t	ledger_bus_len;
+
+/* SIGBUS: say so if it hit the ledger's copy into its journal. */
+static void
+ledger_sigbus(int sig)
+{
+	ssize_t	n = 0;
+
+	if (ledger_copying && ledger_bus_len > 0)
+		n = write(STDERR_FILENO, ledger_bus_msg, ledger_bus_len);
+	(void)n;	/* nothing more to do in a dying handler */
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 /* Unmap the journal's pages: they stay in the file, not in our RSS. */
 static void
 ledger_journal_trim(struct ledger *l, size_t upto)
@@ -768,17 +814,35 @@ ledger_journal_trim(struct ledger *l, size_t upto)
 		l->journal_trimmed = upto;
 }
 
-/* Snapshot the state; the journal then starts again at offset 0. */
+/*
+ * Snapshot the state; the journal then starts again at offset 0. What it
+ * held is cleared to zeros, so the next start reads a blank tail (fast to
+ * skip) rather than thousands of old records; if that fails or is cut by a
+ * crash, the old records are only slower to skip, never applied.
+ */
 static int
 ledger_compact(struct ledger *l)
 {
+	size_t	dirty;
+
 	if (ledger_write_snapshot(l) == -1)
 		return -1;
 	l->journal_records = 0;
-	if (l->journal_map != NULL) {
-		ledger_journal_trim(l, l->journal_cap);
-		l->journal_trimmed = 0;
+	if (l->journal_map == NULL)
+		return 0;
+	if ((dirty = l->journal_dirty) > 0) {
+		dirty = (dirty + l->page_size - 1) & ~(l->page_size - 1);
+		ledger_copying = 1;
+		memset(l->journal_map, 0, l->journal_dirty);
+		ledger_copying = 0;
+		if (msync(l->journal_map, dirty, MS_SYNC) == 0)
+			l->journal_dirty = 0;
+		else
+			log_warn("%s/%s: clearing after a compaction",
+			    l->cf->state_dir, LEDGER_JOURNAL);
 	}
+	ledger_journal_trim(l, l->journal_cap);
+	l->journal_trimmed = 0;
 	return 0;
 }
 
@@ -843,12 +907,16 @@ ledger_append(struct ledger *l, const struct jrec *r)
 		return -1;
 	trace_mark("jwrite", 0, 0);
 	/* Durable once msync returns: the page or two the record is on. */
+	ledger_copying = 1;
 	memcpy(l->journal_map + off, b, sizeof(b));
+	ledger_copying = 0;
 	page = off & ~(l->page_size - 1);
 	if (msync(l->journal_map + page, off + JREC_SIZE - page, MS_SYNC) == -1)
 		return -1;
 	trace_mark("jwritten", 0, 0);
 	l->journal_records++;
+	if (off + JREC_SIZE > l->journal_dirty)
+		l->journal_dirty = off + JREC_SIZE;
 	return 0;
 }
 
@@ -947,7 +1015,7 @@ ledger_load_journal(struct ledger *l, int fresh, char *err, size_t errlen)
 {
 	const char	*dir = l->cf->state_dir;
 	uint8_t		*buf;
-	size_t		 len, good;
+	size_t		 len, good, used;
 	char		 why[200];
 	int		 rc;
 
@@ -964,6 +1032,14 @@ ledger_load_journal(struct ledger *l, int fresh, char *err, size_t errlen)
 		return -1;
 	}
 	rc = ledger_replay(buf, len, &l->st, &good, why, sizeof(why));
+	/* what the compaction at open clears: up to the last byte in use */
+	used = len;
+	while (used >= sizeof(ledger_zero) && memcmp(buf + used -
+	    sizeof(ledger_zero), ledger_zero, sizeof(ledger_zero)) == 0)
+		used -= sizeof(ledger_zero);
+	while (used > 0 && buf[used - 1] == 0)
+		used--;
+	l->journal_dirty = used;
 	free(buf);
 	if (rc == -1) {
 		snprintf(err, errlen, "%s/%s: %s", dir, LEDGER_JOURNAL, why);
@@ -1366,6 +1442,20 @@ ledger_dispatch(struct proc *p, const struct msg *m)
 void
 ledger_init(struct proc *p, struct ledger *l)
 {
+	struct sigaction	sa;
+	int			n;
+
 	ledger_self = l;
+	n = snprintf(ledger_bus_msg, sizeof(ledger_bus_msg), "%s[ledger]: "
+	    "SIGBUS writing %s/%s: the disk failed or is full; the record "
+	    "was not acknowledged\n", program_invocation_short_name,
+	    l->cf->state_dir, LEDGER_JOURNAL);
+	ledger_bus_len = n > 0 && (size_t)n < sizeof(ledger_bus_msg) ?
+	    (size_t)n : 0;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = ledger_sigbus;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGBUS, &sa, NULL) == -1)
+		fatal("ledger: sigaction SIGBUS");
 	proc_init(p, PROC_LEDGER, "ledger", ledger_dispatch);
 }

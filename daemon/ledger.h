@@ -22,6 +22,7 @@ struct ledger {
 	uint8_t		*journal_map;	/* the whole journal, MAP_SHARED */
 	size_t		journal_cap;	/* its bytes: written zeros or records */
 	size_t		journal_trimmed;	/* pages before it unmapped */
+	size_t		journal_dirty;	/* bytes from 0 that may not be zeros */
 	size_t		page_size;
 	uint64_t	journal_records;	/* since the last snapshot */
 	uint64_t	compact_after;	/* records; 0: LEDGER_COMPACT_EVERY */
