@@ -771,22 +771,26 @@ tech_action(void)
 /* ---- crash and restart ---- */
 
 /* Write what a power cut might leave of the next record: some of its
- * bytes, over the slot where the ledger would append it (at offset
- * records * 48, given before the close). */
+ * bytes over the slot where the ledger would append it (at offset
+ * records * 48, given before the close), its front or its back (the old
+ * magic and seq left in front of new bytes). */
 static void
 torn_tail(uint64_t records)
 {
 	char	path[VENDD_PATH_MAX + 16];
 	uint8_t	junk[48];
 	size_t	n = (size_t)rnd_range(1, sizeof(junk));
+	off_t	at = (off_t)(records * 48);
 	int	fd;
 
 	for (size_t i = 0; i < n; i++)
 		junk[i] = (uint8_t)rnd();
 	junk[0] |= 1;		/* not all zeros: a blank slot is no tear */
+	if (chance(500))
+		at += (off_t)(sizeof(junk) - n);	/* the back */
 	snprintf(path, sizeof(path), "%s/journal", state_dir);
 	if ((fd = open(path, O_WRONLY)) == -1 ||
-	    pwrite(fd, junk, n, (off_t)(records * 48)) != (ssize_t)n) {
+	    pwrite(fd, junk, n, at) != (ssize_t)n) {
 		fprintf(out, "property: %s: %s\n", path, strerror(errno));
 		exit(2);
 	}
