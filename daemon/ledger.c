@@ -841,6 +841,8 @@ ledger_compact(struct ledger *l)
 			log_warn("%s/%s: clearing after a compaction",
 			    l->cf->state_dir, LEDGER_JOURNAL);
 	}
+	/* all of it: the clearing mapped the pages trimmed before again */
+	l->journal_trimmed = 0;
 	ledger_journal_trim(l, l->journal_cap);
 	l->journal_trimmed = 0;
 	return 0;
