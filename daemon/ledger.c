@@ -384,17 +384,15 @@ jrec_apply(struct ledger_state *st, const struct jrec *r)
 	st->seq = r->seq;
 }
 
+/* Zeros: what a blank journal is compared against and written from. */
+static const uint8_t	ledger_zero[4096];
+
 /* Whether a journal slot was never written: a preallocated journal's zeros. */
 static int
 jrec_blank(const uint8_t *b, size_t len)
 {
-	static const uint8_t	zero[JREC_SIZE];
-
-	return memcmp(b, zero, len) == 0;
+	return memcmp(b, ledger_zero, len) == 0;
 }
-
-/* Zeros to compare a blank journal against, a page at a time. */
-static const uint8_t	ledger_zero[4096];
 
 /* How many bytes from p on are zeros, in whole slots: a blank tail at once. */
 static size_t
@@ -842,8 +840,7 @@ ledger_compact(struct ledger *l)
 			    l->cf->state_dir, LEDGER_JOURNAL);
 	}
 	/* all of it: the clearing mapped the pages trimmed before again */
-	l->journal_trimmed = 0;
-	ledger_journal_trim(l, l->journal_cap);
+	madvise(l->journal_map, l->journal_cap, MADV_DONTNEED);
 	l->journal_trimmed = 0;
 	return 0;
 }
@@ -852,12 +849,12 @@ ledger_compact(struct ledger *l)
 static int
 ledger_journal_zero(struct ledger *l, size_t from, size_t cap)
 {
-	static const uint8_t	zero[16384];
-	ssize_t			n;
+	ssize_t	n;
 
 	while (from < cap) {
-		n = pwrite(l->journal_fd, zero, cap - from < sizeof(zero) ?
-		    cap - from : sizeof(zero), (off_t)from);
+		n = pwrite(l->journal_fd, ledger_zero, cap - from <
+		    sizeof(ledger_zero) ? cap - from : sizeof(ledger_zero),
+		    (off_t)from);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1)
