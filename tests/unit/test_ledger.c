@@ -188,6 +188,18 @@ fx_coin(struct fx *f, int64_t value, uint32_t pulses)
 	assert_int_equal(ob.m[i].u.credit.credit, before + value);
 }
 
+/* A state of three journaled coins (1.00, 0.50, 2.00; credit 3.50) left
+ * by a crash: the start of the torn and corrupt journal tests. */
+static void
+fx_three_coins(struct fx *f)
+{
+	fx_open(f);
+	fx_coin(f, 100, 4);
+	fx_coin(f, 50, 2);
+	fx_coin(f, 200, 8);
+	fx_crash(f);
+}
+
 /* n coins of 1.00 through ledger_handle alone, each answered to sales, with
  * no ledger_tidy after them: what the shell does before it compacts. */
 static void
@@ -471,11 +483,7 @@ test_torn_tail_short(void **state)
 	size_t		 len;
 	uint8_t		*b;
 
-	fx_open(f);
-	fx_coin(f, 100, 4);
-	fx_coin(f, 50, 2);
-	fx_coin(f, 200, 8);
-	fx_crash(f);
+	fx_three_coins(f);
 	b = fx_read(f, "journal", &len);
 	assert_int_equal(len, CHUNK);
 	memcpy(b + 3 * REC, b, REC / 2);	/* half of a record, then zeros */
@@ -511,11 +519,7 @@ test_torn_tail_bad_crc(void **state)
 {
 	struct fx	*f = *state;
 
-	fx_open(f);
-	fx_coin(f, 100, 4);
-	fx_coin(f, 50, 2);
-	fx_coin(f, 200, 8);
-	fx_crash(f);
+	fx_three_coins(f);
 	fx_flip(f, "journal", 2 * REC + 17);
 	fx_open(f);
 	assert_int_equal(f->l.st.credit, 150);
@@ -546,11 +550,7 @@ test_corrupt_middle_refused(void **state)
 	uint8_t		*j0, *s0, *j1, *s1;
 	size_t		 jl0, sl0, jl1, sl1;
 
-	fx_open(f);
-	fx_coin(f, 100, 4);
-	fx_coin(f, 50, 2);
-	fx_coin(f, 200, 8);
-	fx_crash(f);
+	fx_three_coins(f);
 	fx_flip(f, "journal", REC + 20);
 	j0 = fx_read(f, "journal", &jl0);
 	s0 = fx_read(f, "snapshot", &sl0);
@@ -598,11 +598,7 @@ test_zeroed_middle_refused(void **state)
 	size_t		 len;
 	uint8_t		*b;
 
-	fx_open(f);
-	fx_coin(f, 100, 4);
-	fx_coin(f, 50, 2);
-	fx_coin(f, 200, 8);
-	fx_crash(f);
+	fx_three_coins(f);
 	b = fx_read(f, "journal", &len);
 	memset(b + REC, 0, REC);
 	fx_write(f, "journal", b, len);
