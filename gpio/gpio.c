@@ -78,6 +78,16 @@ chip_open_err(const char *line, const char *path, int e, char *err,
 	    path, strerror(e), hint);
 }
 
+/* Copy a C string that may be NULL, truncated to fit, always terminated. */
+static void
+copy_str(char *dst, size_t len, const char *src)
+{
+	size_t	n = src != NULL ? strnlen(src, len - 1) : 0;
+
+	memcpy(dst, src != NULL ? src : "", n);
+	dst[n] = '\0';
+}
+
 /* Only the /dev/gpiochipN entries: scandir's filter for the name search. */
 static int
 chip_filter(const struct dirent *d)
@@ -225,12 +235,18 @@ name_not_found(const char *name, struct dirent **d, int n, char *err,
  * chip's names is one ioctl per line. Used by the main thread before the
  * activities start, then freed (gpio_forget_names).
  */
+struct name_line {		/* sizes as struct gpio_where's */
+	char		 name[64];
+	char		 consumer[64];
+	int		 used;
+};
 struct name_index {
 	int		 nchips;
 	char		 chip[16][64];
+	char		 label[16][64];
 	struct gpiod_chip *open[16];
 	unsigned int	 nlines[16];
-	char		(*names[16])[32];	/* GPIO_MAX_NAME_SIZE */
+	struct name_line *lines[16];
 };
 static struct name_index *name_index;
 
@@ -245,7 +261,6 @@ name_index_get(void)
 	struct gpiod_line_info	*li;
 	struct name_index	*x;
 	char			 path[300];
-	const char		*s;
 	int			 n, i;
 
 	if (name_index != NULL)
@@ -257,25 +272,31 @@ name_index_get(void)
 	for (i = 0; i < n; i++) {
 		snprintf(path, sizeof(path), GPIO_DEV_DIR "/%s", d[i]->d_name);
 		free(d[i]);
-		if (x->nchips == 16 || !gpiod_is_gpiochip_device(path) ||
-		    (chip = gpiod_chip_open(path)) == NULL)
+		/* gpiod_chip_open checks the device itself (sysfs): once */
+		if (x->nchips == 16 || (chip = gpiod_chip_open(path)) == NULL)
 			continue;
 		if ((ci = gpiod_chip_get_info(chip)) != NULL) {
 			unsigned int	 k = x->nchips, nl;
 
 			nl = (unsigned int)gpiod_chip_info_get_num_lines(ci);
+			copy_str(x->label[k], sizeof(x->label[k]),
+			    gpiod_chip_info_get_label(ci));
 			gpiod_chip_info_free(ci);
-			x->names[k] = calloc(nl ? nl : 1, sizeof(*x->names[k]));
-			for (unsigned int o = 0; x->names[k] && o < nl; o++) {
+			x->lines[k] = calloc(nl ? nl : 1, sizeof(*x->lines[k]));
+			for (unsigned int o = 0; x->lines[k] && o < nl; o++) {
+				struct name_line *nm = &x->lines[k][o];
+
 				if ((li = gpiod_chip_get_line_info(chip, o)) == NULL)
 					continue;
-				s = gpiod_line_info_get_name(li);
-				snprintf(x->names[k][o], sizeof(x->names[k][o]),
-				    "%s", s ? s : "");
+				copy_str(nm->name, sizeof(nm->name),
+				    gpiod_line_info_get_name(li));
+				copy_str(nm->consumer, sizeof(nm->consumer),
+				    gpiod_line_info_get_consumer(li));
+				nm->used = gpiod_line_info_is_used(li);
 				gpiod_line_info_free(li);
 			}
-			if (x->names[k] != NULL) {
-				snprintf(x->chip[k], sizeof(x->chip[k]), "%.63s", path);
+			if (x->lines[k] != NULL) {
+				copy_str(x->chip[k], sizeof(x->chip[k]), path);
 				x->open[k] = chip;
 				x->nlines[k] = nl;
 				x->nchips++;
@@ -316,14 +337,18 @@ gpio_forget_names(void)
 	if (name_index == NULL)
 		return;
 	for (int k = 0; k < name_index->nchips; k++) {
-		free(name_index->names[k]);
+		free(name_index->lines[k]);
 		gpiod_chip_close(name_index->open[k]);
 	}
 	free(name_index);
 	name_index = NULL;
 }
 
-/* A name found in the index: fill where from its chip. 0, 1 not there, -1. */
+/*
+ * A name found in the index: fill where from what the index read, no
+ * further ioctl (the index is minutes old at most: start-up only). 0, or 1
+ * when not there.
+ */
 static int
 resolve_indexed(const char *name, struct gpio_where *w)
 {
@@ -331,10 +356,18 @@ resolve_indexed(const char *name, struct gpio_where *w)
 
 	for (int k = 0; x != NULL && k < x->nchips; k++)
 		for (unsigned int o = 0; o < x->nlines[k]; o++) {
-			if (strcmp(x->names[k][o], name) != 0)
+			const struct name_line *nm = &x->lines[k][o];
+
+			if (strcmp(nm->name, name) != 0)
 				continue;
-			/* on failure the slow path says why */
-			return where_fill(x->open[k], o, w) == -1 ? 1 : 0;
+			memset(w, 0, sizeof(*w));
+			copy_str(w->chip, sizeof(w->chip), x->chip[k]);
+			copy_str(w->label, sizeof(w->label), x->label[k]);
+			copy_str(w->name, sizeof(w->name), nm->name);
+			copy_str(w->consumer, sizeof(w->consumer), nm->consumer);
+			w->offset = o;
+			w->used = nm->used;
+			return 0;
 		}
 	return 1;
 }
