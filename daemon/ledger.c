@@ -1010,7 +1010,7 @@ ledger_load_snapshot(struct ledger *l, char *err, size_t errlen)
 
 /* Replay the journal; a torn last record is cut off, corruption refused. */
 static int
-ledger_load_journal(struct ledger *l, int fresh, char *err, size_t errlen)
+ledger_load_journal(struct ledger *l, char *err, size_t errlen)
 {
 	const char	*dir = l->cf->state_dir;
 	uint8_t		*buf;
@@ -1022,12 +1022,6 @@ ledger_load_journal(struct ledger *l, int fresh, char *err, size_t errlen)
 	    &len) == -1) {
 		snprintf(err, errlen, "%s/%s: %s", dir, LEDGER_JOURNAL,
 		    strerror(errno));
-		return -1;
-	}
-	if (fresh && len > 0) {
-		free(buf);
-		snprintf(err, errlen, "%s/%s: %zu bytes but no snapshot "
-		    "(offset 0)", dir, LEDGER_JOURNAL, len);
 		return -1;
 	}
 	rc = ledger_replay(buf, len, &l->st, &good, why, sizeof(why));
@@ -1045,15 +1039,12 @@ ledger_load_journal(struct ledger *l, int fresh, char *err, size_t errlen)
 		return -1;
 	}
 	if (rc == 1) {
-		/* Zeroed, so it cannot look torn again after a compaction. */
+		/* Zeroed at commit, so it cannot look torn again later. */
 		log_warnx("%s/%s: torn last record dropped (offset %zu, never "
 		    "acknowledged)", dir, LEDGER_JOURNAL, good);
-		if (ledger_journal_zero(l, good, good + JREC_SIZE < len ?
-		    good + JREC_SIZE : len) == -1) {
-			snprintf(err, errlen, "%s/%s: clearing the torn record: "
-			    "%s", dir, LEDGER_JOURNAL, strerror(errno));
-			return -1;
-		}
+		l->torn_at = good;
+		l->torn_len = (good + JREC_SIZE < len ? good + JREC_SIZE :
+		    len) - good;
 	}
 	l->journal_records = 0;
 	return 0;
@@ -1105,68 +1096,111 @@ ledger_journal_map(struct ledger *l)
 	return ledger_journal_grow(l, cap ? cap : LEDGER_JOURNAL_CHUNK);
 }
 
-/* Open the state directory, restore the state, and compact. */
+/* Open the state directory and restore the state, writing nothing. */
 int
-ledger_open(struct ledger *l, const struct config *cf, char *err,
+ledger_prepare(struct ledger *l, const struct config *cf, char *err,
     size_t errlen)
 {
-	int	fresh;
-
 	memset(l, 0, sizeof(*l));
 	l->cf = cf;
 	l->dirfd = l->journal_fd = -1;
 	l->page_size = (size_t)sysconf(_SC_PAGESIZE);
-	if (ledger_mkdirs(cf->state_dir) == -1 ||
-	    (l->dirfd = open(cf->state_dir, O_RDONLY | O_DIRECTORY |
-	    O_CLOEXEC)) == -1) {
+	l->dirfd = open(cf->state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (l->dirfd == -1 && errno == ENOENT) {
+		/* a fresh machine: commit creates the directory */
+		ledger_fresh(&l->st, l->cf);
+		l->fresh = 1;
+		return 0;
+	}
+	if (l->dirfd == -1) {
 		snprintf(err, errlen, "%s: %s", cf->state_dir,
 		    strerror(errno));
 		return -1;
 	}
-	if ((fresh = ledger_load_snapshot(l, err, errlen)) == -1)
-		goto fail;
+	if ((l->fresh = ledger_load_snapshot(l, err, errlen)) == -1)
+		return -1;
 	/*
 	 * A journal without a snapshot means the snapshot was lost: starting
 	 * from zero would silently drop credit and counters. A fresh machine
 	 * writes its snapshot before its journal exists, so a crash during the
 	 * very first start leaves a state this check accepts.
 	 */
-	if (fresh && faccessat(l->dirfd, LEDGER_JOURNAL, F_OK, 0) == 0) {
+	if (l->fresh && faccessat(l->dirfd, LEDGER_JOURNAL, F_OK, 0) == 0) {
 		snprintf(err, errlen, "%s/%s exists but %s/%s is missing: "
 		    "refusing to start from an empty ledger (move both away "
 		    "to start a fresh machine)", cf->state_dir, LEDGER_JOURNAL,
 		    cf->state_dir, LEDGER_SNAPSHOT);
-		goto fail;
+		return -1;
 	}
-	if (fresh && ledger_write_snapshot(l) == -1) {
-		snprintf(err, errlen, "%s/%s: %s", cf->state_dir,
-		    LEDGER_SNAPSHOT, strerror(errno));
-		goto fail;
-	}
-	l->journal_fd = openat(l->dirfd, LEDGER_JOURNAL,
-	    O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+	if (l->fresh)
+		return 0;
+	l->journal_fd = openat(l->dirfd, LEDGER_JOURNAL, O_RDWR | O_CLOEXEC);
+	if (l->journal_fd == -1 && errno == ENOENT)
+		return 0;	/* created at commit */
 	if (l->journal_fd == -1) {
 		snprintf(err, errlen, "%s/%s: %s", cf->state_dir,
 		    LEDGER_JOURNAL, strerror(errno));
-		goto fail;
+		return -1;
 	}
-	if (ledger_load_journal(l, fresh, err, errlen) == -1)
-		goto fail;
+	return ledger_load_journal(l, err, errlen);
+}
+
+/* Create what is missing, settle, count the start-up, and compact. */
+int
+ledger_commit(struct ledger *l, char *err, size_t errlen)
+{
+	const struct config	*cf = l->cf;
+
+	if (l->dirfd == -1 && (ledger_mkdirs(cf->state_dir) == -1 ||
+	    (l->dirfd = open(cf->state_dir, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1)) {
+		snprintf(err, errlen, "%s: %s", cf->state_dir,
+		    strerror(errno));
+		return -1;
+	}
+	if (l->fresh && ledger_write_snapshot(l) == -1) {
+		snprintf(err, errlen, "%s/%s: %s", cf->state_dir,
+		    LEDGER_SNAPSHOT, strerror(errno));
+		return -1;
+	}
+	if (l->journal_fd == -1 && (l->journal_fd = openat(l->dirfd,
+	    LEDGER_JOURNAL, O_RDWR | O_CREAT | O_CLOEXEC, 0640)) == -1) {
+		snprintf(err, errlen, "%s/%s: %s", cf->state_dir,
+		    LEDGER_JOURNAL, strerror(errno));
+		return -1;
+	}
+	if (l->torn_len > 0 && ledger_journal_zero(l, l->torn_at,
+	    l->torn_at + l->torn_len) == -1) {
+		snprintf(err, errlen, "%s/%s: clearing the torn record: %s",
+		    cf->state_dir, LEDGER_JOURNAL, strerror(errno));
+		return -1;
+	}
+	l->torn_len = 0;
 	if (ledger_journal_map(l) == -1) {
 		snprintf(err, errlen, "%s/%s: preparing: %s", cf->state_dir,
 		    LEDGER_JOURNAL, strerror(errno));
-		goto fail;
+		return -1;
 	}
 	ledger_start(l);
 	if (ledger_compact(l) == -1) {
 		snprintf(err, errlen, "%s: compacting: %s", cf->state_dir,
 		    strerror(errno));
-		goto fail;
+		return -1;
 	}
 	return 0;
-fail:
-	ledger_close(l);
-	return -1;
+}
+
+/* Both steps at once: tests and tools. */
+int
+ledger_open(struct ledger *l, const struct config *cf, char *err,
+    size_t errlen)
+{
+	if (ledger_prepare(l, cf, err, errlen) == -1 ||
+	    ledger_commit(l, err, errlen) == -1) {
+		ledger_close(l);
+		return -1;
+	}
+	return 0;
 }
 
 /* Close the files; the state on disk is already complete. */

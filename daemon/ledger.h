@@ -26,6 +26,8 @@ struct ledger {
 	size_t		page_size;
 	uint64_t	journal_records;	/* since the last snapshot */
 	uint64_t	compact_after;	/* records; 0: LEDGER_COMPACT_EVERY */
+	int		fresh;		/* prepared: no snapshot yet */
+	size_t		torn_at, torn_len;	/* prepared: to zero at commit */
 	struct ledger_state st;
 };
 
@@ -39,6 +41,17 @@ struct ledger {
  */
 int	ledger_open(struct ledger *, const struct config *, char *err,
 	    size_t errlen);
+/*
+ * ledger_open in two steps. Prepare only reads: the snapshot and the
+ * journal, replayed (and refused if corrupt), nothing created or written,
+ * so that it can run while main is still requesting the GPIO lines and a
+ * start refused for its wiring leaves the state directory untouched.
+ * Commit does the rest (creates what is missing, settles, counts the
+ * start, compacts). Each -1 with err; ledger_close after either.
+ */
+int	ledger_prepare(struct ledger *, const struct config *, char *err,
+	    size_t errlen);
+int	ledger_commit(struct ledger *, char *err, size_t errlen);
 /*
  * One message from the ledger's inbox: journal it (durable on return), apply
  * it, and put what flows on into the outbox. -1 with errno if the disk

@@ -475,6 +475,63 @@ test_crash_settles(void **state)
 	assert_int_equal(f->l.st.c.startups, 3);
 }
 
+/*
+ * ledger_prepare reads and writes nothing (a start refused for its wiring
+ * must leave the state as it was); ledger_commit then does what
+ * ledger_open did: create, clear the torn record, settle, count, compact.
+ */
+static void
+test_prepare_writes_nothing(void **state)
+{
+	struct fx	*f = *state;
+	struct ledger	 l;
+	struct outbox	 ob;
+	struct stat	 sb;
+	char		 err[512];
+	uint8_t		*before, *after;
+	size_t		 blen, alen, slen;
+
+	/* a fresh machine: no directory made */
+	assert_int_equal(ledger_prepare(&l, &f->cf, err, sizeof(err)), 0);
+	assert_int_equal(l.st.c.startups, 0);
+	ledger_close(&l);
+	assert_int_equal(stat(f->cf.state_dir, &sb), -1);
+
+	/* an unresolved vend and a torn tail: both left on disk */
+	fx_open(f);
+	fx_coin(f, 200, 8);
+	assert_int_equal(fx_reserve(f, 3, P_CHIPS, &ob), 0);
+	fx_crash(f);
+	before = fx_read(f, "journal", &blen);
+	memcpy(before + 2 * REC, before, REC / 2);
+	fx_write(f, "journal", before, blen);
+	free(fx_read(f, "snapshot", &slen));
+	assert_int_equal(ledger_prepare(&l, &f->cf, err, sizeof(err)), 0);
+	assert_true(l.st.pending.active);
+	assert_int_equal(l.st.credit, 80);
+	after = fx_read(f, "journal", &alen);
+	assert_int_equal(alen, blen);
+	assert_memory_equal(after, before, blen);
+	free(after);
+	assert_int_equal(fx_size(f, "snapshot"), (long)slen);
+
+	/* commit: settled, counted, the torn record cleared */
+	assert_int_equal(ledger_commit(&l, err, sizeof(err)), 0);
+	assert_false(l.st.pending.active);
+	assert_int_equal(l.st.credit, 200);
+	assert_int_equal(l.st.c.startups, 2);
+	assert_money_invariant(&l.st);
+	ledger_close(&l);
+	after = fx_read(f, "journal", &alen);
+	for (size_t i = 2 * REC; i < 3 * REC; i++)
+		assert_int_equal(after[i], 0);
+	free(after);
+	free(before);
+	fx_open(f);
+	assert_int_equal(f->l.st.credit, 200);
+	assert_int_equal(f->l.st.c.startups, 3);
+}
+
 /* A short record at the end (cut write) is dropped, nothing else lost. */
 static void
 test_torn_tail_short(void **state)
@@ -1151,6 +1208,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_reserve_commit,
 		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_reserve_restore,
+		    fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_prepare_writes_nothing,
 		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_crash_settles,
 		    fx_setup, fx_teardown),
