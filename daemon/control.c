@@ -85,6 +85,9 @@ static int			 ctl_nclients;
 static uint32_t			 ctl_next_id;
 static int			 ctl_have_group;
 static gid_t			 ctl_group_gid;
+static int			 ctl_group_missing;	/* warned at init */
+static int			 ctl_group_errno;	/* why it is missing */
+static int			 ctl_group_looked;	/* not yet used by a listen */
 
 /* --- the request line ------------------------------------------------ */
 
@@ -450,6 +453,28 @@ control_group_gid(const char *name, gid_t *gid)
 }
 
 /*
+ * Look control_group up (NSS: /etc/group, or a directory service), before
+ * the socket exists: it reads only, so it runs while main requests the
+ * GPIO lines. The socket takes the answer (control_listen), and so do the
+ * restock checks.
+ */
+void
+control_prepare(const struct config *cf)
+{
+	ctl_have_group = ctl_group_missing = 0;
+	ctl_group_errno = 0;
+	ctl_group_looked = 1;
+	if (cf->control_group[0] == '\0')
+		return;
+	if (control_group_gid(cf->control_group, &ctl_group_gid) == 0)
+		ctl_have_group = 1;
+	else {
+		ctl_group_missing = 1;
+		ctl_group_errno = errno;
+	}
+}
+
+/*
  * Give the socket to control_group. A group that does not exist is an error
  * when running as root (production: a typo would silently lock technicians
  * out); as a normal user (a developer's or a test's run) it is a warning and
@@ -459,11 +484,15 @@ static int
 control_chown_group(const struct config *cf, char *err, size_t errlen)
 {
 	const char	*path = cf->control_socket;
-	gid_t		 gid;
+	int		 looked = ctl_group_looked;
 
 	if (cf->control_group[0] == '\0')
 		return 0;
-	if (control_group_gid(cf->control_group, &gid) == -1) {
+	if (!looked)
+		control_prepare(cf);
+	ctl_group_looked = 0;	/* used: the next listen looks again */
+	if (ctl_group_missing) {
+		errno = ctl_group_errno;
 		if (geteuid() != 0) {
 			log_warnx("%s: control_group \"%s\" does not exist; "
 			    "socket left in the user's group", path,
@@ -475,7 +504,7 @@ control_chown_group(const struct config *cf, char *err, size_t errlen)
 		    errno ? strerror(errno) : "");
 		return -1;
 	}
-	if (chown(path, (uid_t)-1, gid) == -1) {
+	if (chown(path, (uid_t)-1, ctl_group_gid) == -1) {
 		if (geteuid() != 0) {
 			log_warn("%s: chown to group %s", path,
 			    cf->control_group);
@@ -992,13 +1021,10 @@ control_init(struct proc *p, const struct config *cf, int listen_fd)
 	ctl_listen_fd = listen_fd;
 	proc_init(p, PROC_CONTROL, "control", control_dispatch);
 	p->on_stop = control_on_stop;
-	if (cf->control_group[0] != '\0') {
-		if (control_group_gid(cf->control_group, &ctl_group_gid) == 0)
-			ctl_have_group = 1;
-		else
-			log_warnx("control: group \"%s\" does not exist: only "
-			    "root may restock", cf->control_group);
-	}
+	/* control_listen looked the group up: one NSS lookup per start */
+	if (ctl_group_missing)
+		log_warnx("control: group \"%s\" does not exist: only "
+		    "root may restock", cf->control_group);
 	ctl_ev_listen = event_new(p->base, listen_fd, EV_READ | EV_PERSIST,
 	    control_accept_cb, NULL);
 	if (ctl_ev_listen == NULL || event_add(ctl_ev_listen, NULL) == -1)

@@ -53,7 +53,10 @@ struct json_object *control_status_json(const struct config *,
  */
 struct json_object *control_restock_json(const char *product);
 
-/* Bind the socket (mode 0660, group control_group): main calls it early. */
+/* Look control_group up ahead of control_listen (reads only). */
+void	control_prepare(const struct config *);
+/* Bind the socket (mode 0660, group control_group): the control thread
+ * calls it at start-up, before its loop. */
 int	control_listen(const struct config *, char *err, size_t errlen);
 void	control_init(struct proc *, const struct config *, int listen_fd);
 

@@ -9,6 +9,7 @@
 #include <malloc.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,9 @@
 #include "sales.h"
 
 #define MAIN_STACK_SIZE		(64 * 1024)	/* each activity's thread */
+/* control's: the group lookup runs there, and NSS modules (a directory
+ * service's) are not written for small stacks. Only touched pages count. */
+#define MAIN_CONTROL_STACK	(256 * 1024)
 #define EX_CONFIG		78		/* sysexits.h: bad config or wiring */
 #define MAIN_MAX_LINES		(4 + 2 * VENDD_MAX_PRODUCTS + 4)
 
@@ -52,9 +56,14 @@ static struct config	 main_cf;
 static struct proc	 main_procs[PROC_MAX];
 static struct ledger	 main_ledger;
 static struct main_hw	 main_hw;
-/* Outputs, for the fatal hook only: set before threads start, then read-only. */
+/*
+ * Outputs, for the fatal hook only: filled by main while the ledger and
+ * control threads open their files (an entry is published before the count
+ * that covers it), read-only once the other activities start.
+ */
 static struct gpio_line	*main_outputs[MAIN_MAX_LINES];
-static int		 main_noutputs;
+static _Atomic int	 main_noutputs;
+static int		 main_rt_refused;	/* threads SCHED_FIFO refused */
 static uint32_t		 main_round;		/* heartbeat round */
 static unsigned		 main_pongs;		/* answers in this round */
 static int		 main_missed;		/* rounds not answered in full */
@@ -67,7 +76,9 @@ static int		 main_ready;
 static void
 main_fatal_hook(void)
 {
-	for (int i = 0; i < main_noutputs; i++)
+	int	n = atomic_load_explicit(&main_noutputs, memory_order_acquire);
+
+	for (int i = 0; i < n; i++)
 		gpio_line_set_safe(main_outputs[i]);
 }
 
@@ -90,8 +101,14 @@ main_try_request(const struct line_conf *lc, int dir, int safe_active,
 	if ((l = gpio_line_request(&spec, "vendd", gerr, sizeof(gerr))) == NULL)
 		snprintf(err, errlen, "%s:%d: %s: %s", main_cf.path, lc->lineno,
 		    lc->key, gerr);
-	else if (dir == GPIO_DIR_OUTPUT)
-		main_outputs[main_noutputs++] = l;
+	else if (dir == GPIO_DIR_OUTPUT) {
+		int n = atomic_load_explicit(&main_noutputs,
+		    memory_order_relaxed);
+
+		main_outputs[n] = l;
+		atomic_store_explicit(&main_noutputs, n + 1,
+		    memory_order_release);
+	}
 	return l;
 }
 
@@ -285,51 +302,170 @@ static const int main_rt_prio[PROC_MAX] = {
 	[PROC_LEDGER] = 3, [PROC_ARM] = 4,
 };
 
-/* Start every activity's thread; say once if realtime was refused. */
+/* Start the other activities' threads; say once if realtime was refused. */
 static void
 main_spawn_all(void)
 {
-	int	refused = 0;
-
-	for (int id = PROC_COIN; id < PROC_MAX; id++)
+	for (int id = PROC_COIN; id < PROC_MAX; id++) {
+		if (id == PROC_LEDGER || id == PROC_CONTROL)
+			continue;	/* running already: main_open_early */
 		if (proc_spawn(&main_procs[id], MAIN_STACK_SIZE,
 		    main_cf.realtime ? main_rt_prio[id] : 0) == -1)
-			refused++;
-	if (refused)
+			main_rt_refused++;
+	}
+	if (main_rt_refused)
 		log_warnx("%s: realtime = yes, but SCHED_FIFO was refused "
 		    "(RLIMIT_RTPRIO below 4? see LimitRTPRIO= in vendd.service): "
-		    "%d threads run with normal priority", main_cf.path, refused);
+		    "%d threads run with normal priority", main_cf.path,
+		    main_rt_refused);
 }
 
-/* Hand each activity its lines and state, then start its thread. */
+/* Before its loop, an early thread waits for main's go: the lines are ours. */
+static void
+main_wait_begin(int id)
+{
+	struct msg_reader	rd;
+	struct msg		m;
+
+	memset(&rd, 0, sizeof(rd));
+	proc_recv_blocking(id, &rd, &m);
+	/* main sends nothing else before this thread's MSG_OPENED */
+	if (m.hdr.type != MSG_BEGIN || rd.len != 0)
+		fatalx("%s: expected BEGIN from main, got %s", proc_name(id),
+		    msg_type_name(m.hdr.type));
+}
+
+/* Tell main how the opening went; on failure, wait for main to exit. */
+static void
+main_opened(struct proc *p, struct msg_opened *o)
+{
+	proc_send(p, PROC_MAIN, MSG_OPENED, 0, o, sizeof(*o));
+	while (o->status != 0)
+		pause();
+}
+
+/*
+ * The ledger's thread before its loop: read the snapshot and replay the
+ * journal while main requests the lines (writing nothing: a start refused
+ * for its wiring leaves the state as it was), then on main's go create what
+ * is missing, count the start and compact.
+ */
+static void
+main_ledger_start(struct proc *p)
+{
+	struct msg_opened	o;
+	int			ok;
+
+	memset(&o, 0, sizeof(o));
+	ok = ledger_prepare(&main_ledger, &main_cf, o.err, sizeof(o.err)) == 0;
+	trace_mark("prepared", 0, 0);
+	main_wait_begin(PROC_LEDGER);
+	if (ok && ledger_commit(&main_ledger, o.err, sizeof(o.err)) == -1)
+		ok = 0;
+	if (ok)
+		ledger_init(p, &main_ledger);
+	else
+		o.status = EX_CONFIG;	/* systemd must not restart into it */
+	main_opened(p, &o);
+}
+
+/* The control thread before its loop: look the group up, then listen. */
+static void
+main_control_start(struct proc *p)
+{
+	struct msg_opened	o;
+	int			fd;
+
+	memset(&o, 0, sizeof(o));
+	control_prepare(&main_cf);
+	/* main waits idle once the lines are requested: listen on its CPU
+	 * while the ledger, on the other one, writes its start */
+	proc_settle_cpu(p);
+	main_wait_begin(PROC_CONTROL);
+	if ((fd = control_listen(&main_cf, o.err, sizeof(o.err))) == -1)
+		o.status = 1;
+	else
+		control_init(p, &main_cf, fd);
+	main_opened(p, &o);
+}
+
+/*
+ * Start the ledger and control threads first, on the CPUs main is not
+ * pinned to (when there are any), so that they read their files while main
+ * requests the lines; each then moves to main's CPU.
+ */
+static void
+main_open_early(void)
+{
+	cpu_set_t	 all, other, pin, *run_on = NULL, *then_on = NULL;
+
+	if (main_cf.cpu >= 0 && main_cf.cpu < CPU_SETSIZE) {
+		CPU_ZERO(&pin);
+		CPU_SET(main_cf.cpu, &pin);
+		then_on = &pin;
+		if (sched_getaffinity(0, sizeof(all), &all) == 0) {
+			CPU_XOR(&other, &all, &pin);
+			CPU_AND(&other, &other, &all);
+			if (CPU_COUNT(&other) > 0)
+				run_on = &other;
+		}
+	}
+	if (proc_spawn_early(&main_procs[PROC_LEDGER], PROC_LEDGER, "ledger",
+	    main_ledger_start, MAIN_STACK_SIZE, main_cf.realtime ?
+	    main_rt_prio[PROC_LEDGER] : 0, run_on, then_on) == -1)
+		main_rt_refused++;
+	proc_spawn_early(&main_procs[PROC_CONTROL], PROC_CONTROL, "control",
+	    main_control_start, MAIN_CONTROL_STACK, 0, run_on, then_on);
+}
+
+/*
+ * The lines are ours: let the ledger and control threads write, and wait
+ * until both are running. A refusal stops start-up as it always did: the
+ * file and what is wrong, outputs safe, the same exit status.
+ */
+static void
+main_begin(void)
+{
+	struct proc		*self = &main_procs[PROC_MAIN];
+	struct msg_reader	 rd;
+	struct msg		 m;
+
+	self->id = PROC_MAIN;
+	self->name = "main";
+	proc_send(self, PROC_LEDGER, MSG_BEGIN, 0, NULL, 0);
+	proc_send(self, PROC_CONTROL, MSG_BEGIN, 0, NULL, 0);
+	memset(&rd, 0, sizeof(rd));
+	for (int n = 0; n < 2; n++) {
+		proc_recv_blocking(PROC_MAIN, &rd, &m);
+		if (m.hdr.type != MSG_OPENED)
+			fatalx("main: expected OPENED, got %s from %s",
+			    msg_type_name(m.hdr.type), proc_name(m.hdr.src));
+		if (m.u.opened.status == 0)
+			continue;
+		m.u.opened.err[sizeof(m.u.opened.err) - 1] = '\0';
+		fprintf(stderr, "vendd: %s%s\n", m.hdr.src == PROC_LEDGER ?
+		    "ledger: " : "", m.u.opened.err);
+		main_fatal_hook();
+		exit(m.u.opened.status);
+	}
+}
+
+/*
+ * Hand each other activity its lines and state, then start its thread. The
+ * ledger's state is read here once its thread said OPENED (the pipe orders
+ * it); its thread touches it again only for messages, which come later.
+ */
 static void
 main_start_activities(void)
 {
 	struct config	*cf = &main_cf;
-	char		 err[512];
-	int		 lfd;
 
-	if ((lfd = control_listen(cf, err, sizeof(err))) == -1) {
-		fprintf(stderr, "vendd: %s\n", err);
-		main_fatal_hook();
-		exit(1);
-	}
-	trace_mark("listening", 0, 0);
-	if (ledger_open(&main_ledger, cf, err, sizeof(err)) == -1) {
-		/* EX_CONFIG: systemd must not restart into the same refusal */
-		fprintf(stderr, "vendd: ledger: %s\n", err);
-		main_fatal_hook();
-		exit(EX_CONFIG);
-	}
-	trace_mark("ledger_open", 0, 0);
 	coin_init(&main_procs[PROC_COIN], cf, main_hw.coin, main_hw.inhibit);
 	panel_init(&main_procs[PROC_PANEL], cf, main_hw.select, main_hw.vend);
 	sales_init(&main_procs[PROC_SALES], cf, &main_ledger.st);
 	arm_init(&main_procs[PROC_ARM], cf, main_hw.relay, main_hw.slot,
 	    main_hw.drop);
 	cooling_init(&main_procs[PROC_COOLING], cf, main_hw.compressor);
-	ledger_init(&main_procs[PROC_LEDGER], &main_ledger);
-	control_init(&main_procs[PROC_CONTROL], cf, lfd);
 	main_spawn_all();
 }
 
@@ -391,11 +527,14 @@ main_run(void)
 	if (proc_setup_inboxes() == -1)
 		fatal("inbox pipes");
 	log_set_fatal_hook(main_fatal_hook);
+	main_open_early();
 	main_pin_cpu();
 	trace_mark("pinned", 0, 0);
 	main_request_all(&main_hw);
 	trace_mark("requested", 0, 0);
 	gpio_forget_names();
+	main_begin();
+	trace_mark("opened", 0, 0);
 	main_start_activities();
 	trace_mark("spawned", 0, 0);
 

@@ -16,6 +16,7 @@ msg_payload_size(uint16_t type)
 	case MSG_STOP:
 	case MSG_PING:
 	case MSG_PONG:
+	case MSG_BEGIN:
 	case MSG_PANEL_VEND:
 	case MSG_STATUS_REQ:
 		return 0;
@@ -54,6 +55,8 @@ msg_payload_size(uint16_t type)
 		return SZ(st_coin);
 	case MSG_STATUS_ARM:
 		return SZ(st_arm);
+	case MSG_OPENED:
+		return SZ(opened);
 	}
 	return -1;
 }
@@ -64,6 +67,7 @@ msg_type_name(uint16_t type)
 {
 	static const char *const names[MSG_TYPE_MAX] = {
 		[MSG_STOP] = "STOP", [MSG_PING] = "PING", [MSG_PONG] = "PONG",
+		[MSG_BEGIN] = "BEGIN", [MSG_OPENED] = "OPENED",
 		[MSG_COIN_INSERTED] = "COIN_INSERTED",
 		[MSG_COIN_UNKNOWN] = "COIN_UNKNOWN",
 		[MSG_COIN_NOISE] = "COIN_NOISE", [MSG_COIN_FAULT] = "COIN_FAULT",

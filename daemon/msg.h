@@ -31,6 +31,8 @@ enum msg_type {
 	MSG_STOP = 1,		/* leave outputs safe and end the loop */
 	MSG_PING,		/* main -> activity: heartbeat for the watchdog */
 	MSG_PONG,		/* activity -> main */
+	MSG_BEGIN,		/* main -> ledger, control: the lines are ours */
+	MSG_OPENED,		/* ledger, control -> main: ready to run, or why not */
 
 	/* coin: 10-19 */
 	MSG_COIN_INSERTED = 10,	/* coin -> ledger: a coin of a known value */
@@ -168,6 +170,15 @@ struct msg_status_arm {
 	uint32_t	pad;
 };
 
+/*
+ * Start-up: an activity that opens its own files before its loop (ledger,
+ * control) says whether it could; err names the file and what is wrong.
+ */
+struct msg_opened {
+	int32_t		status;		/* 0, or vendd's exit status */
+	char		err[484];
+};
+
 /* The payloads a pure core sends: the outbox holds only these, small. */
 union msg_small {
 	struct msg_coin_inserted	coin;
@@ -194,6 +205,7 @@ union msg_payload {
 	struct msg_status_cooling	st_cooling;
 	struct msg_status_coin		st_coin;
 	struct msg_status_arm		st_arm;
+	struct msg_opened		opened;
 };
 
 struct msg {

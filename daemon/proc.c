@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <sched.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -184,13 +185,17 @@ proc_init(struct proc *p, int id, const char *name,
 {
 	struct event_config	*ec;
 
-	memset(p, 0, sizeof(*p));
+	/* not the spawner's fields: an early thread runs this itself */
+	memset(p, 0, offsetof(struct proc, start));
 	p->id = id;
 	p->name = name;
 	p->dispatch = dispatch;
 	if ((ec = event_config_new()) == NULL)
 		fatalx("%s: event_config_new", name);
-	event_config_set_flag(ec, EVENT_BASE_FLAG_NOLOCK);
+	/* IGNORE_ENV: no EVENT_* variable can change a daemon's backend, and
+	 * none is looked up (each lookup is four id syscalls, per base). */
+	event_config_set_flag(ec, EVENT_BASE_FLAG_NOLOCK |
+	    EVENT_BASE_FLAG_IGNORE_ENV);
 	p->base = event_base_new_with_config(ec);
 	event_config_free(ec);
 	if (p->base == NULL)
@@ -208,14 +213,20 @@ proc_thread(void *arg)
 	struct proc	*p = arg;
 
 	log_set_name(p->name);
+	if (p->start != NULL) {
+		p->start(p);
+		proc_settle_cpu(p);
+	}
 	proc_loop(p);
 	trace_dump(p->name);
 	return NULL;
 }
 
-/* The thread attributes: a small explicit stack, and SCHED_FIFO if asked. */
+/* The thread attributes: a small explicit stack, SCHED_FIFO if asked, and
+ * the CPUs it may start on (NULL: main's). */
 static void
-proc_attr(struct proc *p, pthread_attr_t *attr, size_t stack_size, int rt_prio)
+proc_attr(struct proc *p, pthread_attr_t *attr, size_t stack_size, int rt_prio,
+    const cpu_set_t *run_on)
 {
 	struct sched_param	sp = { .sched_priority = rt_prio };
 	int			err;
@@ -234,6 +245,9 @@ proc_attr(struct proc *p, pthread_attr_t *attr, size_t stack_size, int rt_prio)
 	    (err = pthread_attr_setschedparam(attr, &sp)) != 0))
 		fatalx("%s: SCHED_FIFO %d: %s", p->name, rt_prio,
 		    strerror(err));
+	if (run_on != NULL && (err = pthread_attr_setaffinity_np(attr,
+	    sizeof(*run_on), run_on)) != 0)
+		fatalx("%s: CPU affinity: %s", p->name, strerror(err));
 }
 
 /*
@@ -242,17 +256,18 @@ proc_attr(struct proc *p, pthread_attr_t *attr, size_t stack_size, int rt_prio)
  * kernel refused the priority (EPERM: no CAP_SYS_NICE, RLIMIT_RTPRIO too
  * low): the thread then runs with the normal policy, and the caller says so.
  */
-int
-proc_spawn(struct proc *p, size_t stack_size, int rt_prio)
+static int
+proc_create(struct proc *p, size_t stack_size, int rt_prio,
+    const cpu_set_t *run_on)
 {
 	pthread_attr_t	attr;
 	int		err;
 
-	proc_attr(p, &attr, stack_size, rt_prio);
+	proc_attr(p, &attr, stack_size, rt_prio, run_on);
 	err = pthread_create(&p->thread, &attr, proc_thread, p);
 	pthread_attr_destroy(&attr);
 	if (err == EPERM && rt_prio > 0) {
-		proc_attr(p, &attr, stack_size, 0);
+		proc_attr(p, &attr, stack_size, 0, run_on);
 		err = pthread_create(&p->thread, &attr, proc_thread, p);
 		pthread_attr_destroy(&attr);
 		if (err == 0)
@@ -261,6 +276,60 @@ proc_spawn(struct proc *p, size_t stack_size, int rt_prio)
 	if (err != 0)
 		fatalx("%s: pthread_create: %s", p->name, strerror(err));
 	return 0;
+}
+
+int
+proc_spawn(struct proc *p, size_t stack_size, int rt_prio)
+{
+	p->start = NULL;
+	p->pin_after = 0;
+	return proc_create(p, stack_size, rt_prio, NULL);
+}
+
+int
+proc_spawn_early(struct proc *p, int id, const char *name,
+    void (*start)(struct proc *), size_t stack_size, int rt_prio,
+    const cpu_set_t *run_on, const cpu_set_t *then_on)
+{
+	p->id = id;
+	p->name = name;
+	p->start = start;
+	p->pin_after = then_on != NULL;
+	if (then_on != NULL)
+		p->then_on = *then_on;
+	return proc_create(p, stack_size, rt_prio, run_on);
+}
+
+/* An early thread moves to the CPU it runs on from now on (once). */
+void
+proc_settle_cpu(struct proc *p)
+{
+	if (!p->pin_after)
+		return;
+	p->pin_after = 0;
+	if (sched_setaffinity(0, sizeof(p->then_on), &p->then_on) == -1)
+		log_warn("%s: not moved to its CPU", p->name);
+}
+
+/* Block on an inbox until a whole message is there (start-up only). */
+void
+proc_recv_blocking(int id, struct msg_reader *rd, struct msg *m)
+{
+	struct pollfd	pfd = { .fd = proc_inbox_r[id], .events = POLLIN };
+	ssize_t		n;
+	int		r;
+
+	while ((r = msg_reader_next(rd, m)) == 0) {
+		if (poll(&pfd, 1, -1) == -1 && errno != EINTR)
+			fatal("%s: poll on its inbox", proc_name(id));
+		n = msg_reader_fill(rd, pfd.fd);
+		if (n == 0)
+			fatalx("%s: inbox closed", proc_name(id));
+		if (n == -1 && errno != EAGAIN && errno != EINTR)
+			fatal("%s: inbox read", proc_name(id));
+	}
+	if (r == -1)
+		fatalx("%s: malformed message in inbox", proc_name(id));
 }
 
 /* Run the loop; returns once proc_stop() was called. */

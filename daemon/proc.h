@@ -10,6 +10,7 @@
 #define PROC_H
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdint.h>
 
 #include "msg.h"
@@ -35,6 +36,10 @@ struct proc {
 	void		(*on_stop)(struct proc *);	/* outputs safe */
 	uint32_t	 seq;
 	struct proc_queue q[PROC_MAX];
+	/* proc_init clears everything above; these belong to the spawner */
+	void		(*start)(struct proc *);	/* proc_spawn_early */
+	cpu_set_t	 then_on;
+	int		 pin_after;
 	pthread_t	 thread;
 };
 
@@ -46,6 +51,24 @@ void	 proc_init(struct proc *, int id, const char *name,
 /* Start the thread with an explicit stack size, under SCHED_FIFO at rt_prio
  * if above 0; -1 if the kernel refused that (the thread runs normally). */
 int	 proc_spawn(struct proc *, size_t stack_size, int rt_prio);
+/*
+ * Start activity id's thread before main has set it up, so that it opens
+ * its own files while main goes on: the thread runs start(p) first (which
+ * must call proc_init, or never return), on the CPUs in run_on (NULL: any),
+ * then moves to then_on (NULL: stays) and runs its loop. Returns as
+ * proc_spawn does.
+ */
+int	 proc_spawn_early(struct proc *, int id, const char *name,
+	    void (*start)(struct proc *), size_t stack_size, int rt_prio,
+	    const cpu_set_t *run_on, const cpu_set_t *then_on);
+/* From an early thread's start: move to then_on now, not after start. */
+void	 proc_settle_cpu(struct proc *);
+/*
+ * Start-up only, before the loops run: wait for the next message in
+ * activity id's inbox, through rd (what one read brought beyond it stays
+ * there for the next call).
+ */
+void	 proc_recv_blocking(int id, struct msg_reader *rd, struct msg *m);
 /* Run the loop in the calling thread (main's own proc). */
 void	 proc_loop(struct proc *);
 /* End the loop after this callback; on_stop runs first. */
