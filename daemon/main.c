@@ -419,21 +419,29 @@ main_open_early(void)
 }
 
 /*
- * The lines are ours: let the ledger and control threads write, and wait
- * until both are running. A refusal stops start-up as it always did: the
- * file and what is wrong, outputs safe, the same exit status.
+ * The lines are ours: let the ledger and control threads write (main then
+ * sets up the other activities while they do, and waits for both). A
+ * refusal stops start-up as it always did: the file and what is wrong,
+ * outputs safe, the same exit status.
  */
 static void
 main_begin(void)
 {
-	struct proc		*self = &main_procs[PROC_MAIN];
-	struct msg_reader	 rd;
-	struct msg		 m;
+	struct proc	*self = &main_procs[PROC_MAIN];
 
 	self->id = PROC_MAIN;
 	self->name = "main";
 	proc_send(self, PROC_LEDGER, MSG_BEGIN, 0, NULL, 0);
 	proc_send(self, PROC_CONTROL, MSG_BEGIN, 0, NULL, 0);
+}
+
+/* Both answered OPENED, or start-up stops with the refusal's message. */
+static void
+main_wait_opened(void)
+{
+	struct msg_reader	 rd;
+	struct msg		 m;
+
 	memset(&rd, 0, sizeof(rd));
 	for (int n = 0; n < 2; n++) {
 		proc_recv_blocking(PROC_MAIN, &rd, &m);
@@ -450,22 +458,29 @@ main_begin(void)
 	}
 }
 
-/*
- * Hand each other activity its lines and state, then start its thread. The
- * ledger's state is read here once its thread said OPENED (the pipe orders
- * it); its thread touches it again only for messages, which come later.
- */
+/* Hand the activities that need no ledger their lines (no thread yet). */
 static void
-main_start_activities(void)
+main_init_activities(void)
 {
 	struct config	*cf = &main_cf;
 
 	coin_init(&main_procs[PROC_COIN], cf, main_hw.coin, main_hw.inhibit);
 	panel_init(&main_procs[PROC_PANEL], cf, main_hw.select, main_hw.vend);
-	sales_init(&main_procs[PROC_SALES], cf, &main_ledger.st);
 	arm_init(&main_procs[PROC_ARM], cf, main_hw.relay, main_hw.slot,
 	    main_hw.drop);
 	cooling_init(&main_procs[PROC_COOLING], cf, main_hw.compressor);
+}
+
+/*
+ * Sales gets the ledger's state, then every thread starts. The state is read
+ * here once the ledger's thread said OPENED (the pipe orders it), and its
+ * thread touches it again only for messages, which no activity can send
+ * before this returns.
+ */
+static void
+main_start_activities(void)
+{
+	sales_init(&main_procs[PROC_SALES], &main_cf, &main_ledger.st);
 	main_spawn_all();
 }
 
@@ -534,6 +549,9 @@ main_run(void)
 	trace_mark("requested", 0, 0);
 	gpio_forget_names();
 	main_begin();
+	main_init_activities();
+	trace_mark("inits", 0, 0);
+	main_wait_opened();
 	trace_mark("opened", 0, 0);
 	main_start_activities();
 	trace_mark("spawned", 0, 0);
