@@ -113,6 +113,11 @@ say "vendd: paid_vends=$paid"
 
 # --- 2. footprint -------------------------------------------------------------
 prober mem "$VENDD_PID" >"$R/vendd.mem"
+# Where the threads run once started (the ledger and control threads open
+# their files on the other CPU, then move): one line per distinct set.
+say "vendd threads by CPU: $(cat /proc/"$VENDD_PID"/task/*/status |
+	sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' | sort | uniq -c |
+	awk '{ printf "%s%d on %s", (NR > 1 ? ", " : ""), $1, $2 }')"
 grep -E '^mem-(status|stack)' "$R/vendd.mem" | sed 's/^/  /'
 grep '^mem-map' "$R/vendd.mem" | sed 's/^/  /'
 grep '^mem-map' "$R/floor.mem" | head -n 6 | sed 's/^/  floor /'
