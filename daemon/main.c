@@ -1,8 +1,9 @@
 /*
  * vendd's parent: reads the config, requests every GPIO line up front (so a
- * wiring error stops start-up with a clear message), restores the ledger,
- * starts one thread per activity, answers signals, feeds the watchdog, and
- * stops the activities in order, every output left inactive.
+ * wiring error stops start-up with a clear message) while the ledger and
+ * control threads open their own files, starts the other activities'
+ * threads, answers signals, feeds the watchdog, and stops the activities in
+ * order, every output left inactive.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -82,6 +83,18 @@ main_fatal_hook(void)
 		gpio_line_set_safe(main_outputs[i]);
 }
 
+/*
+ * Leave during start-up: the ledger and control threads may be running (in
+ * an NSS module, say), so no atexit handler or destructor runs under them.
+ */
+static void __attribute__((noreturn))
+main_exit(int status)
+{
+	fflush(stdout);
+	fflush(stderr);
+	_exit(status);
+}
+
 /* Request one line (an output at its safe level), or NULL with err filled. */
 static struct gpio_line *
 main_try_request(const struct line_conf *lc, int dir, int safe_active,
@@ -130,7 +143,7 @@ main_request(const struct line_conf *lc, int dir, int quiet_missing)
 	if (l == NULL) {
 		fprintf(stderr, "vendd: %s\n", err);
 		main_fatal_hook();
-		exit(EX_CONFIG);
+		main_exit(EX_CONFIG);
 	}
 	return l;
 }
@@ -320,19 +333,20 @@ main_spawn_all(void)
 		    main_rt_refused);
 }
 
-/* Before its loop, an early thread waits for main's go: the lines are ours. */
+/*
+ * Before its loop, an early thread waits for main's go. BEGIN has no
+ * payload, and a pipe keeps order: reading exactly its header leaves
+ * whatever follows it in the pipe, for the loop.
+ */
 static void
 main_wait_begin(int id)
 {
-	struct msg_reader	rd;
-	struct msg		m;
+	struct msg_hdr	h;
 
-	memset(&rd, 0, sizeof(rd));
-	proc_recv_blocking(id, &rd, &m);
-	/* main sends nothing else before this thread's MSG_OPENED */
-	if (m.hdr.type != MSG_BEGIN || rd.len != 0)
+	proc_read_header(id, &h);
+	if (h.type != MSG_BEGIN || h.len != 0)
 		fatalx("%s: expected BEGIN from main, got %s", proc_name(id),
-		    msg_type_name(m.hdr.type));
+		    msg_type_name(h.type));
 }
 
 /* Tell main how the opening went; on failure, wait for main to exit. */
@@ -369,7 +383,12 @@ main_ledger_start(struct proc *p)
 	main_opened(p, &o);
 }
 
-/* The control thread before its loop: look the group up, then listen. */
+/*
+ * The control thread before its loop: look the group up, then listen on
+ * main's CPU (while the ledger, where there is another CPU, writes its
+ * start), and serve clients only after a second BEGIN: a restock must not
+ * reach the ledger before sales has taken the ledger's state.
+ */
 static void
 main_control_start(struct proc *p)
 {
@@ -378,8 +397,6 @@ main_control_start(struct proc *p)
 
 	memset(&o, 0, sizeof(o));
 	control_prepare(&main_cf);
-	/* main waits idle once the lines are requested: listen on its CPU
-	 * while the ledger, on the other one, writes its start */
 	proc_settle_cpu(p);
 	main_wait_begin(PROC_CONTROL);
 	if ((fd = control_listen(&main_cf, o.err, sizeof(o.err))) == -1)
@@ -387,28 +404,29 @@ main_control_start(struct proc *p)
 	else
 		control_init(p, &main_cf, fd);
 	main_opened(p, &o);
+	main_wait_begin(PROC_CONTROL);
 }
 
 /*
  * Start the ledger and control threads first, on the CPUs main is not
  * pinned to (when there are any), so that they read their files while main
- * requests the lines; each then moves to main's CPU.
+ * requests the lines; each then moves itself to main's CPU.
  */
 static void
 main_open_early(void)
 {
 	cpu_set_t	 all, other, pin, *run_on = NULL, *then_on = NULL;
 
-	if (main_cf.cpu >= 0 && main_cf.cpu < CPU_SETSIZE) {
+	/* a cpu main may not run on: main_pin_cpu says so, once */
+	if (main_cf.cpu >= 0 && main_cf.cpu < CPU_SETSIZE &&
+	    sched_getaffinity(0, sizeof(all), &all) == 0 &&
+	    CPU_ISSET(main_cf.cpu, &all)) {
 		CPU_ZERO(&pin);
 		CPU_SET(main_cf.cpu, &pin);
 		then_on = &pin;
-		if (sched_getaffinity(0, sizeof(all), &all) == 0) {
-			CPU_XOR(&other, &all, &pin);
-			CPU_AND(&other, &other, &all);
-			if (CPU_COUNT(&other) > 0)
-				run_on = &other;
-		}
+		CPU_XOR(&other, &all, &pin);	/* all but main's */
+		if (CPU_COUNT(&other) > 0)
+			run_on = &other;
 	}
 	if (proc_spawn_early(&main_procs[PROC_LEDGER], PROC_LEDGER, "ledger",
 	    main_ledger_start, MAIN_STACK_SIZE, main_cf.realtime ?
@@ -418,69 +436,77 @@ main_open_early(void)
 	    main_control_start, MAIN_CONTROL_STACK, 0, run_on, then_on);
 }
 
-/*
- * The lines are ours: let the ledger and control threads write (main then
- * sets up the other activities while they do, and waits for both). A
- * refusal stops start-up as it always did: the file and what is wrong,
- * outputs safe, the same exit status.
- */
+/* Send an early thread main's go (the lines are ours; or: serve). */
 static void
-main_begin(void)
+main_begin(int id)
 {
 	struct proc	*self = &main_procs[PROC_MAIN];
 
 	self->id = PROC_MAIN;
 	self->name = "main";
-	proc_send(self, PROC_LEDGER, MSG_BEGIN, 0, NULL, 0);
-	proc_send(self, PROC_CONTROL, MSG_BEGIN, 0, NULL, 0);
+	proc_send(self, id, MSG_BEGIN, 0, NULL, 0);
 }
 
-/* Both answered OPENED, or start-up stops with the refusal's message. */
+/*
+ * The early thread id answered OPENED, or start-up stops as it always did:
+ * the file and what is wrong, outputs safe, the same exit status. Only
+ * that thread can be writing to main at this point.
+ */
 static void
-main_wait_opened(void)
+main_wait_opened(int id)
 {
 	struct msg_reader	 rd;
 	struct msg		 m;
 
 	memset(&rd, 0, sizeof(rd));
-	for (int n = 0; n < 2; n++) {
-		proc_recv_blocking(PROC_MAIN, &rd, &m);
-		if (m.hdr.type != MSG_OPENED)
-			fatalx("main: expected OPENED, got %s from %s",
-			    msg_type_name(m.hdr.type), proc_name(m.hdr.src));
-		if (m.u.opened.status == 0)
-			continue;
-		m.u.opened.err[sizeof(m.u.opened.err) - 1] = '\0';
-		fprintf(stderr, "vendd: %s%s\n", m.hdr.src == PROC_LEDGER ?
-		    "ledger: " : "", m.u.opened.err);
-		main_fatal_hook();
-		exit(m.u.opened.status);
-	}
-}
-
-/* Hand the activities that need no ledger their lines (no thread yet). */
-static void
-main_init_activities(void)
-{
-	struct config	*cf = &main_cf;
-
-	coin_init(&main_procs[PROC_COIN], cf, main_hw.coin, main_hw.inhibit);
-	panel_init(&main_procs[PROC_PANEL], cf, main_hw.select, main_hw.vend);
-	arm_init(&main_procs[PROC_ARM], cf, main_hw.relay, main_hw.slot,
-	    main_hw.drop);
-	cooling_init(&main_procs[PROC_COOLING], cf, main_hw.compressor);
+	proc_recv_blocking(PROC_MAIN, &rd, &m);
+	if (m.hdr.type != MSG_OPENED || m.hdr.src != id || rd.len != 0)
+		fatalx("main: expected OPENED from %s, got %s from %s",
+		    proc_name(id), msg_type_name(m.hdr.type),
+		    proc_name(m.hdr.src));
+	if (m.u.opened.status == 0)
+		return;
+	m.u.opened.err[sizeof(m.u.opened.err) - 1] = '\0';
+	fprintf(stderr, "vendd: %s%s\n", id == PROC_LEDGER ? "ledger: " : "",
+	    m.u.opened.err);
+	main_fatal_hook();
+	main_exit(m.u.opened.status);
 }
 
 /*
- * Sales gets the ledger's state, then every thread starts. The state is read
- * here once the ledger's thread said OPENED (the pipe orders it), and its
- * thread touches it again only for messages, which no activity can send
- * before this returns.
+ * The lines are ours. In the order the old single-threaded start had:
+ * control binds its socket, and only once that worked does the ledger write
+ * (a refused start counts no start-up). Meanwhile main hands the activities
+ * that need no ledger their lines (no thread yet).
+ */
+static void
+main_open_all(void)
+{
+	struct config	*cf = &main_cf;
+
+	main_begin(PROC_CONTROL);
+	coin_init(&main_procs[PROC_COIN], cf, main_hw.coin, main_hw.inhibit);
+	panel_init(&main_procs[PROC_PANEL], cf, main_hw.select, main_hw.vend);
+	main_wait_opened(PROC_CONTROL);
+	main_begin(PROC_LEDGER);
+	arm_init(&main_procs[PROC_ARM], cf, main_hw.relay, main_hw.slot,
+	    main_hw.drop);
+	cooling_init(&main_procs[PROC_COOLING], cf, main_hw.compressor);
+	main_wait_opened(PROC_LEDGER);
+}
+
+/*
+ * Sales gets the ledger's state, then control may serve and every other
+ * thread starts. The state is read here once the ledger's thread said
+ * OPENED (the pipe orders it); its thread touches it again only for
+ * messages, and the only activity that could send one (control) waits for
+ * its second BEGIN.
  */
 static void
 main_start_activities(void)
 {
 	sales_init(&main_procs[PROC_SALES], &main_cf, &main_ledger.st);
+	main_begin(PROC_CONTROL);
 	main_spawn_all();
 }
 
@@ -548,10 +574,7 @@ main_run(void)
 	main_request_all(&main_hw);
 	trace_mark("requested", 0, 0);
 	gpio_forget_names();
-	main_begin();
-	main_init_activities();
-	trace_mark("inits", 0, 0);
-	main_wait_opened();
+	main_open_all();
 	trace_mark("opened", 0, 0);
 	main_start_activities();
 	trace_mark("spawned", 0, 0);

@@ -311,6 +311,27 @@ proc_settle_cpu(struct proc *p)
 		log_warn("%s: not moved to its CPU", p->name);
 }
 
+/* Block until a message header alone can be read from inbox id (start-up). */
+void
+proc_read_header(int id, struct msg_hdr *h)
+{
+	struct pollfd	pfd = { .fd = proc_inbox_r[id], .events = POLLIN };
+	ssize_t		n;
+
+	for (;;) {
+		if (poll(&pfd, 1, -1) == -1 && errno != EINTR)
+			fatal("%s: poll on its inbox", proc_name(id));
+		n = read(pfd.fd, h, sizeof(*h));
+		if (n == (ssize_t)sizeof(*h))
+			return;
+		if (n == 0)
+			fatalx("%s: inbox closed", proc_name(id));
+		if (n == -1 && (errno == EAGAIN || errno == EINTR))
+			continue;
+		fatal("%s: inbox read (%zd bytes)", proc_name(id), n);
+	}
+}
+
 /* Block on an inbox until a whole message is there (start-up only). */
 void
 proc_recv_blocking(int id, struct msg_reader *rd, struct msg *m)

@@ -54,13 +54,16 @@ int	 proc_spawn(struct proc *, size_t stack_size, int rt_prio);
 /*
  * Start activity id's thread before main has set it up, so that it opens
  * its own files while main goes on: the thread runs start(p) first (which
- * must call proc_init, or never return), on the CPUs in run_on (NULL: any),
- * then moves to then_on (NULL: stays) and runs its loop. Returns as
- * proc_spawn does.
+ * must call proc_init, or never return), on the CPUs in run_on (NULL:
+ * main's), then moves to then_on (NULL: stays) and runs its loop. Returns
+ * as proc_spawn does.
  */
 int	 proc_spawn_early(struct proc *, int id, const char *name,
 	    void (*start)(struct proc *), size_t stack_size, int rt_prio,
 	    const cpu_set_t *run_on, const cpu_set_t *then_on);
+/* Start-up only: wait for a payload-less message's header on inbox id and
+ * read just it (what follows stays in the pipe). */
+void	 proc_read_header(int id, struct msg_hdr *);
 /* From an early thread's start: move to then_on now, not after start. */
 void	 proc_settle_cpu(struct proc *);
 /*
