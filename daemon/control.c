@@ -517,7 +517,8 @@ control_chown_group(const struct config *cf, char *err, size_t errlen)
 	return 0;
 }
 
-/* Bind the socket (mode 0660, group control_group): main calls it early. */
+/* Bind the socket (mode 0660, group control_group): the control thread
+ * calls it at start-up, before its loop. */
 int
 control_listen(const struct config *cf, char *err, size_t errlen)
 {

@@ -1040,8 +1040,6 @@ ledger_load_journal(struct ledger *l, char *err, size_t errlen)
 	}
 	if (rc == 1) {
 		/* Zeroed at commit, so it cannot look torn again later. */
-		log_warnx("%s/%s: torn last record dropped (offset %zu, never "
-		    "acknowledged)", dir, LEDGER_JOURNAL, good);
 		l->torn_at = good;
 		l->torn_len = (good + JREC_SIZE < len ? good + JREC_SIZE :
 		    len) - good;
@@ -1169,6 +1167,9 @@ ledger_commit(struct ledger *l, char *err, size_t errlen)
 		    LEDGER_JOURNAL, strerror(errno));
 		return -1;
 	}
+	if (l->torn_len > 0)
+		log_warnx("%s/%s: torn last record dropped (offset %zu, never "
+		    "acknowledged)", cf->state_dir, LEDGER_JOURNAL, l->torn_at);
 	if (l->torn_len > 0 && ledger_journal_zero(l, l->torn_at,
 	    l->torn_at + l->torn_len) == -1) {
 		snprintf(err, errlen, "%s/%s: clearing the torn record: %s",
@@ -1427,7 +1428,7 @@ ledger_status(const struct ledger *l, struct msg_status_ledger *s)
 	}
 }
 
-/* The thread shell's state: the ledger main opened, used by this thread only. */
+/* The thread shell's state: the ledger this thread opened, used by it only. */
 static struct ledger *ledger_self;
 
 /* One message from the inbox; a failed disk write is fatal. */
@@ -1471,7 +1472,7 @@ ledger_dispatch(struct proc *p, const struct msg *m)
 	}
 }
 
-/* Make p the ledger's thread around a ledger main already opened. */
+/* Make p the ledger's thread around a ledger already opened (committed). */
 void
 ledger_init(struct proc *p, struct ledger *l)
 {

@@ -346,8 +346,8 @@ gpio_forget_names(void)
 
 /*
  * A name found in the index: fill where from what the index read, no
- * further ioctl (the index is minutes old at most: start-up only). 0, or 1
- * when not there.
+ * further ioctl (the index lives through start-up only; a request that
+ * finds the line busy reads its holder again). 0, or 1 when not there.
  */
 static int
 resolve_indexed(const char *name, struct gpio_where *w)
@@ -548,8 +548,14 @@ gpio_line_request(const struct gpio_line_spec *s, const char *consumer,
 	else {
 		l->req = request_one(chip, w.offset, s, consumer ? consumer :
 		    "vendd");
-		if (l->req == NULL)
-			request_err(s, &w, errno, err, errlen);
+		if (l->req == NULL) {
+			int e = errno;
+
+			/* who holds it now, not when the index was read */
+			if (e == EBUSY)
+				(void)where_fill(chip, w.offset, &w);
+			request_err(s, &w, e, err, errlen);
+		}
 		chip_give_back(chip);	/* the request outlives its chip */
 	}
 	if (l->req == NULL) {

@@ -2,8 +2,8 @@
 # 09-startup-errors: vendd refuses to start, non-zero and with a message an
 # operator can act on, for an unknown line name (named, with the chip's lines
 # listed), a chip that does not exist (CHIP:OFFSET), and a broken config line
-# (FILE:LINE:). `vendd --check` on the good config prints the resolved lines
-# and exits 0.
+# (FILE:LINE:), writing nothing to the state directory. `vendd --check` on
+# the good config prints the resolved lines and exits 0.
 . /vendd/tests/sim/lib.sh
 
 mkdir -p "$WORK/state"
@@ -57,6 +57,11 @@ case $err in
 *"$WORK/broken.ini:$line:"*) ;;
 *) fail "expected the message to start with $WORK/broken.ini:$line:, saw: $err" ;;
 esac
+
+# A refused start writes nothing: the ledger thread reads its state while
+# the lines are requested, and commits only once they are held.
+left=$(ls -A "$WORK/state")
+[ -z "$left" ] || fail "expected the refusals to leave $WORK/state empty, saw: $left"
 
 # No relay may have moved during the refusals.
 for relay in ARM COMPRESSOR SLOT_A SLOT_B SLOT_C SLOT_D; do
