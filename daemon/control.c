@@ -85,7 +85,6 @@ static int			 ctl_nclients;
 static uint32_t			 ctl_next_id;
 static int			 ctl_have_group;
 static gid_t			 ctl_group_gid;
-static int			 ctl_group_missing;	/* warned at init */
 static int			 ctl_group_errno;	/* why it is missing */
 static int			 ctl_group_looked;	/* not yet used by a listen */
 
@@ -461,17 +460,15 @@ control_group_gid(const char *name, gid_t *gid)
 void
 control_prepare(const struct config *cf)
 {
-	ctl_have_group = ctl_group_missing = 0;
+	ctl_have_group = 0;
 	ctl_group_errno = 0;
 	ctl_group_looked = 1;
 	if (cf->control_group[0] == '\0')
 		return;
 	if (control_group_gid(cf->control_group, &ctl_group_gid) == 0)
 		ctl_have_group = 1;
-	else {
-		ctl_group_missing = 1;
+	else
 		ctl_group_errno = errno;
-	}
 }
 
 /*
@@ -484,14 +481,13 @@ static int
 control_chown_group(const struct config *cf, char *err, size_t errlen)
 {
 	const char	*path = cf->control_socket;
-	int		 looked = ctl_group_looked;
 
 	if (cf->control_group[0] == '\0')
 		return 0;
-	if (!looked)
+	if (!ctl_group_looked)
 		control_prepare(cf);
 	ctl_group_looked = 0;	/* used: the next listen looks again */
-	if (ctl_group_missing) {
+	if (!ctl_have_group) {
 		errno = ctl_group_errno;
 		if (geteuid() != 0) {
 			log_warnx("%s: control_group \"%s\" does not exist; "
@@ -1023,7 +1019,7 @@ control_init(struct proc *p, const struct config *cf, int listen_fd)
 	proc_init(p, PROC_CONTROL, "control", control_dispatch);
 	p->on_stop = control_on_stop;
 	/* control_listen looked the group up: one NSS lookup per start */
-	if (ctl_group_missing)
+	if (cf->control_group[0] != '\0' && !ctl_have_group)
 		log_warnx("control: group \"%s\" does not exist: only "
 		    "root may restock", cf->control_group);
 	ctl_ev_listen = event_new(p->base, listen_fd, EV_READ | EV_PERSIST,

@@ -1167,16 +1167,17 @@ ledger_commit(struct ledger *l, char *err, size_t errlen)
 		    LEDGER_JOURNAL, strerror(errno));
 		return -1;
 	}
-	if (l->torn_len > 0)
+	if (l->torn_len > 0) {
 		log_warnx("%s/%s: torn last record dropped (offset %zu, never "
 		    "acknowledged)", cf->state_dir, LEDGER_JOURNAL, l->torn_at);
-	if (l->torn_len > 0 && ledger_journal_zero(l, l->torn_at,
-	    l->torn_at + l->torn_len) == -1) {
-		snprintf(err, errlen, "%s/%s: clearing the torn record: %s",
-		    cf->state_dir, LEDGER_JOURNAL, strerror(errno));
-		return -1;
+		if (ledger_journal_zero(l, l->torn_at, l->torn_at +
+		    l->torn_len) == -1) {
+			snprintf(err, errlen, "%s/%s: clearing the torn record: "
+			    "%s", cf->state_dir, LEDGER_JOURNAL, strerror(errno));
+			return -1;
+		}
+		l->torn_len = 0;
 	}
-	l->torn_len = 0;
 	if (ledger_journal_map(l) == -1) {
 		snprintf(err, errlen, "%s/%s: preparing: %s", cf->state_dir,
 		    LEDGER_JOURNAL, strerror(errno));

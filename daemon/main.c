@@ -333,20 +333,17 @@ main_spawn_all(void)
 		    main_rt_refused);
 }
 
-/*
- * Before its loop, an early thread waits for main's go. BEGIN has no
- * payload, and a pipe keeps order: reading exactly its header leaves
- * whatever follows it in the pipe, for the loop.
- */
+/* Before its loop, an early thread waits for main's go (what follows it
+ * stays in the pipe, for the loop). */
 static void
 main_wait_begin(int id)
 {
-	struct msg_hdr	h;
+	struct msg	m;
 
-	proc_read_header(id, &h);
-	if (h.type != MSG_BEGIN || h.len != 0)
+	proc_recv_one(id, &m);
+	if (m.hdr.type != MSG_BEGIN)
 		fatalx("%s: expected BEGIN from main, got %s", proc_name(id),
-		    msg_type_name(h.type));
+		    msg_type_name(m.hdr.type));
 }
 
 /* Tell main how the opening went; on failure, wait for main to exit. */
@@ -455,12 +452,10 @@ main_begin(int id)
 static void
 main_wait_opened(int id)
 {
-	struct msg_reader	 rd;
-	struct msg		 m;
+	struct msg	m;
 
-	memset(&rd, 0, sizeof(rd));
-	proc_recv_blocking(PROC_MAIN, &rd, &m);
-	if (m.hdr.type != MSG_OPENED || m.hdr.src != id || rd.len != 0)
+	proc_recv_one(PROC_MAIN, &m);
+	if (m.hdr.type != MSG_OPENED || m.hdr.src != id)
 		fatalx("main: expected OPENED from %s, got %s from %s",
 		    proc_name(id), msg_type_name(m.hdr.type),
 		    proc_name(m.hdr.src));

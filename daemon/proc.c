@@ -311,9 +311,9 @@ proc_settle_cpu(struct proc *p)
 		log_warn("%s: not moved to its CPU", p->name);
 }
 
-/* Block until a message header alone can be read from inbox id (start-up). */
-void
-proc_read_header(int id, struct msg_hdr *h)
+/* Read exactly len bytes from inbox id, waiting for them (start-up only). */
+static void
+proc_read_exact(int id, void *buf, size_t len)
 {
 	struct pollfd	pfd = { .fd = proc_inbox_r[id], .events = POLLIN };
 	ssize_t		n;
@@ -321,36 +321,31 @@ proc_read_header(int id, struct msg_hdr *h)
 	for (;;) {
 		if (poll(&pfd, 1, -1) == -1 && errno != EINTR)
 			fatal("%s: poll on its inbox", proc_name(id));
-		n = read(pfd.fd, h, sizeof(*h));
-		if (n == (ssize_t)sizeof(*h))
+		n = read(pfd.fd, buf, len);
+		if (n == (ssize_t)len)
 			return;
 		if (n == 0)
 			fatalx("%s: inbox closed", proc_name(id));
 		if (n == -1 && (errno == EAGAIN || errno == EINTR))
 			continue;
-		fatal("%s: inbox read (%zd bytes)", proc_name(id), n);
+		fatal("%s: inbox read (%zd of %zu bytes)", proc_name(id), n, len);
 	}
 }
 
-/* Block on an inbox until a whole message is there (start-up only). */
+/*
+ * The next message of inbox id, read exactly: its header, then the payload
+ * its type has (one write() put both in the pipe), so what follows stays in
+ * the pipe for the loop.
+ */
 void
-proc_recv_blocking(int id, struct msg_reader *rd, struct msg *m)
+proc_recv_one(int id, struct msg *m)
 {
-	struct pollfd	pfd = { .fd = proc_inbox_r[id], .events = POLLIN };
-	ssize_t		n;
-	int		r;
-
-	while ((r = msg_reader_next(rd, m)) == 0) {
-		if (poll(&pfd, 1, -1) == -1 && errno != EINTR)
-			fatal("%s: poll on its inbox", proc_name(id));
-		n = msg_reader_fill(rd, pfd.fd);
-		if (n == 0)
-			fatalx("%s: inbox closed", proc_name(id));
-		if (n == -1 && errno != EAGAIN && errno != EINTR)
-			fatal("%s: inbox read", proc_name(id));
-	}
-	if (r == -1)
-		fatalx("%s: malformed message in inbox", proc_name(id));
+	proc_read_exact(id, &m->hdr, sizeof(m->hdr));
+	if (msg_payload_size(m->hdr.type) != (int)m->hdr.len)
+		fatalx("%s: malformed message in inbox (type %u, %u bytes)",
+		    proc_name(id), m->hdr.type, m->hdr.len);
+	if (m->hdr.len > 0)
+		proc_read_exact(id, &m->u, m->hdr.len);
 }
 
 /* Run the loop; returns once proc_stop() was called. */

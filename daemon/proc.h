@@ -61,17 +61,13 @@ int	 proc_spawn(struct proc *, size_t stack_size, int rt_prio);
 int	 proc_spawn_early(struct proc *, int id, const char *name,
 	    void (*start)(struct proc *), size_t stack_size, int rt_prio,
 	    const cpu_set_t *run_on, const cpu_set_t *then_on);
-/* Start-up only: wait for a payload-less message's header on inbox id and
- * read just it (what follows stays in the pipe). */
-void	 proc_read_header(int id, struct msg_hdr *);
 /* From an early thread's start: move to then_on now, not after start. */
 void	 proc_settle_cpu(struct proc *);
 /*
  * Start-up only, before the loops run: wait for the next message in
- * activity id's inbox, through rd (what one read brought beyond it stays
- * there for the next call).
+ * activity id's inbox and read exactly it (what follows stays in the pipe).
  */
-void	 proc_recv_blocking(int id, struct msg_reader *rd, struct msg *m);
+void	 proc_recv_one(int id, struct msg *m);
 /* Run the loop in the calling thread (main's own proc). */
 void	 proc_loop(struct proc *);
 /* End the loop after this callback; on_stop runs first. */
