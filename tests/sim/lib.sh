@@ -312,12 +312,12 @@ wait_drop() {
 	wait "$DROP_PID" || fail "expected the arm relay energised (drop helper), saw: $(tail -n 2 "$WORK/drop" | tr '\n' ' ')"
 }
 
-# watch_start FILE LINES [MS]: `simdrv watch` in the background into FILE,
-# sampling every 2 ms (cheap enough not to starve vendd in the VM), for MS
-# (default 60 s) or until watch_end.
+# watch_start FILE LINES [MS [POLL_US]]: `simdrv watch` in the background
+# into FILE, sampling every POLL_US (default 2 ms: cheap enough not to starve
+# vendd in the VM), for MS (default 60 s) or until watch_end.
 watch_start() {
 	WATCH_FILE=$1
-	SIMDRV_POLL_US=2000 simdrv watch "$2" "${3:-60000}" >"$1" 2>&1 &
+	SIMDRV_POLL_US=${4:-2000} simdrv watch "$2" "${3:-60000}" >"$1" 2>&1 &
 	WATCH_PID=$!
 	i=0
 	until [ -s "$1" ]; do	# "watch: start ...": the first sample is taken

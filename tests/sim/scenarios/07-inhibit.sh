@@ -60,7 +60,9 @@ inhibit_is 0 "at credit 1.00 after a vend"
 
 # SIGTERM: the inhibit goes active while vendd still holds the line. (gpio-sim
 # returns a released line to its pull, so after exit the value shows nothing.)
-watch_start "$WORK/watch-stop" COIN_INHIBIT
+# That lasts only while the rest of the activities stop, which can be under
+# the usual 2 ms sampling: this short watch samples every 0.2 ms.
+watch_start "$WORK/watch-stop" COIN_INHIBIT 60000 200
 vendd_stop
 rc=$?
 watch_end
