@@ -99,13 +99,16 @@ arm_core_dispense(struct arm_core *c, const struct msg_vend *v,
 }
 
 /*
- * The beam was broken: remember it while running, finish while waiting. An
- * edge stamped before this vend was dispensed (a hand in the tray, read late)
- * is not this vend's product.
+ * A break long enough to be a product: remember it while running, finish
+ * while waiting. A break that began before this vend was dispensed (a hand
+ * in the tray, read late) is not this vend's product.
  */
-void
-arm_core_drop(struct arm_core *c, uint64_t ts_ns, struct outbox *ob)
+static void
+arm_beam_drop(struct arm_core *c, struct outbox *ob)
 {
+	uint64_t	ts_ns = c->beam_at;
+
+	c->beam = 0;
 	if (c->phase != ARM_IDLE && ts_ns < c->started_at) {
 		log_debug("arm: vend %u: drop sensor edge %llu ms before the "
 		    "dispense, ignored", c->vend_id, (unsigned long long)
@@ -125,6 +128,62 @@ arm_core_drop(struct arm_core *c, uint64_t ts_ns, struct outbox *ob)
 		    (unsigned long long)(ts_ns / NS_PER_MS));
 		break;
 	}
+}
+
+/* The break was noise (why says how we know): a spike, not a drop. */
+static void
+arm_beam_spike(struct arm_core *c, uint64_t width_ns, const char *why)
+{
+	c->beam = 0;
+	c->spikes++;
+	if (c->phase == ARM_IDLE || c->beam_at < c->started_at) {
+		log_debug("arm: %s: %llu us break with no vend waiting, "
+		    "ignored", c->cf->drop.name,
+		    (unsigned long long)(width_ns / 1000));
+		return;
+	}
+	log_warnx("arm: vend %u: %s: beam broken for %llu us, %s: noise on "
+	    "the line, not a drop (%u so far)", c->vend_id, c->cf->drop.name,
+	    (unsigned long long)(width_ns / 1000), why, c->spikes);
+}
+
+/* The beam's break has lasted drop_min_ms by now: it is a drop. */
+int
+arm_core_beam_due(const struct arm_core *c, uint64_t now_ns)
+{
+	return c->beam && now_ns >= c->beam_at && now_ns - c->beam_at >=
+	    (uint64_t)c->cf->drop_min_ms * NS_PER_MS;
+}
+
+/* A drop sensor edge: a break begins, or ends and is judged by its length. */
+void
+arm_core_drop(struct arm_core *c, uint64_t ts_ns, int active,
+    struct outbox *ob)
+{
+	if (active) {
+		if (c->beam)
+			return;		/* a second active edge: same break */
+		c->beam = 1;
+		c->beam_at = ts_ns;
+		if (arm_core_beam_due(c, ts_ns))	/* drop_min_ms = 0 */
+			arm_beam_drop(c, ob);
+		return;
+	}
+	if (!c->beam)
+		return;			/* the end of a break already judged */
+	if (arm_core_beam_due(c, ts_ns))	/* read after the timer was due */
+		arm_beam_drop(c, ob);
+	else
+		arm_beam_spike(c, ts_ns - c->beam_at, "under drop_min_ms");
+}
+
+/* The shell read the line clear under a break about to count: noise. */
+void
+arm_core_glitch(struct arm_core *c, uint64_t now_ns)
+{
+	if (c->beam)
+		arm_beam_spike(c, now_ns - c->beam_at,
+		    "yet the line reads clear with no edge to say so");
 }
 
 /* The relay run ended: done, or wait for the beam. */
@@ -158,7 +217,11 @@ arm_wait_end(struct arm_core *c, uint64_t now, struct outbox *ob)
 void
 arm_core_tick(struct arm_core *c, uint64_t now_ns, struct outbox *ob)
 {
-	if (c->phase == ARM_IDLE || now_ns < c->deadline)
+	if (arm_core_beam_due(c, now_ns))
+		arm_beam_drop(c, ob);
+	/* A break still being judged holds the end of the wait. */
+	if (c->phase == ARM_IDLE || now_ns < c->deadline ||
+	    (c->phase == ARM_WAIT_DROP && c->beam))
 		return;
 	if (c->phase == ARM_RUNNING)
 		arm_run_end(c, now_ns, ob);
@@ -166,11 +229,21 @@ arm_core_tick(struct arm_core *c, uint64_t now_ns, struct outbox *ob)
 		arm_wait_end(c, now_ns, ob);
 }
 
-/* The end of the current run or wait; 0 while idle. */
+/* The end of the current run or wait, or of a break being judged; 0 idle. */
 uint64_t
 arm_core_deadline(const struct arm_core *c)
 {
-	return c->phase == ARM_IDLE ? 0 : c->deadline;
+	uint64_t	beam_end = c->beam_at +
+			    (uint64_t)c->cf->drop_min_ms * NS_PER_MS;
+
+	if (c->phase == ARM_IDLE)
+		return 0;
+	if (!c->beam)
+		return c->deadline;
+	/* the wait's end is held for the judgement (arm_core_tick) */
+	if (c->phase == ARM_WAIT_DROP || beam_end < c->deadline)
+		return beam_end;
+	return c->deadline;
 }
 
 /* The relay is energised only while running. */
@@ -273,7 +346,7 @@ arm_flush(struct outbox *ob)
 	}
 }
 
-/* The drop sensor has edges: each active one is a product falling. */
+/* The drop sensor has edges: the core judges each break's length. */
 static void
 arm_drop_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -291,13 +364,33 @@ arm_drop_cb(evutil_socket_t fd, short what, void *arg)
 			    gpio_line_name(arm_drop_line));
 		}
 		for (i = 0; i < n; i++) {
-			if (!e[i].active)
-				continue;
 			outbox_init(&ob);
-			arm_core_drop(&arm, e[i].ts_ns, &ob);
+			arm_core_drop(&arm, e[i].ts_ns, e[i].active, &ob);
 			arm_flush(&ob);
 		}
 	} while (n == ARM_EDGES);
+}
+
+/*
+ * A break is about to count: is the beam really broken? A spike too short
+ * for the kernel to time comes out as one edge that alternation names
+ * active (gpio/edge.c). Read the line, then any edge still in flight,
+ * which settles it; still clear with the break unended: noise.
+ */
+static void
+arm_check_beam(uint64_t now)
+{
+	int	level;
+
+	if (!arm_core_beam_due(&arm, now))
+		return;
+	if ((level = gpio_line_get(arm_drop_line)) == -1)
+		fatal("arm: reading %s", gpio_line_name(arm_drop_line));
+	arm_drop_cb(gpio_line_fd(arm_drop_line), EV_READ, NULL);
+	if (level == 0 && arm.beam) {
+		gpio_line_assume(arm_drop_line, 0);
+		arm_core_glitch(&arm, now);
+	}
 }
 
 /* The core's deadline came: end a run or a wait. */
@@ -305,13 +398,16 @@ static void
 arm_timer_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct outbox	ob;
+	uint64_t	now = now_ns();
 
 	(void)fd; (void)what; (void)arg;
 	/* A drop already queued counts before the wait is called over. */
-	if (arm_drop_line != NULL)
+	if (arm_drop_line != NULL) {
 		arm_drop_cb(gpio_line_fd(arm_drop_line), EV_READ, NULL);
+		arm_check_beam(now);
+	}
 	outbox_init(&ob);
-	arm_core_tick(&arm, now_ns(), &ob);
+	arm_core_tick(&arm, now, &ob);
 	arm_flush(&ob);
 }
 

@@ -33,14 +33,26 @@ struct arm_core {
 	uint64_t	started_at;	/* dispense: older drop edges are stale */
 	int		dropped;	/* beam broken during this attempt */
 	uint64_t	deadline;	/* end of run or of the drop wait */
+	int		beam;		/* beam broken, not yet judged */
+	uint64_t	beam_at;	/* when it was broken */
+	uint32_t	spikes;		/* breaks under drop_min_ms: noise */
 };
 
 void	 arm_core_init(struct arm_core *, const struct config *, int has_drop);
 /* MSG_ARM_DISPENSE; a dispense while busy is a bug (fatalx in the shell). */
 void	 arm_core_dispense(struct arm_core *, const struct msg_vend *,
 	    uint64_t now_ns, struct outbox *);
-/* The drop sensor's beam was broken. */
-void	 arm_core_drop(struct arm_core *, uint64_t ts_ns, struct outbox *);
+/*
+ * A drop sensor edge: active = beam broken. A break counts as a drop once it
+ * has lasted drop_min_ms (from its edge's time stamp); one that ends sooner
+ * is noise, logged and counted in spikes, never a sale.
+ */
+void	 arm_core_drop(struct arm_core *, uint64_t ts_ns, int active,
+	    struct outbox *);
+/* A break has lasted drop_min_ms: the next tick counts it as a drop. */
+int	 arm_core_beam_due(const struct arm_core *, uint64_t now_ns);
+/* The line reads clear under a break with no edge to end it: noise. */
+void	 arm_core_glitch(struct arm_core *, uint64_t now_ns);
 void	 arm_core_tick(struct arm_core *, uint64_t now_ns, struct outbox *);
 uint64_t arm_core_deadline(const struct arm_core *);
 /* Output levels wanted now: relay 0/1, slot = product index or -1. */

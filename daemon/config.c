@@ -154,6 +154,7 @@ static const struct cfg_key cfg_arm_keys[] = {
 	INT("run_ms", C(arm.run_ms), 1, 60000, "milliseconds"),
 	INT("drop_timeout_ms", C(arm.drop_timeout_ms), 1, 600000,
 	    "milliseconds"),
+	INT("drop_min_ms", C(arm.drop_min_ms), 0, 1000, "milliseconds"),
 	INT("retries", C(arm.retries), 0, 10, ""),
 };
 
@@ -386,6 +387,7 @@ config_defaults(struct config *cfg)
 	strcpy(cfg->arm.drop.key, "[arm] drop_line");
 	cfg->arm.run_ms = 1500;
 	cfg->arm.drop_timeout_ms = 8000;
+	cfg->arm.drop_min_ms = 2;
 	cfg->arm.retries = 3;
 
 	strcpy(cfg->cooling.compressor.key, "[cooling] compressor_line");
@@ -1194,9 +1196,9 @@ config_print(const struct config *cfg, FILE *fp)
 	    cfg_yesno(a->relay.active_low), cfg_yesno(a->slot_active_low));
 	cfg_print_line(fp, "drop_line", &a->drop);
 	fprintf(fp, "drop_active_low = %s\ndrop_bias = %s\nrun_ms = %d\n"
-	    "drop_timeout_ms = %d\nretries = %d\n",
+	    "drop_timeout_ms = %d\ndrop_min_ms = %d\nretries = %d\n",
 	    cfg_yesno(a->drop.active_low), cfg_bias_names[a->drop.bias],
-	    a->run_ms, a->drop_timeout_ms, a->retries);
+	    a->run_ms, a->drop_timeout_ms, a->drop_min_ms, a->retries);
 	fprintf(fp, "\n[cooling]\n");
 	cfg_print_line(fp, "compressor_line", &k->compressor);
 	fprintf(fp, "compressor_active_low = %s\nsensor = %s\n",

@@ -63,6 +63,7 @@ struct arm_conf {
 	int		slot_active_low;
 	int		run_ms;
 	int		drop_timeout_ms;
+	int		drop_min_ms;		/* shorter breaks are noise */
 	int		retries;		/* attempts after the first */
 };
 

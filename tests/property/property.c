@@ -185,6 +185,7 @@ static struct {
 	uint64_t	presses, vends, arm_cycles, arm_ok, arm_ok_lost;
 	uint64_t	arm_failed;
 	uint64_t	restarts, torn_tails, noise_spikes, faults, unknown;
+	uint64_t	drop_spikes;
 	uint64_t	sold_out, restocks;
 } model;
 
@@ -687,12 +688,46 @@ next:
 	    rnd_range(MS(10), MS(3000));
 }
 
+/* The beam broken at t for width ns (a product, or a spike if short). */
+static void
+drop_break(uint64_t t, uint64_t width)
+{
+	edge_add(&drop_ch, t, 1);
+	edge_add(&drop_ch, t + width, 0);
+}
+
+/* A product falls through the beam at t: 3-60 ms, sometimes flickering. */
+static void
+drop_product(uint64_t t)
+{
+	uint64_t	w = rnd_range(MS(3), MS(60));
+
+	drop_break(t, w);
+	if (chance(200))	/* the beam flickers */
+		drop_break(t + w + rnd_range(MS(1), MS(3)), MS(3));
+}
+
+/* Noise on the line: breaks shorter than drop_min_ms, never a sale. */
+static void
+drop_spikes(uint64_t from, uint64_t to)
+{
+	uint64_t	t = from;
+
+	if (cf.arm.drop_min_ms < 1)
+		return;
+	while (chance(300) && (t += rnd_range(MS(1), MS(400))) + MS(3) < to) {
+		drop_break(t, rnd_range(1000,
+		    MS(cf.arm.drop_min_ms) - 1000));
+		model.drop_spikes++;
+	}
+}
+
 /* A vend starts: decide what the drop sensor will see, and when. */
 static void
 drop_plan(const struct msg_vend *v)
 {
 	uint64_t	run = MS(cf.arm.run_ms), wait = MS(cf.arm.drop_timeout_ms);
-	uint64_t	cycle = run + wait;
+	uint64_t	cycle = run + wait, t;
 	uint32_t	tries = (uint32_t)cf.arm.retries + 1, k;
 	int		r = (int)(rnd() % 100);
 
@@ -700,23 +735,24 @@ drop_plan(const struct msg_vend *v)
 	arm_expect.active = 1;
 	arm_expect.vend_id = v->vend_id;
 	if (r < 60) {			/* drops during the first attempt */
-		edge_add(&drop_ch, now + rnd_range(MS(50), cycle - MS(2)), 1);
-		if (chance(200))	/* the beam flickers */
-			edge_add(&drop_ch, drop_ch.t[0] + MS(3), 1);
+		t = now + rnd_range(MS(50), cycle - MS(2));
+		drop_spikes(now, t);
+		drop_product(t);
 		arm_expect.ok = 1;
 		arm_expect.attempts = 1;
 	} else if (r < 75) {		/* late: a retry gets it out */
 		k = (uint32_t)rnd_range(2, tries);
-		edge_add(&drop_ch, now + (k - 1) * cycle +
-		    rnd_range(MS(2), cycle - MS(2)), 1);
+		t = now + (k - 1) * cycle + rnd_range(MS(2), cycle - MS(2));
+		drop_spikes(now, t);
+		drop_product(t);
 		arm_expect.ok = 1;
 		arm_expect.attempts = k;
-	} else if (r < 90) {		/* never */
+	} else if (r < 90) {		/* never, whatever the noise */
+		drop_spikes(now, now + tries * cycle);
 		arm_expect.ok = 0;
 		arm_expect.attempts = tries;
 	} else {			/* after arm gave up: ignored */
-		edge_add(&drop_ch, now + tries * cycle +
-		    rnd_range(MS(2), MS(5000)), 1);
+		drop_product(now + tries * cycle + rnd_range(MS(2), MS(5000)));
 		arm_expect.ok = 0;
 		arm_expect.attempts = tries;
 	}
@@ -959,8 +995,8 @@ advance(void)
 		panel_output(&ob);
 		break;
 	case W_DROP:
+		arm_core_drop(&arm, now, drop_ch.level[drop_ch.head], &ob);
 		drop_ch.head++;
-		arm_core_drop(&arm, now, &ob);
 		arm_output(&ob);
 		break;
 	case W_COIN_ACTION:
@@ -1192,9 +1228,10 @@ main(int argc, char *argv[])
 	    model.faults);
 	printf("property: presses %" PRIu64 ", vends %" PRIu64 " (paid %"
 	    PRIu64 ", failed %" PRIu64 ", settled at restart %" PRIu64
-	    "), arm cycles %" PRIu64 ", sold-out %" PRIu64 ", restocks %"
-	    PRIu64 "\n", model.presses, model.vends, model.commits,
-	    model.restores, model.settled, model.arm_cycles, model.sold_out,
+	    "), arm cycles %" PRIu64 ", drop-sensor spikes %" PRIu64
+	    ", sold-out %" PRIu64 ", restocks %" PRIu64 "\n", model.presses,
+	    model.vends, model.commits, model.restores, model.settled,
+	    model.arm_cycles, model.drop_spikes, model.sold_out,
 	    model.restocks);
 	printf("property: restarts %" PRIu64 " (torn tails %" PRIu64
 	    "), coins lost in a crash before the ledger %" PRIu64 " (%" PRIu64

@@ -16,6 +16,7 @@
 #define RUN		1500
 #define DROP_WAIT	8000
 #define RETRIES		3
+#define DROP_MIN	2	/* the default: shorter breaks are noise */
 
 static struct config	cf;
 static struct arm_core	a;
@@ -67,16 +68,23 @@ dispense(void)
 	record(&ob);
 }
 
-/* The beam was broken at ts, read now. */
+/* A drop sensor edge stamped ts (active: beam broken), read now. */
 static void
-drop_at(uint64_t ts)
+edge_at(uint64_t ts, int active)
 {
 	struct outbox	ob;
 
 	advance(t);
 	outbox_init(&ob);
-	arm_core_drop(&a, ts, &ob);
+	arm_core_drop(&a, ts, active, &ob);
 	record(&ob);
+}
+
+/* The beam was broken at ts, read now. */
+static void
+drop_at(uint64_t ts)
+{
+	edge_at(ts, 1);
 }
 
 /* The beam is broken now. */
@@ -119,13 +127,17 @@ assert_done(int ok, uint32_t attempts)
 	assert_int_equal(sent.m[0].u.vend.attempts, attempts);
 }
 
-/* A fresh idle core, with or without a drop sensor. */
+/*
+ * A fresh idle core, with or without a drop sensor. The cycle's tests judge
+ * every break at once (drop_min_ms 0); the noise tests set DROP_MIN.
+ */
 static void
 start(int has_drop)
 {
 	config_defaults(&cf);
 	cf.arm.run_ms = RUN;
 	cf.arm.drop_timeout_ms = DROP_WAIT;
+	cf.arm.drop_min_ms = 0;
 	cf.arm.retries = RETRIES;
 	arm_core_init(&a, &cf, has_drop);
 	memset(&sent, 0, sizeof(sent));
@@ -411,6 +423,138 @@ test_one_done_each(void **state)
 	assert_released();
 }
 
+/* The default: a break counts once it has lasted drop_min_ms. */
+static int
+setup_min(void **state)
+{
+	(void)state;
+	start(1);
+	cf.arm.drop_min_ms = DROP_MIN;
+	return 0;
+}
+
+/*
+ * Spikes on the line (shorter than drop_min_ms) are noise, during the run
+ * and during the wait: counted, never a drop, so the wait runs out and the
+ * arm tries again; a real break in attempt 2 is the sale.
+ */
+static void
+test_spike_is_noise(void **state)
+{
+	uint64_t	t0 = t, b;
+
+	(void)state;
+	dispense();
+	advance(t0 + MS(100));
+	edge_at(t, 1);
+	edge_at(t + MS(1), 0);
+	assert_int_equal(a.spikes, 1);
+	advance(t0 + MS(RUN));
+	assert_int_equal(a.phase, ARM_WAIT_DROP);	/* not dropped */
+	advance(t + MS(2000));
+	edge_at(t, 1);
+	assert_int_equal(arm_core_deadline(&a), t + MS(DROP_MIN));
+	edge_at(t + MS(DROP_MIN) - 1, 0);		/* 1 ns short */
+	assert_int_equal(a.spikes, 2);
+	assert_int_equal(sent.n, 0);
+	assert_int_equal(arm_core_deadline(&a), t0 + MS(RUN + DROP_WAIT));
+	advance(t0 + MS(RUN + DROP_WAIT));
+	assert_int_equal(a.attempt, 2);
+	assert_int_equal(arm_core_relay(&a), 1);
+	b = t + MS(RUN + 500);
+	advance(b);
+	edge_at(b, 1);
+	assert_int_equal(sent.n, 0);			/* not yet judged */
+	advance(b + MS(DROP_MIN));
+	assert_done(1, 2);
+	assert_released();
+}
+
+/*
+ * A spike the kernel could not time comes out as one edge named active; the
+ * shell reads the line clear when the break is due and says so: noise.
+ */
+static void
+test_glitch_is_noise(void **state)
+{
+	uint64_t	t0 = t, b;
+
+	(void)state;
+	dispense();
+	advance(t0 + MS(RUN + 100));
+	b = t;
+	edge_at(b, 1);
+	t = b + MS(DROP_MIN);
+	assert_true(arm_core_beam_due(&a, t));
+	arm_core_glitch(&a, t);
+	assert_int_equal(a.spikes, 1);
+	assert_false(arm_core_beam_due(&a, t));
+	advance(t + MS(1000));
+	assert_int_equal(sent.n, 0);
+	assert_int_equal(a.phase, ARM_WAIT_DROP);	/* still waiting */
+	arm_core_glitch(&a, t);			/* no break: nothing */
+	assert_int_equal(a.spikes, 1);
+}
+
+/* A break whose end is read before its timer fired still counts. */
+static void
+test_break_read_late(void **state)
+{
+	uint64_t	t0 = t, b;
+
+	(void)state;
+	dispense();
+	advance(t0 + MS(RUN + 1000));
+	b = t;
+	edge_at(b, 1);
+	t = b + MS(40);				/* the thread was late */
+	edge_at(b + MS(30), 0);
+	assert_done(1, 1);
+	assert_released();
+	assert_int_equal(a.spikes, 0);
+}
+
+/*
+ * A break that begins just before the wait ends holds the end until it is
+ * judged: a product falling then is a sale, not a retry (which would run
+ * the motor again and could drop a second one).
+ */
+static void
+test_break_holds_wait_end(void **state)
+{
+	uint64_t	t0 = t, end = t0 + MS(RUN + DROP_WAIT);
+
+	(void)state;
+	dispense();
+	advance(end - MS(1));
+	edge_at(t, 1);
+	assert_int_equal(arm_core_deadline(&a), end - MS(1) + MS(DROP_MIN));
+	advance(end);
+	assert_int_equal(a.attempt, 1);
+	assert_int_equal(arm_core_relay(&a), 0);	/* no retry yet */
+	advance(end + MS(5));
+	assert_done(1, 1);
+	assert_released();
+
+	/* and a spike there lets the wait end: the retry follows at once */
+	start(1);
+	cf.arm.drop_min_ms = DROP_MIN;
+	t0 = t;
+	end = t0 + MS(RUN + DROP_WAIT);
+	dispense();
+	advance(end - MS(1));
+	edge_at(t, 1);
+	advance(end);
+	assert_int_equal(a.attempt, 1);
+	t = end + MS(1) / 2;
+	edge_at(t, 0);				/* 1.5 ms after: a spike */
+	assert_int_equal(a.spikes, 1);
+	assert_int_equal(arm_core_deadline(&a), end);	/* overdue now */
+	advance(t);
+	assert_int_equal(a.attempt, 2);
+	assert_int_equal(arm_core_relay(&a), 1);
+}
+
 int
 main(void)
 {
@@ -426,6 +570,10 @@ main(void)
 		cmocka_unit_test_setup(test_abort_after_drop, setup_drop),
 		cmocka_unit_test_setup(test_stale_drop, setup_drop),
 		cmocka_unit_test_setup(test_one_done_each, setup_drop),
+		cmocka_unit_test_setup(test_spike_is_noise, setup_min),
+		cmocka_unit_test_setup(test_glitch_is_noise, setup_min),
+		cmocka_unit_test_setup(test_break_read_late, setup_min),
+		cmocka_unit_test_setup(test_break_holds_wait_end, setup_min),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
