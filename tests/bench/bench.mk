@@ -21,7 +21,16 @@ $(B)/floor: tests/bench/floor.c
 	    -Wmissing-prototypes -Werror $(shell $(PKG_CONFIG) --cflags libgpiod) \
 	    -o $@ tests/bench/floor.c $(shell $(PKG_CONFIG) --libs libgpiod)
 
-bench-bins: all $(B)/prober $(B)/floor
+# What one message hop costs in the VM, apart from vendd (the last part).
+$(B)/hops: tests/bench/hops.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wshadow \
+	    -Wmissing-prototypes -Werror \
+	    $(shell $(PKG_CONFIG) --cflags libevent_core) -o $@ \
+	    tests/bench/hops.c $(shell $(PKG_CONFIG) --libs libevent_core) \
+	    -lpthread
+
+bench-bins: all $(B)/prober $(B)/floor $(B)/hops
 
 bench: bench-bins
 	tests/bench/run --vends $(BENCH_VENDS) --coins $(BENCH_COINS) \

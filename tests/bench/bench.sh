@@ -13,6 +13,7 @@
 #   3. idle: vendd's context switches, all threads, over bench.idle seconds
 #   4. coin fidelity: bench.coins trains of 5-10 ms pulses, the other CPU busy
 #   5. start-up: exec to READY=1, median of bench.starts starts
+#   6. hops (diagnostic): one message hop apart from vendd (tests/bench/hops.c)
 #
 # Kernel command line: bench.vends=N bench.coins=N bench.idle=S
 # bench.starts=N bench.cpu=CPU (vendd's [vendd] cpu; none: -1, not pinned;
@@ -199,6 +200,21 @@ if grep -q '^trace ' "$VENDD_LOG"; then
 		END { out() }'
 fi
 
+# --- 6. one message hop, apart from vendd (diagnostic) ------------------------
+# tests/bench/hops.c: four threads on vendd's CPU joined by pipes (SCHED_FIFO,
+# priorities rising, as the vend's path), woken from the prober's CPU every
+# 60 ms (as vends come) and every 2 ms; the receivers wait in read(),
+# epoll_wait() or a libevent loop. What any design with hops pays here.
+hrounds=$((vends / 4))
+[ "$hrounds" -ge 20 ] || hrounds=20
+say "hops: $hrounds rounds each"
+for hm in "read 60" "epoll 60" "libevent 60" "libevent 2"; do
+	set -- $hm
+	hops "$1" 4 "$2" "$hrounds" >>"$R/hops.res" 2>&1 ||
+		fail "hops $hm: $(tail -n 1 "$R/hops.res")"
+done
+cat "$R/hops.res"
+
 # --- the table ------------------------------------------------------------------
 fp50=$(field "$R/floor.res" p50_us) fp90=$(field "$R/floor.res" p90_us)
 fp99=$(field "$R/floor.res" p99_us) fmax=$(field "$R/floor.res" max_us)
@@ -249,6 +265,11 @@ cat <<EOF
 | start-up to READY=1, median (ms) | $startup | - | <= 100 | $(verdict "$ok_start") |
 | same, ASLR off (no TCG retranslation) | $startup_noaslr | - | diagnostic | - |
 EOF
+# "hops: MODE pause=MS h0=A h1=B h2=C h3=D": cross-CPU wake, 1st-3rd on CPU 0
+awk '$1 == "hops:" && NF == 7 {
+	for (i = 3; i <= 7; i++) { split($i, kv, "="); v[i] = kv[2] }
+	printf "| hop apart from vendd, %s, every %s ms, p50 (us) | %s / %s / %s / %s | - | diagnostic: cross-CPU wake / 1st / 2nd / 3rd hop on CPU 0 | - |\n", $2, v[3], v[4], v[5], v[6], v[7]
+}' "$R/hops.res"
 echo "bench: vend_p50_us=$vp50 floor_p50_us=$fp50 ratio=$ratio rss_kb=$rss anon_kb=$anon floor_rss_kb=$frss idle_switches_per_min=$spm coins_ok=$coins_ok coins_sent=$coins_sent startup_ms=$startup_i"
 [ -n "$vp50" ] && [ -n "$fp50" ] && [ -n "$rss" ] && [ -n "$spm" ] && [ -n "$startup" ] ||
 	fail "a part of the bench produced no figure"
