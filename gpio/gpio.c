@@ -101,22 +101,19 @@ where_fill(struct gpiod_chip *chip, unsigned int off, struct gpio_where *w)
 {
 	struct gpiod_chip_info	*ci;
 	struct gpiod_line_info	*li;
-	const char		*s;
 
 	memset(w, 0, sizeof(*w));
-	snprintf(w->chip, sizeof(w->chip), "%s", gpiod_chip_get_path(chip));
+	copy_str(w->chip, sizeof(w->chip), gpiod_chip_get_path(chip));
 	w->offset = off;
 	if ((ci = gpiod_chip_get_info(chip)) == NULL)
 		return -1;
-	snprintf(w->label, sizeof(w->label), "%s",
-	    gpiod_chip_info_get_label(ci));
+	copy_str(w->label, sizeof(w->label), gpiod_chip_info_get_label(ci));
 	gpiod_chip_info_free(ci);
 	if ((li = gpiod_chip_get_line_info(chip, off)) == NULL)
 		return -1;
-	s = gpiod_line_info_get_name(li);
-	snprintf(w->name, sizeof(w->name), "%s", s ? s : "");
-	s = gpiod_line_info_get_consumer(li);
-	snprintf(w->consumer, sizeof(w->consumer), "%s", s ? s : "");
+	copy_str(w->name, sizeof(w->name), gpiod_line_info_get_name(li));
+	copy_str(w->consumer, sizeof(w->consumer),
+	    gpiod_line_info_get_consumer(li));
 	w->used = gpiod_line_info_is_used(li);
 	gpiod_line_info_free(li);
 	return 0;
