@@ -537,8 +537,7 @@ test_break_holds_wait_end(void **state)
 	assert_released();
 
 	/* and a spike there lets the wait end: the retry follows at once */
-	start(1);
-	cf.arm.drop_min_ms = DROP_MIN;
+	setup_min(NULL);
 	t0 = t;
 	end = t0 + MS(RUN + DROP_WAIT);
 	dispense();
