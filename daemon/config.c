@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <ini.h>
 
@@ -31,6 +33,7 @@
 #define CFG_MAX_KEYS		16	/* keys of the largest section */
 #define CFG_MAX_MONEY		(1 + VENDD_MAX_PULSES + VENDD_MAX_PRODUCTS)
 #define CFG_READ_MAX		1024	/* longer lines are refused, not split */
+#define CFG_FILE_MAX		(1024 * 1024)	/* a config, not a log */
 #define CFG_DEFAULT_MAX_CREDIT	"10.00"
 
 enum cfg_sec {
@@ -87,7 +90,8 @@ struct cfg_money {
 
 struct cfg_ctx {
 	struct config	*cfg;
-	FILE		*fp;
+	char		*text;			/* the whole file */
+	size_t		 len, pos;		/* its size; the next line */
 	char		*err;
 	size_t		 errlen;
 	int		 failed;
@@ -534,6 +538,37 @@ cfg_scan_line(struct cfg_ctx *ctx, char *s)
 }
 
 /*
+ * The next line of the file, without its newline, into buf; NULL at the end
+ * or on an error (recorded). Lines are cut from the copy read at start.
+ */
+static char *
+cfg_next_line(struct cfg_ctx *ctx, char *buf, size_t size)
+{
+	const char	*start, *nl;
+	size_t		 rest = ctx->len - ctx->pos, len;
+
+	if (ctx->failed || rest == 0)
+		return NULL;
+	start = ctx->text + ctx->pos;
+	nl = memchr(start, '\n', rest);
+	len = nl != NULL ? (size_t)(nl - start) : rest;
+	ctx->pos += len + (nl != NULL);
+	ctx->lineno++;
+	if (len > size - 2) {
+		cfg_error(ctx, ctx->lineno, "line is longer than %d "
+		    "characters", (int)size - 2);
+		return NULL;
+	}
+	if (memchr(start, '\0', len) != NULL) {
+		cfg_error(ctx, ctx->lineno, "a NUL byte: not a text file?");
+		return NULL;
+	}
+	memcpy(buf, start, len);
+	buf[len] = '\0';
+	return buf;
+}
+
+/*
  * inih's reader: count lines, strip leading blanks (so inih never joins an
  * indented line to the key above), refuse long lines, see headers.
  */
@@ -544,34 +579,68 @@ cfg_reader(char *str, int num, void *stream)
 	char		 buf[CFG_READ_MAX], *s;
 	size_t		 len;
 
-	if (ctx->failed || fgets(buf, sizeof(buf), ctx->fp) == NULL) {
-		if (!ctx->failed && ferror(ctx->fp))
-			cfg_error(ctx, 0, "%s", strerror(errno));
+	if ((s = cfg_next_line(ctx, buf, sizeof(buf))) == NULL)
 		return NULL;
-	}
-	ctx->lineno++;
-	len = strlen(buf);
-	if (len > 0 && buf[len - 1] == '\n')
-		buf[--len] = '\0';
-	else if (!feof(ctx->fp)) {
-		cfg_error(ctx, ctx->lineno, "line is longer than %d "
-		    "characters", num - 3);
-		return NULL;
-	}
-	s = buf;
 	if (ctx->lineno == 1 && strncmp(s, "\xef\xbb\xbf", 3) == 0)
 		s += 3;
 	while (isspace((unsigned char)*s))
 		s++;
-	if (strlen(s) > (size_t)num - 3) {
+	if ((len = strlen(s)) > (size_t)num - 3) {
 		cfg_error(ctx, ctx->lineno, "line is longer than %d "
 		    "characters", num - 3);
 		return NULL;
 	}
 	if (cfg_scan_line(ctx, s) == -1)
 		return NULL;
-	snprintf(str, (size_t)num, "%s\n", s);
+	memcpy(str, s, len);
+	memcpy(str + len, "\n", 2);
 	return str;
+}
+
+/* Room for more of the file: double the buffer, up to CFG_FILE_MAX. */
+static int
+cfg_grow(struct cfg_ctx *ctx, size_t *cap)
+{
+	size_t	 want = *cap > 0 ? *cap * 2 : 8192;
+	char	*t;
+
+	if (*cap >= CFG_FILE_MAX)
+		return cfg_error(ctx, 0, "%d KiB or more: not a config file?",
+		    CFG_FILE_MAX / 1024);
+	if ((t = realloc(ctx->text, want)) == NULL)
+		return cfg_error(ctx, 0, "%s", strerror(errno));
+	ctx->text = t;
+	*cap = want;
+	return 0;
+}
+
+/*
+ * The whole file into ctx->text with read(): a config is a few KiB, and
+ * stdio's buffering would only add code to every start.
+ */
+static int
+cfg_read_file(struct cfg_ctx *ctx, const char *path)
+{
+	size_t	cap = 0;
+	ssize_t	n;
+	int	fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return cfg_error(ctx, 0, "%s", strerror(errno));
+	for (;;) {
+		if (ctx->len == cap && cfg_grow(ctx, &cap) == -1)
+			break;
+		if ((n = read(fd, ctx->text + ctx->len, cap - ctx->len)) > 0)
+			ctx->len += (size_t)n;
+		else if (n == 0)
+			break;
+		else if (errno != EINTR) {
+			cfg_error(ctx, 0, "%s", strerror(errno));
+			break;
+		}
+	}
+	close(fd);
+	return ctx->failed ? -1 : 0;
 }
 
 /* "yes"/"no" and friends; -1 if none. */
@@ -1069,13 +1138,10 @@ config_load(struct config *cfg, const char *path, char *err, size_t errlen)
 	ctx->cfg = cfg;
 	ctx->err = err;
 	ctx->errlen = errlen;
-	if ((ctx->fp = fopen(path, "r")) == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		free(ctx);
-		return -1;
-	}
-	rc = ini_parse_stream(cfg_reader, ctx, cfg_handler, ctx);
-	fclose(ctx->fp);
+	rc = 0;
+	if (cfg_read_file(ctx, path) == 0)
+		rc = ini_parse_stream(cfg_reader, ctx, cfg_handler, ctx);
+	free(ctx->text);
 	if (!ctx->failed && rc > 0)
 		cfg_error(ctx, rc, "expected [section] or key = value");
 	else if (!ctx->failed && rc < 0)

@@ -630,6 +630,52 @@ test_file_errors(void **state)
 	assert_string_equal(err, "/nonexi");
 }
 
+/*
+ * What the reader sees that a text editor may hide: a last line without its
+ * newline still counts, a NUL byte or a huge file is refused by line or
+ * size, a directory or an empty file says what is wrong.
+ */
+static void
+test_file_shapes(void **state)
+{
+	static struct config	 cfg;
+	static char		 big[1100 * 1024];
+	char			 text[512], path[64], err[512];
+	int			 fd;
+
+	(void)state;
+	snprintf(text, sizeof(text), "%s%s", COIN, REST);
+	text[strlen(text) - 1] = '\0';		/* no final newline */
+	assert_int_equal(load_text(text, &cfg, path, sizeof(path), err,
+	    sizeof(err)), 0);
+	assert_string_equal(cfg.product[0].select.name, "SELECT_A");
+
+	snprintf(path, sizeof(path), "/tmp/test_config.XXXXXX");
+	assert_true((fd = mkstemp(path)) >= 0);
+	snprintf(text, sizeof(text), "%s%s", COIN, REST);
+	assert_int_equal(write(fd, text, 10), 10);
+	assert_int_equal(write(fd, "\0", 1), 1);
+	assert_int_equal(write(fd, text + 10, strlen(text) - 10),
+	    (ssize_t)strlen(text) - 10);
+	close(fd);
+	assert_int_equal(config_load(&cfg, path, err, sizeof(err)), -1);
+	unlink(path);
+	assert_non_null(strstr(err, ":2: a NUL byte"));
+
+	memset(big, ';', sizeof(big) - 1);
+	for (size_t i = 80; i < sizeof(big) - 1; i += 80)
+		big[i] = '\n';
+	assert_int_equal(load_text(big, &cfg, path, sizeof(path), err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, ": 1024 KiB or more: not a config file?"));
+
+	assert_int_equal(load_text("", &cfg, path, sizeof(path), err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "[coin]"));
+	assert_int_equal(config_load(&cfg, "/tmp", err, sizeof(err)), -1);
+	assert_string_equal(err, "/tmp: Is a directory");
+}
+
 /* --check shows every value resolved: money and temperatures decoded. */
 static void
 test_print(void **state)
@@ -673,6 +719,7 @@ main(void)
 		cmocka_unit_test(test_bad_configs),
 		cmocka_unit_test(test_too_many_products),
 		cmocka_unit_test(test_file_errors),
+		cmocka_unit_test(test_file_shapes),
 		cmocka_unit_test(test_print),
 	};
 
