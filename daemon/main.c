@@ -381,10 +381,10 @@ main_ledger_start(struct proc *p)
 }
 
 /*
- * The control thread before its loop: look the group up, then listen on
- * main's CPU (while the ledger, where there is another CPU, writes its
- * start), and serve clients only after a second BEGIN: a restock must not
- * reach the ledger before sales has taken the ledger's state.
+ * The control thread before its loop: look the group up, then listen, still
+ * on the other CPU while main sets up the inputs on its own, and move to
+ * main's CPU. It serves clients only after a second BEGIN: a restock must
+ * not reach the ledger before sales has taken the ledger's state.
  */
 static void
 main_control_start(struct proc *p)
@@ -394,13 +394,13 @@ main_control_start(struct proc *p)
 
 	memset(&o, 0, sizeof(o));
 	control_prepare(&main_cf);
-	proc_settle_cpu(p);
 	main_wait_begin(PROC_CONTROL);
 	if ((fd = control_listen(&main_cf, o.err, sizeof(o.err))) == -1)
 		o.status = 1;
 	else
 		control_init(p, &main_cf, fd);
 	main_opened(p, &o);
+	proc_settle_cpu(p);
 	main_wait_begin(PROC_CONTROL);
 }
 
