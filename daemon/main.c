@@ -315,15 +315,48 @@ static const int main_rt_prio[PROC_MAX] = {
 	[PROC_LEDGER] = 3, [PROC_ARM] = 4,
 };
 
-/* Start the other activities' threads; say once if realtime was refused. */
+/*
+ * Where threads start and then run: main's CPU when [vendd] cpu names one,
+ * and the other CPUs (if any) for a thread's start. Set once by main.
+ */
+static cpu_set_t	 main_cpu_pin, main_cpu_other;
+static const cpu_set_t	*main_run_on, *main_then_on;
+
+/* Fill the sets above from the config and the CPUs we may use. */
+static void
+main_cpu_sets(void)
+{
+	cpu_set_t	all;
+
+	/* a cpu main may not run on: main_pin_cpu says so, once */
+	if (main_cf.cpu < 0 || main_cf.cpu >= CPU_SETSIZE ||
+	    sched_getaffinity(0, sizeof(all), &all) != 0 ||
+	    !CPU_ISSET(main_cf.cpu, &all))
+		return;
+	CPU_ZERO(&main_cpu_pin);
+	CPU_SET(main_cf.cpu, &main_cpu_pin);
+	main_then_on = &main_cpu_pin;
+	CPU_XOR(&main_cpu_other, &all, &main_cpu_pin);	/* all but main's */
+	if (CPU_COUNT(&main_cpu_other) > 0)
+		main_run_on = &main_cpu_other;
+}
+
+/*
+ * Start the other activities' threads; say once if realtime was refused.
+ * Each starts on another CPU and moves to main's before its loop, so that
+ * main creates the next thread while the last one starts.
+ */
 static void
 main_spawn_all(void)
 {
 	for (int id = PROC_COIN; id < PROC_MAX; id++) {
+		struct proc *p = &main_procs[id];
+
 		if (id == PROC_LEDGER || id == PROC_CONTROL)
 			continue;	/* running already: main_open_early */
-		if (proc_spawn(&main_procs[id], MAIN_STACK_SIZE,
-		    main_cf.realtime ? main_rt_prio[id] : 0) == -1)
+		if (proc_spawn_early(p, id, p->name, NULL, MAIN_STACK_SIZE,
+		    main_cf.realtime ? main_rt_prio[id] : 0, main_run_on,
+		    main_then_on) == -1)
 			main_rt_refused++;
 	}
 	if (main_rt_refused)
@@ -412,25 +445,14 @@ main_control_start(struct proc *p)
 static void
 main_open_early(void)
 {
-	cpu_set_t	 all, other, pin, *run_on = NULL, *then_on = NULL;
-
-	/* a cpu main may not run on: main_pin_cpu says so, once */
-	if (main_cf.cpu >= 0 && main_cf.cpu < CPU_SETSIZE &&
-	    sched_getaffinity(0, sizeof(all), &all) == 0 &&
-	    CPU_ISSET(main_cf.cpu, &all)) {
-		CPU_ZERO(&pin);
-		CPU_SET(main_cf.cpu, &pin);
-		then_on = &pin;
-		CPU_XOR(&other, &all, &pin);	/* all but main's */
-		if (CPU_COUNT(&other) > 0)
-			run_on = &other;
-	}
+	main_cpu_sets();
 	if (proc_spawn_early(&main_procs[PROC_LEDGER], PROC_LEDGER, "ledger",
 	    main_ledger_start, MAIN_STACK_SIZE, main_cf.realtime ?
-	    main_rt_prio[PROC_LEDGER] : 0, run_on, then_on) == -1)
+	    main_rt_prio[PROC_LEDGER] : 0, main_run_on, main_then_on) == -1)
 		main_rt_refused++;
 	proc_spawn_early(&main_procs[PROC_CONTROL], PROC_CONTROL, "control",
-	    main_control_start, MAIN_CONTROL_STACK, 0, run_on, then_on);
+	    main_control_start, MAIN_CONTROL_STACK, 0, main_run_on,
+	    main_then_on);
 }
 
 /* Send an early thread main's go (the lines are ours; or: serve). */

@@ -213,10 +213,9 @@ proc_thread(void *arg)
 	struct proc	*p = arg;
 
 	log_set_name(p->name);
-	if (p->start != NULL) {
+	if (p->start != NULL)
 		p->start(p);
-		proc_settle_cpu(p);
-	}
+	proc_settle_cpu(p);
 	proc_loop(p);
 	trace_dump(p->name);
 	return NULL;

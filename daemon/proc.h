@@ -52,11 +52,11 @@ void	 proc_init(struct proc *, int id, const char *name,
  * if above 0; -1 if the kernel refused that (the thread runs normally). */
 int	 proc_spawn(struct proc *, size_t stack_size, int rt_prio);
 /*
- * Start activity id's thread before main has set it up, so that it opens
- * its own files while main goes on: the thread runs start(p) first (which
- * must call proc_init, or never return), on the CPUs in run_on (NULL:
- * main's), then moves to then_on (NULL: stays) and runs its loop. Returns
- * as proc_spawn does.
+ * Start activity id's thread on the CPUs in run_on (NULL: main's), then
+ * move it to then_on (NULL: it stays) and run its loop. With a start, the
+ * thread runs start(p) first, before main has set it up, so that it opens
+ * its own files while main goes on (start must call proc_init, or never
+ * return); without, main has set it up already. Returns as proc_spawn does.
  */
 int	 proc_spawn_early(struct proc *, int id, const char *name,
 	    void (*start)(struct proc *), size_t stack_size, int rt_prio,
