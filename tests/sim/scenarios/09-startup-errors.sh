@@ -1,8 +1,9 @@
 #!/bin/sh
 # 09-startup-errors: vendd refuses to start, non-zero and with a message an
 # operator can act on, for an unknown line name (named, with the chip's lines
-# listed), a chip that does not exist (CHIP:OFFSET), and a broken config line
-# (FILE:LINE:), writing nothing to the state directory. `vendd --check` on
+# listed), a chip that does not exist (CHIP:OFFSET), a broken config line
+# (FILE:LINE:) and a control socket path taken by a file, writing nothing to
+# the state directory. `vendd --check` on
 # the good config prints the resolved lines and exits 0.
 . /vendd/tests/sim/lib.sh
 
@@ -57,6 +58,20 @@ case $err in
 *"$WORK/broken.ini:$line:"*) ;;
 *) fail "expected the message to start with $WORK/broken.ini:$line:, saw: $err" ;;
 esac
+
+# A control socket that cannot be bound (a file is in its place), with good
+# wiring: control binds once the lines are held, and its refusal stops the
+# start before the ledger writes (and leaves the file alone).
+# shellcheck disable=SC2086
+make_config "$WORK/nosock.ini" $base "vendd.control_socket=$WORK/not-a-socket"
+echo "an operator's notes" >"$WORK/not-a-socket"
+try "a control socket path taken by a file" "$WORK/nosock.ini"
+expect_eq "exit status for the control socket" 1 "$rc"
+case $err in
+*"$WORK/not-a-socket: exists and is not a socket"*) ;;
+*) fail "expected the message to name $WORK/not-a-socket, saw: $err" ;;
+esac
+expect_eq "the file at the socket's path" "an operator's notes" "$(cat "$WORK/not-a-socket")"
 
 # A refused start writes nothing: the ledger thread reads its state while
 # the lines are requested, and commits only once they are held.
