@@ -539,10 +539,11 @@ cfg_scan_line(struct cfg_ctx *ctx, char *s)
 
 /*
  * The next line of the file, without its newline, into buf; NULL at the end
- * or on an error (recorded). Lines are cut from the copy read at start.
+ * or on an error (recorded; a line that does not fit is reported as longer
+ * than max). Lines are cut from the copy read at start.
  */
 static char *
-cfg_next_line(struct cfg_ctx *ctx, char *buf, size_t size)
+cfg_next_line(struct cfg_ctx *ctx, char *buf, size_t size, int max)
 {
 	const char	*start, *nl;
 	size_t		 rest = ctx->len - ctx->pos, len;
@@ -556,7 +557,7 @@ cfg_next_line(struct cfg_ctx *ctx, char *buf, size_t size)
 	ctx->lineno++;
 	if (len > size - 2) {
 		cfg_error(ctx, ctx->lineno, "line is longer than %d "
-		    "characters", (int)size - 2);
+		    "characters", max);
 		return NULL;
 	}
 	if (memchr(start, '\0', len) != NULL) {
@@ -579,7 +580,7 @@ cfg_reader(char *str, int num, void *stream)
 	char		 buf[CFG_READ_MAX], *s;
 	size_t		 len;
 
-	if ((s = cfg_next_line(ctx, buf, sizeof(buf))) == NULL)
+	if ((s = cfg_next_line(ctx, buf, sizeof(buf), num - 3)) == NULL)
 		return NULL;
 	if (ctx->lineno == 1 && strncmp(s, "\xef\xbb\xbf", 3) == 0)
 		s += 3;
