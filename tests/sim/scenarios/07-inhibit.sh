@@ -60,13 +60,21 @@ inhibit_is 0 "at credit 1.00 after a vend"
 
 # SIGTERM: the inhibit goes active while vendd still holds the line. (gpio-sim
 # returns a released line to its pull, so after exit the value shows nothing.)
-# That lasts only while the rest of the activities stop, which can be under
-# the usual 2 ms sampling: this short watch samples every 0.2 ms.
-watch_start "$WORK/watch-stop" COIN_INHIBIT 60000 200
-vendd_stop
-rc=$?
-watch_end
-expect_eq "vendd exit status after SIGTERM" 0 "$rc"
+# That lasts only while the rest of the activities stop, which can be shorter
+# than the watch's period: on a fast host one stop in three or four was
+# missed at 0.2 ms. So this watch samples every 0.1 ms, and the stop is tried
+# up to three times: a vendd that never drives the line fails every one.
+for try in 1 2 3; do
+	[ "$try" = 1 ] || vendd_start_fast coin.max_credit=2.00
+	rm -f "$WORK/watch-stop"	# watch_start waits for it to fill again
+	watch_start "$WORK/watch-stop" COIN_INHIBIT 60000 100
+	vendd_stop
+	rc=$?
+	watch_end
+	expect_eq "vendd exit status after SIGTERM" 0 "$rc"
+	grep -q '^+.* COIN_INHIBIT=1$' "$WORK/watch-stop" && break
+	echo "stop $try: the watch saw no COIN_INHIBIT=1: $(tr '\n' ' ' <"$WORK/watch-stop")" >>"$WORK/missed-stops"
+done
 grep -q '^+.* COIN_INHIBIT=1$' "$WORK/watch-stop" ||
-	fail "expected COIN_INHIBIT driven to 1 during the stop, saw: $(tr '\n' ' ' <"$WORK/watch-stop")"
+	fail "expected COIN_INHIBIT driven to 1 during one of 3 stops, saw: $(tr '\n' ' ' <"$WORK/watch-stop")"
 pass
