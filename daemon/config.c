@@ -123,6 +123,7 @@ static const struct cfg_key cfg_vendd_keys[] = {
 	STR("state_dir", T_PATH, C(state_dir), CS(state_dir)),
 	STR("control_socket", T_PATH, C(control_socket), CS(control_socket)),
 	STR("control_group", T_GROUP, C(control_group), CS(control_group)),
+	INT("compact_records", C(compact_records), 16, 65536, "records"),
 	INT("cpu", C(cpu), -1, 1023, ""),
 	KEY("realtime", T_BOOL, C(realtime)),
 };
@@ -368,7 +369,8 @@ config_defaults(struct config *cfg)
 	cfg->decimals = 2;
 	strcpy(cfg->state_dir, "/var/lib/vendd");
 	strcpy(cfg->control_socket, "/run/vendd/control.sock");
-	strcpy(cfg->control_group, "_vendd");
+	strcpy(cfg->control_group, "vendd-operators");
+	cfg->compact_records = 4096;
 	cfg->cpu = 0;
 	cfg->realtime = 1;
 
@@ -934,6 +936,12 @@ cfg_handle_key(struct cfg_ctx *ctx, const char *name, const char *value)
 	*line = ctx->lineno;
 	if (ctx->sec == SEC_VENDD && strcmp(name, "decimals") == 0)
 		ctx->decimals_seen = 1;
+	if (ctx->sec == SEC_VENDD && strcmp(name, "state_dir") == 0)
+		ctx->cfg->state_dir_line = ctx->lineno;
+	if (ctx->sec == SEC_VENDD && strcmp(name, "control_socket") == 0)
+		ctx->cfg->control_socket_line = ctx->lineno;
+	if (ctx->sec == SEC_VENDD && strcmp(name, "control_group") == 0)
+		ctx->cfg->control_group_line = ctx->lineno;
 	return cfg_set_key(ctx, &sec->keys[i], base, value);
 }
 
@@ -1154,6 +1162,19 @@ config_load(struct config *cfg, const char *path, char *err, size_t errlen)
 	return rc;
 }
 
+/* "FILE:LINE: [section] key", or "FILE: [section] key (default)". */
+void
+config_where(const struct config *cf, const char *section, const char *key,
+    int lineno, char *buf, size_t len)
+{
+	if (lineno > 0)
+		snprintf(buf, len, "%s:%d: [%s] %s", cf->path, lineno, section,
+		    key);
+	else
+		snprintf(buf, len, "%s: [%s] %s (default)", cf->path, section,
+		    key);
+}
+
 /* "yes" or "no", as the file would say it. */
 static const char *
 cfg_yesno(int b)
@@ -1245,9 +1266,11 @@ config_print(const struct config *cfg, FILE *fp)
 
 	fprintf(fp, "; %s, every value resolved\n[vendd]\ncurrency = %s\n"
 	    "decimals = %d\nstate_dir = %s\ncontrol_socket = %s\n"
-	    "control_group = %s\ncpu = %d\nrealtime = %s\n", cfg->path,
+	    "control_group = %s\ncompact_records = %d\ncpu = %d\n"
+	    "realtime = %s\n", cfg->path,
 	    cfg->currency, cfg->decimals, cfg->state_dir, cfg->control_socket,
-	    cfg->control_group, cfg->cpu, cfg_yesno(cfg->realtime));
+	    cfg->control_group, cfg->compact_records, cfg->cpu,
+	    cfg_yesno(cfg->realtime));
 	cfg_print_coin(cfg, fp);
 	fprintf(fp, "\n[panel]\n");
 	cfg_print_line(fp, "vend_line", &cfg->panel.vend);

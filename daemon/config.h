@@ -89,6 +89,10 @@ struct config {
 	char		state_dir[VENDD_PATH_MAX];
 	char		control_socket[VENDD_SOCK_MAX];
 	char		control_group[32];	/* may change things; "" = root only */
+	int		compact_records;	/* ledger records between snapshots */
+	int		state_dir_line;		/* where each was set, 0: default */
+	int		control_socket_line;
+	int		control_group_line;
 	int		cpu;			/* every thread runs here; -1: any */
 	int		realtime;		/* SCHED_FIFO along the vend's path */
 	struct coin_conf	coin;
@@ -117,6 +121,14 @@ int	config_parse_money(const char *s, int decimals, int64_t *out);
 int	config_parse_temp(const char *s, int is_delta, int32_t *out_mc);
 /* 150 -> "1.50" */
 void	config_format_money(int64_t v, int decimals, char *buf, size_t len);
+
+/*
+ * Where a key of the file is, for a message about its value: "FILE:LINE:
+ * [section] key" with the line it was set on (else its section's header),
+ * or "FILE: [section] key (default)" when the file does not set it.
+ */
+void	config_where(const struct config *, const char *section,
+	    const char *key, int lineno, char *buf, size_t len);
 
 /* What --check prints: every value resolved, money and temperatures decoded. */
 void	config_print(const struct config *, FILE *);

@@ -74,7 +74,7 @@ test_reference_file(void **state)
 	assert_int_equal(cfg.decimals, 2);
 	assert_string_equal(cfg.state_dir, "/var/lib/vendd");
 	assert_string_equal(cfg.control_socket, "/run/vendd/control.sock");
-	assert_string_equal(cfg.control_group, "_vendd");
+	assert_string_equal(cfg.control_group, "vendd-operators");
 
 	assert_string_equal(cfg.coin.line.name, "COIN");
 	assert_int_equal(cfg.coin.line.active_low, 0);
@@ -701,7 +701,7 @@ test_print(void **state)
 	assert_non_null(strstr(buf, "select_line = SELECT_D"));
 	assert_non_null(strstr(buf, "drop_timeout_ms = 8000\n"));
 	assert_non_null(strstr(buf, "fault_off_s = 1920\n"));
-	assert_non_null(strstr(buf, "control_group = _vendd\n"));
+	assert_non_null(strstr(buf, "control_group = vendd-operators\n"));
 	free(buf);
 }
 
