@@ -17,20 +17,6 @@ SAN		?=
 PKGS		= libgpiod libevent_core inih json-c
 PKG_CFLAGS	:= $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS	:= $(shell $(PKG_CONFIG) --libs $(PKGS))
-# vendd itself links these four small libraries statically (libc stays
-# shared): with one shared library instead of five, the dynamic linker's
-# work at each start (every symbol looked up, and with Debian's bindnow
-# resolved before main) shrinks, and so do the pages each library maps for
-# itself. Measured in the bench VM: vendd --help 20 ms shorter, VmRSS 300
-# KiB smaller (README, Performance). STATIC_LIBS=0 links them shared. What
-# they need in turn (Libs.private: none today, -lm say) stays shared.
-STATIC_LIBS	?= 1
-ifeq ($(STATIC_LIBS),1)
-VENDD_LIBS	 = -Wl,--push-state,-Bstatic $(PKG_LIBS) -Wl,--pop-state \
-		   $(filter-out $(PKG_LIBS),$(shell $(PKG_CONFIG) --static --libs $(PKGS)))
-else
-VENDD_LIBS	 = $(PKG_LIBS)
-endif
 ALL_CFLAGS	= $(CFLAGS) $(SAN) -std=gnu11 -D_GNU_SOURCE -pthread \
 		  -Wall -Wextra -Wshadow -Wmissing-prototypes -Werror \
 		  -Idaemon -Igpio $(PKG_CFLAGS) $(CPPFLAGS) \
@@ -40,7 +26,7 @@ ALL_LDFLAGS	= $(LDFLAGS) $(SAN) -pthread
 LIB_SRCS	= daemon/log.c daemon/msg.c daemon/proc.c daemon/config.c \
 		  daemon/coin.c daemon/panel.c daemon/sales.c daemon/arm.c \
 		  daemon/cooling.c daemon/ledger.c daemon/control.c daemon/notify.c \
-		  daemon/trace.c gpio/gpio.c gpio/edge.c
+		  daemon/trace.c daemon/tune.c gpio/gpio.c gpio/edge.c
 LIB_OBJS	= $(LIB_SRCS:%.c=$(B)/%.o)
 UNIT_TESTS	= transport config edge coin panel sales arm cooling ledger control wiring
 UNIT_BINS	= $(UNIT_TESTS:%=$(B)/tests/test_%)
@@ -56,7 +42,7 @@ $(B)/libvendd.a: $(LIB_OBJS)
 	$(AR) rcs $@ $(LIB_OBJS)
 
 $(B)/vendd: $(B)/daemon/main.o $(B)/libvendd.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $(B)/daemon/main.o $(B)/libvendd.a $(VENDD_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(B)/daemon/main.o $(B)/libvendd.a $(PKG_LIBS)
 
 $(B)/vendctl: $(B)/daemon/vendctl.o
 	$(CC) $(ALL_LDFLAGS) -o $@ $(B)/daemon/vendctl.o \

@@ -341,7 +341,7 @@ arm_flush(struct outbox *ob)
 	 * on, so its wake-up is not on the vend's path. */
 	if ((int)busy.on != arm_busy_told) {
 		arm_busy_told = (int)busy.on;
-		proc_send(arm_proc, PROC_COIN, MSG_COIN_INHIBIT, 0, &busy,
+		proc_send(arm_proc, PROC_COIN, MSG_ARM_BUSY, 0, &busy,
 		    sizeof(busy));
 	}
 }

@@ -372,10 +372,11 @@ coin_dispatch(struct proc *p, const struct msg *m)
 {
 	switch (m->hdr.type) {
 	case MSG_COIN_INHIBIT:
-		if (m->hdr.src == PROC_ARM)
-			coin_core_set_arm_busy(&coin, m->u.flag.on != 0);
-		else
-			coin_core_set_inhibit(&coin, m->u.flag.on != 0);
+		coin_core_set_inhibit(&coin, m->u.flag.on != 0);
+		coin_drive_inhibit(coin_core_inhibit_level(&coin));
+		break;
+	case MSG_ARM_BUSY:
+		coin_core_set_arm_busy(&coin, m->u.flag.on != 0);
 		coin_drive_inhibit(coin_core_inhibit_level(&coin));
 		break;
 	case MSG_STATUS_REQ:

@@ -52,7 +52,7 @@ void	 coin_core_glitch(struct coin_core *, uint64_t ts_ns);
 uint64_t coin_core_deadline(const struct coin_core *);
 /* Sales' wish (MSG_COIN_INHIBIT from sales). */
 void	 coin_core_set_inhibit(struct coin_core *, int on);
-/* The arm is dispensing (MSG_COIN_INHIBIT from arm). */
+/* The arm is dispensing (MSG_ARM_BUSY). */
 void	 coin_core_set_arm_busy(struct coin_core *, int on);
 /* The level the inhibit output must have. */
 int	 coin_core_inhibit_level(const struct coin_core *);

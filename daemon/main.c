@@ -1,20 +1,22 @@
 /*
- * vendd's parent: reads the config, requests every GPIO line up front (so a
- * wiring error stops start-up with a clear message) while the ledger and
- * control threads open their own files, starts the other activities'
- * threads, answers signals, feeds the watchdog, and stops the activities in
- * order, every output left inactive.
+ * vendd's parent. Start-up reads top to bottom in main_run: the config, the
+ * GPIO lines (a wiring error stops there), the ledger, the control socket,
+ * then each activity is set up and its thread started. From then on main
+ * answers signals and feeds the watchdog, and at the end stops the
+ * activities in order, every output left at its safe level.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <malloc.h>
-#include <sched.h>
+#include <poll.h>
+#include <pthread.h>
 #include <signal.h>
-#include <stdatomic.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -30,19 +32,23 @@
 #include "notify.h"
 #include "panel.h"
 #include "proc.h"
-#include "trace.h"
 #include "sales.h"
+#include "trace.h"
+#include "tune.h"
 
 #define MAIN_STACK_SIZE		(64 * 1024)	/* each activity's thread */
 /* control's: the group lookup runs there, and NSS modules (a directory
  * service's) are not written for small stacks. Only touched pages count. */
 #define MAIN_CONTROL_STACK	(256 * 1024)
 #define EX_CONFIG		78		/* sysexits.h: bad config or wiring */
-#define MAIN_MAX_LINES		(4 + 2 * VENDD_MAX_PRODUCTS + 4)
+#define MAIN_MAX_LINES		CONFIG_MAX_LINES
+/* A vend cycle may finish after SIGTERM for at most this long: the unit's
+ * TimeoutStopSec (30 s) must still leave the others time to stop. */
+#define MAIN_ARM_STOP_MAX_MS	25000
 
-/* The order activities stop in: inputs first, the ledger last. */
+/* The order activities stop in: inputs first, the arm's cycle, the ledger last. */
 static const int main_stop_order[] = {
-	PROC_CONTROL, PROC_PANEL, PROC_COIN, PROC_SALES, PROC_ARM,
+	PROC_CONTROL, PROC_PANEL, PROC_COIN, PROC_ARM, PROC_SALES,
 	PROC_COOLING, PROC_LEDGER,
 };
 
@@ -57,14 +63,9 @@ static struct config	 main_cf;
 static struct proc	 main_procs[PROC_MAX];
 static struct ledger	 main_ledger;
 static struct main_hw	 main_hw;
-/*
- * Outputs, for the fatal hook only: filled by main while the ledger and
- * control threads open their files (an entry is published before the count
- * that covers it), read-only once the other activities start.
- */
+/* Outputs, for the fatal hook: filled before any thread starts. */
 static struct gpio_line	*main_outputs[MAIN_MAX_LINES];
-static _Atomic int	 main_noutputs;
-static int		 main_rt_refused;	/* threads SCHED_FIFO refused */
+static int		 main_noutputs;
 static uint32_t		 main_round;		/* heartbeat round */
 static unsigned		 main_pongs;		/* answers in this round */
 static int		 main_missed;		/* rounds not answered in full */
@@ -77,22 +78,23 @@ static int		 main_ready;
 static void
 main_fatal_hook(void)
 {
-	int	n = atomic_load_explicit(&main_noutputs, memory_order_acquire);
-
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < main_noutputs; i++)
 		gpio_line_set_safe(main_outputs[i]);
 }
 
-/*
- * Leave during start-up: the ledger and control threads may be running (in
- * an NSS module, say), so no atexit handler or destructor runs under them.
- */
-static void __attribute__((noreturn))
-main_exit(int status)
+/* A start-up error: the message, every output safe, the exit status. */
+static void __attribute__((noreturn, format(printf, 2, 3)))
+main_refuse(int status, const char *fmt, ...)
 {
-	fflush(stdout);
-	fflush(stderr);
-	_exit(status);
+	va_list	ap;
+
+	va_start(ap, fmt);
+	fputs("vendd: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	main_fatal_hook();
+	exit(status);
 }
 
 /* Request one line (an output at its safe level), or NULL with err filled. */
@@ -114,37 +116,25 @@ main_try_request(const struct line_conf *lc, int dir, int safe_active,
 	if ((l = gpio_line_request(&spec, "vendd", gerr, sizeof(gerr))) == NULL)
 		snprintf(err, errlen, "%s:%d: %s: %s", main_cf.path, lc->lineno,
 		    lc->key, gerr);
-	else if (dir == GPIO_DIR_OUTPUT) {
-		int n = atomic_load_explicit(&main_noutputs,
-		    memory_order_relaxed);
-
-		main_outputs[n] = l;
-		atomic_store_explicit(&main_noutputs, n + 1,
-		    memory_order_release);
-	}
+	else if (dir == GPIO_DIR_OUTPUT && main_noutputs < MAIN_MAX_LINES)
+		main_outputs[main_noutputs++] = l;
 	return l;
 }
 
-/* Request one line or stop start-up with FILE:LINE and the line's name. */
+/* Request one wired line or stop start-up with FILE:LINE and its name. */
 static struct gpio_line *
-main_request(const struct line_conf *lc, int dir, int quiet_missing)
+main_request(const struct line_conf *lc, int dir)
 {
 	struct gpio_line	*l;
 	char			 err[1600];
 
-	if (lc->name[0] == '\0') {
-		if (!quiet_missing)
-			fatalx("%s: %s is not set", main_cf.path, lc->key);
-		return NULL;
-	}
+	if (lc->name[0] == '\0')
+		return NULL;		/* optional and not wired */
 	/* The coin inhibit's safe level is active: no coin while we can't count. */
 	l = main_try_request(lc, dir, lc == &main_cf.coin.inhibit, err,
 	    sizeof(err));
-	if (l == NULL) {
-		fprintf(stderr, "vendd: %s\n", err);
-		main_fatal_hook();
-		main_exit(EX_CONFIG);
-	}
+	if (l == NULL)
+		main_refuse(EX_CONFIG, "%s", err);
 	return l;
 }
 
@@ -154,19 +144,77 @@ main_request_all(struct main_hw *hw)
 {
 	const struct config	*cf = &main_cf;
 
-	hw->coin = main_request(&cf->coin.line, GPIO_DIR_INPUT, 0);
-	hw->inhibit = main_request(&cf->coin.inhibit, GPIO_DIR_OUTPUT, 1);
-	hw->vend = main_request(&cf->panel.vend, GPIO_DIR_INPUT, 0);
+	hw->coin = main_request(&cf->coin.line, GPIO_DIR_INPUT);
+	hw->inhibit = main_request(&cf->coin.inhibit, GPIO_DIR_OUTPUT);
+	hw->vend = main_request(&cf->panel.vend, GPIO_DIR_INPUT);
 	for (int i = 0; i < cf->nproducts; i++) {
 		hw->select[i] = main_request(&cf->product[i].select,
-		    GPIO_DIR_INPUT, 0);
+		    GPIO_DIR_INPUT);
 		hw->slot[i] = main_request(&cf->product[i].slot,
-		    GPIO_DIR_OUTPUT, 1);
+		    GPIO_DIR_OUTPUT);
 	}
-	hw->relay = main_request(&cf->arm.relay, GPIO_DIR_OUTPUT, 0);
-	hw->drop = main_request(&cf->arm.drop, GPIO_DIR_INPUT, 1);
+	hw->relay = main_request(&cf->arm.relay, GPIO_DIR_OUTPUT);
+	hw->drop = main_request(&cf->arm.drop, GPIO_DIR_INPUT);
 	hw->compressor = main_request(&cf->cooling.compressor,
-	    GPIO_DIR_OUTPUT, 0);
+	    GPIO_DIR_OUTPUT);
+}
+
+/*
+ * Where each configured line is on this board, in lines[]' order; a name
+ * that resolves nowhere, or to a line another key already uses under
+ * another name (SELECT_A and gpiochip0:5), is reported with both keys'
+ * FILE:LINE. Returns how many are wrong; --check prints, start-up refuses.
+ */
+static int
+main_resolve_lines(const struct line_conf **lines, int n,
+    struct gpio_where *w, FILE *report)
+{
+	char	err[2048];
+	int	bad = 0, j;
+
+	for (int i = 0; i < n; i++) {
+		w[i].chip[0] = '\0';
+		if (gpio_resolve(lines[i]->name, &w[i], err, sizeof(err)) == -1) {
+			fprintf(stderr, "vendd: %s:%d: %s: %s\n", main_cf.path,
+			    lines[i]->lineno, lines[i]->key, err);
+			if (report)
+				fprintf(report, "%-32s %s: NOT FOUND\n",
+				    lines[i]->key, lines[i]->name);
+			bad++;
+			continue;
+		}
+		for (j = 0; j < i; j++)
+			if (w[j].chip[0] != '\0' && gpio_same_line(&w[i], &w[j]))
+				break;
+		if (j < i) {
+			fprintf(stderr, "vendd: %s:%d: %s: %s is the line %s "
+			    "already names (%s, line %d): %s offset %u\n",
+			    main_cf.path, lines[i]->lineno, lines[i]->key,
+			    lines[i]->name, lines[j]->name, lines[j]->key,
+			    lines[j]->lineno, w[i].chip, w[i].offset);
+			bad++;
+		}
+		if (report)
+			fprintf(report, "%-32s %s -> %s [%s] offset %u%s%s%s\n",
+			    lines[i]->key, lines[i]->name, w[i].chip,
+			    w[i].label, w[i].offset, w[i].used ?
+			    ", in use by " : "", w[i].used ? w[i].consumer : "",
+			    j < i ? ", ALSO USED ABOVE" : "");
+	}
+	return bad;
+}
+
+/* Every configured line resolved and none used twice, or start-up stops. */
+static void
+main_check_wiring(void)
+{
+	const struct line_conf	*lines[MAIN_MAX_LINES];
+	struct gpio_where	 w[MAIN_MAX_LINES];
+	int			 n;
+
+	n = config_lines(&main_cf, lines, MAIN_MAX_LINES);
+	if (main_resolve_lines(lines, n, w, NULL) > 0)
+		exit(EX_CONFIG);
 }
 
 /*
@@ -206,28 +254,70 @@ static int
 main_check(void)
 {
 	const struct line_conf	*lines[MAIN_MAX_LINES];
-	struct gpio_where	 w;
-	char			 err[2048];
-	int			 n, bad = 0;
+	struct gpio_where	 w[MAIN_MAX_LINES];
+	int			 n, bad;
 
 	config_print(&main_cf, stdout);
 	n = config_lines(&main_cf, lines, MAIN_MAX_LINES);
 	printf("\n# GPIO lines on this machine\n");
-	for (int i = 0; i < n; i++) {
-		if (gpio_resolve(lines[i]->name, &w, err, sizeof(err)) == -1) {
-			printf("%-32s %s: NOT FOUND\n", lines[i]->key,
-			    lines[i]->name);
-			fprintf(stderr, "vendd: %s:%d: %s: %s\n", main_cf.path,
-			    lines[i]->lineno, lines[i]->key, err);
-			bad++;
-			continue;
-		}
-		printf("%-32s %s -> %s [%s] offset %u%s%s\n", lines[i]->key,
-		    lines[i]->name, w.chip, w.label, w.offset,
-		    w.used ? ", in use by " : "", w.used ? w.consumer : "");
-	}
-	printf("%s: %s\n", main_cf.path, bad ? "lines missing" : "OK");
+	bad = main_resolve_lines(lines, n, w, stdout);
+	printf("%s: %s\n", main_cf.path, bad ? "wiring errors (see above)" :
+	    "OK");
 	return bad ? EX_CONFIG : 0;
+}
+
+/* The ledger: replay, settle, count the start; refused state stops us. */
+static void
+main_open_ledger(void)
+{
+	char	err[1024];
+
+	if (ledger_open(&main_ledger, &main_cf, err, sizeof(err)) == -1)
+		main_refuse(EX_CONFIG, "ledger: %s", err);
+}
+
+/* The control socket, in control_group; a start that fails removes it. */
+static int
+main_listen(void)
+{
+	char	err[1024];
+	int	fd;
+
+	if ((fd = control_listen(&main_cf, err, sizeof(err))) == -1) {
+		ledger_close(&main_ledger);
+		main_refuse(EX_CONFIG, "%s", err);
+	}
+	return fd;
+}
+
+/*
+ * Each activity's loop and state, set up here before any thread exists: it
+ * takes its lines (sales the ledger's state, read here once) and from then
+ * on owns them alone.
+ */
+static void
+main_init_activities(int control_fd)
+{
+	struct config	*cf = &main_cf;
+
+	coin_init(&main_procs[PROC_COIN], cf, main_hw.coin, main_hw.inhibit);
+	panel_init(&main_procs[PROC_PANEL], cf, main_hw.select, main_hw.vend);
+	sales_init(&main_procs[PROC_SALES], cf, &main_ledger.st);
+	arm_init(&main_procs[PROC_ARM], cf, main_hw.relay, main_hw.slot,
+	    main_hw.drop);
+	cooling_init(&main_procs[PROC_COOLING], cf, main_hw.compressor);
+	ledger_init(&main_procs[PROC_LEDGER], &main_ledger);
+	control_init(&main_procs[PROC_CONTROL], cf, control_fd);
+}
+
+/* Start every activity's thread, then place and prioritise them. */
+static void
+main_spawn_all(void)
+{
+	for (int id = PROC_COIN; id < PROC_MAX; id++)
+		proc_spawn(&main_procs[id], id == PROC_CONTROL ?
+		    MAIN_CONTROL_STACK : MAIN_STACK_SIZE);
+	tune_threads(&main_cf, main_procs);
 }
 
 /* Ask every activity to answer: a missed round means one is stuck. */
@@ -267,7 +357,6 @@ main_dispatch(struct proc *p, const struct msg *m)
 {
 	switch (m->hdr.type) {
 	case MSG_PONG:
-		trace_mark("pong", m->hdr.src, 0);
 		if (m->hdr.id != main_round)
 			break;
 		if (++main_pongs == PROC_MAX - 1 && !main_ready) {
@@ -304,239 +393,80 @@ main_signal_cb(evutil_socket_t fd, short what, void *arg)
 	event_base_loopbreak(p->base);
 }
 
-/*
- * [vendd] realtime: SCHED_FIFO priorities rising along a vend's path, so
- * that each hop's receiver preempts its sender at once (the sender's return
- * to its loop waits); coin feeds the ledger, which outranks it. All stay
- * far below the kernel's interrupt threads (50). Control, cooling: normal.
- */
-static const int main_rt_prio[PROC_MAX] = {
-	[PROC_COIN] = 1, [PROC_PANEL] = 1, [PROC_SALES] = 2,
-	[PROC_LEDGER] = 3, [PROC_ARM] = 4,
-};
-
-/*
- * Where threads start and then run: main's CPU when [vendd] cpu names one,
- * and the other CPUs (if any) for a thread's start. Set once by main.
- */
-static cpu_set_t	 main_cpu_pin, main_cpu_other;
-static const cpu_set_t	*main_run_on, *main_then_on;
-
-/* Fill the sets above from the config and the CPUs we may use. */
-static void
-main_cpu_sets(void)
+/* Whether a second SIGTERM or SIGINT arrived (SIGHUP is ignored here). */
+static int
+main_signalled_again(int sfd)
 {
-	cpu_set_t	all;
+	struct signalfd_siginfo	si;
 
-	/* a cpu main may not run on: main_pin_cpu says so, once */
-	if (main_cf.cpu < 0 || main_cf.cpu >= CPU_SETSIZE ||
-	    sched_getaffinity(0, sizeof(all), &all) != 0 ||
-	    !CPU_ISSET(main_cf.cpu, &all))
-		return;
-	CPU_ZERO(&main_cpu_pin);
-	CPU_SET(main_cf.cpu, &main_cpu_pin);
-	main_then_on = &main_cpu_pin;
-	CPU_XOR(&main_cpu_other, &all, &main_cpu_pin);	/* all but main's */
-	if (CPU_COUNT(&main_cpu_other) > 0)
-		main_run_on = &main_cpu_other;
+	while (read(sfd, &si, sizeof(si)) == sizeof(si))
+		if (si.ssi_signo != SIGHUP)
+			return 1;
+	return 0;
+}
+
+/* How long the arm may take to finish its cycle after SIGTERM. */
+static uint64_t
+main_arm_stop_ms(void)
+{
+	uint64_t	ms = (uint64_t)main_cf.arm.run_ms +
+			    (uint64_t)main_cf.arm.drop_timeout_ms + 1000;
+
+	return ms < MAIN_ARM_STOP_MAX_MS ? ms : MAIN_ARM_STOP_MAX_MS;
 }
 
 /*
- * Start the other activities' threads; say once if realtime was refused.
- * Each starts on another CPU and moves to main's before its loop, so that
- * main creates the next thread while the last one starts.
+ * Stop the arm: it finishes the attempt in progress (a product that drops
+ * is sold, not refunded), then ends. A second signal or the time limit
+ * aborts the cycle (relay off; the ledger restores the credit).
  */
 static void
-main_spawn_all(void)
+main_stop_arm(struct proc *p, int sfd)
 {
-	for (int id = PROC_COIN; id < PROC_MAX; id++) {
-		struct proc *p = &main_procs[id];
+	struct proc	*arm = &main_procs[PROC_ARM];
+	struct timespec	 now, until;
+	uint64_t	 deadline;
+	int		 aborted = 0;
 
-		if (id == PROC_LEDGER || id == PROC_CONTROL)
-			continue;	/* running already: main_open_early */
-		if (proc_spawn_early(p, id, p->name, NULL, MAIN_STACK_SIZE,
-		    main_cf.realtime ? main_rt_prio[id] : 0, main_run_on,
-		    main_then_on) == -1)
-			main_rt_refused++;
+	proc_send(p, PROC_ARM, MSG_STOP, 0, NULL, 0);
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	deadline = (uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec /
+	    1000000 + main_arm_stop_ms();
+	for (;;) {
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_nsec += 100 * 1000000L;	/* look again in 0.1 s */
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		if (pthread_clockjoin_np(arm->thread, NULL, CLOCK_MONOTONIC,
+		    &until) == 0)
+			return;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (!aborted && (main_signalled_again(sfd) ||
+		    (uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec /
+		    1000000 >= deadline)) {
+			log_warnx("arm: vend cycle cut short: stopping now");
+			proc_send(p, PROC_ARM, MSG_ABORT, 0, NULL, 0);
+			aborted = 1;
+		}
 	}
-	if (main_rt_refused)
-		log_warnx("%s: realtime = yes, but SCHED_FIFO was refused "
-		    "(RLIMIT_RTPRIO below 4? see LimitRTPRIO= in vendd.service): "
-		    "%d threads run with normal priority", main_cf.path,
-		    main_rt_refused);
-}
-
-/* Before its loop, an early thread waits for main's go (what follows it
- * stays in the pipe, for the loop). */
-static void
-main_wait_begin(int id)
-{
-	struct msg	m;
-
-	proc_recv_one(id, &m);
-	if (m.hdr.type != MSG_BEGIN)
-		fatalx("%s: expected BEGIN from main, got %s", proc_name(id),
-		    msg_type_name(m.hdr.type));
-}
-
-/* Tell main how the opening went; on failure, wait for main to exit. */
-static void
-main_opened(struct proc *p, struct msg_opened *o)
-{
-	proc_send(p, PROC_MAIN, MSG_OPENED, 0, o, sizeof(*o));
-	while (o->status != 0)
-		pause();
-}
-
-/*
- * The ledger's thread before its loop: read the snapshot and replay the
- * journal while main requests the lines (writing nothing: a start refused
- * for its wiring leaves the state as it was), then on main's go create what
- * is missing, count the start and compact.
- */
-static void
-main_ledger_start(struct proc *p)
-{
-	struct msg_opened	o;
-	int			ok;
-
-	memset(&o, 0, sizeof(o));
-	ok = ledger_prepare(&main_ledger, &main_cf, o.err, sizeof(o.err)) == 0;
-	trace_mark("prepared", 0, 0);
-	main_wait_begin(PROC_LEDGER);
-	if (ok && ledger_commit(&main_ledger, o.err, sizeof(o.err)) == -1)
-		ok = 0;
-	if (ok)
-		ledger_init(p, &main_ledger);
-	else
-		o.status = EX_CONFIG;	/* systemd must not restart into it */
-	main_opened(p, &o);
-}
-
-/*
- * The control thread before its loop: look the group up, then listen, still
- * on the other CPU while main sets up the inputs on its own, and move to
- * main's CPU. It serves clients only after a second BEGIN: a restock must
- * not reach the ledger before sales has taken the ledger's state.
- */
-static void
-main_control_start(struct proc *p)
-{
-	struct msg_opened	o;
-	int			fd;
-
-	memset(&o, 0, sizeof(o));
-	control_prepare(&main_cf);
-	main_wait_begin(PROC_CONTROL);
-	if ((fd = control_listen(&main_cf, o.err, sizeof(o.err))) == -1)
-		o.status = 1;
-	else
-		control_init(p, &main_cf, fd);
-	main_opened(p, &o);
-	proc_settle_cpu(p);
-	main_wait_begin(PROC_CONTROL);
-}
-
-/*
- * Start the ledger and control threads first, on the CPUs main is not
- * pinned to (when there are any), so that they read their files while main
- * requests the lines; each then moves itself to main's CPU.
- */
-static void
-main_open_early(void)
-{
-	main_cpu_sets();
-	if (proc_spawn_early(&main_procs[PROC_LEDGER], PROC_LEDGER, "ledger",
-	    main_ledger_start, MAIN_STACK_SIZE, main_cf.realtime ?
-	    main_rt_prio[PROC_LEDGER] : 0, main_run_on, main_then_on) == -1)
-		main_rt_refused++;
-	proc_spawn_early(&main_procs[PROC_CONTROL], PROC_CONTROL, "control",
-	    main_control_start, MAIN_CONTROL_STACK, 0, main_run_on,
-	    main_then_on);
-}
-
-/* Send an early thread main's go (the lines are ours; or: serve). */
-static void
-main_begin(int id)
-{
-	struct proc	*self = &main_procs[PROC_MAIN];
-
-	self->id = PROC_MAIN;
-	self->name = "main";
-	proc_send(self, id, MSG_BEGIN, 0, NULL, 0);
-}
-
-/*
- * The early thread id answered OPENED, or start-up stops as it always did:
- * the file and what is wrong, outputs safe, the same exit status. Only
- * that thread can be writing to main at this point.
- */
-static void
-main_wait_opened(int id)
-{
-	struct msg	m;
-
-	proc_recv_one(PROC_MAIN, &m);
-	if (m.hdr.type != MSG_OPENED || m.hdr.src != id)
-		fatalx("main: expected OPENED from %s, got %s from %s",
-		    proc_name(id), msg_type_name(m.hdr.type),
-		    proc_name(m.hdr.src));
-	if (m.u.opened.status == 0)
-		return;
-	m.u.opened.err[sizeof(m.u.opened.err) - 1] = '\0';
-	fprintf(stderr, "vendd: %s%s\n", id == PROC_LEDGER ? "ledger: " : "",
-	    m.u.opened.err);
-	main_fatal_hook();
-	main_exit(m.u.opened.status);
-}
-
-/*
- * The lines are ours. In the order the old single-threaded start had:
- * control binds its socket, and only once that worked does the ledger write
- * (a refused start counts no start-up). Meanwhile main hands the activities
- * that need no ledger their lines (no thread yet).
- */
-static void
-main_open_all(void)
-{
-	struct config	*cf = &main_cf;
-
-	main_begin(PROC_CONTROL);
-	coin_init(&main_procs[PROC_COIN], cf, main_hw.coin, main_hw.inhibit);
-	panel_init(&main_procs[PROC_PANEL], cf, main_hw.select, main_hw.vend);
-	main_wait_opened(PROC_CONTROL);
-	main_begin(PROC_LEDGER);
-	arm_init(&main_procs[PROC_ARM], cf, main_hw.relay, main_hw.slot,
-	    main_hw.drop);
-	cooling_init(&main_procs[PROC_COOLING], cf, main_hw.compressor);
-	main_wait_opened(PROC_LEDGER);
-}
-
-/*
- * Sales gets the ledger's state, then control may serve and every other
- * thread starts. The state is read here once the ledger's thread said
- * OPENED (the pipe orders it); its thread touches it again only for
- * messages, and the only activity that could send one (control) waits for
- * its second BEGIN.
- */
-static void
-main_start_activities(void)
-{
-	sales_init(&main_procs[PROC_SALES], &main_cf, &main_ledger.st);
-	main_begin(PROC_CONTROL);
-	main_spawn_all();
 }
 
 /* Stop the activities one by one, inputs first, the ledger last. */
 static void
-main_stop_activities(struct proc *p)
+main_stop_activities(struct proc *p, int sfd)
 {
 	notify_send("STOPPING=1");
 	for (size_t i = 0; i < sizeof(main_stop_order) / sizeof(int); i++) {
 		int id = main_stop_order[i];
 
-		proc_send(p, id, MSG_STOP, 0, NULL, 0);
-		proc_join(&main_procs[id]);
+		if (id == PROC_ARM)
+			main_stop_arm(p, sfd);
+		else {
+			proc_send(p, id, MSG_STOP, 0, NULL, 0);
+			pthread_join(main_procs[id].thread, NULL);
+		}
 		proc_free(&main_procs[id]);
 	}
 	ledger_close(&main_ledger);
@@ -544,56 +474,50 @@ main_stop_activities(struct proc *p)
 		gpio_line_release(main_outputs[i]);
 }
 
-/*
- * Keep every thread on the configured CPU (the threads inherit main's mask):
- * a message to the next activity is then a context switch on this CPU, not
- * the wake-up of another one, which is most of a hop's cost.
- */
-static void
-main_pin_cpu(void)
-{
-	cpu_set_t	set;
-
-	if (main_cf.cpu < 0)
-		return;
-	CPU_ZERO(&set);
-	CPU_SET(main_cf.cpu, &set);
-	if (sched_setaffinity(0, sizeof(set), &set) == -1)
-		log_warn("%s: cpu = %d: not pinned", main_cf.path, main_cf.cpu);
-}
-
-/* Run the daemon until a signal; returns the exit status. */
+/* Signals to main's signalfd alone: blocked before any thread starts. */
 static int
-main_run(void)
+main_signals(void)
 {
-	struct proc	*p = &main_procs[PROC_MAIN];
-	struct event	*ev_sig, *ev_wd = NULL;
-	struct timeval	 tv;
-	sigset_t	 set;
-	uint64_t	 wd_usec;
-	int		 sfd;
+	sigset_t	set;
+	int		sfd;
 
 	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
-	/* Blocked before threads start, so only main's signalfd sees them. */
 	if (pthread_sigmask(SIG_BLOCK, &set, NULL) != 0 ||
 	    (sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK)) == -1)
 		fatal("signalfd");
+	return sfd;
+}
+
+/*
+ * Run the daemon until a signal; returns the exit status. Start-up in the
+ * order that leaves nothing behind when it fails: config (done), lines,
+ * ledger, control socket, activities.
+ */
+static int
+main_run(void)
+{
+	struct proc	*p = &main_procs[PROC_MAIN];
+	struct event	*ev_sig, *ev_wd = NULL;
+	struct timeval	 tv;
+	uint64_t	 wd_usec;
+	int		 sfd;
+
+	sfd = main_signals();
 	if (proc_setup_inboxes() == -1)
 		fatal("inbox pipes");
 	log_set_fatal_hook(main_fatal_hook);
-	main_open_early();
-	main_pin_cpu();
-	trace_mark("pinned", 0, 0);
+	main_check_wiring();
 	main_request_all(&main_hw);
-	trace_mark("requested", 0, 0);
 	gpio_forget_names();
-	main_open_all();
-	trace_mark("opened", 0, 0);
-	main_start_activities();
+	trace_mark("lines", 0, 0);
+	main_open_ledger();
+	trace_mark("ledger", 0, 0);
+	main_init_activities(main_listen());
+	main_spawn_all();
 	trace_mark("spawned", 0, 0);
 
 	proc_init(p, PROC_MAIN, "main", main_dispatch);
@@ -609,10 +533,10 @@ main_run(void)
 	main_heartbeat(p);		/* the first round's answers mean ready */
 	proc_loop(p);
 
-	main_stop_activities(p);
+	event_free(ev_sig);
+	main_stop_activities(p, sfd);
 	if (ev_wd)
 		event_free(ev_wd);
-	event_free(ev_sig);
 	proc_free(p);
 	close(sfd);
 	log_info("stopped, outputs inactive");
@@ -669,7 +593,6 @@ main(int argc, char *argv[])
 		fprintf(stderr, "vendd: %s\n", err);
 		return EX_CONFIG;
 	}
-	trace_mark("config", 0, 0);
 	if (check)
 		return main_check();
 	if (safe)

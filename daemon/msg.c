@@ -16,7 +16,7 @@ msg_payload_size(uint16_t type)
 	case MSG_STOP:
 	case MSG_PING:
 	case MSG_PONG:
-	case MSG_BEGIN:
+	case MSG_ABORT:
 	case MSG_PANEL_VEND:
 	case MSG_STATUS_REQ:
 		return 0;
@@ -27,6 +27,8 @@ msg_payload_size(uint16_t type)
 	case MSG_COIN_FAULT:
 		return SZ(count);
 	case MSG_COIN_INHIBIT:
+	case MSG_ARM_BUSY:
+	case MSG_ARM_BLOCKED:
 		return SZ(flag);
 	case MSG_PANEL_SELECT:
 	case MSG_VEND_SOLD_OUT:
@@ -41,6 +43,10 @@ msg_payload_size(uint16_t type)
 	case MSG_RESTOCK:
 	case MSG_RESTOCKED:
 		return SZ(restock);
+	case MSG_RESTOCK_DONE:
+		return SZ(restock_done);
+	case MSG_LEDGER_FAULT:
+		return SZ(fault);
 	case MSG_COOL_START:
 	case MSG_COOL_STOP:
 	case MSG_COOL_SENSOR_FAULT:
@@ -55,8 +61,6 @@ msg_payload_size(uint16_t type)
 		return SZ(st_coin);
 	case MSG_STATUS_ARM:
 		return SZ(st_arm);
-	case MSG_OPENED:
-		return SZ(opened);
 	}
 	return -1;
 }
@@ -67,7 +71,7 @@ msg_type_name(uint16_t type)
 {
 	static const char *const names[MSG_TYPE_MAX] = {
 		[MSG_STOP] = "STOP", [MSG_PING] = "PING", [MSG_PONG] = "PONG",
-		[MSG_BEGIN] = "BEGIN", [MSG_OPENED] = "OPENED",
+		[MSG_ABORT] = "ABORT",
 		[MSG_COIN_INSERTED] = "COIN_INSERTED",
 		[MSG_COIN_UNKNOWN] = "COIN_UNKNOWN",
 		[MSG_COIN_NOISE] = "COIN_NOISE", [MSG_COIN_FAULT] = "COIN_FAULT",
@@ -77,8 +81,11 @@ msg_type_name(uint16_t type)
 		[MSG_VEND_RESERVE] = "VEND_RESERVE",
 		[MSG_VEND_SOLD_OUT] = "VEND_SOLD_OUT",
 		[MSG_ARM_DISPENSE] = "ARM_DISPENSE", [MSG_ARM_DONE] = "ARM_DONE",
-		[MSG_VEND_RESULT] = "VEND_RESULT", [MSG_RESTOCK] = "RESTOCK",
-		[MSG_RESTOCKED] = "RESTOCKED", [MSG_COOL_START] = "COOL_START",
+		[MSG_VEND_RESULT] = "VEND_RESULT",
+		[MSG_LEDGER_FAULT] = "LEDGER_FAULT", [MSG_ARM_BUSY] = "ARM_BUSY",
+		[MSG_ARM_BLOCKED] = "ARM_BLOCKED", [MSG_RESTOCK] = "RESTOCK",
+		[MSG_RESTOCKED] = "RESTOCKED",
+		[MSG_RESTOCK_DONE] = "RESTOCK_DONE", [MSG_COOL_START] = "COOL_START",
 		[MSG_COOL_STOP] = "COOL_STOP",
 		[MSG_COOL_SENSOR_FAULT] = "COOL_SENSOR_FAULT",
 		[MSG_STATUS_REQ] = "STATUS_REQ",

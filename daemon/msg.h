@@ -10,8 +10,10 @@
  *   panel -MSG_PANEL_SELECT / MSG_PANEL_VEND-> sales
  *   sales -MSG_VEND_RESERVE-> ledger -MSG_ARM_DISPENSE-> arm
  *   arm -MSG_ARM_DONE-> ledger -MSG_VEND_RESULT-> sales
- *   sales -MSG_COIN_INHIBIT-> coin
+ *   sales -MSG_COIN_INHIBIT-> coin;  arm -MSG_ARM_BUSY-> coin
+ *   arm -MSG_ARM_BLOCKED-> sales;  ledger -MSG_LEDGER_FAULT-> sales
  *   cooling -MSG_COOL_*-> ledger
+ *   control -MSG_RESTOCK-> ledger -MSG_RESTOCKED-> sales, -MSG_RESTOCK_DONE-> control
  *   control -MSG_STATUS_REQ-> owners -MSG_STATUS_*-> control
  */
 #ifndef MSG_H
@@ -28,45 +30,50 @@ enum msg_type {
 	MSG_INVALID = 0,
 
 	/* lifecycle, main -> every activity: 1-9 */
-	MSG_STOP = 1,		/* leave outputs safe and end the loop */
+	MSG_STOP = 1,		/* finish the work in hand, outputs safe, end the loop */
 	MSG_PING,		/* main -> activity: heartbeat for the watchdog */
 	MSG_PONG,		/* activity -> main */
-	MSG_BEGIN,		/* main -> ledger, control: the lines are ours */
-	MSG_OPENED,		/* ledger, control -> main: ready to run, or why not */
+	MSG_ABORT,		/* main -> arm: stop now, even mid-vend */
 
 	/* coin: 10-19 */
 	MSG_COIN_INSERTED = 10,	/* coin -> ledger: a coin of a known value */
 	MSG_COIN_UNKNOWN,	/* coin -> ledger: a train whose count has no value */
 	MSG_COIN_NOISE,		/* coin -> ledger: pulses shorter than pulse_min_ms */
 	MSG_COIN_FAULT,		/* coin -> ledger: pulse longer than pulse_max_ms */
-	MSG_COIN_INHIBIT,	/* sales, arm -> coin: block or free the acceptor */
+	MSG_COIN_INHIBIT,	/* sales -> coin: block or free the acceptor */
 
 	/* panel: 20-29 */
 	MSG_PANEL_SELECT = 20,	/* panel -> sales: a selection button pressed */
 	MSG_PANEL_VEND,		/* panel -> sales: the vend button pressed */
 
-	/* sales and ledger: 30-49 */
+	/* sales and ledger: 30-39 */
 	MSG_CREDIT_ADDED = 30,	/* ledger -> sales: a coin is durable */
 	MSG_VEND_RESERVE,	/* sales -> ledger: a paid vend, price reserved */
 	MSG_VEND_SOLD_OUT,	/* sales -> ledger: an empty column was chosen */
-	MSG_ARM_DISPENSE,	/* ledger -> arm: the reservation is durable */
-	MSG_ARM_DONE,		/* arm -> ledger: the cycle ended, ok or failed */
 	MSG_VEND_RESULT,	/* ledger -> sales: committed or credit restored */
-	MSG_RESTOCK,		/* control -> ledger: technician refilled a column */
-	MSG_RESTOCKED,		/* ledger -> sales: the refill is durable */
+	MSG_LEDGER_FAULT,	/* ledger -> sales: records cannot be kept (on) or can again */
+
+	/* arm: 40-49 */
+	MSG_ARM_DISPENSE = 40,	/* ledger -> arm: the reservation is durable */
+	MSG_ARM_DONE,		/* arm -> ledger: the cycle ended, ok or why not */
+	MSG_ARM_BUSY,		/* arm -> coin: dispensing, block the acceptor */
+	MSG_ARM_BLOCKED,	/* arm -> sales: the drop beam is broken with no vend */
 
 	/* cooling: 50-59 */
 	MSG_COOL_START = 50,	/* cooling -> ledger: compressor started */
 	MSG_COOL_STOP,		/* cooling -> ledger: compressor stopped */
 	MSG_COOL_SENSOR_FAULT,	/* cooling -> ledger: sensor went bad */
 
-	/* status, control <-> owners: 60-79 */
+	/* control <-> owners: 60-79 */
 	MSG_STATUS_REQ = 60,	/* control -> owner, answered to hdr.src */
 	MSG_STATUS_SALES,
 	MSG_STATUS_LEDGER,
 	MSG_STATUS_COOLING,
 	MSG_STATUS_COIN,
 	MSG_STATUS_ARM,
+	MSG_RESTOCK,		/* control -> ledger: technician refilled a column */
+	MSG_RESTOCKED,		/* ledger -> sales: the refill is durable */
+	MSG_RESTOCK_DONE,	/* ledger -> control: durable, or why not (hdr.id) */
 
 	MSG_TYPE_MAX
 };
@@ -90,7 +97,7 @@ struct msg_coin_count {			/* UNKNOWN, NOISE, FAULT */
 	uint32_t	width_ms;	/* FAULT: the long pulse */
 };
 
-struct msg_flag {			/* COIN_INHIBIT */
+struct msg_flag {			/* COIN_INHIBIT, ARM_BUSY, ARM_BLOCKED */
 	uint32_t	on;
 };
 
@@ -107,8 +114,22 @@ struct msg_vend {			/* RESERVE, DISPENSE, DONE, RESULT */
 	uint32_t	vend_id;
 	uint32_t	product;
 	int64_t		price;
-	uint32_t	ok;		/* DONE, RESULT */
+	uint32_t	ok;		/* DONE, RESULT: the product dropped */
 	uint32_t	attempts;	/* DONE */
+	uint32_t	why;		/* not ok: enum vend_why */
+	uint32_t	pad;
+};
+
+/*
+ * MSG_LEDGER_FAULT: the ledger could not compact or write a record (a full
+ * disk, an I/O error). While on, sales sells nothing and the acceptor is
+ * blocked, so no coin arrives that could not be recorded.
+ */
+struct msg_ledger_fault {
+	uint32_t	on;
+	uint32_t	op;		/* enum ledger_op that failed */
+	int32_t		err;		/* its errno */
+	uint32_t	held;		/* records waiting for the disk */
 };
 
 struct msg_restock {			/* RESTOCK, RESTOCKED */
@@ -116,6 +137,13 @@ struct msg_restock {			/* RESTOCK, RESTOCKED */
 	int32_t		stock;		/* new level; -1: fill to capacity */
 	uint32_t	clear_fault;	/* put an out-of-order column back */
 	uint32_t	pad;
+};
+
+struct msg_restock_done {		/* RESTOCK_DONE, to the requester */
+	uint32_t	product;
+	int32_t		stock;		/* the level now durable */
+	uint32_t	ok;
+	int32_t		err;		/* not ok: errno (ENOSPC, EIO, EINVAL) */
 };
 
 struct msg_cool {			/* COOL_START, COOL_STOP, COOL_SENSOR_FAULT */
@@ -128,6 +156,8 @@ struct msg_status_sales {
 	int32_t		selection;	/* -1: none */
 	uint32_t	vend_pending;
 	uint32_t	nproducts;
+	uint32_t	ledger_fault;	/* not selling: the ledger cannot record */
+	uint32_t	arm_blocked;	/* not selling: the drop beam is broken */
 	uint32_t	pad;
 	struct {
 		int32_t	stock;
@@ -140,7 +170,7 @@ struct msg_status_ledger {
 	int64_t			credit;
 	struct ledger_counters	c;
 	uint32_t		nproducts;
-	uint32_t		pad;
+	struct msg_ledger_fault	fault;		/* on: why records fail */
 	struct {
 		uint64_t	paid_vends;
 		int64_t		paid_value;
@@ -167,16 +197,7 @@ struct msg_status_arm {
 	uint32_t	busy;
 	int32_t		product;	/* -1: idle */
 	uint32_t	attempt;
-	uint32_t	pad;
-};
-
-/*
- * Start-up: an activity that opens its own files before its loop (ledger,
- * control) says whether it could; err names the file and what is wrong.
- */
-struct msg_opened {
-	int32_t		status;		/* 0, or vendd's exit status */
-	char		err[484];
+	uint32_t	blocked;	/* the drop beam is broken: no dispensing */
 };
 
 /* The payloads a pure core sends: the outbox holds only these, small. */
@@ -188,6 +209,8 @@ union msg_small {
 	struct msg_credit		credit;
 	struct msg_vend			vend;
 	struct msg_restock		restock;
+	struct msg_restock_done		restock_done;
+	struct msg_ledger_fault		fault;
 	struct msg_cool			cool;
 };
 
@@ -199,13 +222,14 @@ union msg_payload {
 	struct msg_credit		credit;
 	struct msg_vend			vend;
 	struct msg_restock		restock;
+	struct msg_restock_done		restock_done;
+	struct msg_ledger_fault		fault;
 	struct msg_cool			cool;
 	struct msg_status_sales		st_sales;
 	struct msg_status_ledger	st_ledger;
 	struct msg_status_cooling	st_cooling;
 	struct msg_status_coin		st_coin;
 	struct msg_status_arm		st_arm;
-	struct msg_opened		opened;
 };
 
 struct msg {

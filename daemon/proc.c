@@ -6,7 +6,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
-#include <sched.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,7 +144,10 @@ proc_dispatch(struct proc *p, const struct msg *m)
 		proc_send(p, m->hdr.src, MSG_PONG, m->hdr.id, NULL, 0);
 		break;
 	case MSG_STOP:
-		proc_stop(p);
+		if (p->stops_itself)
+			p->dispatch(p, m);
+		else
+			proc_stop(p);
 		break;
 	default:
 		p->dispatch(p, m);
@@ -185,8 +187,7 @@ proc_init(struct proc *p, int id, const char *name,
 {
 	struct event_config	*ec;
 
-	/* not the spawner's fields: an early thread runs this itself */
-	memset(p, 0, offsetof(struct proc, start));
+	memset(p, 0, sizeof(*p));
 	p->id = id;
 	p->name = name;
 	p->dispatch = dispatch;
@@ -213,138 +214,33 @@ proc_thread(void *arg)
 	struct proc	*p = arg;
 
 	log_set_name(p->name);
-	if (p->start != NULL)
-		p->start(p);
-	proc_settle_cpu(p);
 	proc_loop(p);
 	trace_dump(p->name);
 	return NULL;
 }
 
-/* The thread attributes: a small explicit stack, SCHED_FIFO if asked, and
- * the CPUs it may start on (NULL: main's). */
-static void
-proc_attr(struct proc *p, pthread_attr_t *attr, size_t stack_size, int rt_prio,
-    const cpu_set_t *run_on)
-{
-	struct sched_param	sp = { .sched_priority = rt_prio };
-	int			err;
-
-	/* glibc refuses less than PTHREAD_STACK_MIN: 16 KiB on x86-64 and
-	 * armhf, but 128 KiB on arm64, where 64 KiB made every thread fail. */
-	if (stack_size < (size_t)PTHREAD_STACK_MIN)
-		stack_size = PTHREAD_STACK_MIN;
-	pthread_attr_init(attr);
-	if ((err = pthread_attr_setstacksize(attr, stack_size)) != 0)
-		fatalx("%s: stack size %zu: %s", p->name, stack_size,
-		    strerror(err));
-	if (rt_prio > 0 && ((err = pthread_attr_setinheritsched(attr,
-	    PTHREAD_EXPLICIT_SCHED)) != 0 ||
-	    (err = pthread_attr_setschedpolicy(attr, SCHED_FIFO)) != 0 ||
-	    (err = pthread_attr_setschedparam(attr, &sp)) != 0))
-		fatalx("%s: SCHED_FIFO %d: %s", p->name, rt_prio,
-		    strerror(err));
-	if (run_on != NULL && (err = pthread_attr_setaffinity_np(attr,
-	    sizeof(*run_on), run_on)) != 0)
-		fatalx("%s: CPU affinity: %s", p->name, strerror(err));
-}
-
 /*
- * Start an activity's thread with a small explicit stack, not 8 MiB, and
- * under SCHED_FIFO at rt_prio when it is above 0. Returns -1 when the
- * kernel refused the priority (EPERM: no CAP_SYS_NICE, RLIMIT_RTPRIO too
- * low): the thread then runs with the normal policy, and the caller says so.
+ * Start an activity's thread with a small explicit stack, not 8 MiB: the
+ * loops keep little on the stack, and only touched pages count anyway.
  */
-static int
-proc_create(struct proc *p, size_t stack_size, int rt_prio,
-    const cpu_set_t *run_on)
+void
+proc_spawn(struct proc *p, size_t stack_size)
 {
 	pthread_attr_t	attr;
 	int		err;
 
-	proc_attr(p, &attr, stack_size, rt_prio, run_on);
+	/* glibc refuses less than PTHREAD_STACK_MIN: 16 KiB on x86-64 and
+	 * armhf, but 128 KiB on arm64. */
+	if (stack_size < (size_t)PTHREAD_STACK_MIN)
+		stack_size = PTHREAD_STACK_MIN;
+	pthread_attr_init(&attr);
+	if ((err = pthread_attr_setstacksize(&attr, stack_size)) != 0)
+		fatalx("%s: stack size %zu: %s", p->name, stack_size,
+		    strerror(err));
 	err = pthread_create(&p->thread, &attr, proc_thread, p);
 	pthread_attr_destroy(&attr);
-	if (err == EPERM && rt_prio > 0) {
-		proc_attr(p, &attr, stack_size, 0, run_on);
-		err = pthread_create(&p->thread, &attr, proc_thread, p);
-		pthread_attr_destroy(&attr);
-		if (err == 0)
-			return -1;
-	}
 	if (err != 0)
 		fatalx("%s: pthread_create: %s", p->name, strerror(err));
-	return 0;
-}
-
-int
-proc_spawn(struct proc *p, size_t stack_size, int rt_prio)
-{
-	p->start = NULL;
-	p->pin_after = 0;
-	return proc_create(p, stack_size, rt_prio, NULL);
-}
-
-int
-proc_spawn_early(struct proc *p, int id, const char *name,
-    void (*start)(struct proc *), size_t stack_size, int rt_prio,
-    const cpu_set_t *run_on, const cpu_set_t *then_on)
-{
-	p->id = id;
-	p->name = name;
-	p->start = start;
-	p->pin_after = then_on != NULL;
-	if (then_on != NULL)
-		p->then_on = *then_on;
-	return proc_create(p, stack_size, rt_prio, run_on);
-}
-
-/* An early thread moves to the CPU it runs on from now on (once). */
-void
-proc_settle_cpu(struct proc *p)
-{
-	if (!p->pin_after)
-		return;
-	p->pin_after = 0;
-	if (sched_setaffinity(0, sizeof(p->then_on), &p->then_on) == -1)
-		log_warn("%s: not moved to its CPU", p->name);
-}
-
-/* Read exactly len bytes from inbox id, waiting for them (start-up only). */
-static void
-proc_read_exact(int id, void *buf, size_t len)
-{
-	struct pollfd	pfd = { .fd = proc_inbox_r[id], .events = POLLIN };
-	ssize_t		n;
-
-	for (;;) {
-		if (poll(&pfd, 1, -1) == -1 && errno != EINTR)
-			fatal("%s: poll on its inbox", proc_name(id));
-		n = read(pfd.fd, buf, len);
-		if (n == (ssize_t)len)
-			return;
-		if (n == 0)
-			fatalx("%s: inbox closed", proc_name(id));
-		if (n == -1 && (errno == EAGAIN || errno == EINTR))
-			continue;
-		fatal("%s: inbox read (%zd of %zu bytes)", proc_name(id), n, len);
-	}
-}
-
-/*
- * The next message of inbox id, read exactly: its header, then the payload
- * its type has (one write() put both in the pipe), so what follows stays in
- * the pipe for the loop.
- */
-void
-proc_recv_one(int id, struct msg *m)
-{
-	proc_read_exact(id, &m->hdr, sizeof(m->hdr));
-	if (msg_payload_size(m->hdr.type) != (int)m->hdr.len)
-		fatalx("%s: malformed message in inbox (type %u, %u bytes)",
-		    proc_name(id), m->hdr.type, m->hdr.len);
-	if (m->hdr.len > 0)
-		proc_read_exact(id, &m->u, m->hdr.len);
 }
 
 /* Run the loop; returns once proc_stop() was called. */

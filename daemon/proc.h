@@ -10,7 +10,6 @@
 #define PROC_H
 
 #include <pthread.h>
-#include <sched.h>
 #include <stdint.h>
 
 #include "msg.h"
@@ -34,12 +33,10 @@ struct proc {
 	struct msg_reader rd;
 	void		(*dispatch)(struct proc *, const struct msg *);
 	void		(*on_stop)(struct proc *);	/* outputs safe */
+	int		 stops_itself;	/* MSG_STOP goes to dispatch, which
+					 * calls proc_stop when its work ends */
 	uint32_t	 seq;
 	struct proc_queue q[PROC_MAX];
-	/* proc_init clears everything above; these belong to the spawner */
-	void		(*start)(struct proc *);	/* proc_spawn_early */
-	cpu_set_t	 then_on;
-	int		 pin_after;
 	pthread_t	 thread;
 };
 
@@ -48,26 +45,8 @@ int	 proc_setup_inboxes(void);
 /* Make p ready to run as activity id (event_base, inbox event). */
 void	 proc_init(struct proc *, int id, const char *name,
 	    void (*dispatch)(struct proc *, const struct msg *));
-/* Start the thread with an explicit stack size, under SCHED_FIFO at rt_prio
- * if above 0; -1 if the kernel refused that (the thread runs normally). */
-int	 proc_spawn(struct proc *, size_t stack_size, int rt_prio);
-/*
- * Start activity id's thread on the CPUs in run_on (NULL: main's), then
- * move it to then_on (NULL: it stays) and run its loop. With a start, the
- * thread runs start(p) first, before main has set it up, so that it opens
- * its own files while main goes on (start must call proc_init, or never
- * return); without, main has set it up already. Returns as proc_spawn does.
- */
-int	 proc_spawn_early(struct proc *, int id, const char *name,
-	    void (*start)(struct proc *), size_t stack_size, int rt_prio,
-	    const cpu_set_t *run_on, const cpu_set_t *then_on);
-/* From an early thread's start: move to then_on now, not after start. */
-void	 proc_settle_cpu(struct proc *);
-/*
- * Start-up only, before the loops run: wait for the next message in
- * activity id's inbox and read exactly it (what follows stays in the pipe).
- */
-void	 proc_recv_one(int id, struct msg *m);
+/* Start the activity's thread (its loop) with an explicit stack size. */
+void	 proc_spawn(struct proc *, size_t stack_size);
 /* Run the loop in the calling thread (main's own proc). */
 void	 proc_loop(struct proc *);
 /* End the loop after this callback; on_stop runs first. */

@@ -31,6 +31,22 @@ enum product_state {
 	PRODUCT_OUT_OF_ORDER = 1,	/* a vend failed: the technician must look */
 };
 
+/* Why a vend did not sell; the credit is restored in every case. */
+enum vend_why {
+	VEND_WHY_NO_DROP = 0,		/* no drop in every attempt: column out of order */
+	VEND_WHY_BEAM_BLOCKED,		/* the drop beam was already broken: no motor run */
+	VEND_WHY_STOPPED,		/* vendd stopped before the product dropped */
+	VEND_WHY_REFUSED,		/* the ledger could not record the reservation */
+};
+
+/* What the ledger failed to do, for MSG_LEDGER_FAULT and vendctl status. */
+enum ledger_op {
+	LEDGER_OP_NONE = 0,
+	LEDGER_OP_COMPACT,		/* writing the snapshot */
+	LEDGER_OP_RECORD,		/* writing or syncing a journal record */
+	LEDGER_OP_GROW,			/* making room in the journal */
+};
+
 /* A vend the ledger reserved but that arm has not resolved yet. */
 struct ledger_pending {
 	uint8_t		active;

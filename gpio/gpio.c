@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "gpio.h"
 
@@ -416,10 +417,31 @@ resolve_name(const char *name, struct gpio_where *w, char *err, size_t errlen)
 	return off < 0 ? -1 : 0;
 }
 
+/* The chip's device number: two paths to one chip name the same lines. */
+static void
+where_dev(struct gpio_where *w)
+{
+	struct stat	sb;
+
+	w->chip_dev = stat(w->chip, &sb) == 0 && S_ISCHR(sb.st_mode) ?
+	    (uint64_t)sb.st_rdev : 0;
+}
+
+int
+gpio_same_line(const struct gpio_where *a, const struct gpio_where *b)
+{
+	if (a->offset != b->offset)
+		return 0;
+	if (a->chip_dev != 0 && b->chip_dev != 0)
+		return a->chip_dev == b->chip_dev;
+	return strcmp(a->chip, b->chip) == 0;
+}
+
 int
 gpio_resolve(const char *name, struct gpio_where *w, char *err, size_t errlen)
 {
 	const char	*colon;
+	int		 rc;
 
 	assert(name != NULL && w != NULL && err != NULL);
 	if (*name == '\0') {
@@ -434,8 +456,12 @@ gpio_resolve(const char *name, struct gpio_where *w, char *err, size_t errlen)
 	colon = strrchr(name, ':');
 	if (colon != NULL && (strncmp(name, "gpiochip", 8) == 0 ||
 	    strncmp(name, GPIO_DEV_DIR "/", 5) == 0))
-		return resolve_offset(name, colon, w, err, errlen);
-	return resolve_name(name, w, err, errlen);
+		rc = resolve_offset(name, colon, w, err, errlen);
+	else
+		rc = resolve_name(name, w, err, errlen);
+	if (rc == 0)
+		where_dev(w);
+	return rc;
 }
 
 /* The libgpiod settings for one line as the spec describes it. */

@@ -45,6 +45,7 @@ struct gpio_where {
 	char		name[64];	/* the line's name, "" if unnamed */
 	char		consumer[64];	/* "" if free */
 	int		used;
+	uint64_t	chip_dev;	/* the chip's device number, 0 unknown */
 };
 
 struct gpio_edge {
@@ -77,6 +78,9 @@ struct gpio_line;
  */
 int	gpio_resolve(const char *name, struct gpio_where *, char *err,
 	    size_t errlen);
+
+/* Whether two resolved names are one physical line (chip and offset). */
+int	gpio_same_line(const struct gpio_where *, const struct gpio_where *);
 
 /* Free the line-name index start-up builds (gpio_resolve) and close the
  * chips it kept open for the requests; later calls build it again. */

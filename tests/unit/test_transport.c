@@ -102,10 +102,10 @@ test_threads_full_pipes(void **state)
 		producers[i].ev = evtimer_new(producers[i].p.base, producer_cb,
 		    &producers[i]);
 		evtimer_add(producers[i].ev, &zero);
-		proc_spawn(&producers[i].p, 64 * 1024, 0);
+		proc_spawn(&producers[i].p, 64 * 1024);
 	}
 	usleep(200 * 1000);	/* let every pipe fill and queue before reading */
-	proc_spawn(&consumer, 64 * 1024, 0);
+	proc_spawn(&consumer, 64 * 1024);
 	for (int i = 0; i < PRODUCERS; i++)
 		proc_join(&producers[i].p);
 	proc_join(&consumer);
