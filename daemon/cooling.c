@@ -31,7 +31,7 @@
  * Bad samples in a row before the duty cycle takes over. A DS18B20 read fails
  * with EIO when the 1-Wire bus is disturbed and reports 85000 after a power
  * glitch: one such sample is noise, not a dead sensor, and must not start the
- * compressor. Three in a row (90 s at the usual 30 s sample period) is a fault.
+ * compressor. Three in a row (30 s at the default sample_s of 10) is a fault.
  */
 #define COOLING_FAULT_SAMPLES	3
 
@@ -172,12 +172,21 @@ cooling_apply(struct cooling_core *c, uint64_t now, struct outbox *ob)
 		cooling_switch(c, !c->on, now, ob);
 }
 
-/* Power-up: compressor off, and no start before the start delay. */
+/*
+ * Start-up: compressor off, and no start before the start delay nor before
+ * min_off_s. vendd cannot know when the compressor last stopped: a restart
+ * of vendd (or a crash and RestartSec=) may follow the stop by seconds, so
+ * the hold after any start covers the minimum off time too.
+ */
 void
 cooling_core_init(struct cooling_core *c, const struct cooling_conf *cf,
     uint64_t now)
 {
-	int	delay = cf->start_delay_s > 0 ? cf->start_delay_s : 0;
+	int	delay = cf->start_delay_s > cf->min_off_s ? cf->start_delay_s :
+		    cf->min_off_s;
+
+	if (delay < 0)
+		delay = 0;
 
 	memset(c, 0, sizeof(*c));
 	c->cf = cf;

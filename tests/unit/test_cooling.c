@@ -184,19 +184,19 @@ test_init(void **state)
 	(void)state;
 	assert_int_equal(c.on, 0);
 	assert_int_equal(c.fault_mode, 0);
-	assert_int_equal(c.min_off_until, at(150));
+	assert_int_equal(c.min_off_until, at(180));
 	assert_int_equal(cooling_core_deadline(&c), 0);
-	tick(150);
+	tick(180);
 	assert_quiet();
 	cooling_core_status(&c, &st);
 	assert_int_equal(st.compressor, 0);
 	assert_int_equal(st.fault_mode, 0);
 	assert_int_equal(st.sensor, COOL_SENSOR_OK);
 
-	/* A negative start delay counts as none. */
+	/* A negative start delay counts as none: min off still holds. */
 	cf.start_delay_s = -5;
 	cooling_core_init(&c, &cf, T0);
-	assert_int_equal(c.min_off_until, T0);
+	assert_int_equal(c.min_off_until, at(180));
 }
 
 /* Start at setpoint + differential, stop at setpoint, hold in between. */
@@ -234,20 +234,22 @@ test_hysteresis(void **state)
 	assert_int_equal(st.temperature_mc, START_AT + 1);
 }
 
-/* After power-up the compressor waits out the start delay. */
+/* After power-up the compressor waits out the start delay (and min off). */
 static void
 test_start_delay(void **state)
 {
 	(void)state;
+	cf.start_delay_s = 240;
+	cooling_core_init(&c, &cf, T0);
 	temp(20000, 0);
 	assert_quiet();
-	assert_int_equal(cooling_core_deadline(&c), at(150));
+	assert_int_equal(cooling_core_deadline(&c), at(240));
 	temp(20000, 30);
 	assert_quiet();
 	outbox_init(&ob);
-	cooling_core_tick(&c, at(150) - 1, &ob);
+	cooling_core_tick(&c, at(240) - 1, &ob);
 	assert_quiet();
-	tick(150);
+	tick(240);
 	assert_started();
 	assert_int_equal(cooling_core_deadline(&c), 0);
 
@@ -612,6 +614,35 @@ test_stop(void **state)
 	assert_int_equal(c.on, 0);
 }
 
+/*
+ * A start of vendd may follow a stop of the compressor by seconds (a
+ * restart, a crash and RestartSec=10s): whatever start_delay_s says, the
+ * first start waits min_off_s too.
+ */
+static void
+test_start_hold_covers_min_off(void **state)
+{
+	(void)state;
+	cf.start_delay_s = 0;
+	cooling_core_init(&c, &cf, T0);
+	temp(20000, 0);
+	assert_quiet();
+	assert_int_equal(cooling_core_deadline(&c), at(180));
+	tick(179);
+	assert_quiet();
+	tick(180);
+	assert_started();
+
+	/* The defaults: a start delay of 150 s still waits 180 s. */
+	cf.start_delay_s = 150;
+	cooling_core_init(&c, &cf, T0);
+	temp(20000, 0);
+	tick(170);
+	assert_quiet();
+	tick(180);
+	assert_started();
+}
+
 int
 main(void)
 {
@@ -620,6 +651,7 @@ main(void)
 		cmocka_unit_test_setup(test_init, setup),
 		cmocka_unit_test_setup(test_hysteresis, setup),
 		cmocka_unit_test_setup(test_start_delay, setup),
+		cmocka_unit_test_setup(test_start_hold_covers_min_off, setup),
 		cmocka_unit_test_setup(test_min_off, setup),
 		cmocka_unit_test_setup(test_min_on, setup),
 		cmocka_unit_test_setup(test_fault_kinds, setup),
