@@ -14,7 +14,6 @@
 #include "log.h"
 #include "panel.h"
 #include "proc.h"
-#include "trace.h"
 
 #define NS_PER_MS	1000000ULL
 #define PANEL_EDGES	16	/* edges read per wake-up */
@@ -125,8 +124,6 @@ panel_line_cb(evutil_socket_t fd, short what, void *arg)
 			    gpio_line_name(pb->line));
 		}
 		for (i = 0; i < n; i++) {
-			trace_mark("edge", pb->button, e[i].ts_ns);
-			trace_mark("read", pb->button, 0);
 			outbox_init(&ob);
 			panel_core_edge(&panel, pb->button, e[i].active,
 			    e[i].ts_ns, &ob);

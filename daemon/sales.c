@@ -38,10 +38,12 @@ sales_out_of_service(const struct sales_core *s)
 }
 
 /*
- * Block the acceptor while a coin could not be used: nothing can be sold, or
- * the credit reached max_credit (0: no limit). Sent to coin only when the
- * wish changes. (The arm, which owns the fact, says itself when it is busy,
- * after its relay is on: coin's wake-up stays off the vend's path.)
+ * Block the acceptor while a coin could not be used: nothing can be sold
+ * (every column empty or out of order, the ledger unable to record, the
+ * drop beam blocked), or the credit reached max_credit (0: no limit). Sent
+ * to coin only when the wish changes. (The arm, which owns the fact, says
+ * itself when it is busy, after its relay is on: coin's wake-up stays off
+ * the vend's path.)
  */
 static void
 sales_update_inhibit(struct sales_core *s, struct outbox *ob)
@@ -50,7 +52,8 @@ sales_update_inhibit(struct sales_core *s, struct outbox *ob)
 	int64_t		 max = s->cf->coin.max_credit;
 	int		 on;
 
-	on = sales_out_of_service(s) || (max > 0 && s->credit >= max);
+	on = sales_out_of_service(s) || s->ledger_fault || s->arm_blocked ||
+	    (max > 0 && s->credit >= max);
 	if (on == s->inhibit_sent)
 		return;
 	if (s->inhibit_sent != -1)
@@ -132,6 +135,15 @@ sales_refuse(struct sales_core *s, enum sales_reject why, struct outbox *ob)
 		log_info("vend refused: no selection");
 		return why;
 	}
+	if (why == SALES_LEDGER_FAULT) {
+		log_info("vend refused: the ledger cannot record sales now");
+		return why;
+	}
+	if (why == SALES_DISPENSING_BLOCKED) {
+		log_info("vend refused: dispensing is blocked (the drop sensor "
+		    "is broken)");
+		return why;
+	}
 	pc = &s->cf->product[s->selection];
 	sales_price_str(s, s->credit, c, sizeof(c));
 	sales_price_str(s, pc->price, price, sizeof(price));
@@ -169,6 +181,10 @@ sales_core_vend(struct sales_core *s, struct outbox *ob)
 		return sales_refuse(s, SALES_BUSY, ob);
 	if (p < 0)
 		return sales_refuse(s, SALES_NO_SELECTION, ob);
+	if (s->ledger_fault)
+		return sales_refuse(s, SALES_LEDGER_FAULT, ob);
+	if (s->arm_blocked)
+		return sales_refuse(s, SALES_DISPENSING_BLOCKED, ob);
 	if (s->state[p] != PRODUCT_OK)
 		return sales_refuse(s, SALES_OUT_OF_ORDER, ob);
 	if (s->stock[p] <= 0)
@@ -198,7 +214,27 @@ sales_core_vend(struct sales_core *s, struct outbox *ob)
 	return SALES_OK;
 }
 
-/* Arm's answer, made durable by the ledger: commit, or restore the credit. */
+/* Why a vend that did not sell did not, for the log line. */
+static const char *
+sales_why_name(uint32_t why)
+{
+	switch (why) {
+	case VEND_WHY_NO_DROP:
+		return "did not drop, column out of order";
+	case VEND_WHY_BEAM_BLOCKED:
+		return "not started, the drop sensor is blocked";
+	case VEND_WHY_STOPPED:
+		return "cut short by vendd stopping";
+	case VEND_WHY_REFUSED:
+		return "not recorded by the ledger";
+	}
+	return "failed";
+}
+
+/*
+ * Arm's answer, made durable by the ledger: commit, or restore the credit.
+ * Only a product that did not drop takes its column out of order.
+ */
 void
 sales_core_vend_result(struct sales_core *s, const struct msg_vend *v,
     struct outbox *ob)
@@ -222,10 +258,11 @@ sales_core_vend_result(struct sales_core *s, const struct msg_vend *v,
 		    v->vend_id, pc->id, price, s->stock[p], c);
 	} else {
 		s->credit += pc->price;
-		s->state[p] = PRODUCT_OUT_OF_ORDER;
+		if (v->why == VEND_WHY_NO_DROP)
+			s->state[p] = PRODUCT_OUT_OF_ORDER;
 		sales_price_str(s, s->credit, c, sizeof(c));
-		log_warnx("vend %u: %s failed, column out of order, credit "
-		    "restored to %s", v->vend_id, pc->id, c);
+		log_warnx("vend %u: %s %s, credit restored to %s", v->vend_id,
+		    pc->id, sales_why_name(v->why), c);
 	}
 	s->selection = -1;
 	s->pending = 0;
@@ -252,6 +289,34 @@ sales_core_restocked(struct sales_core *s, const struct msg_restock *r,
 	sales_update_inhibit(s, ob);
 }
 
+/* The ledger can (on = 0) or cannot (on = 1) record: sell or stop. */
+void
+sales_core_ledger_fault(struct sales_core *s, const struct msg_ledger_fault *f,
+    struct outbox *ob)
+{
+	if ((int)(f->on != 0) == s->ledger_fault)
+		return;
+	s->ledger_fault = f->on != 0;
+	if (s->ledger_fault)
+		log_warnx("not selling: the ledger cannot record (%s)",
+		    s->cf->state_dir);
+	else
+		log_info("selling again: the ledger records");
+	sales_update_inhibit(s, ob);
+}
+
+/* The drop beam blocks dispensing (on) or is clear again. */
+void
+sales_core_arm_blocked(struct sales_core *s, int on, struct outbox *ob)
+{
+	if ((on != 0) == s->arm_blocked)
+		return;
+	s->arm_blocked = on != 0;
+	log_info("%s", on ? "not selling: dispensing is blocked by the drop "
+	    "sensor" : "selling again: dispensing is clear");
+	sales_update_inhibit(s, ob);
+}
+
 /* What vendctl status shows of sales. */
 void
 sales_core_status(const struct sales_core *s, struct msg_status_sales *st)
@@ -261,6 +326,8 @@ sales_core_status(const struct sales_core *s, struct msg_status_sales *st)
 	st->selection = s->selection;
 	st->vend_pending = s->pending;
 	st->nproducts = s->cf->nproducts;
+	st->ledger_fault = (uint32_t)s->ledger_fault;
+	st->arm_blocked = (uint32_t)s->arm_blocked;
 	for (int i = 0; i < s->cf->nproducts && i < VENDD_MAX_PRODUCTS; i++) {
 		st->product[i].stock = s->stock[i];
 		st->product[i].state = s->state[i];
@@ -284,6 +351,10 @@ sales_reject_name(enum sales_reject r)
 		return "out of order";
 	case SALES_BUSY:
 		return "busy";
+	case SALES_LEDGER_FAULT:
+		return "ledger fault";
+	case SALES_DISPENSING_BLOCKED:
+		return "dispensing blocked";
 	}
 	return "unknown";
 }
@@ -314,6 +385,12 @@ sales_core_handle(struct sales_core *s, const struct msg *m,
 		return 0;
 	case MSG_RESTOCKED:
 		sales_core_restocked(s, &m->u.restock, ob);
+		return 0;
+	case MSG_LEDGER_FAULT:
+		sales_core_ledger_fault(s, &m->u.fault, ob);
+		return 0;
+	case MSG_ARM_BLOCKED:
+		sales_core_arm_blocked(s, m->u.flag.on != 0, ob);
 		return 0;
 	}
 	return -1;

@@ -21,6 +21,8 @@ enum sales_reject {		/* why a vend press did nothing */
 	SALES_SOLD_OUT,
 	SALES_OUT_OF_ORDER,
 	SALES_BUSY,		/* a vend is in progress */
+	SALES_LEDGER_FAULT,	/* the ledger cannot record a sale now */
+	SALES_DISPENSING_BLOCKED,	/* the drop beam is broken: no dispensing */
 };
 
 struct sales_core {
@@ -32,6 +34,8 @@ struct sales_core {
 	int		pending_product;
 	uint32_t	next_vend_id;
 	int		inhibit_sent;	/* last MSG_COIN_INHIBIT value, -1 none */
+	int		ledger_fault;	/* MSG_LEDGER_FAULT on: no sale, no coin */
+	int		arm_blocked;	/* MSG_ARM_BLOCKED on: no sale, no coin */
 	int32_t		stock[VENDD_MAX_PRODUCTS];
 	uint8_t		state[VENDD_MAX_PRODUCTS];	/* enum product_state */
 };
@@ -47,6 +51,9 @@ void	sales_core_vend_result(struct sales_core *, const struct msg_vend *,
 	    struct outbox *);
 void	sales_core_restocked(struct sales_core *, const struct msg_restock *,
 	    struct outbox *);
+void	sales_core_ledger_fault(struct sales_core *,
+	    const struct msg_ledger_fault *, struct outbox *);
+void	sales_core_arm_blocked(struct sales_core *, int on, struct outbox *);
 void	sales_core_status(const struct sales_core *, struct msg_status_sales *);
 /* Any inbox message but status: -1 for a type or product sales never takes. */
 int	sales_core_handle(struct sales_core *, const struct msg *,

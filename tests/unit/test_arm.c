@@ -22,17 +22,25 @@ static struct config	cf;
 static struct arm_core	a;
 static uint64_t		t;		/* fake clock */
 
-/* Everything the core sent during a test, in order. */
+/* Everything the core sent to the ledger during a test, in order. */
 static struct {
 	int		n;
 	struct msg_out	m[32];
 } sent;
+/* What it told sales: MSG_ARM_BLOCKED on and off, in order. */
+static int	blocked_told[8], nblocked_told;
 
 /* Copy one step's outbox to the record. */
 static void
 record(const struct outbox *ob)
 {
 	for (int i = 0; i < ob->n; i++) {
+		if (ob->m[i].hdr.type == MSG_ARM_BLOCKED) {
+			assert_int_equal(ob->dst[i], PROC_SALES);
+			assert_true(nblocked_told < 8);
+			blocked_told[nblocked_told++] = (int)ob->m[i].u.flag.on;
+			continue;
+		}
 		assert_true(sent.n < 32);
 		assert_int_equal(ob->dst[i], PROC_LEDGER);
 		assert_int_equal(ob->m[i].hdr.type, MSG_ARM_DONE);
@@ -141,6 +149,7 @@ start(int has_drop)
 	cf.arm.retries = RETRIES;
 	arm_core_init(&a, &cf, has_drop);
 	memset(&sent, 0, sizeof(sent));
+	nblocked_told = 0;
 	t = SEC(100);
 }
 
@@ -291,6 +300,8 @@ test_drop_idle(void **state)
 	drop();
 	assert_int_equal(sent.n, 0);
 	assert_released();
+	advance(t + MS(400));
+	edge_at(t, 0);			/* the hand leaves */
 	/* and is not remembered for the next vend */
 	dispense();
 	advance(t + MS(RUN));
@@ -298,7 +309,10 @@ test_drop_idle(void **state)
 	assert_int_equal(sent.n, 0);
 }
 
-/* Shutdown mid-cycle before a drop releases everything and reports nothing. */
+/*
+ * An abort mid-cycle before a drop releases everything and reports the vend
+ * stopped (its credit restored), once.
+ */
 static void
 test_abort(void **state)
 {
@@ -307,8 +321,10 @@ test_abort(void **state)
 	advance(t + MS(700));
 	abort_now();
 	assert_released();
+	assert_done(0, 1);
+	assert_int_equal(sent.m[0].u.vend.why, VEND_WHY_STOPPED);
 	advance(t + SEC(120));
-	assert_int_equal(sent.n, 0);
+	assert_int_equal(sent.n, 1);
 
 	start(1);		/* and during a drop wait */
 	dispense();
@@ -317,7 +333,8 @@ test_abort(void **state)
 	assert_released();
 	drop();
 	advance(t + SEC(120));
-	assert_int_equal(sent.n, 0);
+	assert_done(0, 1);
+	assert_int_equal(sent.m[0].u.vend.why, VEND_WHY_STOPPED);
 }
 
 /*
@@ -349,12 +366,135 @@ test_abort_after_drop(void **state)
 	assert_done(1, 2);
 	assert_released();
 
-	/* No drop sensor: nothing saw a product, so the ledger settles it. */
+	/* No drop sensor: nothing saw a product: stopped, refunded. */
 	start(0);
 	dispense();
 	advance(t + MS(700));
 	abort_now();
-	assert_int_equal(sent.n, 0);
+	assert_done(0, 1);
+	assert_int_equal(sent.m[0].u.vend.why, VEND_WHY_STOPPED);
+}
+
+/*
+ * Fault 3 of issue 14: the beam was broken before the vend (a product stuck
+ * in the tray) and gives no new edge. The motor must not run (it would run
+ * retries + 1 times and could drop several products): the vend fails at
+ * once, dispensing is blocked, and it resumes once the beam has been clear
+ * for ARM_CLEAR_MS.
+ */
+static void
+test_beam_broken_at_dispense(void **state)
+{
+	uint64_t	cleared;
+
+	(void)state;
+	edge_at(t, 1);			/* stuck in the tray, long ago */
+	advance(t + SEC(30));
+	dispense();
+	assert_int_equal(arm_core_relay(&a), 0);
+	assert_released();
+	assert_done(0, 0);
+	assert_int_equal(sent.m[0].u.vend.why, VEND_WHY_BEAM_BLOCKED);
+	assert_int_equal(nblocked_told, 1);
+	assert_int_equal(blocked_told[0], 1);
+	assert_int_equal(a.blocked, 1);
+
+	/* a hand lifts the product: clear, then broken again for a moment */
+	advance(t + SEC(5));
+	edge_at(t, 0);
+	assert_int_equal(arm_core_deadline(&a), t + MS(ARM_CLEAR_MS));
+	advance(t + MS(300));
+	edge_at(t, 1);
+	assert_int_equal(arm_core_deadline(&a), 0);
+	advance(t + MS(200));
+	edge_at(t, 0);
+	cleared = t;
+	advance(cleared + MS(ARM_CLEAR_MS) - 1);
+	assert_int_equal(a.blocked, 1);
+	advance(cleared + MS(ARM_CLEAR_MS));
+	assert_int_equal(a.blocked, 0);
+	assert_int_equal(nblocked_told, 2);
+	assert_int_equal(blocked_told[1], 0);
+
+	/* the next vend runs */
+	memset(&sent, 0, sizeof(sent));
+	dispense();
+	assert_int_equal(arm_core_relay(&a), 1);
+}
+
+/* Broken at start-up: blocked before any customer pays. */
+static void
+test_beam_broken_at_start(void **state)
+{
+	struct outbox	ob;
+
+	(void)state;
+	edge_at(t, 1);			/* the shell's reading of the line */
+	outbox_init(&ob);
+	arm_core_start(&a, &ob);
+	record(&ob);
+	assert_int_equal(a.blocked, 1);
+	assert_int_equal(nblocked_told, 1);
+
+	start(1);			/* clear: nothing */
+	outbox_init(&ob);
+	arm_core_start(&a, &ob);
+	assert_int_equal(ob.n, 0);
+	assert_int_equal(a.blocked, 0);
+
+	start(0);			/* no sensor: never blocked */
+	edge_at(t, 1);
+	dispense();
+	assert_int_equal(arm_core_relay(&a), 1);
+}
+
+/* A stop request: now when idle, else after the attempt in progress. */
+static void
+stop_now(int expect_idle)
+{
+	assert_int_equal(arm_core_stop(&a), expect_idle);
+}
+
+/*
+ * Fault 4 of issue 14: SIGTERM in the middle of a vend lets the attempt in
+ * progress finish: a product that drops is sold, not refunded; one that
+ * does not is refunded without a retry and without blaming the column.
+ */
+static void
+test_stop_mid_vend(void **state)
+{
+	uint64_t	t0 = t;
+
+	(void)state;
+	stop_now(1);			/* idle: at once */
+	start(1);
+	t0 = t;
+	dispense();
+	advance(t0 + MS(700));
+	stop_now(0);
+	assert_int_equal(arm_core_relay(&a), 1);	/* the run goes on */
+	advance(t0 + MS(RUN + 2000));
+	drop();
+	assert_done(1, 1);
+	assert_released();
+
+	/* no drop: the wait ends, no retry, refunded as stopped */
+	start(1);
+	t0 = t;
+	dispense();
+	advance(t0 + MS(RUN + 100));
+	stop_now(0);
+	advance(t0 + MS(RUN + DROP_WAIT));
+	assert_done(0, 1);
+	assert_int_equal(sent.m[0].u.vend.why, VEND_WHY_STOPPED);
+	assert_released();
+
+	/* a dispense that arrives while stopping does not run */
+	memset(&sent, 0, sizeof(sent));
+	dispense();
+	assert_int_equal(arm_core_relay(&a), 0);
+	assert_done(0, 0);
+	assert_int_equal(sent.m[0].u.vend.why, VEND_WHY_STOPPED);
 }
 
 /*
@@ -409,6 +549,7 @@ test_one_done_each(void **state)
 	advance(t + MS(RUN));
 	drop();
 	drop();			/* the beam flickers as the can rolls */
+	edge_at(t + MS(20), 0);	/* and it has passed */
 	assert_int_equal(sent.n, 1);
 	outbox_init(&ob);
 	arm_core_dispense(&a, &v, t, &ob);
@@ -567,6 +708,9 @@ main(void)
 		cmocka_unit_test_setup(test_drop_idle, setup_drop),
 		cmocka_unit_test_setup(test_abort, setup_drop),
 		cmocka_unit_test_setup(test_abort_after_drop, setup_drop),
+		cmocka_unit_test_setup(test_beam_broken_at_dispense, setup_drop),
+		cmocka_unit_test_setup(test_beam_broken_at_start, setup_drop),
+		cmocka_unit_test_setup(test_stop_mid_vend, setup_drop),
 		cmocka_unit_test_setup(test_stale_drop, setup_drop),
 		cmocka_unit_test_setup(test_one_done_each, setup_drop),
 		cmocka_unit_test_setup(test_spike_is_noise, setup_min),

@@ -98,9 +98,9 @@ vend(void)
 	return sales_core_vend(&s, &ob);
 }
 
-/* Answer the pending vend as arm would, through the ledger. */
+/* Answer the pending vend as arm would, through the ledger, and why not. */
 static void
-result(int ok)
+result_why(int ok, uint32_t why)
 {
 	struct msg_vend	v;
 
@@ -109,8 +109,16 @@ result(int ok)
 	v.product = s.pending_product;
 	v.price = cf.product[s.pending_product].price;
 	v.ok = ok;
+	v.why = why;
 	outbox_init(&ob);
 	sales_core_vend_result(&s, &v, &ob);
+}
+
+/* Answer the pending vend: sold, or no drop (the column's fault). */
+static void
+result(int ok)
+{
+	result_why(ok, VEND_WHY_NO_DROP);
 }
 
 static void
@@ -554,10 +562,96 @@ test_money_invariant(void **state)
 	assert_true(sold[0] + sold[1] + sold[2] > 1000);
 }
 
+/*
+ * A vend that failed for a reason not the column's (the beam blocked, vendd
+ * stopping, the ledger refusing) restores the credit and leaves the column
+ * in order.
+ */
+static void
+test_refund_keeps_column(void **state)
+{
+	static const uint32_t whys[] = { VEND_WHY_BEAM_BLOCKED,
+	    VEND_WHY_STOPPED, VEND_WHY_REFUSED };
+
+	(void)state;
+	coin(200);
+	for (size_t i = 0; i < sizeof(whys) / sizeof(whys[0]); i++) {
+		sel(COLA);
+		assert_int_equal(vend(), SALES_OK);
+		assert_int_equal(s.credit, 50);
+		result_why(0, whys[i]);
+		assert_int_equal(s.credit, 200);
+		assert_int_equal(s.state[COLA], PRODUCT_OK);
+		assert_int_equal(s.stock[COLA], 5);
+	}
+	sel(COLA);
+	assert_int_equal(vend(), SALES_OK);
+	result(0);			/* no drop: the column's fault */
+	assert_int_equal(s.state[COLA], PRODUCT_OUT_OF_ORDER);
+}
+
+/*
+ * The ledger cannot record (a full disk): no sale, acceptor blocked, credit
+ * kept and shown; back to selling when it can.
+ */
+static void
+test_ledger_fault(void **state)
+{
+	struct msg_ledger_fault	f = { .on = 1, .op = LEDGER_OP_COMPACT,
+				    .err = 28 };
+	struct msg_status_sales	st;
+
+	(void)state;
+	coin(200);
+	assert_int_equal(inhibit_in(&ob), -1);
+	outbox_init(&ob);
+	sales_core_ledger_fault(&s, &f, &ob);
+	assert_int_equal(inhibit_in(&ob), 1);
+	sel(COLA);
+	assert_int_equal(vend(), SALES_LEDGER_FAULT);
+	assert_int_equal(outbox_count(&ob, MSG_VEND_RESERVE), 0);
+	sales_core_status(&s, &st);
+	assert_int_equal(st.ledger_fault, 1);
+	assert_int_equal(st.credit, 200);
+	outbox_init(&ob);
+	sales_core_ledger_fault(&s, &f, &ob);	/* again: nothing new */
+	assert_int_equal(ob.n, 0);
+	f.on = 0;
+	outbox_init(&ob);
+	sales_core_ledger_fault(&s, &f, &ob);
+	assert_int_equal(inhibit_in(&ob), 0);
+	assert_int_equal(vend(), SALES_OK);
+}
+
+/* The drop beam blocks dispensing: the same, until it clears. */
+static void
+test_arm_blocked(void **state)
+{
+	struct msg_status_sales	st;
+
+	(void)state;
+	coin(200);
+	outbox_init(&ob);
+	sales_core_arm_blocked(&s, 1, &ob);
+	assert_int_equal(inhibit_in(&ob), 1);
+	sel(WATER);
+	assert_int_equal(vend(), SALES_DISPENSING_BLOCKED);
+	sales_core_status(&s, &st);
+	assert_int_equal(st.arm_blocked, 1);
+	outbox_init(&ob);
+	sales_core_arm_blocked(&s, 0, &ob);
+	assert_int_equal(inhibit_in(&ob), 0);
+	assert_int_equal(vend(), SALES_OK);
+	assert_reserved(WATER);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_refund_keeps_column, setup),
+		cmocka_unit_test_setup(test_ledger_fault, setup),
+		cmocka_unit_test_setup(test_arm_blocked, setup),
 		cmocka_unit_test(test_init_restores),
 		cmocka_unit_test(test_init_out_of_service),
 		cmocka_unit_test_setup(test_reject_order, setup),
