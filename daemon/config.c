@@ -11,13 +11,11 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <inttypes.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -26,7 +24,7 @@
 #include "config_int.h"
 
 #define CFG_MAX_MONEY		(1 + VENDD_MAX_PULSES + VENDD_MAX_PRODUCTS)
-#define CFG_READ_MAX		1024	/* longer lines are refused, not split */
+#define CFG_READ_MAX		1024	/* longer lines are refused, not cut */
 #define CFG_FILE_MAX		(1024 * 1024)	/* a config, not a log */
 
 /* A money value kept as text until decimals is known. */
@@ -46,10 +44,10 @@ struct cfg_ctx {
 	int		 failed;
 	int		 lineno;		/* the line inih is handling */
 	int		 sec;			/* enum cfg_sec */
-	int		 cur;			/* in [product]: its index */
+	int		 cur_product;		/* in [product]: its index */
 	char		 secname[48];		/* "[product cola]" */
-	int		 sec_line[SEC_MAX];
-	int		 key_line[SEC_MAX][CFG_MAX_KEYS];
+	int		 sec_line[CFG_SEC_MAX];
+	int		 key_line[CFG_SEC_MAX][CFG_MAX_KEYS];
 	int		 prod_line[VENDD_MAX_PRODUCTS][CFG_MAX_KEYS];
 	int		 pulse_line[VENDD_MAX_PULSES + 1];
 	int		 decimals_seen;
@@ -97,10 +95,10 @@ cfg_product_begin(struct cfg_ctx *ctx, const char *id)
 	if (cfg->nproducts == VENDD_MAX_PRODUCTS)
 		return cfg_error(ctx, ctx->lineno, "[product %s]: more than "
 		    "%d products", id, VENDD_MAX_PRODUCTS);
-	ctx->cur = cfg->nproducts++;
-	cfg_product_defaults(&cfg->product[ctx->cur], id, ctx->lineno);
+	ctx->cur_product = cfg->nproducts++;
+	cfg_product_defaults(&cfg->product[ctx->cur_product], id, ctx->lineno);
 	snprintf(ctx->secname, sizeof(ctx->secname), "[product %s]", id);
-	ctx->sec = SEC_PRODUCT;
+	ctx->sec = CFG_SEC_PRODUCT;
 	return 0;
 }
 
@@ -125,10 +123,10 @@ cfg_section_begin(struct cfg_ctx *ctx, char *name)
 			    "an id, like [product cola]");
 		return cfg_product_begin(ctx, name);
 	}
-	for (s = SEC_VENDD; s < SEC_PRODUCT; s++)
+	for (s = CFG_SEC_VENDD; s < CFG_SEC_PRODUCT; s++)
 		if (strcmp(name, cfg_sections[s].name) == 0)
 			break;
-	if (s == SEC_PRODUCT)
+	if (s == CFG_SEC_PRODUCT)
 		return cfg_error(ctx, ctx->lineno, "unknown section [%s] "
 		    "(expected [vendd], [coin], [panel], [product ID], [arm] "
 		    "or [cooling])", name);
@@ -226,7 +224,7 @@ cfg_reader(char *str, int num, void *stream)
 
 /* Room for more of the file: double the buffer, up to CFG_FILE_MAX. */
 static int
-cfg_grow(struct cfg_ctx *ctx, size_t *cap)
+cfg_grow_text(struct cfg_ctx *ctx, size_t *cap)
 {
 	size_t	 want = *cap > 0 ? *cap * 2 : 8192;
 	char	*t;
@@ -255,7 +253,7 @@ cfg_read_file(struct cfg_ctx *ctx, const char *path)
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return cfg_error(ctx, 0, "%s", strerror(errno));
 	for (;;) {
-		if (ctx->len == cap && cfg_grow(ctx, &cap) == -1)
+		if (ctx->len == cap && cfg_grow_text(ctx, &cap) == -1)
 			break;
 		if ((n = read(fd, ctx->text + ctx->len, cap - ctx->len)) > 0)
 			ctx->len += (size_t)n;
@@ -290,14 +288,14 @@ cfg_set_int(struct cfg_ctx *ctx, const struct cfg_key *k, const char *v,
 
 /* A GPIO line name; refuses a line another key already uses. */
 static int
-cfg_set_line(struct cfg_ctx *ctx, const struct cfg_key *k, const char *v,
+cfg_set_gpio_line(struct cfg_ctx *ctx, const struct cfg_key *k, const char *v,
     struct line_conf *lc)
 {
 	const struct line_conf	*all[CONFIG_MAX_LINES];
 	int			 n, i;
 
 	if (*v == '\0') {
-		if (k->flags & REQUIRED)
+		if (k->flags & CFG_REQUIRED)
 			return cfg_error(ctx, ctx->lineno, "%s %s: needs a "
 			    "GPIO line name (like COIN or gpiochip0:17)",
 			    ctx->secname, k->name);
@@ -353,16 +351,16 @@ cfg_set_temp(struct cfg_ctx *ctx, const struct cfg_key *k, const char *v,
     int32_t *dst, char *text)
 {
 	int32_t	mc;
-	int	lo = k->type == T_DELTA ? CFG_DIFF_MIN : CFG_SETPOINT_MIN;
-	int	hi = k->type == T_DELTA ? CFG_DIFF_MAX : CFG_SETPOINT_MAX;
+	int	lo = k->type == CFG_T_DELTA ? CFG_DIFF_MIN : CFG_SETPOINT_MIN;
+	int	hi = k->type == CFG_T_DELTA ? CFG_DIFF_MAX : CFG_SETPOINT_MAX;
 	char	a[16], b[16];
 
 	if (strlen(v) >= sizeof(((struct cooling_conf *)0)->setpoint_text) ||
-	    config_parse_temp(v, k->type == T_DELTA, &mc) == -1)
+	    config_parse_temp(v, k->type == CFG_T_DELTA, &mc) == -1)
 		return cfg_error(ctx, ctx->lineno, "%s %s: \"%s\" is not a "
 		    "temperature%s (like 4C, 4.5C, 39.2F, or 4 for Celsius)",
 		    ctx->secname, k->name, v,
-		    k->type == T_DELTA ? " difference" : "");
+		    k->type == CFG_T_DELTA ? " difference" : "");
 	if (mc < lo || mc > hi) {
 		cfg_format_temp(lo, a, sizeof(a));
 		cfg_format_temp(hi, b, sizeof(b));
@@ -401,28 +399,28 @@ cfg_set_key(struct cfg_ctx *ctx, const struct cfg_key *k, char *base,
 	int	 b;
 
 	switch (k->type) {
-	case T_INT:
+	case CFG_T_INT:
 		return cfg_set_int(ctx, k, v, dst);
-	case T_BOOL:
+	case CFG_T_BOOL:
 		if ((b = cfg_parse_bool(v)) == -1)
 			return cfg_error(ctx, ctx->lineno, "%s %s: \"%s\" is "
 			    "not a boolean (yes/no, true/false, on/off, 1/0)",
 			    ctx->secname, k->name, v);
 		*(int *)dst = b;
 		return 0;
-	case T_BIAS:
+	case CFG_T_BIAS:
 		if ((b = cfg_parse_bias(v)) == -1)
 			return cfg_error(ctx, ctx->lineno, "%s %s: \"%s\" is "
 			    "not a bias (as-is, pull-up, pull-down, disabled)",
 			    ctx->secname, k->name, v);
 		*(int *)dst = b;
 		return 0;
-	case T_LINE:
-		return cfg_set_line(ctx, k, v, dst);
-	case T_MONEY:
+	case CFG_T_LINE:
+		return cfg_set_gpio_line(ctx, k, v, dst);
+	case CFG_T_MONEY:
 		return cfg_set_money(ctx, k->name, v, dst);
-	case T_TEMP:
-	case T_DELTA:
+	case CFG_T_TEMP:
+	case CFG_T_DELTA:
 		return cfg_set_temp(ctx, k, v, dst, base + k->size);
 	default:
 		return cfg_set_string(ctx, k, v, dst);
@@ -452,18 +450,19 @@ cfg_set_pulses(struct cfg_ctx *ctx, const char *name, const char *v)
 
 /* "unknown key" with the keys the section does know. */
 static int
-cfg_unknown_key(struct cfg_ctx *ctx, const char *name)
+cfg_error_unknown_key(struct cfg_ctx *ctx, const char *name)
 {
 	const struct cfg_section *sec = &cfg_sections[ctx->sec];
 	char	known[256] = "";
 	int	i;
 
 	for (i = 0; i < sec->nkeys; i++) {
-		strncat(known, i ? ", " : "", sizeof(known) - strlen(known) - 1);
+		strncat(known, i ? ", " : "",
+		    sizeof(known) - strlen(known) - 1);
 		strncat(known, sec->keys[i].name,
 		    sizeof(known) - strlen(known) - 1);
 	}
-	if (ctx->sec == SEC_COIN)
+	if (ctx->sec == CFG_SEC_COIN)
 		strncat(known, ", pulses_1..pulses_20",
 		    sizeof(known) - strlen(known) - 1);
 	return cfg_error(ctx, ctx->lineno, "%s %s: unknown key (known: %s)",
@@ -478,20 +477,20 @@ cfg_handle_key(struct cfg_ctx *ctx, const char *name, const char *value)
 	int			 *line, i;
 	char			 *base;
 
-	if (ctx->sec == SEC_NONE)
+	if (ctx->sec == CFG_SEC_NONE)
 		return cfg_error(ctx, ctx->lineno, "%s: key outside any "
 		    "section", name);
-	if (ctx->sec == SEC_COIN && strncmp(name, "pulses_", 7) == 0)
+	if (ctx->sec == CFG_SEC_COIN && strncmp(name, "pulses_", 7) == 0)
 		return cfg_set_pulses(ctx, name, value);
 	sec = &cfg_sections[ctx->sec];
 	for (i = 0; i < sec->nkeys; i++)
 		if (strcmp(name, sec->keys[i].name) == 0)
 			break;
 	if (i == sec->nkeys)
-		return cfg_unknown_key(ctx, name);
-	if (ctx->sec == SEC_PRODUCT) {
-		line = &ctx->prod_line[ctx->cur][i];
-		base = (char *)&ctx->cfg->product[ctx->cur];
+		return cfg_error_unknown_key(ctx, name);
+	if (ctx->sec == CFG_SEC_PRODUCT) {
+		line = &ctx->prod_line[ctx->cur_product][i];
+		base = (char *)&ctx->cfg->product[ctx->cur_product];
 	} else {
 		line = &ctx->key_line[ctx->sec][i];
 		base = (char *)ctx->cfg;
@@ -500,18 +499,15 @@ cfg_handle_key(struct cfg_ctx *ctx, const char *name, const char *value)
 		return cfg_error(ctx, ctx->lineno, "%s %s: duplicate key "
 		    "(first at line %d)", ctx->secname, name, *line);
 	*line = ctx->lineno;
-	if (ctx->sec == SEC_VENDD && strcmp(name, "decimals") == 0)
+	if (ctx->sec == CFG_SEC_VENDD && strcmp(name, "decimals") == 0)
 		ctx->decimals_seen = 1;
-	if (ctx->sec == SEC_VENDD && strcmp(name, "state_dir") == 0)
-		ctx->cfg->state_dir_line = ctx->lineno;
-	if (ctx->sec == SEC_VENDD && strcmp(name, "control_socket") == 0)
-		ctx->cfg->control_socket_line = ctx->lineno;
-	if (ctx->sec == SEC_VENDD && strcmp(name, "control_group") == 0)
-		ctx->cfg->control_group_line = ctx->lineno;
 	return cfg_set_key(ctx, &sec->keys[i], base, value);
 }
 
-/* inih's handler; the section comes from our reader, unabridged. */
+/*
+ * inih's handler. The section comes from our reader, which sees the header
+ * whole (inih cuts long names), so inih's copy is unused.
+ */
 static int
 cfg_handler(void *user, const char *section, const char *name,
     const char *value)
@@ -526,26 +522,26 @@ cfg_handler(void *user, const char *section, const char *name,
 
 /* The line a key was set on, 0 if it keeps its default. */
 static int
-cfg_key_set_at(struct cfg_ctx *ctx, int sec, int prod, const char *name)
+cfg_key_line(struct cfg_ctx *ctx, int sec, int prod, const char *name)
 {
 	const struct cfg_section *s = &cfg_sections[sec];
 	int	i;
 
 	for (i = 0; i < s->nkeys; i++)
 		if (strcmp(s->keys[i].name, name) == 0)
-			return sec == SEC_PRODUCT ? ctx->prod_line[prod][i] :
-			    ctx->key_line[sec][i];
+			return sec == CFG_SEC_PRODUCT ?
+			    ctx->prod_line[prod][i] : ctx->key_line[sec][i];
 	return 0;
 }
 
-/* Where to point at a key: its line, else its section's header, else 0. */
+/* The line to name for a fault in a key: its own, else its header's, or 0. */
 static int
-cfg_key_lineno(struct cfg_ctx *ctx, int sec, int prod, const char *name)
+cfg_fault_line(struct cfg_ctx *ctx, int sec, int prod, const char *name)
 {
-	int	l = cfg_key_set_at(ctx, sec, prod, name);
+	int	l = cfg_key_line(ctx, sec, prod, name);
 
 	if (l == 0)
-		l = sec == SEC_PRODUCT ? ctx->cfg->product[prod].lineno :
+		l = sec == CFG_SEC_PRODUCT ? ctx->cfg->product[prod].lineno :
 		    ctx->sec_line[sec];
 	return l;
 }
@@ -557,10 +553,10 @@ cfg_check_required(struct cfg_ctx *ctx)
 	const struct cfg_section *s;
 	int	sec, i, p;
 
-	for (sec = SEC_VENDD; sec < SEC_PRODUCT; sec++) {
+	for (sec = CFG_SEC_VENDD; sec < CFG_SEC_PRODUCT; sec++) {
 		s = &cfg_sections[sec];
 		for (i = 0; i < s->nkeys; i++) {
-			if (!(s->keys[i].flags & REQUIRED) ||
+			if (!(s->keys[i].flags & CFG_REQUIRED) ||
 			    ctx->key_line[sec][i] != 0)
 				continue;
 			if (ctx->sec_line[sec] == 0)
@@ -574,10 +570,10 @@ cfg_check_required(struct cfg_ctx *ctx)
 	if (ctx->cfg->nproducts == 0)
 		return cfg_error(ctx, 0, "no [product ID] section: at least "
 		    "one product is required");
-	s = &cfg_sections[SEC_PRODUCT];
+	s = &cfg_sections[CFG_SEC_PRODUCT];
 	for (p = 0; p < ctx->cfg->nproducts; p++)
 		for (i = 0; i < s->nkeys; i++)
-			if ((s->keys[i].flags & REQUIRED) &&
+			if ((s->keys[i].flags & CFG_REQUIRED) &&
 			    ctx->prod_line[p][i] == 0)
 				return cfg_error(ctx, ctx->cfg->product[p].lineno,
 				    "[product %s]: %s is required",
@@ -592,7 +588,7 @@ cfg_convert_money(struct cfg_ctx *ctx)
 	struct config	*cfg = ctx->cfg;
 	int		 i;
 
-	if (cfg_key_set_at(ctx, SEC_COIN, 0, "max_credit") == 0)
+	if (cfg_key_line(ctx, CFG_SEC_COIN, 0, "max_credit") == 0)
 		config_parse_money(CFG_DEFAULT_MAX_CREDIT, cfg->decimals,
 		    &cfg->coin.max_credit);
 	for (i = 0; i < ctx->nmoney; i++) {
@@ -620,20 +616,20 @@ cfg_check_coin(struct cfg_ctx *ctx)
 		if (c->value[n] != 0)
 			break;
 	if (n > VENDD_MAX_PULSES)
-		return cfg_error(ctx, ctx->sec_line[SEC_COIN], "[coin]: at "
+		return cfg_error(ctx, ctx->sec_line[CFG_SEC_COIN], "[coin]: at "
 		    "least one pulses_N value is required (like pulses_1 = "
 		    "0.10)");
 	if (c->line.debounce_ms >= c->pulse_min_ms)
-		return cfg_error(ctx, cfg_key_lineno(ctx, SEC_COIN, 0,
+		return cfg_error(ctx, cfg_fault_line(ctx, CFG_SEC_COIN, 0,
 		    "debounce_ms"), "[coin] debounce_ms (%d) must be less "
 		    "than pulse_min_ms (%d)", c->line.debounce_ms,
 		    c->pulse_min_ms);
 	if (c->pulse_min_ms >= c->pulse_max_ms)
-		return cfg_error(ctx, cfg_key_lineno(ctx, SEC_COIN, 0,
+		return cfg_error(ctx, cfg_fault_line(ctx, CFG_SEC_COIN, 0,
 		    "pulse_max_ms"), "[coin] pulse_max_ms (%d) must be more "
 		    "than pulse_min_ms (%d)", c->pulse_max_ms, c->pulse_min_ms);
 	if (c->pulse_max_ms >= c->train_gap_ms)
-		return cfg_error(ctx, cfg_key_lineno(ctx, SEC_COIN, 0,
+		return cfg_error(ctx, cfg_fault_line(ctx, CFG_SEC_COIN, 0,
 		    "train_gap_ms"), "[coin] train_gap_ms (%d) must be more "
 		    "than pulse_max_ms (%d)", c->train_gap_ms, c->pulse_max_ms);
 	return 0;
@@ -655,7 +651,7 @@ cfg_check_products(struct cfg_ctx *ctx)
 		config_format_money(p->price, cfg->decimals, a, sizeof(a));
 		config_format_money(cfg->coin.max_credit, cfg->decimals, b,
 		    sizeof(b));
-		return cfg_error(ctx, cfg_key_lineno(ctx, SEC_PRODUCT, i,
+		return cfg_error(ctx, cfg_fault_line(ctx, CFG_SEC_PRODUCT, i,
 		    "price"), "[product %s] price: %s is more than [coin] "
 		    "max_credit %s, it could never be paid", p->id, a, b);
 	}
@@ -680,14 +676,34 @@ cfg_fill_derived(struct config *cfg)
 	}
 }
 
-/* Checks across keys, each naming the line of the key at fault. */
+/*
+ * Where the [vendd] keys that start-up acts on were set (0: default), so
+ * that its errors can name FILE:LINE through config_where.
+ */
+static void
+cfg_record_vendd_lines(struct cfg_ctx *ctx)
+{
+	struct config	*cfg = ctx->cfg;
+
+	cfg->state_dir_line = cfg_key_line(ctx, CFG_SEC_VENDD, 0, "state_dir");
+	cfg->control_socket_line = cfg_key_line(ctx, CFG_SEC_VENDD, 0,
+	    "control_socket");
+	cfg->control_group_line = cfg_key_line(ctx, CFG_SEC_VENDD, 0,
+	    "control_group");
+}
+
+/*
+ * After the whole file: the checks across keys, each naming the line of the
+ * key at fault, then the values that depend on other keys.
+ */
 static int
-cfg_finish(struct cfg_ctx *ctx)
+cfg_check_and_complete(struct cfg_ctx *ctx)
 {
 	if (cfg_check_required(ctx) == -1 || cfg_convert_money(ctx) == -1 ||
 	    cfg_check_coin(ctx) == -1 || cfg_check_products(ctx) == -1)
 		return -1;
 	cfg_fill_derived(ctx->cfg);
+	cfg_record_vendd_lines(ctx);
 	return 0;
 }
 
@@ -722,7 +738,7 @@ config_load(struct config *cfg, const char *path, char *err, size_t errlen)
 	else if (!ctx->failed && rc < 0)
 		cfg_error(ctx, 0, "cannot parse (inih error %d)", rc);
 	if (!ctx->failed)
-		cfg_finish(ctx);
+		cfg_check_and_complete(ctx);
 	rc = ctx->failed ? -1 : 0;
 	free(ctx);
 	return rc;

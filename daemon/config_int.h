@@ -16,46 +16,51 @@
 #define CFG_MONEY_DIGITS	6	/* before the point: at most 999999 */
 #define CFG_SETPOINT_MIN	(-30000)	/* mC: a freezer */
 #define CFG_SETPOINT_MAX	30000
-#define CFG_DIFF_MIN		100	/* mC: 0.1 C, tighter cycles the compressor */
-#define CFG_DIFF_MAX		10000	/* mC: 10 C, above 15 F nobody cools */
+/*
+ * [cooling] differential in mC: under 0.1 C wears the compressor out, over
+ * 10 C (18 F) lets the goods warm.
+ */
+#define CFG_DIFF_MIN		100
+#define CFG_DIFF_MAX		10000
 #define CFG_MAX_KEYS		16	/* keys of the largest section */
+/* [coin] max_credit when the file does not set it, in the file's decimals */
 #define CFG_DEFAULT_MAX_CREDIT	"10.00"
 
 enum cfg_sec {
-	SEC_NONE = 0,
-	SEC_VENDD,
-	SEC_COIN,
-	SEC_PANEL,
-	SEC_ARM,
-	SEC_COOLING,
-	SEC_PRODUCT,
-	SEC_MAX
+	CFG_SEC_NONE = 0,
+	CFG_SEC_VENDD,
+	CFG_SEC_COIN,
+	CFG_SEC_PANEL,
+	CFG_SEC_ARM,
+	CFG_SEC_COOLING,
+	CFG_SEC_PRODUCT,
+	CFG_SEC_MAX
 };
 
 enum cfg_type {
-	T_INT = 1,
-	T_BOOL,
-	T_BIAS,
-	T_LINE,
-	T_MONEY,
-	T_TEMP,
-	T_DELTA,
-	T_CURRENCY,
-	T_PATH,
-	T_GROUP,
-	T_LABEL,
+	CFG_T_INT = 1,
+	CFG_T_BOOL,
+	CFG_T_BIAS,
+	CFG_T_LINE,
+	CFG_T_MONEY,
+	CFG_T_TEMP,
+	CFG_T_DELTA,
+	CFG_T_CURRENCY,
+	CFG_T_PATH,
+	CFG_T_GROUP,
+	CFG_T_LABEL,
 };
 
-#define REQUIRED	0x1
+#define CFG_REQUIRED	0x1
 
 /* One key: where it goes (in struct config, or struct product_conf). */
 struct cfg_key {
 	const char	*name;
 	int		 type;		/* enum cfg_type */
 	size_t		 off;
-	size_t		 size;		/* strings: buffer; temps: text offset */
-	int		 min, max;	/* T_INT */
-	const char	*unit;		/* T_INT: "milliseconds" */
+	size_t		 size;		/* text: buffer; temps: text's offset */
+	int		 min, max;	/* CFG_T_INT */
+	const char	*unit;		/* CFG_T_INT: "milliseconds" */
 	int		 flags;
 };
 
@@ -65,8 +70,8 @@ struct cfg_section {
 	int			 nkeys;
 };
 
-/* config_keys.c: the tables, by enum cfg_sec; SEC_NONE has no keys. */
-extern const struct cfg_section cfg_sections[SEC_MAX];
+/* config_keys.c: the tables, by enum cfg_sec; CFG_SEC_NONE has no keys. */
+extern const struct cfg_section cfg_sections[CFG_SEC_MAX];
 void	cfg_product_defaults(struct product_conf *, const char *id,
 	    int lineno);
 

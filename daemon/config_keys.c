@@ -13,50 +13,52 @@
 #define CS(m)		sizeof(((struct config *)0)->m)
 #define P(m)		offsetof(struct product_conf, m)
 #define PS(m)		sizeof(((struct product_conf *)0)->m)
-#define INT(n, o, lo, hi, u)	{ n, T_INT, o, 0, lo, hi, u, 0 }
+#define INT(n, o, lo, hi, u)	{ n, CFG_T_INT, o, 0, lo, hi, u, 0 }
 #define KEY(n, t, o)		{ n, t, o, 0, 0, 0, NULL, 0 }
 #define STR(n, t, o, s)		{ n, t, o, s, 0, 0, NULL, 0 }
-#define LINE(n, o, f)		{ n, T_LINE, o, 0, 0, 0, NULL, f }
+#define LINE(n, o, f)		{ n, CFG_T_LINE, o, 0, 0, 0, NULL, f }
 
 static const struct cfg_key cfg_vendd_keys[] = {
-	STR("currency", T_CURRENCY, C(currency), CS(currency)),
+	STR("currency", CFG_T_CURRENCY, C(currency), CS(currency)),
 	INT("decimals", C(decimals), 0, CFG_DECIMALS_MAX, ""),
-	STR("state_dir", T_PATH, C(state_dir), CS(state_dir)),
-	STR("control_socket", T_PATH, C(control_socket), CS(control_socket)),
-	STR("control_group", T_GROUP, C(control_group), CS(control_group)),
+	STR("state_dir", CFG_T_PATH, C(state_dir), CS(state_dir)),
+	STR("control_socket", CFG_T_PATH, C(control_socket),
+	    CS(control_socket)),
+	STR("control_group", CFG_T_GROUP, C(control_group),
+	    CS(control_group)),
 	INT("compact_records", C(compact_records), 16, 65536, "records"),
 	INT("cpu", C(cpu), -1, 1023, ""),
-	KEY("realtime", T_BOOL, C(realtime)),
+	KEY("realtime", CFG_T_BOOL, C(realtime)),
 };
 
 static const struct cfg_key cfg_coin_keys[] = {
-	LINE("line", C(coin.line), REQUIRED),
-	KEY("active_low", T_BOOL, C(coin.line.active_low)),
-	KEY("bias", T_BIAS, C(coin.line.bias)),
+	LINE("line", C(coin.line), CFG_REQUIRED),
+	KEY("active_low", CFG_T_BOOL, C(coin.line.active_low)),
+	KEY("bias", CFG_T_BIAS, C(coin.line.bias)),
 	INT("debounce_ms", C(coin.line.debounce_ms), 0, 1000, "milliseconds"),
 	LINE("inhibit_line", C(coin.inhibit), 0),
-	KEY("inhibit_active_low", T_BOOL, C(coin.inhibit.active_low)),
+	KEY("inhibit_active_low", CFG_T_BOOL, C(coin.inhibit.active_low)),
 	INT("pulse_min_ms", C(coin.pulse_min_ms), 1, 1000, "milliseconds"),
 	INT("pulse_max_ms", C(coin.pulse_max_ms), 1, 10000, "milliseconds"),
 	INT("train_gap_ms", C(coin.train_gap_ms), 1, 10000, "milliseconds"),
-	KEY("max_credit", T_MONEY, C(coin.max_credit)),
+	KEY("max_credit", CFG_T_MONEY, C(coin.max_credit)),
 };
 
 static const struct cfg_key cfg_panel_keys[] = {
-	LINE("vend_line", C(panel.vend), REQUIRED),
-	KEY("active_low", T_BOOL, C(panel.vend.active_low)),
-	KEY("bias", T_BIAS, C(panel.vend.bias)),
+	LINE("vend_line", C(panel.vend), CFG_REQUIRED),
+	KEY("active_low", CFG_T_BOOL, C(panel.vend.active_low)),
+	KEY("bias", CFG_T_BIAS, C(panel.vend.bias)),
 	INT("debounce_ms", C(panel.vend.debounce_ms), 0, 1000, "milliseconds"),
 	INT("hold_off_ms", C(panel.hold_off_ms), 0, 10000, "milliseconds"),
 };
 
 static const struct cfg_key cfg_arm_keys[] = {
-	LINE("relay_line", C(arm.relay), REQUIRED),
-	KEY("relay_active_low", T_BOOL, C(arm.relay.active_low)),
-	KEY("slot_active_low", T_BOOL, C(arm.slot_active_low)),
+	LINE("relay_line", C(arm.relay), CFG_REQUIRED),
+	KEY("relay_active_low", CFG_T_BOOL, C(arm.relay.active_low)),
+	KEY("slot_active_low", CFG_T_BOOL, C(arm.slot_active_low)),
 	LINE("drop_line", C(arm.drop), 0),
-	KEY("drop_active_low", T_BOOL, C(arm.drop.active_low)),
-	KEY("drop_bias", T_BIAS, C(arm.drop.bias)),
+	KEY("drop_active_low", CFG_T_BOOL, C(arm.drop.active_low)),
+	KEY("drop_bias", CFG_T_BIAS, C(arm.drop.bias)),
 	INT("run_ms", C(arm.run_ms), 1, 60000, "milliseconds"),
 	INT("drop_timeout_ms", C(arm.drop_timeout_ms), 1, 600000,
 	    "milliseconds"),
@@ -65,12 +67,13 @@ static const struct cfg_key cfg_arm_keys[] = {
 };
 
 static const struct cfg_key cfg_cooling_keys[] = {
-	LINE("compressor_line", C(cooling.compressor), REQUIRED),
-	KEY("compressor_active_low", T_BOOL, C(cooling.compressor.active_low)),
-	STR("sensor", T_PATH, C(cooling.sensor), CS(cooling.sensor)),
-	STR("setpoint", T_TEMP, C(cooling.setpoint_mc),
+	LINE("compressor_line", C(cooling.compressor), CFG_REQUIRED),
+	KEY("compressor_active_low", CFG_T_BOOL,
+	    C(cooling.compressor.active_low)),
+	STR("sensor", CFG_T_PATH, C(cooling.sensor), CS(cooling.sensor)),
+	STR("setpoint", CFG_T_TEMP, C(cooling.setpoint_mc),
 	    C(cooling.setpoint_text)),
-	STR("differential", T_DELTA, C(cooling.differential_mc),
+	STR("differential", CFG_T_DELTA, C(cooling.differential_mc),
 	    C(cooling.differential_text)),
 	INT("sample_s", C(cooling.sample_s), 1, 3600, "seconds"),
 	INT("min_on_s", C(cooling.min_on_s), 1, 3600, "seconds"),
@@ -81,33 +84,38 @@ static const struct cfg_key cfg_cooling_keys[] = {
 };
 
 static const struct cfg_key cfg_product_keys[] = {
-	STR("label", T_LABEL, P(label), PS(label)),
-	{ "price", T_MONEY, P(price), 0, 0, 0, NULL, REQUIRED },
-	LINE("select_line", P(select), REQUIRED),
+	STR("label", CFG_T_LABEL, P(label), PS(label)),
+	{ "price", CFG_T_MONEY, P(price), 0, 0, 0, NULL, CFG_REQUIRED },
+	LINE("select_line", P(select), CFG_REQUIRED),
 	LINE("slot_line", P(slot), 0),
 	INT("capacity", P(capacity), 0, 10000, ""),
 };
 
 #define NKEYS(a)	((int)(sizeof(a) / sizeof((a)[0])))
 
-const struct cfg_section cfg_sections[SEC_MAX] = {
-	[SEC_VENDD] = { "vendd", cfg_vendd_keys, NKEYS(cfg_vendd_keys) },
-	[SEC_COIN] = { "coin", cfg_coin_keys, NKEYS(cfg_coin_keys) },
-	[SEC_PANEL] = { "panel", cfg_panel_keys, NKEYS(cfg_panel_keys) },
-	[SEC_ARM] = { "arm", cfg_arm_keys, NKEYS(cfg_arm_keys) },
-	[SEC_COOLING] = { "cooling", cfg_cooling_keys,
+const struct cfg_section cfg_sections[CFG_SEC_MAX] = {
+	[CFG_SEC_VENDD] = { "vendd", cfg_vendd_keys,
+	    NKEYS(cfg_vendd_keys) },
+	[CFG_SEC_COIN] = { "coin", cfg_coin_keys, NKEYS(cfg_coin_keys) },
+	[CFG_SEC_PANEL] = { "panel", cfg_panel_keys,
+	    NKEYS(cfg_panel_keys) },
+	[CFG_SEC_ARM] = { "arm", cfg_arm_keys, NKEYS(cfg_arm_keys) },
+	[CFG_SEC_COOLING] = { "cooling", cfg_cooling_keys,
 	    NKEYS(cfg_cooling_keys) },
-	[SEC_PRODUCT] = { "product", cfg_product_keys,
+	[CFG_SEC_PRODUCT] = { "product", cfg_product_keys,
 	    NKEYS(cfg_product_keys) },
 };
 
-_Static_assert(NKEYS(cfg_cooling_keys) <= CFG_MAX_KEYS, "CFG_MAX_KEYS");
+_Static_assert(NKEYS(cfg_vendd_keys) <= CFG_MAX_KEYS, "CFG_MAX_KEYS");
 _Static_assert(NKEYS(cfg_coin_keys) <= CFG_MAX_KEYS, "CFG_MAX_KEYS");
+_Static_assert(NKEYS(cfg_panel_keys) <= CFG_MAX_KEYS, "CFG_MAX_KEYS");
 _Static_assert(NKEYS(cfg_arm_keys) <= CFG_MAX_KEYS, "CFG_MAX_KEYS");
+_Static_assert(NKEYS(cfg_cooling_keys) <= CFG_MAX_KEYS, "CFG_MAX_KEYS");
+_Static_assert(NKEYS(cfg_product_keys) <= CFG_MAX_KEYS, "CFG_MAX_KEYS");
 
 _Static_assert(VENDD_ID_MAX <= VENDD_LABEL_MAX, "an id is the default label");
 
-/* Defaults, as etc/vendd.ini documents them; lines named for messages. */
+/* Defaults, as etc/vendd.ini documents them; line keys named for messages. */
 void
 config_defaults(struct config *cfg)
 {
@@ -127,7 +135,7 @@ config_defaults(struct config *cfg)
 	cfg->coin.pulse_min_ms = 20;
 	cfg->coin.pulse_max_ms = 200;
 	cfg->coin.train_gap_ms = 300;
-	cfg->coin.max_credit = 1000;		/* 10.00 at 2 decimals */
+	cfg->coin.max_credit = 1000;	/* CFG_DEFAULT_MAX_CREDIT, 2 decimals */
 
 	strcpy(cfg->panel.vend.key, "[panel] vend_line");
 	cfg->panel.vend.active_low = 1;

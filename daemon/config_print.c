@@ -28,7 +28,7 @@ cfg_print_money(const struct config *cfg, FILE *fp, const char *key,
 
 /* One line name, or that it is not wired. */
 static void
-cfg_print_line(FILE *fp, const char *key, const struct line_conf *lc)
+cfg_print_gpio_line(FILE *fp, const char *key, const struct line_conf *lc)
 {
 	if (lc->name[0] == '\0')
 		fprintf(fp, "%s =\t\t; not wired\n", key);
@@ -55,11 +55,11 @@ cfg_print_coin(const struct config *cfg, FILE *fp)
 	int	n;
 
 	fprintf(fp, "\n[coin]\n");
-	cfg_print_line(fp, "line", &c->line);
+	cfg_print_gpio_line(fp, "line", &c->line);
 	fprintf(fp, "active_low = %s\nbias = %s\ndebounce_ms = %d\n",
 	    cfg_yesno(c->line.active_low), cfg_bias_name(c->line.bias),
 	    c->line.debounce_ms);
-	cfg_print_line(fp, "inhibit_line", &c->inhibit);
+	cfg_print_gpio_line(fp, "inhibit_line", &c->inhibit);
 	fprintf(fp, "inhibit_active_low = %s\npulse_min_ms = %d\n"
 	    "pulse_max_ms = %d\ntrain_gap_ms = %d\n",
 	    cfg_yesno(c->inhibit.active_low), c->pulse_min_ms,
@@ -85,7 +85,7 @@ cfg_print_product(const struct config *cfg, FILE *fp,
 	    "debounce_ms = %d (from [panel])\n", p->select.name,
 	    cfg_yesno(p->select.active_low), cfg_bias_name(p->select.bias),
 	    p->select.debounce_ms);
-	cfg_print_line(fp, "slot_line", &p->slot);
+	cfg_print_gpio_line(fp, "slot_line", &p->slot);
 	fprintf(fp, "capacity = %d\n", p->capacity);
 }
 
@@ -94,7 +94,7 @@ void
 config_print(const struct config *cfg, FILE *fp)
 {
 	const struct arm_conf		*a = &cfg->arm;
-	const struct cooling_conf	*k = &cfg->cooling;
+	const struct cooling_conf	*cool = &cfg->cooling;
 	int				 i;
 
 	fprintf(fp, "; %s, every value resolved\n[vendd]\ncurrency = %s\n"
@@ -106,7 +106,7 @@ config_print(const struct config *cfg, FILE *fp)
 	    cfg_yesno(cfg->realtime));
 	cfg_print_coin(cfg, fp);
 	fprintf(fp, "\n[panel]\n");
-	cfg_print_line(fp, "vend_line", &cfg->panel.vend);
+	cfg_print_gpio_line(fp, "vend_line", &cfg->panel.vend);
 	fprintf(fp, "active_low = %s\nbias = %s\ndebounce_ms = %d\n"
 	    "hold_off_ms = %d\n", cfg_yesno(cfg->panel.vend.active_low),
 	    cfg_bias_name(cfg->panel.vend.bias), cfg->panel.vend.debounce_ms,
@@ -114,23 +114,23 @@ config_print(const struct config *cfg, FILE *fp)
 	for (i = 0; i < cfg->nproducts; i++)
 		cfg_print_product(cfg, fp, &cfg->product[i]);
 	fprintf(fp, "\n[arm]\n");
-	cfg_print_line(fp, "relay_line", &a->relay);
+	cfg_print_gpio_line(fp, "relay_line", &a->relay);
 	fprintf(fp, "relay_active_low = %s\nslot_active_low = %s\n",
 	    cfg_yesno(a->relay.active_low), cfg_yesno(a->slot_active_low));
-	cfg_print_line(fp, "drop_line", &a->drop);
+	cfg_print_gpio_line(fp, "drop_line", &a->drop);
 	fprintf(fp, "drop_active_low = %s\ndrop_bias = %s\nrun_ms = %d\n"
 	    "drop_timeout_ms = %d\ndrop_min_ms = %d\nretries = %d\n",
 	    cfg_yesno(a->drop.active_low), cfg_bias_name(a->drop.bias),
 	    a->run_ms, a->drop_timeout_ms, a->drop_min_ms, a->retries);
 	fprintf(fp, "\n[cooling]\n");
-	cfg_print_line(fp, "compressor_line", &k->compressor);
+	cfg_print_gpio_line(fp, "compressor_line", &cool->compressor);
 	fprintf(fp, "compressor_active_low = %s\nsensor = %s\n",
-	    cfg_yesno(k->compressor.active_low), k->sensor);
-	cfg_print_temp(fp, "setpoint", k->setpoint_mc, k->setpoint_text);
-	cfg_print_temp(fp, "differential", k->differential_mc,
-	    k->differential_text);
+	    cfg_yesno(cool->compressor.active_low), cool->sensor);
+	cfg_print_temp(fp, "setpoint", cool->setpoint_mc, cool->setpoint_text);
+	cfg_print_temp(fp, "differential", cool->differential_mc,
+	    cool->differential_text);
 	fprintf(fp, "sample_s = %d\nmin_on_s = %d\nmin_off_s = %d\n"
 	    "start_delay_s = %d\nfault_on_s = %d\nfault_off_s = %d\n",
-	    k->sample_s, k->min_on_s, k->min_off_s, k->start_delay_s,
-	    k->fault_on_s, k->fault_off_s);
+	    cool->sample_s, cool->min_on_s, cool->min_off_s,
+	    cool->start_delay_s, cool->fault_on_s, cool->fault_off_s);
 }

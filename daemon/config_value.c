@@ -215,18 +215,18 @@ cfg_text_form(int type, const char *v)
 	size_t	len = strlen(v), i;
 
 	switch (type) {
-	case T_CURRENCY:
+	case CFG_T_CURRENCY:
 		if (len == 3 && strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == 3)
 			return NULL;
 		return "an ISO 4217 code like EUR";
-	case T_PATH:
+	case CFG_T_PATH:
 		return v[0] == '/' ? NULL : "an absolute path";
-	case T_GROUP:
+	case CFG_T_GROUP:
 		if (v[0] != '-' && strspn(v, "abcdefghijklmnopqrstuvwxyz"
 		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == len)
 			return NULL;
 		return "a group name, or empty for root only";
-	case T_LABEL:
+	case CFG_T_LABEL:
 		for (i = 0; i < len; i++)
 			if (iscntrl((unsigned char)v[i]))
 				break;
@@ -235,7 +235,10 @@ cfg_text_form(int type, const char *v)
 	return NULL;
 }
 
-/* Product ids go into file names and messages: [a-z0-9_-], not too long. */
+/*
+ * A product id names its column in vendctl, the ledger and log lines:
+ * [a-z0-9_-], not too long.
+ */
 int
 cfg_valid_id(const char *id)
 {
