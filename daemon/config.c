@@ -139,12 +139,34 @@ cfg_section_begin(struct cfg_ctx *ctx, char *name)
 	return 0;
 }
 
-/* Check one line's shape (inih would skip or merge some) and catch headers. */
+/*
+ * Refuse a ';' in a value, naming the key: inih would cut "Cola ; cheap" to
+ * "Cola" and drop the rest as a comment without a word, and comments go on
+ * their own lines. A '#' is ordinary text, as inih keeps it ("Snack #1").
+ * A key outside any section is left to the handler, which refuses it.
+ */
+static int
+cfg_refuse_inline_comment(struct cfg_ctx *ctx, const char *s, const char *eq)
+{
+	const char	*end = eq;
+
+	if (strchr(eq + 1, ';') == NULL || ctx->sec == CFG_SEC_NONE)
+		return 0;
+	while (end > s && isspace((unsigned char)end[-1]))
+		end--;
+	return cfg_error(ctx, ctx->lineno, "%s %.*s: ';' in a value: comments "
+	    "go on their own lines", ctx->secname, (int)(end - s), s);
+}
+
+/*
+ * Check one line's shape (inih would skip, merge or shorten some) and catch
+ * headers.
+ */
 static int
 cfg_scan_line(struct cfg_ctx *ctx, char *s)
 {
 	char	 name[CFG_READ_MAX];
-	char	*end;
+	char	*end, *eq;
 
 	if (*s == '\0' || *s == ';' || *s == '#')
 		return 0;
@@ -155,10 +177,10 @@ cfg_scan_line(struct cfg_ctx *ctx, char *s)
 		snprintf(name, sizeof(name), "%.*s", (int)(end - s - 1), s + 1);
 		return cfg_section_begin(ctx, name);
 	}
-	if (strpbrk(s, "=:") == NULL)
+	if ((eq = strpbrk(s, "=:")) == NULL)
 		return cfg_error(ctx, ctx->lineno, "expected [section] or "
 		    "key = value");
-	return 0;
+	return cfg_refuse_inline_comment(ctx, s, eq);
 }
 
 /*
@@ -195,7 +217,8 @@ cfg_next_line(struct cfg_ctx *ctx, char *buf, size_t size, int max)
 
 /*
  * inih's reader: count lines, strip leading blanks (so inih never joins an
- * indented line to the key above), refuse long lines, see headers.
+ * indented line to the key above), refuse long lines and inline comments,
+ * see headers.
  */
 static char *
 cfg_reader(char *str, int num, void *stream)

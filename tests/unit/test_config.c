@@ -239,7 +239,7 @@ test_section_order(void **state)
 	assert_string_equal(cfg.currency, "USD");
 }
 
-/* Indented keys, CRLF, inline comments, any boolean spelling, CHIP:OFFSET. */
+/* Indented keys, CRLF, '#' as text, any boolean spelling, CHIP:OFFSET. */
 static void
 test_lenient_forms(void **state)
 {
@@ -249,7 +249,7 @@ test_lenient_forms(void **state)
 	(void)state;
 	assert_int_equal(load_text(
 	    "# comment\r\n[coin]\r\n  line = gpiochip0:17\r\n"
-	    "\tpulses_1 = 0.10 ; ten cents\r\n  active_low = TRUE\r\n"
+	    "\tpulses_1 = 0.10\r\n  active_low = TRUE\r\n"
 	    "  inhibit_active_low = On\r\n  bias = Pull-Up\r\n"
 	    REST
 	    "[ product tea ]\nlabel=Iced tea\nprice=2\nselect_line=SELECT_D\n"
@@ -260,10 +260,11 @@ test_lenient_forms(void **state)
 	    "(first at line 12)"));
 	assert_int_equal(load_text(
 	    "# comment\r\n[coin]\r\n  line = gpiochip0:17\r\n"
-	    "\tpulses_1 = 0.10 ; ten cents\r\n  active_low = TRUE\r\n"
+	    "\tpulses_1 = 0.10\r\n  active_low = TRUE\r\n"
 	    "  inhibit_active_low = On\r\n  bias = Pull-Up\r\n"
 	    REST
-	    "[ product tea ]\nlabel=Iced tea\nprice=2\nselect_line=SELECT_D\n",
+	    "[ product tea ]\nlabel=Iced tea #2\nprice=2\n"
+	    "select_line=SELECT_D\n",
 	    &cfg, path, sizeof(path), err, sizeof(err)), 0);
 	assert_string_equal(cfg.coin.line.name, "gpiochip0:17");
 	assert_int_equal(cfg.coin.line.lineno, 3);
@@ -273,7 +274,7 @@ test_lenient_forms(void **state)
 	assert_int_equal(cfg.coin.line.bias, LINE_BIAS_PULL_UP);
 	assert_int_equal(cfg.nproducts, 2);
 	assert_string_equal(cfg.product[1].id, "tea");
-	assert_string_equal(cfg.product[1].label, "Iced tea");
+	assert_string_equal(cfg.product[1].label, "Iced tea #2");
 	assert_int_equal(cfg.product[1].price, 200);
 	assert_int_equal(cfg.product[1].lineno, 17);
 }
@@ -581,6 +582,50 @@ test_bad_configs(void **state)
 	}
 }
 
+/*
+ * Comments go on their own lines: a ';' in a value is refused with the key's
+ * FILE:LINE (inih would cut "Cola ; cheap" to "Cola" without a word), and a
+ * '#' is ordinary text, as inih keeps it ("Snack #1").
+ */
+static void
+test_inline_comments(void **state)
+{
+	static const struct bad_case cases[] = {
+		{ COIN REST "label = Cola ; cheap\n", ":13: [product cola] "
+		    "label: ';' in a value: comments go on their own lines" },
+		{ COIN REST "label = Cola;cheap\n", ":13: [product cola] "
+		    "label: ';' in a value: comments go on their own lines" },
+		{ COIN REST "label = Cola\t;\n", ":13: [product cola] label: "
+		    "';' in a value" },
+		{ "[coin]\nline = COIN\npulses_1 = 0.10 ; ten cents\n" REST,
+		    ":3: [coin] pulses_1: ';' in a value" },
+		{ "[vendd]\nstate_dir: /var/lib/vendd ;old\n" COIN REST,
+		    ":2: [vendd] state_dir: ';' in a value" },
+	};
+	static struct config	 cfg;
+	char			 path[64], err[512];
+	size_t			 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int	rc = load_text(cases[i].text, &cfg, path,
+		    sizeof(path), err, sizeof(err));
+
+		if (rc != -1 || strncmp(err, path, strlen(path)) != 0 ||
+		    strstr(err + strlen(path), cases[i].want) !=
+		    err + strlen(path))
+			fail_msg("case %zu: rc %d\n  got:  %s\n  want: %s%s",
+			    i, rc, err, path, cases[i].want);
+	}
+	assert_int_equal(load_text(COIN REST "label = Snack #1 # two\n",
+	    &cfg, path, sizeof(path), err, sizeof(err)), 0);
+	assert_string_equal(cfg.product[0].label, "Snack #1 # two");
+	/* whole-line comments of either kind are still comments */
+	assert_int_equal(load_text("; one\n# two\n  ; three\n" COIN REST,
+	    &cfg, path, sizeof(path), err, sizeof(err)), 0);
+	assert_string_equal(cfg.product[0].label, "cola");
+}
+
 /* The 17th product is refused at its header; the 16th is fine. */
 static void
 test_too_many_products(void **state)
@@ -717,6 +762,7 @@ main(void)
 		cmocka_unit_test(test_format_money),
 		cmocka_unit_test(test_temp),
 		cmocka_unit_test(test_bad_configs),
+		cmocka_unit_test(test_inline_comments),
 		cmocka_unit_test(test_too_many_products),
 		cmocka_unit_test(test_file_errors),
 		cmocka_unit_test(test_file_shapes),
