@@ -1,84 +1,31 @@
 /*
- * vendd's configuration: one INI file read with inih into struct config.
+ * vendd's configuration reader: one INI file read with inih into struct
+ * config.
  *
- * Defaults first, then one handler sets each key from a table. inih (as Debian
- * builds it) does not pass line numbers, so our own reader counts lines and
- * also sees each [section] header, which lets errors name FILE:LINE and lets
+ * Defaults first, then one handler sets each key from the tables of
+ * config_keys.c with the parsers of config_value.c. inih (as Debian builds
+ * it) does not pass line numbers, so our own reader counts lines and also
+ * sees each [section] header, which lets errors name FILE:LINE and lets
  * empty sections exist. Money waits for the end of the file because [vendd]
  * decimals may come after it. The first error wins; nothing here logs.
  */
 #include <ctype.h>
 #include <errno.h>
-#include <inttypes.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <ini.h>
 
-#include "config.h"
+#include "config_int.h"
 
-#define CFG_DECIMALS_MAX	4	/* digits after the point in money */
-#define CFG_MONEY_DIGITS	6	/* before the point: at most 999999 */
-#define CFG_TEMP_DIGITS		4	/* before the point in a temperature */
-#define CFG_SETPOINT_MIN	(-30000)	/* mC: a freezer */
-#define CFG_SETPOINT_MAX	30000
-#define CFG_DIFF_MIN		100	/* mC: 0.1 C, tighter cycles the compressor */
-#define CFG_DIFF_MAX		10000	/* mC: 10 C, above 15 F nobody cools */
-#define CFG_MAX_KEYS		16	/* keys of the largest section */
 #define CFG_MAX_MONEY		(1 + VENDD_MAX_PULSES + VENDD_MAX_PRODUCTS)
-#define CFG_READ_MAX		1024	/* longer lines are refused, not split */
+#define CFG_READ_MAX		1024	/* longer lines are refused, not cut */
 #define CFG_FILE_MAX		(1024 * 1024)	/* a config, not a log */
-#define CFG_DEFAULT_MAX_CREDIT	"10.00"
-
-enum cfg_sec {
-	SEC_NONE = 0,
-	SEC_VENDD,
-	SEC_COIN,
-	SEC_PANEL,
-	SEC_ARM,
-	SEC_COOLING,
-	SEC_PRODUCT,
-	SEC_MAX
-};
-
-enum cfg_type {
-	T_INT = 1,
-	T_BOOL,
-	T_BIAS,
-	T_LINE,
-	T_MONEY,
-	T_TEMP,
-	T_DELTA,
-	T_CURRENCY,
-	T_PATH,
-	T_GROUP,
-	T_LABEL,
-};
-
-#define REQUIRED	0x1
-
-/* One key: where it goes (in struct config, or struct product_conf). */
-struct cfg_key {
-	const char	*name;
-	int		 type;		/* enum cfg_type */
-	size_t		 off;
-	size_t		 size;		/* strings: buffer; temps: text offset */
-	int		 min, max;	/* T_INT */
-	const char	*unit;		/* T_INT: "milliseconds" */
-	int		 flags;
-};
-
-struct cfg_section {
-	const char		*name;
-	const struct cfg_key	*keys;
-	int			 nkeys;
-};
 
 /* A money value kept as text until decimals is known. */
 struct cfg_money {
@@ -97,120 +44,15 @@ struct cfg_ctx {
 	int		 failed;
 	int		 lineno;		/* the line inih is handling */
 	int		 sec;			/* enum cfg_sec */
-	int		 cur;			/* in [product]: its index */
+	int		 cur_product;		/* in [product]: its index */
 	char		 secname[48];		/* "[product cola]" */
-	int		 sec_line[SEC_MAX];
-	int		 key_line[SEC_MAX][CFG_MAX_KEYS];
+	int		 sec_line[CFG_SEC_MAX];
+	int		 key_line[CFG_SEC_MAX][CFG_MAX_KEYS];
 	int		 prod_line[VENDD_MAX_PRODUCTS][CFG_MAX_KEYS];
 	int		 pulse_line[VENDD_MAX_PULSES + 1];
 	int		 decimals_seen;
 	int		 nmoney;
 	struct cfg_money money[CFG_MAX_MONEY];
-};
-
-#define C(m)		offsetof(struct config, m)
-#define CS(m)		sizeof(((struct config *)0)->m)
-#define P(m)		offsetof(struct product_conf, m)
-#define PS(m)		sizeof(((struct product_conf *)0)->m)
-#define INT(n, o, lo, hi, u)	{ n, T_INT, o, 0, lo, hi, u, 0 }
-#define KEY(n, t, o)		{ n, t, o, 0, 0, 0, NULL, 0 }
-#define STR(n, t, o, s)		{ n, t, o, s, 0, 0, NULL, 0 }
-#define LINE(n, o, f)		{ n, T_LINE, o, 0, 0, 0, NULL, f }
-
-static const struct cfg_key cfg_vendd_keys[] = {
-	STR("currency", T_CURRENCY, C(currency), CS(currency)),
-	INT("decimals", C(decimals), 0, CFG_DECIMALS_MAX, ""),
-	STR("state_dir", T_PATH, C(state_dir), CS(state_dir)),
-	STR("control_socket", T_PATH, C(control_socket), CS(control_socket)),
-	STR("control_group", T_GROUP, C(control_group), CS(control_group)),
-	INT("compact_records", C(compact_records), 16, 65536, "records"),
-	INT("cpu", C(cpu), -1, 1023, ""),
-	KEY("realtime", T_BOOL, C(realtime)),
-};
-
-static const struct cfg_key cfg_coin_keys[] = {
-	LINE("line", C(coin.line), REQUIRED),
-	KEY("active_low", T_BOOL, C(coin.line.active_low)),
-	KEY("bias", T_BIAS, C(coin.line.bias)),
-	INT("debounce_ms", C(coin.line.debounce_ms), 0, 1000, "milliseconds"),
-	LINE("inhibit_line", C(coin.inhibit), 0),
-	KEY("inhibit_active_low", T_BOOL, C(coin.inhibit.active_low)),
-	INT("pulse_min_ms", C(coin.pulse_min_ms), 1, 1000, "milliseconds"),
-	INT("pulse_max_ms", C(coin.pulse_max_ms), 1, 10000, "milliseconds"),
-	INT("train_gap_ms", C(coin.train_gap_ms), 1, 10000, "milliseconds"),
-	KEY("max_credit", T_MONEY, C(coin.max_credit)),
-};
-
-static const struct cfg_key cfg_panel_keys[] = {
-	LINE("vend_line", C(panel.vend), REQUIRED),
-	KEY("active_low", T_BOOL, C(panel.vend.active_low)),
-	KEY("bias", T_BIAS, C(panel.vend.bias)),
-	INT("debounce_ms", C(panel.vend.debounce_ms), 0, 1000, "milliseconds"),
-	INT("hold_off_ms", C(panel.hold_off_ms), 0, 10000, "milliseconds"),
-};
-
-static const struct cfg_key cfg_arm_keys[] = {
-	LINE("relay_line", C(arm.relay), REQUIRED),
-	KEY("relay_active_low", T_BOOL, C(arm.relay.active_low)),
-	KEY("slot_active_low", T_BOOL, C(arm.slot_active_low)),
-	LINE("drop_line", C(arm.drop), 0),
-	KEY("drop_active_low", T_BOOL, C(arm.drop.active_low)),
-	KEY("drop_bias", T_BIAS, C(arm.drop.bias)),
-	INT("run_ms", C(arm.run_ms), 1, 60000, "milliseconds"),
-	INT("drop_timeout_ms", C(arm.drop_timeout_ms), 1, 600000,
-	    "milliseconds"),
-	INT("drop_min_ms", C(arm.drop_min_ms), 0, 1000, "milliseconds"),
-	INT("retries", C(arm.retries), 0, 10, ""),
-};
-
-static const struct cfg_key cfg_cooling_keys[] = {
-	LINE("compressor_line", C(cooling.compressor), REQUIRED),
-	KEY("compressor_active_low", T_BOOL, C(cooling.compressor.active_low)),
-	STR("sensor", T_PATH, C(cooling.sensor), CS(cooling.sensor)),
-	STR("setpoint", T_TEMP, C(cooling.setpoint_mc),
-	    C(cooling.setpoint_text)),
-	STR("differential", T_DELTA, C(cooling.differential_mc),
-	    C(cooling.differential_text)),
-	INT("sample_s", C(cooling.sample_s), 1, 3600, "seconds"),
-	INT("min_on_s", C(cooling.min_on_s), 1, 3600, "seconds"),
-	INT("min_off_s", C(cooling.min_off_s), 1, 3600, "seconds"),
-	INT("start_delay_s", C(cooling.start_delay_s), 0, 3600, "seconds"),
-	INT("fault_on_s", C(cooling.fault_on_s), 1, 86400, "seconds"),
-	INT("fault_off_s", C(cooling.fault_off_s), 1, 86400, "seconds"),
-};
-
-static const struct cfg_key cfg_product_keys[] = {
-	STR("label", T_LABEL, P(label), PS(label)),
-	{ "price", T_MONEY, P(price), 0, 0, 0, NULL, REQUIRED },
-	LINE("select_line", P(select), REQUIRED),
-	LINE("slot_line", P(slot), 0),
-	INT("capacity", P(capacity), 0, 10000, ""),
-};
-
-#define NKEYS(a)	((int)(sizeof(a) / sizeof((a)[0])))
-
-static const struct cfg_section cfg_sections[SEC_MAX] = {
-	[SEC_VENDD] = { "vendd", cfg_vendd_keys, NKEYS(cfg_vendd_keys) },
-	[SEC_COIN] = { "coin", cfg_coin_keys, NKEYS(cfg_coin_keys) },
-	[SEC_PANEL] = { "panel", cfg_panel_keys, NKEYS(cfg_panel_keys) },
-	[SEC_ARM] = { "arm", cfg_arm_keys, NKEYS(cfg_arm_keys) },
-	[SEC_COOLING] = { "cooling", cfg_cooling_keys,
-	    NKEYS(cfg_cooling_keys) },
-	[SEC_PRODUCT] = { "product", cfg_product_keys,
-	    NKEYS(cfg_product_keys) },
-};
-
-_Static_assert(NKEYS(cfg_cooling_keys) <= CFG_MAX_KEYS, "CFG_MAX_KEYS");
-_Static_assert(NKEYS(cfg_coin_keys) <= CFG_MAX_KEYS, "CFG_MAX_KEYS");
-_Static_assert(NKEYS(cfg_arm_keys) <= CFG_MAX_KEYS, "CFG_MAX_KEYS");
-
-_Static_assert(VENDD_ID_MAX <= VENDD_LABEL_MAX, "an id is the default label");
-
-static const char *cfg_bias_names[] = {
-	[LINE_BIAS_AS_IS] = "as-is",
-	[LINE_BIAS_PULL_UP] = "pull-up",
-	[LINE_BIAS_PULL_DOWN] = "pull-down",
-	[LINE_BIAS_DISABLED] = "disabled",
 };
 
 /* Record the first error as "FILE:LINE: message" ("FILE: ..." if no line). */
@@ -234,224 +76,12 @@ cfg_error(struct cfg_ctx *ctx, int lineno, const char *fmt, ...)
 	return -1;
 }
 
-/* 10^n for the few decimals money can have. */
-static int64_t
-cfg_pow10(int n)
-{
-	int64_t	p = 1;
-
-	while (n-- > 0)
-		p *= 10;
-	return p;
-}
-
-/* Integer division rounded to the nearest, halves away from zero. */
-static int64_t
-cfg_div_round(int64_t n, int64_t d)
-{
-	return n >= 0 ? (n + d / 2) / d : -((-n + d / 2) / d);
-}
-
-/*
- * Decimal text ("12.345") as an integer scaled by 10^places, exactly: digits
- * past `places` must be zeros, at most max_digits before the point, no sign.
- * Advances *sp past the number. Money and temperatures both parse this way.
- */
-static int
-cfg_parse_fixed(const char **sp, int max_digits, int places, int64_t *out)
-{
-	const char	*s = *sp;
-	int64_t		 v = 0;
-	int		 n = 0, nf = 0;
-
-	for (; isdigit((unsigned char)*s); s++, n++) {
-		if (n == max_digits)
-			return -1;
-		v = v * 10 + (*s - '0');
-	}
-	if (n == 0)
-		return -1;
-	if (*s == '.') {
-		if (!isdigit((unsigned char)*++s))
-			return -1;
-		for (; isdigit((unsigned char)*s); s++) {
-			if (nf < places) {
-				v = v * 10 + (*s - '0');
-				nf++;
-			} else if (*s != '0')
-				return -1;	/* finer than the unit */
-		}
-	}
-	for (; nf < places; nf++)
-		v *= 10;
-	*sp = s;
-	*out = v;
-	return 0;
-}
-
-/* "1.50" with decimals 2 is 150 minor units: exact, no floating point. */
-int
-config_parse_money(const char *s, int decimals, int64_t *out)
-{
-	if (decimals < 0 || decimals > CFG_DECIMALS_MAX ||
-	    cfg_parse_fixed(&s, CFG_MONEY_DIGITS, decimals, out) == -1 ||
-	    *s != '\0')
-		return -1;
-	return 0;
-}
-
-/* Minor units back to text, for --check and log lines. */
-void
-config_format_money(int64_t v, int decimals, char *buf, size_t len)
-{
-	uint64_t	a = v < 0 ? -(uint64_t)v : (uint64_t)v;
-	uint64_t	p;
-
-	if (decimals < 0)
-		decimals = 0;
-	if (decimals > CFG_DECIMALS_MAX)
-		decimals = CFG_DECIMALS_MAX;
-	p = (uint64_t)cfg_pow10(decimals);
-	if (decimals == 0)
-		snprintf(buf, len, "%s%" PRIu64, v < 0 ? "-" : "", a);
-	else
-		snprintf(buf, len, "%s%" PRIu64 ".%0*" PRIu64, v < 0 ? "-" : "",
-		    a / p, decimals, a % p);
-}
-
-/* "4C", "4.5C", "39.2F", "4" (C) to millidegrees C, exactly, no float. */
-int
-config_parse_temp(const char *s, int is_delta, int32_t *out_mc)
-{
-	int64_t	m;
-	int	neg = 0;
-
-	if (!is_delta && (*s == '-' || *s == '+'))
-		neg = *s++ == '-';
-	if (cfg_parse_fixed(&s, CFG_TEMP_DIGITS, 3, &m) == -1)
-		return -1;
-	if (neg)
-		m = -m;
-	if (*s == 'F' || *s == 'f') {
-		if (!is_delta)
-			m -= 32000;
-		m = cfg_div_round(m * 5, 9);
-		s++;
-	} else if (*s == 'C' || *s == 'c')
-		s++;
-	if (*s != '\0')
-		return -1;
-	*out_mc = (int32_t)m;
-	return 0;
-}
-
-/* Millidegrees as "10.0", "1.667": as few decimals as needed, at least one. */
-static void
-cfg_format_temp(int32_t mc, char *buf, size_t len)
-{
-	int32_t	a = mc < 0 ? -mc : mc;
-	char	frac[4];
-	int	i;
-
-	snprintf(frac, sizeof(frac), "%03d", (int)(a % 1000));
-	for (i = 2; i > 0 && frac[i] == '0'; i--)
-		frac[i] = '\0';
-	snprintf(buf, len, "%s%d.%s", mc < 0 ? "-" : "", (int)(a / 1000),
-	    frac);
-}
-
-/* Defaults, as etc/vendd.ini documents them; lines named for messages. */
-void
-config_defaults(struct config *cfg)
-{
-	memset(cfg, 0, sizeof(*cfg));
-	strcpy(cfg->currency, "EUR");
-	cfg->decimals = 2;
-	strcpy(cfg->state_dir, "/var/lib/vendd");
-	strcpy(cfg->control_socket, "/run/vendd/control.sock");
-	strcpy(cfg->control_group, "vendd-operators");
-	cfg->compact_records = 4096;
-	cfg->cpu = 0;
-	cfg->realtime = 1;
-
-	strcpy(cfg->coin.line.key, "[coin] line");
-	strcpy(cfg->coin.inhibit.key, "[coin] inhibit_line");
-	cfg->coin.inhibit.output = 1;
-	cfg->coin.pulse_min_ms = 20;
-	cfg->coin.pulse_max_ms = 200;
-	cfg->coin.train_gap_ms = 300;
-	cfg->coin.max_credit = 1000;		/* 10.00 at 2 decimals */
-
-	strcpy(cfg->panel.vend.key, "[panel] vend_line");
-	cfg->panel.vend.active_low = 1;
-	cfg->panel.vend.bias = LINE_BIAS_PULL_UP;
-	cfg->panel.vend.debounce_ms = 10;
-	cfg->panel.hold_off_ms = 50;
-
-	strcpy(cfg->arm.relay.key, "[arm] relay_line");
-	cfg->arm.relay.output = 1;
-	strcpy(cfg->arm.drop.key, "[arm] drop_line");
-	cfg->arm.run_ms = 1500;
-	cfg->arm.drop_timeout_ms = 8000;
-	cfg->arm.drop_min_ms = 2;
-	cfg->arm.retries = 3;
-
-	strcpy(cfg->cooling.compressor.key, "[cooling] compressor_line");
-	cfg->cooling.compressor.output = 1;
-	strcpy(cfg->cooling.sensor, "/sys/bus/w1/devices/28-*/temperature");
-	cfg->cooling.setpoint_mc = 10000;
-	strcpy(cfg->cooling.setpoint_text, "50F");
-	cfg->cooling.differential_mc = 1667;
-	strcpy(cfg->cooling.differential_text, "3F");
-	cfg->cooling.sample_s = 10;
-	cfg->cooling.min_on_s = 150;
-	cfg->cooling.min_off_s = 180;
-	cfg->cooling.start_delay_s = 150;
-	cfg->cooling.fault_on_s = 300;
-	cfg->cooling.fault_off_s = 1920;
-}
-
-/* Every wired line; the parser also uses it to find a line used twice. */
-int
-config_lines(const struct config *cfg, const struct line_conf **out, int max)
-{
-	const struct line_conf	*all[CONFIG_MAX_LINES];
-	int			 n = 0, k = 0, i;
-
-	all[n++] = &cfg->coin.line;
-	all[n++] = &cfg->coin.inhibit;
-	all[n++] = &cfg->panel.vend;
-	for (i = 0; i < cfg->nproducts; i++)
-		all[n++] = &cfg->product[i].select;
-	for (i = 0; i < cfg->nproducts; i++)
-		all[n++] = &cfg->product[i].slot;
-	all[n++] = &cfg->arm.relay;
-	all[n++] = &cfg->arm.drop;
-	all[n++] = &cfg->cooling.compressor;
-	for (i = 0; i < n && k < max; i++)
-		if (all[i]->name[0] != '\0')
-			out[k++] = all[i];
-	return k;
-}
-
-/* Product ids go into file names and messages: [a-z0-9_-], not too long. */
-static int
-cfg_valid_id(const char *id)
-{
-	size_t	len = strlen(id);
-
-	if (len == 0 || len >= VENDD_ID_MAX)
-		return 0;
-	return strspn(id, "abcdefghijklmnopqrstuvwxyz0123456789_-") == len;
-}
-
 /* Start [product ID]: a new product with its defaults, in file order. */
 static int
 cfg_product_begin(struct cfg_ctx *ctx, const char *id)
 {
-	struct config		*cfg = ctx->cfg;
-	struct product_conf	*p;
-	int			 i;
+	struct config	*cfg = ctx->cfg;
+	int		 i;
 
 	if (!cfg_valid_id(id))
 		return cfg_error(ctx, ctx->lineno, "[product %s]: the id must "
@@ -465,18 +95,10 @@ cfg_product_begin(struct cfg_ctx *ctx, const char *id)
 	if (cfg->nproducts == VENDD_MAX_PRODUCTS)
 		return cfg_error(ctx, ctx->lineno, "[product %s]: more than "
 		    "%d products", id, VENDD_MAX_PRODUCTS);
-	ctx->cur = cfg->nproducts++;
-	p = &cfg->product[ctx->cur];
-	snprintf(p->id, sizeof(p->id), "%s", id);
-	p->capacity = 10;
-	p->lineno = ctx->lineno;
-	snprintf(p->select.key, sizeof(p->select.key),
-	    "[product %s] select_line", id);
-	snprintf(p->slot.key, sizeof(p->slot.key), "[product %s] slot_line",
-	    id);
-	p->slot.output = 1;
+	ctx->cur_product = cfg->nproducts++;
+	cfg_product_defaults(&cfg->product[ctx->cur_product], id, ctx->lineno);
 	snprintf(ctx->secname, sizeof(ctx->secname), "[product %s]", id);
-	ctx->sec = SEC_PRODUCT;
+	ctx->sec = CFG_SEC_PRODUCT;
 	return 0;
 }
 
@@ -501,10 +123,10 @@ cfg_section_begin(struct cfg_ctx *ctx, char *name)
 			    "an id, like [product cola]");
 		return cfg_product_begin(ctx, name);
 	}
-	for (s = SEC_VENDD; s < SEC_PRODUCT; s++)
+	for (s = CFG_SEC_VENDD; s < CFG_SEC_PRODUCT; s++)
 		if (strcmp(name, cfg_sections[s].name) == 0)
 			break;
-	if (s == SEC_PRODUCT)
+	if (s == CFG_SEC_PRODUCT)
 		return cfg_error(ctx, ctx->lineno, "unknown section [%s] "
 		    "(expected [vendd], [coin], [panel], [product ID], [arm] "
 		    "or [cooling])", name);
@@ -517,12 +139,34 @@ cfg_section_begin(struct cfg_ctx *ctx, char *name)
 	return 0;
 }
 
-/* Check one line's shape (inih would skip or merge some) and catch headers. */
+/*
+ * Refuse a ';' in a value, naming the key: inih would cut "Cola ; cheap" to
+ * "Cola" and drop the rest as a comment without a word, and comments go on
+ * their own lines. A '#' is ordinary text, as inih keeps it ("Snack #1").
+ * A key outside any section is left to the handler, which refuses it.
+ */
+static int
+cfg_refuse_inline_comment(struct cfg_ctx *ctx, const char *s, const char *eq)
+{
+	const char	*end = eq;
+
+	if (strchr(eq + 1, ';') == NULL || ctx->sec == CFG_SEC_NONE)
+		return 0;
+	while (end > s && isspace((unsigned char)end[-1]))
+		end--;
+	return cfg_error(ctx, ctx->lineno, "%s %.*s: ';' in a value: comments "
+	    "go on their own lines", ctx->secname, (int)(end - s), s);
+}
+
+/*
+ * Check one line's shape (inih would skip, merge or shorten some) and catch
+ * headers.
+ */
 static int
 cfg_scan_line(struct cfg_ctx *ctx, char *s)
 {
 	char	 name[CFG_READ_MAX];
-	char	*end;
+	char	*end, *eq;
 
 	if (*s == '\0' || *s == ';' || *s == '#')
 		return 0;
@@ -533,10 +177,10 @@ cfg_scan_line(struct cfg_ctx *ctx, char *s)
 		snprintf(name, sizeof(name), "%.*s", (int)(end - s - 1), s + 1);
 		return cfg_section_begin(ctx, name);
 	}
-	if (strpbrk(s, "=:") == NULL)
+	if ((eq = strpbrk(s, "=:")) == NULL)
 		return cfg_error(ctx, ctx->lineno, "expected [section] or "
 		    "key = value");
-	return 0;
+	return cfg_refuse_inline_comment(ctx, s, eq);
 }
 
 /*
@@ -573,7 +217,8 @@ cfg_next_line(struct cfg_ctx *ctx, char *buf, size_t size, int max)
 
 /*
  * inih's reader: count lines, strip leading blanks (so inih never joins an
- * indented line to the key above), refuse long lines, see headers.
+ * indented line to the key above), refuse long lines and inline comments,
+ * see headers.
  */
 static char *
 cfg_reader(char *str, int num, void *stream)
@@ -602,7 +247,7 @@ cfg_reader(char *str, int num, void *stream)
 
 /* Room for more of the file: double the buffer, up to CFG_FILE_MAX. */
 static int
-cfg_grow(struct cfg_ctx *ctx, size_t *cap)
+cfg_grow_text(struct cfg_ctx *ctx, size_t *cap)
 {
 	size_t	 want = *cap > 0 ? *cap * 2 : 8192;
 	char	*t;
@@ -631,7 +276,7 @@ cfg_read_file(struct cfg_ctx *ctx, const char *path)
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return cfg_error(ctx, 0, "%s", strerror(errno));
 	for (;;) {
-		if (ctx->len == cap && cfg_grow(ctx, &cap) == -1)
+		if (ctx->len == cap && cfg_grow_text(ctx, &cap) == -1)
 			break;
 		if ((n = read(fd, ctx->text + ctx->len, cap - ctx->len)) > 0)
 			ctx->len += (size_t)n;
@@ -646,68 +291,34 @@ cfg_read_file(struct cfg_ctx *ctx, const char *path)
 	return ctx->failed ? -1 : 0;
 }
 
-/* "yes"/"no" and friends; -1 if none. */
-static int
-cfg_parse_bool(const char *v)
-{
-	static const char *yes[] = { "yes", "true", "on", "1" };
-	static const char *no[] = { "no", "false", "off", "0" };
-	size_t	i;
-
-	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
-		if (strcasecmp(v, yes[i]) == 0)
-			return 1;
-		if (strcasecmp(v, no[i]) == 0)
-			return 0;
-	}
-	return -1;
-}
-
-/* "pull-up" and friends; -1 if none. */
-static int
-cfg_parse_bias(const char *v)
-{
-	size_t	i;
-
-	for (i = 0; i < sizeof(cfg_bias_names) / sizeof(cfg_bias_names[0]);
-	    i++)
-		if (strcasecmp(v, cfg_bias_names[i]) == 0)
-			return (int)i;
-	return -1;
-}
-
 /* A whole number within the key's range. */
 static int
 cfg_set_int(struct cfg_ctx *ctx, const struct cfg_key *k, const char *v,
     int *dst)
 {
-	char	*end;
-	long	 n;
-
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (*v == '\0' || isspace((unsigned char)*v) || *end != '\0')
+	switch (cfg_parse_int(v, k->min, k->max, dst)) {
+	case CFG_INT_MALFORMED:
 		return cfg_error(ctx, ctx->lineno, "%s %s: \"%s\" is not a "
 		    "whole number%s%s", ctx->secname, k->name, v,
 		    *k->unit ? " of " : "", k->unit);
-	if (errno == ERANGE || n < k->min || n > k->max)
+	case CFG_INT_OUT_OF_RANGE:
 		return cfg_error(ctx, ctx->lineno, "%s %s: %s is out of range "
 		    "(%d..%d%s%s)", ctx->secname, k->name, v, k->min, k->max,
 		    *k->unit ? " " : "", k->unit);
-	*dst = (int)n;
+	}
 	return 0;
 }
 
 /* A GPIO line name; refuses a line another key already uses. */
 static int
-cfg_set_line(struct cfg_ctx *ctx, const struct cfg_key *k, const char *v,
+cfg_set_gpio_line(struct cfg_ctx *ctx, const struct cfg_key *k, const char *v,
     struct line_conf *lc)
 {
 	const struct line_conf	*all[CONFIG_MAX_LINES];
 	int			 n, i;
 
 	if (*v == '\0') {
-		if (k->flags & REQUIRED)
+		if (k->flags & CFG_REQUIRED)
 			return cfg_error(ctx, ctx->lineno, "%s %s: needs a "
 			    "GPIO line name (like COIN or gpiochip0:17)",
 			    ctx->secname, k->name);
@@ -717,11 +328,9 @@ cfg_set_line(struct cfg_ctx *ctx, const struct cfg_key *k, const char *v,
 		return cfg_error(ctx, ctx->lineno, "%s %s: line name is "
 		    "longer than %zu characters", ctx->secname, k->name,
 		    sizeof(lc->name) - 1);
-	for (i = 0; v[i] != '\0'; i++)
-		if (isspace((unsigned char)v[i]) || iscntrl((unsigned char)v[i]))
-			return cfg_error(ctx, ctx->lineno, "%s %s: \"%s\" is "
-			    "not a GPIO line name (no blanks)", ctx->secname,
-			    k->name, v);
+	if (!cfg_valid_line_name(v))
+		return cfg_error(ctx, ctx->lineno, "%s %s: \"%s\" is not a "
+		    "GPIO line name (no blanks)", ctx->secname, k->name, v);
 	n = config_lines(ctx->cfg, all, CONFIG_MAX_LINES);
 	for (i = 0; i < n; i++)
 		if (strcmp(all[i]->name, v) == 0)
@@ -765,16 +374,16 @@ cfg_set_temp(struct cfg_ctx *ctx, const struct cfg_key *k, const char *v,
     int32_t *dst, char *text)
 {
 	int32_t	mc;
-	int	lo = k->type == T_DELTA ? CFG_DIFF_MIN : CFG_SETPOINT_MIN;
-	int	hi = k->type == T_DELTA ? CFG_DIFF_MAX : CFG_SETPOINT_MAX;
+	int	lo = k->type == CFG_T_DELTA ? CFG_DIFF_MIN : CFG_SETPOINT_MIN;
+	int	hi = k->type == CFG_T_DELTA ? CFG_DIFF_MAX : CFG_SETPOINT_MAX;
 	char	a[16], b[16];
 
 	if (strlen(v) >= sizeof(((struct cooling_conf *)0)->setpoint_text) ||
-	    config_parse_temp(v, k->type == T_DELTA, &mc) == -1)
+	    config_parse_temp(v, k->type == CFG_T_DELTA, &mc) == -1)
 		return cfg_error(ctx, ctx->lineno, "%s %s: \"%s\" is not a "
 		    "temperature%s (like 4C, 4.5C, 39.2F, or 4 for Celsius)",
 		    ctx->secname, k->name, v,
-		    k->type == T_DELTA ? " difference" : "");
+		    k->type == CFG_T_DELTA ? " difference" : "");
 	if (mc < lo || mc > hi) {
 		cfg_format_temp(lo, a, sizeof(a));
 		cfg_format_temp(hi, b, sizeof(b));
@@ -791,32 +400,10 @@ static int
 cfg_set_string(struct cfg_ctx *ctx, const struct cfg_key *k, const char *v,
     char *dst)
 {
-	size_t	len = strlen(v);
-	int	ok = 1;
-	const char *want = "";
+	size_t		 len = strlen(v);
+	const char	*want;
 
-	switch (k->type) {
-	case T_CURRENCY:
-		ok = len == 3 && strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == 3;
-		want = "an ISO 4217 code like EUR";
-		break;
-	case T_PATH:
-		ok = v[0] == '/';
-		want = "an absolute path";
-		break;
-	case T_GROUP:
-		ok = v[0] != '-' && strspn(v, "abcdefghijklmnopqrstuvwxyz"
-		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == len;
-		want = "a group name, or empty for root only";
-		break;
-	case T_LABEL:
-		ok = len > 0;
-		for (size_t i = 0; i < len; i++)
-			ok &= !iscntrl((unsigned char)v[i]);
-		want = "printable text";
-		break;
-	}
-	if (!ok)
+	if ((want = cfg_text_form(k->type, v)) != NULL)
 		return cfg_error(ctx, ctx->lineno, "%s %s: \"%s\" is not %s",
 		    ctx->secname, k->name, v, want);
 	if (len >= k->size)
@@ -835,28 +422,28 @@ cfg_set_key(struct cfg_ctx *ctx, const struct cfg_key *k, char *base,
 	int	 b;
 
 	switch (k->type) {
-	case T_INT:
+	case CFG_T_INT:
 		return cfg_set_int(ctx, k, v, dst);
-	case T_BOOL:
+	case CFG_T_BOOL:
 		if ((b = cfg_parse_bool(v)) == -1)
 			return cfg_error(ctx, ctx->lineno, "%s %s: \"%s\" is "
 			    "not a boolean (yes/no, true/false, on/off, 1/0)",
 			    ctx->secname, k->name, v);
 		*(int *)dst = b;
 		return 0;
-	case T_BIAS:
+	case CFG_T_BIAS:
 		if ((b = cfg_parse_bias(v)) == -1)
 			return cfg_error(ctx, ctx->lineno, "%s %s: \"%s\" is "
 			    "not a bias (as-is, pull-up, pull-down, disabled)",
 			    ctx->secname, k->name, v);
 		*(int *)dst = b;
 		return 0;
-	case T_LINE:
-		return cfg_set_line(ctx, k, v, dst);
-	case T_MONEY:
+	case CFG_T_LINE:
+		return cfg_set_gpio_line(ctx, k, v, dst);
+	case CFG_T_MONEY:
 		return cfg_set_money(ctx, k->name, v, dst);
-	case T_TEMP:
-	case T_DELTA:
+	case CFG_T_TEMP:
+	case CFG_T_DELTA:
 		return cfg_set_temp(ctx, k, v, dst, base + k->size);
 	default:
 		return cfg_set_string(ctx, k, v, dst);
@@ -886,18 +473,19 @@ cfg_set_pulses(struct cfg_ctx *ctx, const char *name, const char *v)
 
 /* "unknown key" with the keys the section does know. */
 static int
-cfg_unknown_key(struct cfg_ctx *ctx, const char *name)
+cfg_error_unknown_key(struct cfg_ctx *ctx, const char *name)
 {
 	const struct cfg_section *sec = &cfg_sections[ctx->sec];
 	char	known[256] = "";
 	int	i;
 
 	for (i = 0; i < sec->nkeys; i++) {
-		strncat(known, i ? ", " : "", sizeof(known) - strlen(known) - 1);
+		strncat(known, i ? ", " : "",
+		    sizeof(known) - strlen(known) - 1);
 		strncat(known, sec->keys[i].name,
 		    sizeof(known) - strlen(known) - 1);
 	}
-	if (ctx->sec == SEC_COIN)
+	if (ctx->sec == CFG_SEC_COIN)
 		strncat(known, ", pulses_1..pulses_20",
 		    sizeof(known) - strlen(known) - 1);
 	return cfg_error(ctx, ctx->lineno, "%s %s: unknown key (known: %s)",
@@ -912,20 +500,20 @@ cfg_handle_key(struct cfg_ctx *ctx, const char *name, const char *value)
 	int			 *line, i;
 	char			 *base;
 
-	if (ctx->sec == SEC_NONE)
+	if (ctx->sec == CFG_SEC_NONE)
 		return cfg_error(ctx, ctx->lineno, "%s: key outside any "
 		    "section", name);
-	if (ctx->sec == SEC_COIN && strncmp(name, "pulses_", 7) == 0)
+	if (ctx->sec == CFG_SEC_COIN && strncmp(name, "pulses_", 7) == 0)
 		return cfg_set_pulses(ctx, name, value);
 	sec = &cfg_sections[ctx->sec];
 	for (i = 0; i < sec->nkeys; i++)
 		if (strcmp(name, sec->keys[i].name) == 0)
 			break;
 	if (i == sec->nkeys)
-		return cfg_unknown_key(ctx, name);
-	if (ctx->sec == SEC_PRODUCT) {
-		line = &ctx->prod_line[ctx->cur][i];
-		base = (char *)&ctx->cfg->product[ctx->cur];
+		return cfg_error_unknown_key(ctx, name);
+	if (ctx->sec == CFG_SEC_PRODUCT) {
+		line = &ctx->prod_line[ctx->cur_product][i];
+		base = (char *)&ctx->cfg->product[ctx->cur_product];
 	} else {
 		line = &ctx->key_line[ctx->sec][i];
 		base = (char *)ctx->cfg;
@@ -934,18 +522,15 @@ cfg_handle_key(struct cfg_ctx *ctx, const char *name, const char *value)
 		return cfg_error(ctx, ctx->lineno, "%s %s: duplicate key "
 		    "(first at line %d)", ctx->secname, name, *line);
 	*line = ctx->lineno;
-	if (ctx->sec == SEC_VENDD && strcmp(name, "decimals") == 0)
+	if (ctx->sec == CFG_SEC_VENDD && strcmp(name, "decimals") == 0)
 		ctx->decimals_seen = 1;
-	if (ctx->sec == SEC_VENDD && strcmp(name, "state_dir") == 0)
-		ctx->cfg->state_dir_line = ctx->lineno;
-	if (ctx->sec == SEC_VENDD && strcmp(name, "control_socket") == 0)
-		ctx->cfg->control_socket_line = ctx->lineno;
-	if (ctx->sec == SEC_VENDD && strcmp(name, "control_group") == 0)
-		ctx->cfg->control_group_line = ctx->lineno;
 	return cfg_set_key(ctx, &sec->keys[i], base, value);
 }
 
-/* inih's handler; the section comes from our reader, unabridged. */
+/*
+ * inih's handler. The section comes from our reader, which sees the header
+ * whole (inih cuts long names), so inih's copy is unused.
+ */
 static int
 cfg_handler(void *user, const char *section, const char *name,
     const char *value)
@@ -960,26 +545,26 @@ cfg_handler(void *user, const char *section, const char *name,
 
 /* The line a key was set on, 0 if it keeps its default. */
 static int
-cfg_key_set_at(struct cfg_ctx *ctx, int sec, int prod, const char *name)
+cfg_key_line(struct cfg_ctx *ctx, int sec, int prod, const char *name)
 {
 	const struct cfg_section *s = &cfg_sections[sec];
 	int	i;
 
 	for (i = 0; i < s->nkeys; i++)
 		if (strcmp(s->keys[i].name, name) == 0)
-			return sec == SEC_PRODUCT ? ctx->prod_line[prod][i] :
-			    ctx->key_line[sec][i];
+			return sec == CFG_SEC_PRODUCT ?
+			    ctx->prod_line[prod][i] : ctx->key_line[sec][i];
 	return 0;
 }
 
-/* Where to point at a key: its line, else its section's header, else 0. */
+/* The line to name for a fault in a key: its own, else its header's, or 0. */
 static int
-cfg_key_lineno(struct cfg_ctx *ctx, int sec, int prod, const char *name)
+cfg_fault_line(struct cfg_ctx *ctx, int sec, int prod, const char *name)
 {
-	int	l = cfg_key_set_at(ctx, sec, prod, name);
+	int	l = cfg_key_line(ctx, sec, prod, name);
 
 	if (l == 0)
-		l = sec == SEC_PRODUCT ? ctx->cfg->product[prod].lineno :
+		l = sec == CFG_SEC_PRODUCT ? ctx->cfg->product[prod].lineno :
 		    ctx->sec_line[sec];
 	return l;
 }
@@ -991,10 +576,10 @@ cfg_check_required(struct cfg_ctx *ctx)
 	const struct cfg_section *s;
 	int	sec, i, p;
 
-	for (sec = SEC_VENDD; sec < SEC_PRODUCT; sec++) {
+	for (sec = CFG_SEC_VENDD; sec < CFG_SEC_PRODUCT; sec++) {
 		s = &cfg_sections[sec];
 		for (i = 0; i < s->nkeys; i++) {
-			if (!(s->keys[i].flags & REQUIRED) ||
+			if (!(s->keys[i].flags & CFG_REQUIRED) ||
 			    ctx->key_line[sec][i] != 0)
 				continue;
 			if (ctx->sec_line[sec] == 0)
@@ -1008,10 +593,10 @@ cfg_check_required(struct cfg_ctx *ctx)
 	if (ctx->cfg->nproducts == 0)
 		return cfg_error(ctx, 0, "no [product ID] section: at least "
 		    "one product is required");
-	s = &cfg_sections[SEC_PRODUCT];
+	s = &cfg_sections[CFG_SEC_PRODUCT];
 	for (p = 0; p < ctx->cfg->nproducts; p++)
 		for (i = 0; i < s->nkeys; i++)
-			if ((s->keys[i].flags & REQUIRED) &&
+			if ((s->keys[i].flags & CFG_REQUIRED) &&
 			    ctx->prod_line[p][i] == 0)
 				return cfg_error(ctx, ctx->cfg->product[p].lineno,
 				    "[product %s]: %s is required",
@@ -1026,7 +611,7 @@ cfg_convert_money(struct cfg_ctx *ctx)
 	struct config	*cfg = ctx->cfg;
 	int		 i;
 
-	if (cfg_key_set_at(ctx, SEC_COIN, 0, "max_credit") == 0)
+	if (cfg_key_line(ctx, CFG_SEC_COIN, 0, "max_credit") == 0)
 		config_parse_money(CFG_DEFAULT_MAX_CREDIT, cfg->decimals,
 		    &cfg->coin.max_credit);
 	for (i = 0; i < ctx->nmoney; i++) {
@@ -1054,20 +639,20 @@ cfg_check_coin(struct cfg_ctx *ctx)
 		if (c->value[n] != 0)
 			break;
 	if (n > VENDD_MAX_PULSES)
-		return cfg_error(ctx, ctx->sec_line[SEC_COIN], "[coin]: at "
+		return cfg_error(ctx, ctx->sec_line[CFG_SEC_COIN], "[coin]: at "
 		    "least one pulses_N value is required (like pulses_1 = "
 		    "0.10)");
 	if (c->line.debounce_ms >= c->pulse_min_ms)
-		return cfg_error(ctx, cfg_key_lineno(ctx, SEC_COIN, 0,
+		return cfg_error(ctx, cfg_fault_line(ctx, CFG_SEC_COIN, 0,
 		    "debounce_ms"), "[coin] debounce_ms (%d) must be less "
 		    "than pulse_min_ms (%d)", c->line.debounce_ms,
 		    c->pulse_min_ms);
 	if (c->pulse_min_ms >= c->pulse_max_ms)
-		return cfg_error(ctx, cfg_key_lineno(ctx, SEC_COIN, 0,
+		return cfg_error(ctx, cfg_fault_line(ctx, CFG_SEC_COIN, 0,
 		    "pulse_max_ms"), "[coin] pulse_max_ms (%d) must be more "
 		    "than pulse_min_ms (%d)", c->pulse_max_ms, c->pulse_min_ms);
 	if (c->pulse_max_ms >= c->train_gap_ms)
-		return cfg_error(ctx, cfg_key_lineno(ctx, SEC_COIN, 0,
+		return cfg_error(ctx, cfg_fault_line(ctx, CFG_SEC_COIN, 0,
 		    "train_gap_ms"), "[coin] train_gap_ms (%d) must be more "
 		    "than pulse_max_ms (%d)", c->train_gap_ms, c->pulse_max_ms);
 	return 0;
@@ -1089,7 +674,7 @@ cfg_check_products(struct cfg_ctx *ctx)
 		config_format_money(p->price, cfg->decimals, a, sizeof(a));
 		config_format_money(cfg->coin.max_credit, cfg->decimals, b,
 		    sizeof(b));
-		return cfg_error(ctx, cfg_key_lineno(ctx, SEC_PRODUCT, i,
+		return cfg_error(ctx, cfg_fault_line(ctx, CFG_SEC_PRODUCT, i,
 		    "price"), "[product %s] price: %s is more than [coin] "
 		    "max_credit %s, it could never be paid", p->id, a, b);
 	}
@@ -1114,14 +699,34 @@ cfg_fill_derived(struct config *cfg)
 	}
 }
 
-/* Checks across keys, each naming the line of the key at fault. */
+/*
+ * Where the [vendd] keys that start-up acts on were set (0: default), so
+ * that its errors can name FILE:LINE through config_where.
+ */
+static void
+cfg_record_vendd_lines(struct cfg_ctx *ctx)
+{
+	struct config	*cfg = ctx->cfg;
+
+	cfg->state_dir_line = cfg_key_line(ctx, CFG_SEC_VENDD, 0, "state_dir");
+	cfg->control_socket_line = cfg_key_line(ctx, CFG_SEC_VENDD, 0,
+	    "control_socket");
+	cfg->control_group_line = cfg_key_line(ctx, CFG_SEC_VENDD, 0,
+	    "control_group");
+}
+
+/*
+ * After the whole file: the checks across keys, each naming the line of the
+ * key at fault, then the values that depend on other keys.
+ */
 static int
-cfg_finish(struct cfg_ctx *ctx)
+cfg_check_and_complete(struct cfg_ctx *ctx)
 {
 	if (cfg_check_required(ctx) == -1 || cfg_convert_money(ctx) == -1 ||
 	    cfg_check_coin(ctx) == -1 || cfg_check_products(ctx) == -1)
 		return -1;
 	cfg_fill_derived(ctx->cfg);
+	cfg_record_vendd_lines(ctx);
 	return 0;
 }
 
@@ -1156,7 +761,7 @@ config_load(struct config *cfg, const char *path, char *err, size_t errlen)
 	else if (!ctx->failed && rc < 0)
 		cfg_error(ctx, 0, "cannot parse (inih error %d)", rc);
 	if (!ctx->failed)
-		cfg_finish(ctx);
+		cfg_check_and_complete(ctx);
 	rc = ctx->failed ? -1 : 0;
 	free(ctx);
 	return rc;
@@ -1173,131 +778,4 @@ config_where(const struct config *cf, const char *section, const char *key,
 	else
 		snprintf(buf, len, "%s: [%s] %s (default)", cf->path, section,
 		    key);
-}
-
-/* "yes" or "no", as the file would say it. */
-static const char *
-cfg_yesno(int b)
-{
-	return b ? "yes" : "no";
-}
-
-/* One amount as --check shows it: "1.50 EUR (150)". */
-static void
-cfg_print_money(const struct config *cfg, FILE *fp, const char *key,
-    int64_t v)
-{
-	char	buf[32];
-
-	config_format_money(v, cfg->decimals, buf, sizeof(buf));
-	fprintf(fp, "%s = %s %s (%" PRId64 ")\n", key, buf, cfg->currency, v);
-}
-
-/* One line name, or that it is not wired. */
-static void
-cfg_print_line(FILE *fp, const char *key, const struct line_conf *lc)
-{
-	if (lc->name[0] == '\0')
-		fprintf(fp, "%s =\t\t; not wired\n", key);
-	else
-		fprintf(fp, "%s = %s\n", key, lc->name);
-}
-
-/* One temperature: degrees C, and the text the file had. */
-static void
-cfg_print_temp(FILE *fp, const char *key, int32_t mc, const char *text)
-{
-	char	buf[16];
-
-	cfg_format_temp(mc, buf, sizeof(buf));
-	fprintf(fp, "%s = %s C (%s)\n", key, buf, text);
-}
-
-/* [coin], with the value table. */
-static void
-cfg_print_coin(const struct config *cfg, FILE *fp)
-{
-	const struct coin_conf *c = &cfg->coin;
-	char	key[16];
-	int	n;
-
-	fprintf(fp, "\n[coin]\n");
-	cfg_print_line(fp, "line", &c->line);
-	fprintf(fp, "active_low = %s\nbias = %s\ndebounce_ms = %d\n",
-	    cfg_yesno(c->line.active_low), cfg_bias_names[c->line.bias],
-	    c->line.debounce_ms);
-	cfg_print_line(fp, "inhibit_line", &c->inhibit);
-	fprintf(fp, "inhibit_active_low = %s\npulse_min_ms = %d\n"
-	    "pulse_max_ms = %d\ntrain_gap_ms = %d\n",
-	    cfg_yesno(c->inhibit.active_low), c->pulse_min_ms,
-	    c->pulse_max_ms, c->train_gap_ms);
-	cfg_print_money(cfg, fp, "max_credit", c->max_credit);
-	for (n = 1; n <= VENDD_MAX_PULSES; n++) {
-		if (c->value[n] == 0)
-			continue;
-		snprintf(key, sizeof(key), "pulses_%d", n);
-		cfg_print_money(cfg, fp, key, c->value[n]);
-	}
-}
-
-/* One [product ID], with the button settings it takes from [panel]. */
-static void
-cfg_print_product(const struct config *cfg, FILE *fp,
-    const struct product_conf *p)
-{
-	fprintf(fp, "\n[product %s]\t; line %d\nlabel = %s\n", p->id,
-	    p->lineno, p->label);
-	cfg_print_money(cfg, fp, "price", p->price);
-	fprintf(fp, "select_line = %s\t; active_low = %s, bias = %s, "
-	    "debounce_ms = %d (from [panel])\n", p->select.name,
-	    cfg_yesno(p->select.active_low), cfg_bias_names[p->select.bias],
-	    p->select.debounce_ms);
-	cfg_print_line(fp, "slot_line", &p->slot);
-	fprintf(fp, "capacity = %d\n", p->capacity);
-}
-
-/* What vendd -c FILE --check prints: every value resolved. */
-void
-config_print(const struct config *cfg, FILE *fp)
-{
-	const struct arm_conf		*a = &cfg->arm;
-	const struct cooling_conf	*k = &cfg->cooling;
-	int				 i;
-
-	fprintf(fp, "; %s, every value resolved\n[vendd]\ncurrency = %s\n"
-	    "decimals = %d\nstate_dir = %s\ncontrol_socket = %s\n"
-	    "control_group = %s\ncompact_records = %d\ncpu = %d\n"
-	    "realtime = %s\n", cfg->path,
-	    cfg->currency, cfg->decimals, cfg->state_dir, cfg->control_socket,
-	    cfg->control_group, cfg->compact_records, cfg->cpu,
-	    cfg_yesno(cfg->realtime));
-	cfg_print_coin(cfg, fp);
-	fprintf(fp, "\n[panel]\n");
-	cfg_print_line(fp, "vend_line", &cfg->panel.vend);
-	fprintf(fp, "active_low = %s\nbias = %s\ndebounce_ms = %d\n"
-	    "hold_off_ms = %d\n", cfg_yesno(cfg->panel.vend.active_low),
-	    cfg_bias_names[cfg->panel.vend.bias], cfg->panel.vend.debounce_ms,
-	    cfg->panel.hold_off_ms);
-	for (i = 0; i < cfg->nproducts; i++)
-		cfg_print_product(cfg, fp, &cfg->product[i]);
-	fprintf(fp, "\n[arm]\n");
-	cfg_print_line(fp, "relay_line", &a->relay);
-	fprintf(fp, "relay_active_low = %s\nslot_active_low = %s\n",
-	    cfg_yesno(a->relay.active_low), cfg_yesno(a->slot_active_low));
-	cfg_print_line(fp, "drop_line", &a->drop);
-	fprintf(fp, "drop_active_low = %s\ndrop_bias = %s\nrun_ms = %d\n"
-	    "drop_timeout_ms = %d\ndrop_min_ms = %d\nretries = %d\n",
-	    cfg_yesno(a->drop.active_low), cfg_bias_names[a->drop.bias],
-	    a->run_ms, a->drop_timeout_ms, a->drop_min_ms, a->retries);
-	fprintf(fp, "\n[cooling]\n");
-	cfg_print_line(fp, "compressor_line", &k->compressor);
-	fprintf(fp, "compressor_active_low = %s\nsensor = %s\n",
-	    cfg_yesno(k->compressor.active_low), k->sensor);
-	cfg_print_temp(fp, "setpoint", k->setpoint_mc, k->setpoint_text);
-	cfg_print_temp(fp, "differential", k->differential_mc,
-	    k->differential_text);
-	fprintf(fp, "sample_s = %d\nmin_on_s = %d\nmin_off_s = %d\n"
-	    "start_delay_s = %d\nfault_on_s = %d\nfault_off_s = %d\n",
-	    k->sample_s, k->min_on_s, k->min_off_s, k->start_delay_s,
-	    k->fault_on_s, k->fault_off_s);
 }

@@ -124,8 +124,9 @@ void	config_format_money(int64_t v, int decimals, char *buf, size_t len);
 
 /*
  * Where a key of the file is, for a message about its value: "FILE:LINE:
- * [section] key" with the line it was set on (else its section's header),
- * or "FILE: [section] key (default)" when the file does not set it.
+ * [section] key" when lineno, the line it was set on (state_dir_line and
+ * its kin), is above 0, or "FILE: [section] key (default)" when it is 0:
+ * the file does not set the key.
  */
 void	config_where(const struct config *, const char *section,
 	    const char *key, int lineno, char *buf, size_t len);

@@ -1,7 +1,8 @@
 /*
  * libFuzzer target: config_load on arbitrary bytes. The input is written to
- * a memfd and loaded through /proc/self/fd/N, so the real file path of
- * config.c (fgets, inih, validation, error messages) runs with no disk I/O.
+ * a memfd and loaded through /proc/self/fd/N, so the whole reader (read(),
+ * our line reader, inih, validation, error messages) and the printer run
+ * with no disk I/O.
  */
 #include <stddef.h>
 #include <stdint.h>

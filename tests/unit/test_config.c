@@ -75,6 +75,7 @@ test_reference_file(void **state)
 	assert_string_equal(cfg.state_dir, "/var/lib/vendd");
 	assert_string_equal(cfg.control_socket, "/run/vendd/control.sock");
 	assert_string_equal(cfg.control_group, "vendd-operators");
+	assert_int_equal(cfg.compact_records, 4096);
 
 	assert_string_equal(cfg.coin.line.name, "COIN");
 	assert_int_equal(cfg.coin.line.active_low, 0);
@@ -170,6 +171,7 @@ test_defaults_match_reference(void **state)
 	assert_string_equal(min.state_dir, ref.state_dir);
 	assert_string_equal(min.control_socket, ref.control_socket);
 	assert_string_equal(min.control_group, ref.control_group);
+	assert_int_equal(min.compact_records, ref.compact_records);
 	assert_int_equal(min.coin.line.active_low, ref.coin.line.active_low);
 	assert_int_equal(min.coin.line.bias, ref.coin.line.bias);
 	assert_int_equal(min.coin.line.debounce_ms, ref.coin.line.debounce_ms);
@@ -239,7 +241,7 @@ test_section_order(void **state)
 	assert_string_equal(cfg.currency, "USD");
 }
 
-/* Indented keys, CRLF, inline comments, any boolean spelling, CHIP:OFFSET. */
+/* Indented keys, CRLF, '#' as text, any boolean spelling, CHIP:OFFSET. */
 static void
 test_lenient_forms(void **state)
 {
@@ -249,7 +251,7 @@ test_lenient_forms(void **state)
 	(void)state;
 	assert_int_equal(load_text(
 	    "# comment\r\n[coin]\r\n  line = gpiochip0:17\r\n"
-	    "\tpulses_1 = 0.10 ; ten cents\r\n  active_low = TRUE\r\n"
+	    "\tpulses_1 = 0.10\r\n  active_low = TRUE\r\n"
 	    "  inhibit_active_low = On\r\n  bias = Pull-Up\r\n"
 	    REST
 	    "[ product tea ]\nlabel=Iced tea\nprice=2\nselect_line=SELECT_D\n"
@@ -260,10 +262,11 @@ test_lenient_forms(void **state)
 	    "(first at line 12)"));
 	assert_int_equal(load_text(
 	    "# comment\r\n[coin]\r\n  line = gpiochip0:17\r\n"
-	    "\tpulses_1 = 0.10 ; ten cents\r\n  active_low = TRUE\r\n"
+	    "\tpulses_1 = 0.10\r\n  active_low = TRUE\r\n"
 	    "  inhibit_active_low = On\r\n  bias = Pull-Up\r\n"
 	    REST
-	    "[ product tea ]\nlabel=Iced tea\nprice=2\nselect_line=SELECT_D\n",
+	    "[ product tea ]\nlabel=Iced tea #2\nprice=2\n"
+	    "select_line=SELECT_D\n",
 	    &cfg, path, sizeof(path), err, sizeof(err)), 0);
 	assert_string_equal(cfg.coin.line.name, "gpiochip0:17");
 	assert_int_equal(cfg.coin.line.lineno, 3);
@@ -273,7 +276,7 @@ test_lenient_forms(void **state)
 	assert_int_equal(cfg.coin.line.bias, LINE_BIAS_PULL_UP);
 	assert_int_equal(cfg.nproducts, 2);
 	assert_string_equal(cfg.product[1].id, "tea");
-	assert_string_equal(cfg.product[1].label, "Iced tea");
+	assert_string_equal(cfg.product[1].label, "Iced tea #2");
 	assert_int_equal(cfg.product[1].price, 200);
 	assert_int_equal(cfg.product[1].lineno, 17);
 }
@@ -494,6 +497,12 @@ static const struct bad_case bad_cases[] = {
 	    "out of range (0..4)" },
 	{ COIN "pulse_min_ms = 0\n" REST, ":4: [coin] pulse_min_ms: 0 is out "
 	    "of range (1..1000 milliseconds)" },
+	{ "[vendd]\ncompact_records = 15\n" COIN REST, ":2: [vendd] "
+	    "compact_records: 15 is out of range (16..65536 records)" },
+	{ "[vendd]\ncompact_records = 65537\n" COIN REST, ":2: [vendd] "
+	    "compact_records: 65537 is out of range (16..65536 records)" },
+	{ "[vendd]\ncompact_records = 4k\n" COIN REST, ":2: [vendd] "
+	    "compact_records: \"4k\" is not a whole number of records" },
 	{ COIN "train_gap_ms = 99999999999999999999\n" REST, ":4: [coin] "
 	    "train_gap_ms: 99999999999999999999 is out of range" },
 	{ COIN REST "capacity = -1\n", ":13: [product cola] capacity: -1 is "
@@ -579,6 +588,125 @@ test_bad_configs(void **state)
 			fail_msg("case %zu: rc %d\n  got:  %s\n  want: %s%s",
 			    i, rc, err, path, bad_cases[i].want);
 	}
+}
+
+/*
+ * Comments go on their own lines: a ';' in a value is refused with the key's
+ * FILE:LINE (inih would cut "Cola ; cheap" to "Cola" without a word), and a
+ * '#' is ordinary text, as inih keeps it ("Snack #1").
+ */
+static void
+test_inline_comments(void **state)
+{
+	static const struct bad_case cases[] = {
+		{ COIN REST "label = Cola ; cheap\n", ":13: [product cola] "
+		    "label: ';' in a value: comments go on their own lines" },
+		{ COIN REST "label = Cola;cheap\n", ":13: [product cola] "
+		    "label: ';' in a value: comments go on their own lines" },
+		{ COIN REST "label = Cola\t;\n", ":13: [product cola] label: "
+		    "';' in a value" },
+		{ "[coin]\nline = COIN\npulses_1 = 0.10 ; ten cents\n" REST,
+		    ":3: [coin] pulses_1: ';' in a value" },
+		{ "[vendd]\nstate_dir: /var/lib/vendd ;old\n" COIN REST,
+		    ":2: [vendd] state_dir: ';' in a value" },
+	};
+	static struct config	 cfg;
+	char			 path[64], err[512];
+	size_t			 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int	rc = load_text(cases[i].text, &cfg, path,
+		    sizeof(path), err, sizeof(err));
+
+		if (rc != -1 || strncmp(err, path, strlen(path)) != 0 ||
+		    strstr(err + strlen(path), cases[i].want) !=
+		    err + strlen(path))
+			fail_msg("case %zu: rc %d\n  got:  %s\n  want: %s%s",
+			    i, rc, err, path, cases[i].want);
+	}
+	assert_int_equal(load_text(COIN REST "label = Snack #1 # two\n",
+	    &cfg, path, sizeof(path), err, sizeof(err)), 0);
+	assert_string_equal(cfg.product[0].label, "Snack #1 # two");
+	/* whole-line comments of either kind are still comments */
+	assert_int_equal(load_text("; one\n# two\n  ; three\n" COIN REST,
+	    &cfg, path, sizeof(path), err, sizeof(err)), 0);
+	assert_string_equal(cfg.product[0].label, "cola");
+}
+
+/* compact_records takes the whole of its range; --check shows it. */
+static void
+test_compact_records(void **state)
+{
+	static struct config	 cfg;
+	char			 path[64], err[512], *buf = NULL;
+	size_t			 len = 0;
+	FILE			*fp;
+
+	(void)state;
+	assert_int_equal(load_text("[vendd]\ncompact_records = 16\n" COIN REST,
+	    &cfg, path, sizeof(path), err, sizeof(err)), 0);
+	assert_int_equal(cfg.compact_records, 16);
+	assert_int_equal(load_text("[vendd]\ncompact_records = 65536\n"
+	    COIN REST, &cfg, path, sizeof(path), err, sizeof(err)), 0);
+	assert_int_equal(cfg.compact_records, 65536);
+	fp = open_memstream(&buf, &len);
+	assert_non_null(fp);
+	config_print(&cfg, fp);
+	fclose(fp);
+	assert_non_null(strstr(buf, "\ncompact_records = 65536\n"));
+	free(buf);
+	assert_int_equal(load_text(COIN REST, &cfg, path, sizeof(path), err,
+	    sizeof(err)), 0);
+	assert_int_equal(cfg.compact_records, 4096);
+}
+
+/*
+ * config_where names the line a [vendd] key was set on, or says the key
+ * keeps its default; a small buffer is cut, never overrun.
+ */
+static void
+test_where(void **state)
+{
+	static struct config	 cfg;
+	char			 path[64], err[512], want[128], buf[128];
+
+	(void)state;
+	assert_int_equal(load_text("[vendd]\ncurrency = EUR\n"
+	    "control_group = staff\nstate_dir = /srv/vendd\n" COIN REST,
+	    &cfg, path, sizeof(path), err, sizeof(err)), 0);
+	assert_int_equal(cfg.state_dir_line, 4);
+	assert_int_equal(cfg.control_group_line, 3);
+	assert_int_equal(cfg.control_socket_line, 0);
+
+	config_where(&cfg, "vendd", "state_dir", cfg.state_dir_line, buf,
+	    sizeof(buf));
+	snprintf(want, sizeof(want), "%s:4: [vendd] state_dir", path);
+	assert_string_equal(buf, want);
+	config_where(&cfg, "vendd", "control_group", cfg.control_group_line,
+	    buf, sizeof(buf));
+	snprintf(want, sizeof(want), "%s:3: [vendd] control_group", path);
+	assert_string_equal(buf, want);
+	config_where(&cfg, "vendd", "control_socket", cfg.control_socket_line,
+	    buf, sizeof(buf));
+	snprintf(want, sizeof(want), "%s: [vendd] control_socket (default)",
+	    path);
+	assert_string_equal(buf, want);
+
+	/* a file without [vendd]: every line 0, every key a default */
+	assert_int_equal(load_text(COIN REST, &cfg, path, sizeof(path), err,
+	    sizeof(err)), 0);
+	assert_int_equal(cfg.state_dir_line, 0);
+	assert_int_equal(cfg.control_socket_line, 0);
+	assert_int_equal(cfg.control_group_line, 0);
+	config_where(&cfg, "vendd", "state_dir", cfg.state_dir_line, buf,
+	    sizeof(buf));
+	snprintf(want, sizeof(want), "%s: [vendd] state_dir (default)", path);
+	assert_string_equal(buf, want);
+
+	config_where(&cfg, "vendd", "state_dir", 12, buf, 8);
+	assert_int_equal(strlen(buf), 7);
+	assert_memory_equal(buf, path, 7);
 }
 
 /* The 17th product is refused at its header; the 16th is fine. */
@@ -717,6 +845,9 @@ main(void)
 		cmocka_unit_test(test_format_money),
 		cmocka_unit_test(test_temp),
 		cmocka_unit_test(test_bad_configs),
+		cmocka_unit_test(test_inline_comments),
+		cmocka_unit_test(test_compact_records),
+		cmocka_unit_test(test_where),
 		cmocka_unit_test(test_too_many_products),
 		cmocka_unit_test(test_file_errors),
 		cmocka_unit_test(test_file_shapes),

@@ -1,0 +1,205 @@
+/*
+ * The configuration's key tables and defaults: every section, every key with
+ * its type, range and place in struct config (or struct product_conf), and
+ * the values a file that sets nothing gets, as etc/vendd.ini documents them.
+ */
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "config_int.h"
+
+#define C(m)		offsetof(struct config, m)
+#define CS(m)		sizeof(((struct config *)0)->m)
+#define P(m)		offsetof(struct product_conf, m)
+#define PS(m)		sizeof(((struct product_conf *)0)->m)
+#define INT(n, o, lo, hi, u)	{ n, CFG_T_INT, o, 0, lo, hi, u, 0 }
+#define KEY(n, t, o)		{ n, t, o, 0, 0, 0, NULL, 0 }
+#define STR(n, t, o, s)		{ n, t, o, s, 0, 0, NULL, 0 }
+#define LINE(n, o, f)		{ n, CFG_T_LINE, o, 0, 0, 0, NULL, f }
+
+static const struct cfg_key cfg_vendd_keys[] = {
+	STR("currency", CFG_T_CURRENCY, C(currency), CS(currency)),
+	INT("decimals", C(decimals), 0, CFG_DECIMALS_MAX, ""),
+	STR("state_dir", CFG_T_PATH, C(state_dir), CS(state_dir)),
+	STR("control_socket", CFG_T_PATH, C(control_socket),
+	    CS(control_socket)),
+	STR("control_group", CFG_T_GROUP, C(control_group),
+	    CS(control_group)),
+	INT("compact_records", C(compact_records), 16, 65536, "records"),
+	INT("cpu", C(cpu), -1, 1023, ""),
+	KEY("realtime", CFG_T_BOOL, C(realtime)),
+};
+
+static const struct cfg_key cfg_coin_keys[] = {
+	LINE("line", C(coin.line), CFG_REQUIRED),
+	KEY("active_low", CFG_T_BOOL, C(coin.line.active_low)),
+	KEY("bias", CFG_T_BIAS, C(coin.line.bias)),
+	INT("debounce_ms", C(coin.line.debounce_ms), 0, 1000, "milliseconds"),
+	LINE("inhibit_line", C(coin.inhibit), 0),
+	KEY("inhibit_active_low", CFG_T_BOOL, C(coin.inhibit.active_low)),
+	INT("pulse_min_ms", C(coin.pulse_min_ms), 1, 1000, "milliseconds"),
+	INT("pulse_max_ms", C(coin.pulse_max_ms), 1, 10000, "milliseconds"),
+	INT("train_gap_ms", C(coin.train_gap_ms), 1, 10000, "milliseconds"),
+	KEY("max_credit", CFG_T_MONEY, C(coin.max_credit)),
+};
+
+static const struct cfg_key cfg_panel_keys[] = {
+	LINE("vend_line", C(panel.vend), CFG_REQUIRED),
+	KEY("active_low", CFG_T_BOOL, C(panel.vend.active_low)),
+	KEY("bias", CFG_T_BIAS, C(panel.vend.bias)),
+	INT("debounce_ms", C(panel.vend.debounce_ms), 0, 1000, "milliseconds"),
+	INT("hold_off_ms", C(panel.hold_off_ms), 0, 10000, "milliseconds"),
+};
+
+static const struct cfg_key cfg_arm_keys[] = {
+	LINE("relay_line", C(arm.relay), CFG_REQUIRED),
+	KEY("relay_active_low", CFG_T_BOOL, C(arm.relay.active_low)),
+	KEY("slot_active_low", CFG_T_BOOL, C(arm.slot_active_low)),
+	LINE("drop_line", C(arm.drop), 0),
+	KEY("drop_active_low", CFG_T_BOOL, C(arm.drop.active_low)),
+	KEY("drop_bias", CFG_T_BIAS, C(arm.drop.bias)),
+	INT("run_ms", C(arm.run_ms), 1, 60000, "milliseconds"),
+	INT("drop_timeout_ms", C(arm.drop_timeout_ms), 1, 600000,
+	    "milliseconds"),
+	INT("drop_min_ms", C(arm.drop_min_ms), 0, 1000, "milliseconds"),
+	INT("retries", C(arm.retries), 0, 10, ""),
+};
+
+static const struct cfg_key cfg_cooling_keys[] = {
+	LINE("compressor_line", C(cooling.compressor), CFG_REQUIRED),
+	KEY("compressor_active_low", CFG_T_BOOL,
+	    C(cooling.compressor.active_low)),
+	STR("sensor", CFG_T_PATH, C(cooling.sensor), CS(cooling.sensor)),
+	STR("setpoint", CFG_T_TEMP, C(cooling.setpoint_mc),
+	    C(cooling.setpoint_text)),
+	STR("differential", CFG_T_DELTA, C(cooling.differential_mc),
+	    C(cooling.differential_text)),
+	INT("sample_s", C(cooling.sample_s), 1, 3600, "seconds"),
+	INT("min_on_s", C(cooling.min_on_s), 1, 3600, "seconds"),
+	INT("min_off_s", C(cooling.min_off_s), 1, 3600, "seconds"),
+	INT("start_delay_s", C(cooling.start_delay_s), 0, 3600, "seconds"),
+	INT("fault_on_s", C(cooling.fault_on_s), 1, 86400, "seconds"),
+	INT("fault_off_s", C(cooling.fault_off_s), 1, 86400, "seconds"),
+};
+
+static const struct cfg_key cfg_product_keys[] = {
+	STR("label", CFG_T_LABEL, P(label), PS(label)),
+	{ "price", CFG_T_MONEY, P(price), 0, 0, 0, NULL, CFG_REQUIRED },
+	LINE("select_line", P(select), CFG_REQUIRED),
+	LINE("slot_line", P(slot), 0),
+	INT("capacity", P(capacity), 0, 10000, ""),
+};
+
+#define NKEYS(a)	((int)(sizeof(a) / sizeof((a)[0])))
+
+const struct cfg_section cfg_sections[CFG_SEC_MAX] = {
+	[CFG_SEC_VENDD] = { "vendd", cfg_vendd_keys,
+	    NKEYS(cfg_vendd_keys) },
+	[CFG_SEC_COIN] = { "coin", cfg_coin_keys, NKEYS(cfg_coin_keys) },
+	[CFG_SEC_PANEL] = { "panel", cfg_panel_keys,
+	    NKEYS(cfg_panel_keys) },
+	[CFG_SEC_ARM] = { "arm", cfg_arm_keys, NKEYS(cfg_arm_keys) },
+	[CFG_SEC_COOLING] = { "cooling", cfg_cooling_keys,
+	    NKEYS(cfg_cooling_keys) },
+	[CFG_SEC_PRODUCT] = { "product", cfg_product_keys,
+	    NKEYS(cfg_product_keys) },
+};
+
+_Static_assert(NKEYS(cfg_vendd_keys) <= CFG_MAX_KEYS, "CFG_MAX_KEYS");
+_Static_assert(NKEYS(cfg_coin_keys) <= CFG_MAX_KEYS, "CFG_MAX_KEYS");
+_Static_assert(NKEYS(cfg_panel_keys) <= CFG_MAX_KEYS, "CFG_MAX_KEYS");
+_Static_assert(NKEYS(cfg_arm_keys) <= CFG_MAX_KEYS, "CFG_MAX_KEYS");
+_Static_assert(NKEYS(cfg_cooling_keys) <= CFG_MAX_KEYS, "CFG_MAX_KEYS");
+_Static_assert(NKEYS(cfg_product_keys) <= CFG_MAX_KEYS, "CFG_MAX_KEYS");
+
+_Static_assert(VENDD_ID_MAX <= VENDD_LABEL_MAX, "an id is the default label");
+
+/* Defaults, as etc/vendd.ini documents them; line keys named for messages. */
+void
+config_defaults(struct config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	strcpy(cfg->currency, "EUR");
+	cfg->decimals = 2;
+	strcpy(cfg->state_dir, "/var/lib/vendd");
+	strcpy(cfg->control_socket, "/run/vendd/control.sock");
+	strcpy(cfg->control_group, "vendd-operators");
+	cfg->compact_records = 4096;
+	cfg->cpu = 0;
+	cfg->realtime = 1;
+
+	strcpy(cfg->coin.line.key, "[coin] line");
+	strcpy(cfg->coin.inhibit.key, "[coin] inhibit_line");
+	cfg->coin.inhibit.output = 1;
+	cfg->coin.pulse_min_ms = 20;
+	cfg->coin.pulse_max_ms = 200;
+	cfg->coin.train_gap_ms = 300;
+	cfg->coin.max_credit = 1000;	/* CFG_DEFAULT_MAX_CREDIT, 2 decimals */
+
+	strcpy(cfg->panel.vend.key, "[panel] vend_line");
+	cfg->panel.vend.active_low = 1;
+	cfg->panel.vend.bias = LINE_BIAS_PULL_UP;
+	cfg->panel.vend.debounce_ms = 10;
+	cfg->panel.hold_off_ms = 50;
+
+	strcpy(cfg->arm.relay.key, "[arm] relay_line");
+	cfg->arm.relay.output = 1;
+	strcpy(cfg->arm.drop.key, "[arm] drop_line");
+	cfg->arm.run_ms = 1500;
+	cfg->arm.drop_timeout_ms = 8000;
+	cfg->arm.drop_min_ms = 2;
+	cfg->arm.retries = 3;
+
+	strcpy(cfg->cooling.compressor.key, "[cooling] compressor_line");
+	cfg->cooling.compressor.output = 1;
+	strcpy(cfg->cooling.sensor, "/sys/bus/w1/devices/28-*/temperature");
+	cfg->cooling.setpoint_mc = 10000;
+	strcpy(cfg->cooling.setpoint_text, "50F");
+	cfg->cooling.differential_mc = 1667;
+	strcpy(cfg->cooling.differential_text, "3F");
+	cfg->cooling.sample_s = 10;
+	cfg->cooling.min_on_s = 150;
+	cfg->cooling.min_off_s = 180;
+	cfg->cooling.start_delay_s = 150;
+	cfg->cooling.fault_on_s = 300;
+	cfg->cooling.fault_off_s = 1920;
+}
+
+/* A new [product ID]'s defaults, its line keys named for messages. */
+void
+cfg_product_defaults(struct product_conf *p, const char *id, int lineno)
+{
+	memset(p, 0, sizeof(*p));
+	snprintf(p->id, sizeof(p->id), "%s", id);
+	p->capacity = 10;
+	p->lineno = lineno;
+	snprintf(p->select.key, sizeof(p->select.key),
+	    "[product %s] select_line", id);
+	snprintf(p->slot.key, sizeof(p->slot.key), "[product %s] slot_line",
+	    id);
+	p->slot.output = 1;
+}
+
+/* Every wired line; the parser also uses it to find a line used twice. */
+int
+config_lines(const struct config *cfg, const struct line_conf **out, int max)
+{
+	const struct line_conf	*all[CONFIG_MAX_LINES];
+	int			 n = 0, k = 0, i;
+
+	all[n++] = &cfg->coin.line;
+	all[n++] = &cfg->coin.inhibit;
+	all[n++] = &cfg->panel.vend;
+	for (i = 0; i < cfg->nproducts; i++)
+		all[n++] = &cfg->product[i].select;
+	for (i = 0; i < cfg->nproducts; i++)
+		all[n++] = &cfg->product[i].slot;
+	all[n++] = &cfg->arm.relay;
+	all[n++] = &cfg->arm.drop;
+	all[n++] = &cfg->cooling.compressor;
+	for (i = 0; i < n && k < max; i++)
+		if (all[i]->name[0] != '\0')
+			out[k++] = all[i];
+	return k;
+}
