@@ -187,8 +187,8 @@ main_resolve_lines(const struct line_conf **lines, int n,
 			if (w[j].chip[0] != '\0' && gpio_same_line(&w[i], &w[j]))
 				break;
 		if (j < i) {
-			fprintf(stderr, "vendd: %s:%d: %s: %s is the line %s "
-			    "already names (%s, line %d): %s offset %u\n",
+			fprintf(stderr, "vendd: %s:%d: %s: %s is the same line "
+			    "as %s (%s, line %d): %s offset %u\n",
 			    main_cf.path, lines[i]->lineno, lines[i]->key,
 			    lines[i]->name, lines[j]->name, lines[j]->key,
 			    lines[j]->lineno, w[i].chip, w[i].offset);

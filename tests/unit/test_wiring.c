@@ -403,6 +403,36 @@ test_request_reports_resolve_error(void **state)
 	gpio_line_release(NULL);
 }
 
+/*
+ * One physical line named two ways (SELECT_A and gpiochip0:5) is one line:
+ * compared by the chip's device number and the offset, not by the names or
+ * the paths that reached them.
+ */
+static void
+test_same_line(void **state)
+{
+	struct gpio_where	a, b;
+
+	(void)state;
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	strcpy(a.chip, "/dev/gpiochip0");
+	strcpy(b.chip, "/dev/gpio/by-label/vendd");	/* a symlink to it */
+	a.chip_dev = b.chip_dev = 0xfe00;
+	a.offset = b.offset = 5;
+	assert_true(gpio_same_line(&a, &b));
+	b.offset = 6;
+	assert_false(gpio_same_line(&a, &b));
+	b.offset = 5;
+	b.chip_dev = 0xfe01;
+	assert_false(gpio_same_line(&a, &b));
+	/* device numbers unknown: the paths decide */
+	a.chip_dev = b.chip_dev = 0;
+	assert_false(gpio_same_line(&a, &b));
+	strcpy(b.chip, a.chip);
+	assert_true(gpio_same_line(&a, &b));
+}
+
 int
 main(void)
 {
@@ -418,6 +448,7 @@ main(void)
 		cmocka_unit_test(test_resolve_empty_and_long),
 		cmocka_unit_test(test_resolve_truncates),
 		cmocka_unit_test(test_request_reports_resolve_error),
+		cmocka_unit_test(test_same_line),
 	};
 
 	return cmocka_run_group_tests(tests, board_load, NULL);

@@ -1,0 +1,75 @@
+#!/bin/sh
+# 13-operator-group: the service's group _vendd owns the GPIO chips and the
+# state; the operators' group vendd-operators opens the control socket and
+# nothing else. vendd runs as _vendd (a member of vendd-operators, as the
+# package makes it) on a chip given to _vendd as the package's udev rule
+# gives it. A member of vendd-operators restocks through vendctl, answered
+# once the refill is durable, and cannot open a GPIO chip; a user in neither
+# group may read the status but not restock; a control_group that does not
+# exist stops the start with the key's FILE:LINE, whatever uid vendd runs as.
+. /vendd/tests/sim/lib.sh
+
+rule=$VENDD_ROOT/gpio/60-vendd-gpio.rules
+group=$(sed -n 's/.*GROUP="\([^"]*\)".*/\1/p' "$rule")
+mode=$(sed -n 's/.*MODE="\([^"]*\)".*/\1/p' "$rule")
+expect_eq "the udev rule's group" _vendd "$group"
+chip=/dev/$(sim_chip)
+chgrp "$group" "$chip" && chmod "$mode" "$chip" || fail "cannot apply the rule to $chip"
+
+# as USER CMD...: run CMD as USER with the groups /etc/group gives USER.
+as() {
+	u=$1
+	shift
+	su -s /bin/sh "$u" -c "$*"
+}
+
+# The service's own files: the state directory and the socket's directory.
+rundir=$WORK/run
+mkdir -p "$VENDD_STATE" "$rundir"
+chown 998:998 "$VENDD_STATE" "$rundir"
+chmod 755 "$WORK"
+echo 4000 >"$SENSOR"
+chmod 644 "$SENSOR"
+VENDD_SOCK=$rundir/control.sock
+# shellcheck disable=SC2086 # FAST_CONFIG is a list of words
+make_config "$VENDD_CONF" "vendd.state_dir=$VENDD_STATE" \
+	"vendd.control_socket=$VENDD_SOCK" "cooling.sensor=$SENSOR" $FAST_CONFIG
+chmod 644 "$VENDD_CONF"
+as _vendd vendd -c "$VENDD_CONF" 2>>"$VENDD_LOG" &
+VENDD_PID=$!
+vendd_wait_ready 10000
+expect_eq "the socket's group" vendd-operators "$(stat -c %G "$VENDD_SOCK")"
+
+# The operator restocks; the reply comes once the refill is durable.
+as vendd-op "vendctl -s $VENDD_SOCK restock cola 4" >"$WORK/op.out" 2>&1 ||
+	fail "expected vendd-op to restock cola, saw: $(cat "$WORK/op.out")"
+status_refresh
+expect_eq "cola stock after the operator's restock" 4 "$(status products.id=cola.stock)"
+# ... and cannot touch the hardware.
+as vendd-op "gpioget -c $(sim_chip) 0" >"$WORK/op-gpio.out" 2>&1 &&
+	fail "expected vendd-op to be refused the GPIO chip, saw: $(cat "$WORK/op-gpio.out")"
+grep -q -i "permission denied" "$WORK/op-gpio.out" ||
+	fail "expected 'Permission denied' opening $chip as vendd-op, saw: $(cat "$WORK/op-gpio.out")"
+
+# Someone in neither group: no socket at all (mode 0660).
+as nobody-else "vendctl -s $VENDD_SOCK restock cola" >"$WORK/other.out" 2>&1 &&
+	fail "expected nobody-else to be refused, saw: $(cat "$WORK/other.out")"
+status_refresh
+expect_eq "cola stock after the refused restock" 4 "$(status products.id=cola.stock)"
+vendd_stop >/dev/null
+
+# A control_group that does not exist: a start-up error naming FILE:LINE,
+# run as _vendd (not root) as in the package.
+# shellcheck disable=SC2086
+make_config "$VENDD_CONF" "vendd.state_dir=$VENDD_STATE" \
+	"vendd.control_socket=$VENDD_SOCK" "cooling.sensor=$SENSOR" $FAST_CONFIG \
+	vendd.control_group=no-such-group
+chmod 644 "$VENDD_CONF"
+line=$(grep -n '^control_group' "$VENDD_CONF" | cut -d: -f1)
+as _vendd vendd -c "$VENDD_CONF" >"$WORK/nogroup.out" 2>&1
+rc=$?
+[ "$rc" != 0 ] || fail "expected vendd to refuse a control_group that does not exist"
+grep -q "$VENDD_CONF:$line: \[vendd\] control_group" "$WORK/nogroup.out" ||
+	fail "expected $VENDD_CONF:$line: [vendd] control_group in the message, saw: $(cat "$WORK/nogroup.out")"
+[ ! -e "$VENDD_SOCK" ] || fail "expected no socket left behind the refused start"
+pass
