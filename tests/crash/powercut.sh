@@ -9,6 +9,9 @@
 #      "powercut: LOST ... coins=N") and cash_in == paid_value + credit;
 #   3. unless crash.final=1, runs the customer (session.sh) until the cut,
 #      printing "crash-ack cash_in=N" for every acknowledged coin.
+# Every other boot compacts the ledger every 16 records instead of 4096, so
+# that cuts land in compactions too (snapshot written, renamed, directory
+# synced, journal reused), not only in records.
 . /vendd/tests/sim/lib.sh
 . /vendd/tests/crash/crashlib.sh
 
@@ -20,7 +23,11 @@ mkdir -p "$mnt"
 mount -t ext4 /dev/vda "$mnt" || fail "cannot mount /dev/vda"
 VENDD_STATE=$mnt/state
 mkdir -p "$VENDD_STATE"
-cr_config
+if [ $((cut % 2)) = 1 ]; then
+	cr_config vendd.compact_records=16
+else
+	cr_config
+fi
 first=0
 [ -e "$VENDD_STATE/snapshot" ] || [ -e "$VENDD_STATE/journal" ] || first=1
 echo "powercut: boot $cut: state files: $(ls "$VENDD_STATE" | tr '\n' ' ')"
