@@ -578,16 +578,10 @@ arm_stop(struct proc *p)
 		proc_stop(p);
 }
 
-/* MSG_ABORT: stop now, reporting a vend in progress. */
+/* MSG_ABORT: stop now; arm_on_stop reports a vend in progress. */
 static void
 arm_abort(struct proc *p)
 {
-	struct outbox	ob;
-
-	outbox_init(&ob);
-	arm_core_abort(&arm, &ob);
-	arm_drive(0, -1);
-	proc_send_outbox(p, &ob);
 	proc_stop(p);
 }
 
