@@ -2,6 +2,9 @@
  * control: the operator interface. A Unix socket answering one request per
  * connection, a line of text; status is gathered by asking each owner with a
  * MSG_STATUS_REQ, never by reading another thread's memory. Replies are JSON.
+ *
+ * control_protocol.c is the pure part (the request line, the replies);
+ * control_socket.c the socket, its clients and the control thread.
  */
 #ifndef CONTROL_H
 #define CONTROL_H
@@ -12,6 +15,8 @@
 #include "config.h"
 
 struct proc;
+
+/* --- the protocol (control_protocol.c) ------------------------------- */
 
 #define CONTROL_REQ_MAX	256	/* longest request line, newline included */
 
@@ -52,6 +57,8 @@ struct json_object *control_status_json(const struct config *,
  * sent to the ledger, not yet durable; vendctl status shows when it is.
  */
 struct json_object *control_restock_json(const char *product);
+
+/* --- the socket (control_socket.c) ----------------------------------- */
 
 /* Look control_group up ahead of control_listen (reads only). */
 void	control_prepare(const struct config *);

@@ -1,8 +1,9 @@
 /*
- * control: the operator interface. One request line per connection on a Unix
- * socket; "status" asks every owner with MSG_STATUS_REQ and answers when all
- * five replies are in, "restock" is queued to the ledger (the reply says so).
- * Replies are one JSON object and a newline, then the connection is closed.
+ * control's socket: the operator interface's listening Unix socket and its
+ * clients. One request line per connection; "status" asks every owner with
+ * MSG_STATUS_REQ and answers when all five replies are in, "restock" is
+ * queued to the ledger (the reply says so). Replies are one JSON object and a
+ * newline (built by control_protocol.c), then the connection is closed.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -20,7 +21,6 @@
 #include <json-c/json.h>
 
 #include "control.h"
-#include "cooling.h"
 #include "log.h"
 #include "msg.h"
 #include "proc.h"
@@ -31,7 +31,6 @@
 
 #define CONTROL_CLIENTS_MAX	128	/* connections served at once */
 #define CONTROL_TIMEOUT_S	3	/* per phase: read, gather, write */
-#define CONTROL_COUNT_MAX	10000	/* restock COUNT upper bound */
 #define CONTROL_PEER_GROUPS	256	/* supplementary groups we look at */
 
 /* The owners a status request asks, and the reply each one sends. */
@@ -87,305 +86,6 @@ static int			 ctl_have_group;
 static gid_t			 ctl_group_gid;
 static int			 ctl_group_errno;	/* why it is missing */
 static int			 ctl_group_looked;	/* not yet used by a listen */
-
-/* --- the request line ------------------------------------------------ */
-
-/* A product id as the config allows it: [a-z0-9_-], 1..VENDD_ID_MAX-1. */
-static int
-control_valid_id(const char *s, size_t len)
-{
-	if (len == 0 || len >= VENDD_ID_MAX)
-		return 0;
-	for (size_t i = 0; i < len; i++) {
-		char c = s[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		    c == '_' || c == '-'))
-			return 0;
-	}
-	return 1;
-}
-
-/* A restock count: decimal, no sign, no leading zero, 0..CONTROL_COUNT_MAX. */
-static int
-control_parse_count(const char *s, size_t len, int32_t *out)
-{
-	int32_t	v = 0;
-
-	if (len == 0 || len > 5 || (len > 1 && s[0] == '0'))
-		return -1;
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	if (v > CONTROL_COUNT_MAX)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-/* Split the line at single spaces into at most max words; -1 if malformed. */
-static int
-control_split(const char *line, size_t len, const char **w, size_t *wl,
-    int max, char *err, size_t errlen)
-{
-	int	n = 0;
-	size_t	start = 0;
-
-	for (size_t i = 0; i <= len; i++) {
-		if (i < len && line[i] != ' ')
-			continue;
-		if (i == start) {
-			snprintf(err, errlen, "empty word at column %zu "
-			    "(words are separated by one space)", i + 1);
-			return -1;
-		}
-		if (n == max) {
-			snprintf(err, errlen, "too many words");
-			return -1;
-		}
-		w[n] = line + start;
-		wl[n++] = i - start;
-		start = i + 1;
-	}
-	return n;
-}
-
-/* Parse one request line (without its newline); -1 with a reason in err. */
-int
-control_parse_request(const char *line, size_t len, struct control_req *req,
-    char *err, size_t errlen)
-{
-	const char	*w[3];
-	size_t		 wl[3];
-	int		 n;
-
-	memset(req, 0, sizeof(*req));
-	if (len == 0) {
-		snprintf(err, errlen, "empty request");
-		return -1;
-	}
-	if (len >= CONTROL_REQ_MAX) {
-		snprintf(err, errlen, "request too long");
-		return -1;
-	}
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)line[i];
-
-		if (c < 0x20 || c > 0x7e) {
-			snprintf(err, errlen, "byte 0x%02x at column %zu is "
-			    "not printable ASCII", c, i + 1);
-			return -1;
-		}
-	}
-	if ((n = control_split(line, len, w, wl, 3, err, errlen)) == -1)
-		return -1;
-	if (wl[0] == 6 && memcmp(w[0], "status", 6) == 0) {
-		if (n != 1) {
-			snprintf(err, errlen, "status takes no argument");
-			return -1;
-		}
-		req->cmd = CONTROL_STATUS;
-		return 0;
-	}
-	if (wl[0] == 7 && memcmp(w[0], "restock", 7) == 0) {
-		if (n < 2) {
-			snprintf(err, errlen, "usage: restock ID [COUNT]");
-			return -1;
-		}
-		if (!control_valid_id(w[1], wl[1])) {
-			snprintf(err, errlen, "bad product id \"%.*s\" "
-			    "(a-z, 0-9, '_' and '-', at most %d)",
-			    (int)(wl[1] < VENDD_ID_MAX ? wl[1] : VENDD_ID_MAX),
-			    w[1], VENDD_ID_MAX - 1);
-			return -1;
-		}
-		req->count = -1;
-		if (n == 3 && control_parse_count(w[2], wl[2], &req->count)) {
-			snprintf(err, errlen, "bad count (a number 0..%d)",
-			    CONTROL_COUNT_MAX);
-			return -1;
-		}
-		req->cmd = CONTROL_RESTOCK;
-		memcpy(req->product, w[1], wl[1]);
-		req->product[wl[1]] = '\0';
-		return 0;
-	}
-	snprintf(err, errlen, "unknown request (status, restock ID [COUNT])");
-	return -1;
-}
-
-/* --- the status reply ------------------------------------------------ */
-
-/* The config id of a product index a message carries, or NULL. */
-static const char *
-control_product_id(const struct config *cf, int64_t i)
-{
-	if (i < 0 || i >= cf->nproducts)
-		return NULL;
-	return cf->product[i].id;
-}
-
-/* A string, or JSON null for NULL. */
-static struct json_object *
-control_json_str(const char *s)
-{
-	return s ? json_object_new_string(s) : NULL;
-}
-
-/* The products: config, live stock and state from sales. */
-static struct json_object *
-control_json_products(const struct config *cf,
-    const struct msg_status_sales *sa)
-{
-	struct json_object	*arr = json_object_new_array();
-
-	for (int i = 0; i < cf->nproducts && i < VENDD_MAX_PRODUCTS; i++) {
-		const struct product_conf *pc = &cf->product[i];
-		struct json_object	*o = json_object_new_object();
-		int32_t			 stock = 0;
-		uint32_t		 state = PRODUCT_OK;
-		const char		*st;
-
-		if ((uint32_t)i < sa->nproducts) {
-			stock = sa->product[i].stock;
-			state = sa->product[i].state;
-		}
-		if (state == PRODUCT_OUT_OF_ORDER)
-			st = "out_of_order";
-		else if (stock <= 0)
-			st = "sold_out";
-		else
-			st = "ok";
-		json_object_object_add(o, "id", json_object_new_string(pc->id));
-		json_object_object_add(o, "label",
-		    json_object_new_string(pc->label));
-		json_object_object_add(o, "price",
-		    json_object_new_int64(pc->price));
-		json_object_object_add(o, "stock", json_object_new_int(stock));
-		json_object_object_add(o, "capacity",
-		    json_object_new_int(pc->capacity));
-		json_object_object_add(o, "state", json_object_new_string(st));
-		json_object_array_add(arr, o);
-	}
-	return arr;
-}
-
-/* The cooling block: temperature null unless the sensor has a good reading. */
-static struct json_object *
-control_json_cooling(const struct msg_status_cooling *co)
-{
-	struct json_object	*o = json_object_new_object();
-	int			 ok = co->sensor == COOL_SENSOR_OK &&
-				    co->temperature_mc != MSG_TEMP_NONE;
-
-	json_object_object_add(o, "temperature_mc",
-	    ok ? json_object_new_int(co->temperature_mc) : NULL);
-	json_object_object_add(o, "sensor",
-	    json_object_new_string(cooling_sensor_name((int)co->sensor)));
-	json_object_object_add(o, "compressor",
-	    json_object_new_boolean(co->compressor != 0));
-	json_object_object_add(o, "mode",
-	    json_object_new_string(co->fault_mode ? "fault" : "thermostat"));
-	return o;
-}
-
-/* Add one unsigned counter. */
-static void
-control_json_u64(struct json_object *o, const char *key, uint64_t v)
-{
-	json_object_object_add(o, key, json_object_new_uint64(v));
-}
-
-/* The audit counters, machine-wide and per product (EVA-DTS). */
-static struct json_object *
-control_json_counters(const struct config *cf,
-    const struct msg_status_ledger *le)
-{
-	const struct ledger_counters *c = &le->c;
-	struct json_object	*o = json_object_new_object();
-	struct json_object	*coins = json_object_new_object();
-	struct json_object	*prods = json_object_new_object();
-	char			 key[16];
-
-	json_object_object_add(o, "cash_in", json_object_new_int64(c->cash_in));
-	for (int i = 0; i <= VENDD_MAX_PULSES; i++) {
-		if (c->coins[i] == 0)
-			continue;
-		snprintf(key, sizeof(key), "%d", i);
-		control_json_u64(coins, key, c->coins[i]);
-	}
-	json_object_object_add(o, "coins", coins);
-	control_json_u64(o, "paid_vends", c->paid_vends);
-	json_object_object_add(o, "paid_value",
-	    json_object_new_int64(c->paid_value));
-	control_json_u64(o, "failed_vends", c->failed_vends);
-	control_json_u64(o, "sold_out_selections", c->sold_out_selections);
-	control_json_u64(o, "unknown_coins", c->unknown_coins);
-	control_json_u64(o, "noise_pulses", c->noise_pulses);
-	control_json_u64(o, "coin_faults", c->coin_faults);
-	control_json_u64(o, "compressor_starts", c->compressor_starts);
-	control_json_u64(o, "compressor_run_s", c->compressor_run_s);
-	control_json_u64(o, "sensor_faults", c->sensor_faults);
-	control_json_u64(o, "startups", c->startups);
-	control_json_u64(o, "unresolved_settled", c->unresolved_settled);
-	for (int i = 0; i < cf->nproducts && i < VENDD_MAX_PRODUCTS; i++) {
-		struct json_object *p = json_object_new_object();
-		int	have = (uint32_t)i < le->nproducts;
-
-		control_json_u64(p, "paid_vends",
-		    have ? le->product[i].paid_vends : 0);
-		json_object_object_add(p, "paid_value", json_object_new_int64(
-		    have ? le->product[i].paid_value : 0));
-		control_json_u64(p, "failed_vends",
-		    have ? le->product[i].failed_vends : 0);
-		control_json_u64(p, "sold_out",
-		    have ? le->product[i].sold_out : 0);
-		json_object_object_add(prods, cf->product[i].id, p);
-	}
-	json_object_object_add(o, "products", prods);
-	return o;
-}
-
-/* The status reply from the owners' answers (pure, for the unit tests). */
-struct json_object *
-control_status_json(const struct config *cf,
-    const struct msg_status_sales *sa, const struct msg_status_ledger *le,
-    const struct msg_status_cooling *co, const struct msg_status_coin *cn,
-    const struct msg_status_arm *ar)
-{
-	struct json_object	*o = json_object_new_object();
-	struct json_object	*coin = json_object_new_object();
-	struct json_object	*arm = json_object_new_object();
-
-	json_object_object_add(o, "currency",
-	    json_object_new_string(cf->currency));
-	json_object_object_add(o, "decimals", json_object_new_int(cf->decimals));
-	json_object_object_add(o, "credit", json_object_new_int64(sa->credit));
-	json_object_object_add(o, "selection",
-	    control_json_str(control_product_id(cf, sa->selection)));
-	json_object_object_add(o, "vend_pending",
-	    json_object_new_boolean(sa->vend_pending != 0));
-	json_object_object_add(o, "products", control_json_products(cf, sa));
-
-	json_object_object_add(coin, "inhibit",
-	    json_object_new_boolean(cn->inhibit != 0));
-	json_object_object_add(coin, "line_faults",
-	    json_object_new_int64(cn->line_faults));
-	json_object_object_add(o, "coin", coin);
-
-	json_object_object_add(arm, "busy", json_object_new_boolean(ar->busy != 0));
-	json_object_object_add(arm, "product", control_json_str(ar->busy ?
-	    control_product_id(cf, ar->product) : NULL));
-	json_object_object_add(arm, "attempt", json_object_new_int64(ar->attempt));
-	json_object_object_add(o, "arm", arm);
-
-	json_object_object_add(o, "cooling", control_json_cooling(co));
-	json_object_object_add(o, "counters", control_json_counters(cf, le));
-	control_json_u64(o, "ledger_seq", le->seq);
-	return o;
-}
 
 /* --- the socket ------------------------------------------------------ */
 
@@ -691,20 +391,6 @@ control_find_product(const char *id)
 	return -1;
 }
 
-/*
- * The restock reply: queued to the ledger, not yet durable, so it says
- * "queued" rather than done; vendctl status shows the stock once it is.
- */
-struct json_object *
-control_restock_json(const char *product)
-{
-	struct json_object	*o = json_object_new_object();
-
-	json_object_object_add(o, "ok", json_object_new_boolean(1));
-	json_object_object_add(o, "queued", json_object_new_boolean(1));
-	json_object_object_add(o, "product", json_object_new_string(product));
-	return o;
-}
 
 /* Refill a column and put it back in service, if the peer may. */
 static void
