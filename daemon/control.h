@@ -60,11 +60,14 @@ struct json_object *control_restock_json(const char *product);
 
 /* --- the socket (control_socket.c) ----------------------------------- */
 
-/* Look control_group up ahead of control_listen (reads only). */
-void	control_prepare(const struct config *);
-/* Bind the socket (mode 0660, group control_group): the control thread
- * calls it at start-up, before its loop. */
+/*
+ * Bind the socket (mode 0660, group control_group), before control_init. A
+ * group that does not exist, a socket that cannot be given to it, or a path
+ * that cannot be bound: -1 with "FILE:LINE: [vendd] KEY: ..." in err, and no
+ * socket file left behind.
+ */
 int	control_listen(const struct config *, char *err, size_t errlen);
+/* Make p the control thread, accepting clients on listen_fd. */
 void	control_init(struct proc *, const struct config *, int listen_fd);
 
 #endif

@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <grp.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,7 @@
 #define CONTROL_CLIENTS_MAX	128	/* connections served at once */
 #define CONTROL_TIMEOUT_S	3	/* per phase: read, gather, write */
 #define CONTROL_PEER_GROUPS	256	/* supplementary groups we look at */
+#define CONTROL_GROUP_BUF_MAX	(1024 * 1024)	/* getgrnam_r: members' names */
 
 /* The owners a status request asks, and the reply each one sends. */
 static const struct {
@@ -82,183 +84,212 @@ static struct event		*ctl_ev_listen;
 static struct client		*ctl_clients[CONTROL_CLIENTS_MAX];
 static int			 ctl_nclients;
 static uint32_t			 ctl_next_id;
-static int			 ctl_have_group;
-static gid_t			 ctl_group_gid;
-static int			 ctl_group_errno;	/* why it is missing */
-static int			 ctl_group_looked;	/* not yet used by a listen */
+static int			 ctl_have_group;	/* control_group is set */
+static gid_t			 ctl_group_gid;		/* and this is its gid */
 
 /* --- the socket ------------------------------------------------------ */
 
+/*
+ * An error about a [vendd] key of the config: "FILE:LINE: [vendd] KEY: "
+ * and the message, so start-up names the key to fix like every config error.
+ */
+static void __attribute__((format(printf, 6, 7)))
+control_key_error(const struct config *cf, const char *key, int lineno,
+    char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list	ap;
+	char	where[VENDD_PATH_MAX + 64];
+	int	n;
+
+	config_where(cf, "vendd", key, lineno, where, sizeof(where));
+	n = snprintf(err, errlen, "%s: ", where);
+	if (n < 0 || (size_t)n >= errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
+	va_end(ap);
+}
+
+/* An error about the socket: names [vendd] control_socket and the path. */
+#define control_socket_error(cf, err, errlen, fmt, ...)			\
+	control_key_error((cf), "control_socket", (cf)->control_socket_line, \
+	    (err), (errlen), "%s: " fmt, (cf)->control_socket, __VA_ARGS__)
+
+/* An error about the group: names [vendd] control_group. */
+#define control_group_error(cf, err, errlen, ...)			\
+	control_key_error((cf), "control_group", (cf)->control_group_line, \
+	    (err), (errlen), __VA_ARGS__)
+
+/* The socket's address from control_socket; -1 if it does not fit. */
+static int
+control_address(const struct config *cf, struct sockaddr_un *sun,
+    char *err, size_t errlen)
+{
+	size_t	len = strnlen(cf->control_socket, sizeof(cf->control_socket));
+
+	memset(sun, 0, sizeof(*sun));
+	if (len == 0 || len >= sizeof(sun->sun_path)) {
+		control_key_error(cf, "control_socket", cf->control_socket_line,
+		    err, errlen, "\"%.*s\": path empty or too long (at most "
+		    "%zu bytes)", (int)len, cf->control_socket,
+		    sizeof(sun->sun_path) - 1);
+		return -1;
+	}
+	sun->sun_family = AF_UNIX;
+	memcpy(sun->sun_path, cf->control_socket, len);
+	return 0;
+}
+
 /* Remove a socket left by a previous run; refuse anything else at the path. */
 static int
-control_unlink_stale(const char *path, char *err, size_t errlen)
+control_unlink_stale(const struct config *cf, const struct sockaddr_un *sun,
+    char *err, size_t errlen)
 {
-	struct sockaddr_un	sun;
-	struct stat		st;
-	int			fd, live;
+	const char	*path = cf->control_socket;
+	struct stat	 st;
+	int		 fd, live;
 
 	if (lstat(path, &st) == -1) {
 		if (errno == ENOENT)
 			return 0;
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		control_socket_error(cf, err, errlen, "%s", strerror(errno));
 		return -1;
 	}
 	if (!S_ISSOCK(st.st_mode)) {
-		snprintf(err, errlen, "%s: exists and is not a socket, "
-		    "refusing to remove it", path);
+		control_socket_error(cf, err, errlen, "%s", "exists and is not "
+		    "a socket, refusing to remove it");
 		return -1;
 	}
 	/* A socket someone answers on belongs to a running vendd. */
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	memcpy(sun.sun_path, path, strlen(path));
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd == -1) {
-		snprintf(err, errlen, "%s: socket: %s", path, strerror(errno));
+		control_socket_error(cf, err, errlen, "socket: %s",
+		    strerror(errno));
 		return -1;
 	}
 	/* EAGAIN: a full backlog, still someone's. */
-	live = connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0 ||
+	live = connect(fd, (const struct sockaddr *)sun, sizeof(*sun)) == 0 ||
 	    errno == EAGAIN;
 	close(fd);
 	if (live) {
-		snprintf(err, errlen, "%s: another vendd is listening there",
-		    path);
+		control_socket_error(cf, err, errlen, "%s", "another vendd is "
+		    "listening there");
 		return -1;
 	}
 	if (unlink(path) == -1) {
-		snprintf(err, errlen, "%s: cannot remove stale socket: %s",
-		    path, strerror(errno));
+		control_socket_error(cf, err, errlen, "cannot remove the stale "
+		    "socket: %s", strerror(errno));
 		return -1;
 	}
 	return 0;
 }
 
-/* The gid of a group by name: 0 found, -1 missing (errno 0) or lookup error. */
+/*
+ * The gid of control_group (NSS: /etc/group or a directory service), before
+ * the socket exists, so a missing group leaves nothing behind. The buffer
+ * grows for a group with many members. 0, or -1 with err filled.
+ */
 static int
-control_group_gid(const char *name, gid_t *gid)
+control_group_gid(const struct config *cf, gid_t *gid, char *err,
+    size_t errlen)
 {
 	struct group	 gr, *res = NULL;
-	char		 buf[4096];
+	size_t		 size = 4096;
+	char		*buf = NULL;
 	int		 rc;
 
-	rc = getgrnam_r(name, &gr, buf, sizeof(buf), &res);
-	if (res == NULL) {
-		errno = rc;
-		return -1;
-	}
-	*gid = gr.gr_gid;
-	return 0;
-}
-
-/*
- * Look control_group up (NSS: /etc/group, or a directory service), before
- * the socket exists: it reads only, so it runs while main requests the
- * GPIO lines. The socket takes the answer (control_listen), and so do the
- * restock checks.
- */
-void
-control_prepare(const struct config *cf)
-{
-	ctl_have_group = 0;
-	ctl_group_errno = 0;
-	ctl_group_looked = 1;
-	if (cf->control_group[0] == '\0')
-		return;
-	if (control_group_gid(cf->control_group, &ctl_group_gid) == 0)
-		ctl_have_group = 1;
+	do {
+		free(buf);
+		if ((buf = malloc(size)) == NULL)
+			fatal("control: group lookup");
+		rc = getgrnam_r(cf->control_group, &gr, buf, size, &res);
+		size *= 2;
+	} while (rc == ERANGE && size <= CONTROL_GROUP_BUF_MAX);
+	if (res != NULL)
+		*gid = gr.gr_gid;
+	free(buf);
+	if (res != NULL)
+		return 0;
+	if (rc == 0 || rc == ENOENT || rc == ESRCH)
+		control_group_error(cf, err, errlen, "group \"%s\" does not "
+		    "exist (create it, or leave control_group empty so that "
+		    "only root may restock)", cf->control_group);
 	else
-		ctl_group_errno = errno;
+		control_group_error(cf, err, errlen, "looking up group \"%s\": "
+		    "%s", cf->control_group, strerror(rc));
+	return -1;
 }
 
 /*
- * Give the socket to control_group. A group that does not exist is an error
- * when running as root (production: a typo would silently lock technicians
- * out); as a normal user (a developer's or a test's run) it is a warning and
- * the socket keeps the user's group.
+ * Give the socket to control_group. Refused (vendd is neither root nor a
+ * member of the group) is an error whoever runs vendd: the socket would
+ * stay in vendd's own group, open to the wrong people or to nobody.
  */
 static int
-control_chown_group(const struct config *cf, char *err, size_t errlen)
+control_chown_group(const struct config *cf, gid_t gid, char *err,
+    size_t errlen)
 {
-	const char	*path = cf->control_socket;
-
-	if (cf->control_group[0] == '\0')
+	if (chown(cf->control_socket, (uid_t)-1, gid) == 0)
 		return 0;
-	if (!ctl_group_looked)
-		control_prepare(cf);
-	ctl_group_looked = 0;	/* used: the next listen looks again */
-	if (!ctl_have_group) {
-		errno = ctl_group_errno;
-		if (geteuid() != 0) {
-			log_warnx("%s: control_group \"%s\" does not exist; "
-			    "socket left in the user's group", path,
-			    cf->control_group);
-			return 0;
-		}
-		snprintf(err, errlen, "%s: control_group \"%s\" does not "
-		    "exist%s%s", path, cf->control_group, errno ? ": " : "",
-		    errno ? strerror(errno) : "");
-		return -1;
-	}
-	if (chown(path, (uid_t)-1, ctl_group_gid) == -1) {
-		if (geteuid() != 0) {
-			log_warn("%s: chown to group %s", path,
-			    cf->control_group);
-			return 0;
-		}
-		snprintf(err, errlen, "%s: chown to group %s: %s", path,
-		    cf->control_group, strerror(errno));
-		return -1;
-	}
-	return 0;
+	control_group_error(cf, err, errlen, "cannot give the socket %s to "
+	    "group \"%s\": %s (vendd, uid %u, must be root or a member of "
+	    "the group)", cf->control_socket, cf->control_group,
+	    strerror(errno), (unsigned)geteuid());
+	return -1;
 }
 
-/* Bind the socket (mode 0660, group control_group): the control thread
- * calls it at start-up, before its loop. */
+/*
+ * Bind the socket: mode 0660, group control_group (empty: vendd's own
+ * group, and only root may change things). main calls it at start-up,
+ * before control_init; it records the group for the restock checks. A
+ * failure leaves no socket file behind.
+ */
 int
 control_listen(const struct config *cf, char *err, size_t errlen)
 {
-	const char		*path = cf->control_socket;
-	struct sockaddr_un	 sun;
-	size_t			 len = strnlen(path, sizeof(cf->control_socket));
-	int			 fd;
+	struct sockaddr_un	sun;
+	int			fd;
 
-	memset(&sun, 0, sizeof(sun));
-	if (len == 0 || len >= sizeof(sun.sun_path)) {
-		snprintf(err, errlen, "control socket \"%.*s\": path empty or "
-		    "too long (at most %zu bytes)", (int)len, path,
-		    sizeof(sun.sun_path) - 1);
+	ctl_have_group = 0;
+	if (control_address(cf, &sun, err, errlen) == -1)
 		return -1;
+	if (cf->control_group[0] != '\0') {
+		if (control_group_gid(cf, &ctl_group_gid, err, errlen) == -1)
+			return -1;
+		ctl_have_group = 1;
 	}
-	if (control_unlink_stale(path, err, errlen) == -1)
+	if (control_unlink_stale(cf, &sun, err, errlen) == -1)
 		return -1;
-	sun.sun_family = AF_UNIX;
-	memcpy(sun.sun_path, path, len);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd == -1) {
-		snprintf(err, errlen, "%s: socket: %s", path, strerror(errno));
+		control_socket_error(cf, err, errlen, "socket: %s",
+		    strerror(errno));
 		return -1;
 	}
 	/* Nobody can connect before listen(): set the mode in between. */
 	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
-		snprintf(err, errlen, "%s: bind: %s", path, strerror(errno));
+		control_socket_error(cf, err, errlen, "bind: %s",
+		    strerror(errno));
 		close(fd);
 		return -1;
 	}
-	if (chmod(path, 0660) == -1) {
-		snprintf(err, errlen, "%s: chmod: %s", path, strerror(errno));
+	if (chmod(cf->control_socket, 0660) == -1) {
+		control_socket_error(cf, err, errlen, "chmod: %s",
+		    strerror(errno));
 		goto fail;
 	}
-	if (control_chown_group(cf, err, errlen) == -1)
+	if (ctl_have_group &&
+	    control_chown_group(cf, ctl_group_gid, err, errlen) == -1)
 		goto fail;
 	if (listen(fd, 16) == -1) {
-		snprintf(err, errlen, "%s: listen: %s", path, strerror(errno));
+		control_socket_error(cf, err, errlen, "listen: %s",
+		    strerror(errno));
 		goto fail;
 	}
 	return fd;
 fail:
 	close(fd);
-	unlink(path);
+	unlink(cf->control_socket);
 	return -1;
 }
 
@@ -704,10 +735,6 @@ control_init(struct proc *p, const struct config *cf, int listen_fd)
 	ctl_listen_fd = listen_fd;
 	proc_init(p, PROC_CONTROL, "control", control_dispatch);
 	p->on_stop = control_on_stop;
-	/* control_listen looked the group up: one NSS lookup per start */
-	if (cf->control_group[0] != '\0' && !ctl_have_group)
-		log_warnx("control: group \"%s\" does not exist: only "
-		    "root may restock", cf->control_group);
 	ctl_ev_listen = event_new(p->base, listen_fd, EV_READ | EV_PERSIST,
 	    control_accept_cb, NULL);
 	if (ctl_ev_listen == NULL || event_add(ctl_ev_listen, NULL) == -1)

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -611,14 +612,45 @@ teardown_dir(void **state)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
+/* Where the test config says the two keys are, as vendd.ini would. */
+#define TEST_INI		"/etc/vendd/test.ini"
+#define TEST_SOCKET_LINE	17
+#define TEST_GROUP_LINE		20
+
 /* A config whose socket is in the test's directory. */
 static void
 sock_config(struct config *cf, const char *group)
 {
 	memset(cf, 0, sizeof(*cf));
+	snprintf(cf->path, sizeof(cf->path), "%s", TEST_INI);
 	snprintf(cf->control_socket, sizeof(cf->control_socket),
 	    "%s/control.sock", tmpdir);
 	snprintf(cf->control_group, sizeof(cf->control_group), "%s", group);
+	cf->control_socket_line = TEST_SOCKET_LINE;
+	cf->control_group_line = TEST_GROUP_LINE;
+}
+
+/* The error starts with the key's FILE:LINE, as every config error does. */
+static void
+assert_names_key(const char *err, const char *key, int line)
+{
+	char	want[128];
+
+	snprintf(want, sizeof(want), "%s:%d: [vendd] %s: ", TEST_INI, line,
+	    key);
+	if (strncmp(err, want, strlen(want)) != 0)
+		fail_msg("error does not start with \"%s\": %s", want, err);
+}
+
+/* Nothing at the socket's path: a failed listen leaves no file behind. */
+static void
+assert_no_socket_file(const struct config *cf)
+{
+	struct stat	st;
+
+	if (lstat(cf->control_socket, &st) == 0)
+		fail_msg("%s left behind (mode %o)", cf->control_socket,
+		    (unsigned)st.st_mode);
 }
 
 /* Mode 0660, non-blocking, close-on-exec, accepting connections. */
@@ -692,64 +724,153 @@ test_listen_refuses_file(void **state)
 	rmdir(cf.control_socket);
 }
 
-/* Paths that do not fit sun_path, and missing directories, name the path. */
+/* Paths that do not fit sun_path, and missing directories, name the key. */
 static void
 test_listen_bad_paths(void **state)
 {
 	struct config	cf;
-	char		err[256];
+	char		err[512];
 
 	(void)state;
 	/* The config's buffer is sun_path's size: an unterminated one. */
 	sock_config(&cf, "");
 	memset(cf.control_socket, 'x', sizeof(cf.control_socket));
 	assert_int_equal(control_listen(&cf, err, sizeof(err)), -1);
+	assert_names_key(err, "control_socket", TEST_SOCKET_LINE);
 	assert_non_null(strstr(err, "too long"));
 
 	cf.control_socket[0] = '\0';
 	assert_int_equal(control_listen(&cf, err, sizeof(err)), -1);
+	assert_names_key(err, "control_socket", TEST_SOCKET_LINE);
 	assert_non_null(strstr(err, "empty"));
 
 	snprintf(cf.control_socket, sizeof(cf.control_socket),
 	    "%s/nodir/control.sock", tmpdir);
 	assert_int_equal(control_listen(&cf, err, sizeof(err)), -1);
+	assert_names_key(err, "control_socket", TEST_SOCKET_LINE);
 	assert_non_null(strstr(err, cf.control_socket));
+	assert_no_socket_file(&cf);
+
+	/* A key the file does not set is named as the default. */
+	cf.control_socket_line = 0;
+	assert_int_equal(control_listen(&cf, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, TEST_INI ": [vendd] control_socket "
+	    "(default): "));
 }
 
-/* The group: an existing one owns the socket; a missing one is named. */
+/* An existing group owns the socket; no group leaves it in vendd's own. */
 static void
 test_listen_group(void **state)
 {
 	struct config	cf;
 	struct stat	st;
 	struct group	*gr;
-	char		err[256];
+	char		err[512];
 	int		fd;
 
 	(void)state;
-	if ((gr = getgrgid(getegid())) != NULL) {
-		sock_config(&cf, gr->gr_name);
-		fd = control_listen(&cf, err, sizeof(err));
-		if (fd == -1)
-			fail_msg("%s", err);
-		assert_int_equal(stat(cf.control_socket, &st), 0);
-		assert_int_equal(st.st_gid, getegid());
-		close(fd);
-	}
-
-	sock_config(&cf, "no_such_group_vendd");
+	if ((gr = getgrgid(getegid())) == NULL)
+		fail_msg("gid %u has no name", (unsigned)getegid());
+	sock_config(&cf, gr->gr_name);
 	fd = control_listen(&cf, err, sizeof(err));
-	if (geteuid() == 0) {
-		/* As root: a typo must stop start-up, not lock people out. */
-		assert_int_equal(fd, -1);
-		assert_non_null(strstr(err, "no_such_group_vendd"));
-		assert_non_null(strstr(err, cf.control_socket));
-		assert_int_equal(access(cf.control_socket, F_OK), -1);
-	} else {
-		/* A developer's run: a warning, the socket works. */
-		assert_true(fd >= 0);
-		close(fd);
+	if (fd == -1)
+		fail_msg("%s", err);
+	assert_int_equal(stat(cf.control_socket, &st), 0);
+	assert_int_equal(st.st_gid, getegid());
+	close(fd);
+
+	sock_config(&cf, "");
+	fd = control_listen(&cf, err, sizeof(err));
+	if (fd == -1)
+		fail_msg("%s", err);
+	assert_int_equal(stat(cf.control_socket, &st), 0);
+	assert_int_equal(st.st_gid, getegid());
+	close(fd);
+}
+
+/*
+ * A control_group that does not exist stops start-up with its FILE:LINE,
+ * whoever runs vendd: a typo must not lock the operators out in silence.
+ */
+static void
+test_listen_group_missing(void **state)
+{
+	struct config	cf;
+	char		err[512];
+
+	(void)state;
+	sock_config(&cf, "no_such_group_vendd");
+	assert_int_equal(control_listen(&cf, err, sizeof(err)), -1);
+	assert_names_key(err, "control_group", TEST_GROUP_LINE);
+	assert_non_null(strstr(err, "\"no_such_group_vendd\""));
+	assert_non_null(strstr(err, "does not exist"));
+	assert_no_socket_file(&cf);
+}
+
+/*
+ * Run control_listen in a child that holds no group but its own: as root,
+ * the child becomes nobody first. Writes the result to the pipe: the fd (or
+ * -1), then the error text.
+ */
+static void
+listen_unprivileged(const struct config *cf, int out)
+{
+	char	err[512] = "";
+	int	fd;
+
+	if (geteuid() == 0 && (setgroups(0, NULL) == -1 ||
+	    setgid(65534) == -1 || setuid(65534) == -1))
+		_exit(2);
+	fd = control_listen(cf, err, sizeof(err));
+	if (write(out, &fd, sizeof(fd)) != sizeof(fd) ||
+	    write(out, err, strlen(err) + 1) == -1)
+		_exit(3);
+	_exit(0);
+}
+
+/*
+ * A socket that cannot be given to control_group (chown refused: vendd is
+ * neither root nor a member) stops start-up with the key's FILE:LINE, and
+ * leaves no socket file behind.
+ */
+static void
+test_listen_chown_refused(void **state)
+{
+	struct config	 cf;
+	struct group	*gr;
+	char		 err[512];
+	int		 p[2], fd = -2, status;
+	ssize_t		 n;
+	pid_t		 pid;
+
+	(void)state;
+	/* A group the unprivileged child is not in: root's. */
+	if ((gr = getgrgid(0)) == NULL)
+		fail_msg("no group with gid 0");
+	if (geteuid() != 0 && getegid() == 0)
+		skip();		/* a non-root run in group root cannot test it */
+	sock_config(&cf, gr->gr_name);
+	assert_int_equal(chmod(tmpdir, 0777), 0);
+	assert_int_equal(pipe(p), 0);
+	if ((pid = fork()) == 0) {
+		close(p[0]);
+		listen_unprivileged(&cf, p[1]);
 	}
+	close(p[1]);
+	assert_true(pid > 0);
+	assert_int_equal(read(p[0], &fd, sizeof(fd)), sizeof(fd));
+	n = read(p[0], err, sizeof(err) - 1);
+	err[n > 0 ? n : 0] = '\0';
+	close(p[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	if (fd != -1)
+		fail_msg("listen succeeded although the socket stays in the "
+		    "wrong group");
+	assert_names_key(err, "control_group", TEST_GROUP_LINE);
+	assert_non_null(strstr(err, cf.control_socket));
+	assert_non_null(strstr(err, gr->gr_name));
+	assert_no_socket_file(&cf);
 }
 
 /*
@@ -794,6 +915,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_listen_bad_paths,
 		    setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_listen_group,
+		    setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_listen_group_missing,
+		    setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_listen_chown_refused,
 		    setup_dir, teardown_dir),
 	};
 
