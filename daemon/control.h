@@ -52,11 +52,25 @@ struct json_object *control_status_json(const struct config *,
 	    const struct msg_status_cooling *, const struct msg_status_coin *,
 	    const struct msg_status_arm *);
 
+/* The config index of a product id, or -1. */
+int	control_product_index(const struct config *, const char *id);
+/* A known column and a count within its capacity: 0 and its index, or -1
+ * with the reason in err. */
+int	control_check_restock(const struct config *, const struct control_req *,
+	    int *index, char *err, size_t errlen);
+
+/* {"error": msg}. */
+struct json_object *control_error_json(const char *msg);
+
+struct msg_restock_done;
+
 /*
- * The restock reply: {"ok":true,"queued":true,"product":ID}. The refill is
- * sent to the ledger, not yet durable; vendctl status shows when it is.
+ * The reply to a restock once the ledger answered: {"ok":true,"product":ID,
+ * "stock":N} when the new stock is durable, or {"error": why, "product":ID,
+ * "errno":N} when the ledger could not record it.
  */
-struct json_object *control_restock_json(const char *product);
+struct json_object *control_restock_json(const char *product,
+	    const struct msg_restock_done *);
 
 /* --- the socket (control_socket.c) ----------------------------------- */
 

@@ -313,17 +313,77 @@ control_status_json(const struct config *cf,
 	return o;
 }
 
+/* --- restock ---------------------------------------------------------- */
+
+/* The config index of a product id, or -1. */
+int
+control_product_index(const struct config *cf, const char *id)
+{
+	for (int i = 0; i < cf->nproducts; i++)
+		if (strcmp(cf->product[i].id, id) == 0)
+			return i;
+	return -1;
+}
+
 /*
- * The restock reply: queued to the ledger, not yet durable, so it says
- * "queued" rather than done; vendctl status shows the stock once it is.
+ * Whether the config allows a restock request: a known column, a count
+ * within its capacity. The column's index in *index, or -1 with err.
  */
+int
+control_check_restock(const struct config *cf, const struct control_req *req,
+    int *index, char *err, size_t errlen)
+{
+	int	i;
+
+	if ((i = control_product_index(cf, req->product)) == -1) {
+		snprintf(err, errlen, "unknown product \"%s\"", req->product);
+		return -1;
+	}
+	if (req->count > cf->product[i].capacity) {
+		snprintf(err, errlen, "count %d exceeds the capacity %d of "
+		    "\"%s\"", req->count, cf->product[i].capacity,
+		    req->product);
+		return -1;
+	}
+	*index = i;
+	return 0;
+}
+
+/* {"error": msg}: every refusal, and every failure the client should see. */
 struct json_object *
-control_restock_json(const char *product)
+control_error_json(const char *msg)
 {
 	struct json_object	*o = json_object_new_object();
 
-	json_object_object_add(o, "ok", json_object_new_boolean(1));
-	json_object_object_add(o, "queued", json_object_new_boolean(1));
+	json_object_object_add(o, "error", json_object_new_string(msg));
+	return o;
+}
+
+/*
+ * The reply once the ledger answered a restock: {"ok":true,"product":ID,
+ * "stock":N} when the new stock is durable, else an error that says why
+ * (strerror of the ledger's errno) and that the stock is unchanged.
+ */
+struct json_object *
+control_restock_json(const char *product, const struct msg_restock_done *rd)
+{
+	struct json_object	*o;
+	char			 buf[160];
+
+	if (rd->ok) {
+		o = json_object_new_object();
+		json_object_object_add(o, "ok", json_object_new_boolean(1));
+		json_object_object_add(o, "product",
+		    json_object_new_string(product));
+		json_object_object_add(o, "stock",
+		    json_object_new_int(rd->stock));
+		return o;
+	}
+	snprintf(buf, sizeof(buf), "restock of %s not recorded: the ledger "
+	    "could not write it: %s (the stock is unchanged)", product,
+	    strerror(rd->err));
+	o = control_error_json(buf);
 	json_object_object_add(o, "product", json_object_new_string(product));
+	json_object_object_add(o, "errno", json_object_new_int(rd->err));
 	return o;
 }

@@ -1,9 +1,12 @@
 /*
- * control's socket: the operator interface's listening Unix socket and its
- * clients. One request line per connection; "status" asks every owner with
- * MSG_STATUS_REQ and answers when all five replies are in, "restock" is
- * queued to the ledger (the reply says so). Replies are one JSON object and a
- * newline (built by control_protocol.c), then the connection is closed.
+ * control's socket: the operator interface's listening Unix socket, its
+ * clients, and the control thread. One request line per connection; "status"
+ * asks every owner with MSG_STATUS_REQ and answers when all five replies are
+ * in; "restock" goes to the ledger as MSG_RESTOCK and is answered when
+ * MSG_RESTOCK_DONE says the new stock is durable, or why it is not. Both
+ * carry the client's request id, which the owners echo. Replies are one JSON
+ * object and a newline (built by control_protocol.c), then the connection is
+ * closed.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -31,7 +34,10 @@
 #endif
 
 #define CONTROL_CLIENTS_MAX	128	/* connections served at once */
-#define CONTROL_TIMEOUT_S	3	/* per phase: read, gather, write */
+/* Per phase: reading the request, waiting for the owners' answers (status,
+ * or the ledger's record of a restock), writing the reply. vendctl waits 5 s
+ * in all, so it hears this timeout rather than its own. */
+#define CONTROL_TIMEOUT_S	3
 #define CONTROL_PEER_GROUPS	256	/* supplementary groups we look at */
 #define CONTROL_GROUP_BUF_MAX	(1024 * 1024)	/* getgrnam_r: members' names */
 
@@ -52,6 +58,7 @@ static const struct {
 enum client_phase {
 	CLIENT_READING = 1,
 	CLIENT_GATHERING,	/* status requests sent, replies coming */
+	CLIENT_RESTOCKING,	/* restock sent, the ledger's record coming */
 	CLIENT_WRITING,
 };
 
@@ -68,7 +75,8 @@ struct client {
 	size_t		 inlen;
 	char		*out;
 	size_t		 outlen, outoff;
-	uint32_t	 req_id;
+	uint32_t	 req_id;	/* what the owners' answers echo */
+	int		 product;	/* restocking: the column's index */
 	unsigned	 got;		/* bit per control_owners entry */
 	struct msg_status_sales	  sales;
 	struct msg_status_ledger  ledger;
@@ -390,81 +398,74 @@ client_reply(struct client *c, struct json_object *o)
 static void
 client_error(struct client *c, const char *msg)
 {
-	struct json_object	*o = json_object_new_object();
+	client_reply(c, control_error_json(msg));
+}
 
-	json_object_object_add(o, "error", json_object_new_string(msg));
-	client_reply(c, o);
+/* A request id no client waiting on the owners holds: never 0. */
+static uint32_t
+control_new_request_id(void)
+{
+	if (++ctl_next_id == 0)
+		ctl_next_id = 1;
+	return ctl_next_id;
+}
+
+/* Stop reading the client and wait for the owners under request id. */
+static void
+client_wait_owners(struct client *c, int phase)
+{
+	c->req_id = control_new_request_id();
+	c->phase = phase;
+	event_del(c->ev);
+	client_timer(c);
 }
 
 /* Ask every owner for its status under a fresh request id. */
 static void
 client_status(struct client *c)
 {
-	if (++ctl_next_id == 0)
-		ctl_next_id = 1;
-	c->req_id = ctl_next_id;
 	c->got = 0;
-	c->phase = CLIENT_GATHERING;
-	event_del(c->ev);
-	client_timer(c);
+	client_wait_owners(c, CLIENT_GATHERING);
 	for (size_t i = 0; i < CONTROL_NOWNERS; i++)
 		proc_send(ctl_proc, control_owners[i].proc, MSG_STATUS_REQ,
 		    c->req_id, NULL, 0);
 }
 
-/* The config index of a product id, or -1. */
-static int
-control_find_product(const char *id)
-{
-	for (int i = 0; i < ctl_cf->nproducts; i++)
-		if (strcmp(ctl_cf->product[i].id, id) == 0)
-			return i;
-	return -1;
-}
-
-
-/* Refill a column and put it back in service, if the peer may. */
+/*
+ * Refill a column and put it back in service, if the peer may. The ledger
+ * records it; the client is answered when the ledger says the record is
+ * durable (control_restock_done), as vendctl(1) promises.
+ */
 static void
 client_restock(struct client *c, const struct control_req *req)
 {
 	struct msg_restock	 rs;
-	char			 buf[128];
+	char			 err[128];
 	int			 i;
 
 	if (!c->may_change) {
-		snprintf(buf, sizeof(buf), "permission denied: restock needs "
+		snprintf(err, sizeof(err), "permission denied: restock needs "
 		    "root%s%s", ctl_cf->control_group[0] ? " or group " : "",
 		    ctl_cf->control_group);
 		log_warnx("control: restock %s refused: uid %u", req->product,
 		    (unsigned)c->uid);
-		client_error(c, buf);
+		client_error(c, err);
 		return;
 	}
-	if ((i = control_find_product(req->product)) == -1) {
-		snprintf(buf, sizeof(buf), "unknown product \"%s\"",
-		    req->product);
-		client_error(c, buf);
-		return;
-	}
-	if (req->count > ctl_cf->product[i].capacity) {
-		snprintf(buf, sizeof(buf), "count %d exceeds the capacity %d "
-		    "of \"%s\"", req->count, ctl_cf->product[i].capacity,
-		    req->product);
-		client_error(c, buf);
+	if (control_check_restock(ctl_cf, req, &i, err, sizeof(err)) == -1) {
+		client_error(c, err);
 		return;
 	}
 	memset(&rs, 0, sizeof(rs));
 	rs.product = (uint32_t)i;
 	rs.stock = req->count;
 	rs.clear_fault = 1;
-	proc_send(ctl_proc, PROC_LEDGER, MSG_RESTOCK, 0, &rs, sizeof(rs));
-	if (req->count < 0)
-		log_info("control: restock %s to capacity %d by uid %u",
-		    req->product, ctl_cf->product[i].capacity, (unsigned)c->uid);
-	else
-		log_info("control: restock %s to %d by uid %u", req->product,
-		    req->count, (unsigned)c->uid);
-	client_reply(c, control_restock_json(req->product));
+	c->product = i;
+	client_wait_owners(c, CLIENT_RESTOCKING);
+	log_debug("control: restock %s to %d asked by uid %u (request %u)",
+	    req->product, req->count, (unsigned)c->uid, c->req_id);
+	proc_send(ctl_proc, PROC_LEDGER, MSG_RESTOCK, c->req_id, &rs,
+	    sizeof(rs));
 }
 
 /* A whole request line arrived: act on it. */
@@ -523,7 +524,7 @@ static void
 client_timeout_cb(int fd, short what, void *arg)
 {
 	struct client	*c = arg;
-	char		 buf[128];
+	char		 buf[192];
 	size_t		 off;
 
 	(void)fd;
@@ -541,6 +542,14 @@ client_timeout_cb(int fd, short what, void *arg)
 				off += (size_t)snprintf(buf + off,
 				    sizeof(buf) - off, " %s",
 				    proc_name(control_owners[i].proc));
+		log_warnx("control: %s", buf);
+		client_error(c, buf);
+		break;
+	case CLIENT_RESTOCKING:
+		snprintf(buf, sizeof(buf), "restock of %s: no answer from the "
+		    "ledger within %d s (it may still be recorded: see vendctl "
+		    "status)", ctl_cf->product[c->product].id,
+		    CONTROL_TIMEOUT_S);
 		log_warnx("control: %s", buf);
 		client_error(c, buf);
 		break;
@@ -646,17 +655,62 @@ control_accept_cb(int lfd, short what, void *arg)
 	client_timer(c);
 }
 
+/* The client waiting in this phase for the answers to request id, or NULL. */
+static struct client *
+control_waiting_client(int phase, uint32_t id)
+{
+	for (int i = 0; i < CONTROL_CLIENTS_MAX; i++)
+		if (ctl_clients[i] && ctl_clients[i]->phase == phase &&
+		    ctl_clients[i]->req_id == id)
+			return ctl_clients[i];
+	return NULL;
+}
+
+/*
+ * The ledger answered a restock: the new stock is durable, or it could not
+ * be recorded. Tell the client that asked; one that gave up (timed out)
+ * hears nothing, so the log says what became of its restock.
+ */
+static void
+control_restock_done(const struct msg *m)
+{
+	const struct msg_restock_done	*rd = &m->u.restock_done;
+	struct client			*c;
+	const char			*id;
+
+	if (rd->product >= (uint32_t)ctl_cf->nproducts)
+		fatalx("control: RESTOCK_DONE for product %u of %d",
+		    rd->product, ctl_cf->nproducts);
+	id = ctl_cf->product[rd->product].id;
+	c = control_waiting_client(CLIENT_RESTOCKING, m->hdr.id);
+	if (c != NULL && (uint32_t)c->product != rd->product)
+		fatalx("control: RESTOCK_DONE for %s answers request %u, "
+		    "a restock of %s", id, m->hdr.id,
+		    ctl_cf->product[c->product].id);
+	if (c == NULL && rd->ok)
+		log_info("control: %s restocked to %d (request %u: its client "
+		    "is gone)", id, rd->stock, m->hdr.id);
+	else if (c == NULL)
+		log_warnx("control: restock of %s not recorded (request %u: "
+		    "its client is gone): %s", id, m->hdr.id, strerror(rd->err));
+	else if (rd->ok)
+		log_info("control: %s restocked to %d by uid %u", id, rd->stock,
+		    (unsigned)c->uid);
+	else
+		log_warnx("control: restock of %s by uid %u not recorded: %s",
+		    id, (unsigned)c->uid, strerror(rd->err));
+	if (c != NULL)
+		client_reply(c, control_restock_json(id, rd));
+}
+
 /* An owner's status reply: file it with the client that asked. */
 static void
 control_status_reply(const struct msg *m)
 {
-	struct client	*c = NULL;
+	struct client	*c;
 	size_t		 k;
 
-	for (int i = 0; i < CONTROL_CLIENTS_MAX && c == NULL; i++)
-		if (ctl_clients[i] && ctl_clients[i]->phase ==
-		    CLIENT_GATHERING && ctl_clients[i]->req_id == m->hdr.id)
-			c = ctl_clients[i];
+	c = control_waiting_client(CLIENT_GATHERING, m->hdr.id);
 	if (c == NULL) {
 		log_debug("control: %s for request %u: client gone",
 		    msg_type_name(m->hdr.type), m->hdr.id);
@@ -700,6 +754,9 @@ control_dispatch(struct proc *p, const struct msg *m)
 	case MSG_STATUS_COIN:
 	case MSG_STATUS_ARM:
 		control_status_reply(m);
+		break;
+	case MSG_RESTOCK_DONE:
+		control_restock_done(m);
 		break;
 	default:
 		fatalx("control: unexpected %s from %s",

@@ -348,9 +348,12 @@ cmd_restock(int argc, char **argv)
 		die("request too long");
 	text = vc_request(line);
 	o = vc_parse_reply(text);
-	/* The ledger has it queued, not yet durable: say so. */
-	printf("restock of %s queued; check with vendctl status\n",
-	    vc_str(o, "product", argv[1]));
+	/* vendd answers ok only once the new stock is durable in the ledger. */
+	if (!json_object_get_boolean(vc_get(o, "ok")) ||
+	    !json_object_is_type(vc_get(o, "stock"), json_type_int))
+		die("%s: malformed reply to restock: %s", vc_socket, text);
+	printf("%s restocked: %" PRId64 "\n", vc_str(o, "product", argv[1]),
+	    vc_int(o, "stock"));
 	json_object_put(o);
 	free(text);
 	return 0;

@@ -1,7 +1,7 @@
 /*
- * control: the request parser, the status JSON builder and the socket's
- * creation rules. The parser and the builder are pure; the socket tests use a
- * temporary directory.
+ * control: the request parser and the replies (pure), the socket's creation
+ * rules (in a temporary directory), and the control thread's round trips,
+ * its loop turned by the test while the test plays vendctl and the owners.
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -25,8 +25,10 @@
 #include <json-c/json.h>
 
 #include "control.h"
+#include "control_driver.h"
 #include "cooling.h"
 #include "msg.h"
+#include "proc.h"
 #include "testutil.h"
 
 /* --- the request parser ---------------------------------------------- */
@@ -617,17 +619,24 @@ teardown_dir(void **state)
 #define TEST_SOCKET_LINE	17
 #define TEST_GROUP_LINE		20
 
-/* A config whose socket is in the test's directory. */
+/* The socket's keys: the socket in the test's directory, the group. */
 static void
-sock_config(struct config *cf, const char *group)
+sock_fields(struct config *cf, const char *group)
 {
-	memset(cf, 0, sizeof(*cf));
 	snprintf(cf->path, sizeof(cf->path), "%s", TEST_INI);
 	snprintf(cf->control_socket, sizeof(cf->control_socket),
 	    "%s/control.sock", tmpdir);
 	snprintf(cf->control_group, sizeof(cf->control_group), "%s", group);
 	cf->control_socket_line = TEST_SOCKET_LINE;
 	cf->control_group_line = TEST_GROUP_LINE;
+}
+
+/* A config with only the socket's keys. */
+static void
+sock_config(struct config *cf, const char *group)
+{
+	memset(cf, 0, sizeof(*cf));
+	sock_fields(cf, group);
 }
 
 /* The error starts with the key's FILE:LINE, as every config error does. */
@@ -873,24 +882,234 @@ test_listen_chown_refused(void **state)
 	assert_no_socket_file(&cf);
 }
 
+/* --- the control thread: restock and status round trips -------------- */
+
+static struct proc	ctl;
+static struct config	ctl_cf;
+
+/* A control thread on a fresh socket, for the three-column machine. */
+static int
+setup_thread(void **state)
+{
+	struct group	*gr = getgrgid(getegid());
+	char		 err[512];
+	int		 fd;
+
+	if (setup_dir(state) == -1)
+		return -1;
+	make_config(&ctl_cf);
+	sock_fields(&ctl_cf, gr ? gr->gr_name : "");
+	if ((fd = control_listen(&ctl_cf, err, sizeof(err))) == -1) {
+		print_error("%s\n", err);
+		return -1;
+	}
+	control_init(&ctl, &ctl_cf, fd);
+	return 0;
+}
+
+/* Stop the control thread as MSG_STOP would, and forget its messages. */
+static int
+teardown_thread(void **state)
+{
+	ctl.on_stop(&ctl);
+	proc_free(&ctl);
+	driver_owner_drain();
+	return teardown_dir(state);
+}
+
+/* The ledger got MSG_RESTOCK for this product and stock, under a request id. */
+static struct msg
+ledger_got_restock(uint32_t product, int32_t stock)
+{
+	struct msg	m;
+
+	if (!driver_owner_read(&ctl, PROC_LEDGER, &m, 1000))
+		fail_msg("the ledger got no MSG_RESTOCK");
+	assert_int_equal(m.hdr.type, MSG_RESTOCK);
+	assert_int_not_equal(m.hdr.id, 0);
+	assert_int_equal(m.u.restock.product, product);
+	assert_int_equal(m.u.restock.stock, stock);
+	assert_int_equal(m.u.restock.clear_fault, 1);
+	return m;
+}
+
+/* The ledger answers a restock: durable at this stock, or not, and why. */
+static void
+ledger_answers(uint32_t id, uint32_t product, int32_t stock, int err)
+{
+	struct msg_restock_done	rd;
+
+	memset(&rd, 0, sizeof(rd));
+	rd.product = product;
+	rd.stock = stock;
+	rd.ok = err == 0;
+	rd.err = err;
+	driver_owner_send(PROC_LEDGER, MSG_RESTOCK_DONE, id, &rd, sizeof(rd));
+}
+
+/* The reply's text, for comparing whole. */
+static const char *
+plain(struct json_object *o)
+{
+	return json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+}
+
 /*
- * The restock reply says the refill is queued, not done: the ledger has not
- * made it durable when control answers.
+ * vendctl(1) says the new stock is in the ledger before the reply: control
+ * answers only once the ledger says the record is durable, with the stock.
  */
 static void
-test_restock_reply(void **state)
+test_restock_answers_once_durable(void **state)
 {
 	struct json_object	*o;
+	struct msg		 m;
+	int			 fd;
 
 	(void)state;
-	o = control_restock_json("cola");
-	assert_int_equal(get_bool(o, "ok"), 1);
-	assert_int_equal(get_bool(o, "queued"), 1);
+	fd = driver_client(ctl_cf.control_socket, "restock cola 5\n");
+	m = ledger_got_restock(0, 5);
+	if (driver_answered(&ctl, fd, 200))
+		fail_msg("answered before the ledger made the restock durable");
+	ledger_answers(m.hdr.id, 0, 5, 0);
+	o = driver_reply(&ctl, fd, 1000);
+	assert_string_equal(plain(o),
+	    "{\"ok\":true,\"product\":\"cola\",\"stock\":5}");
+	json_object_put(o);
+}
+
+/* Without a count the ledger fills the column, and the reply says to what. */
+static void
+test_restock_to_capacity(void **state)
+{
+	struct json_object	*o;
+	struct msg		 m;
+	int			 fd;
+
+	(void)state;
+	fd = driver_client(ctl_cf.control_socket, "restock water\n");
+	m = ledger_got_restock(1, -1);
+	ledger_answers(m.hdr.id, 1, 8, 0);
+	o = driver_reply(&ctl, fd, 1000);
+	assert_string_equal(plain(o),
+	    "{\"ok\":true,\"product\":\"water\",\"stock\":8}");
+	json_object_put(o);
+}
+
+/* The ledger could not record it: an error that names the product and why. */
+static void
+test_restock_not_recorded(void **state)
+{
+	struct json_object	*o;
+	struct msg		 m;
+	int			 fd;
+
+	(void)state;
+	fd = driver_client(ctl_cf.control_socket, "restock cola 5\n");
+	m = ledger_got_restock(0, 5);
+	ledger_answers(m.hdr.id, 0, 0, ENOSPC);
+	o = driver_reply(&ctl, fd, 1000);
+	assert_string_equal(get_str(o, "error"), "restock of cola not "
+	    "recorded: the ledger could not write it: No space left on device "
+	    "(the stock is unchanged)");
 	assert_string_equal(get_str(o, "product"), "cola");
-	assert_int_equal(json_object_object_length(o), 3);
-	assert_string_equal(json_object_to_json_string_ext(o,
-	    JSON_C_TO_STRING_PLAIN),
-	    "{\"ok\":true,\"queued\":true,\"product\":\"cola\"}");
+	assert_int_equal(get_int(o, "errno"), ENOSPC);
+	json_object_put(o);
+}
+
+/*
+ * No answer from the ledger: an error after the timeout that says the
+ * restock may still be recorded. An answer to another request is not this
+ * one's; a late answer is only logged.
+ */
+static void
+test_restock_timeout(void **state)
+{
+	struct json_object	*o;
+	struct msg		 m;
+	int			 fd;
+
+	(void)state;
+	fd = driver_client(ctl_cf.control_socket, "restock cola 5\n");
+	m = ledger_got_restock(0, 5);
+	ledger_answers(m.hdr.id + 1, 0, 5, 0);
+	if (driver_answered(&ctl, fd, 200))
+		fail_msg("answered by another request's answer");
+	o = driver_reply(&ctl, fd, 5000);
+	assert_non_null(strstr(get_str(o, "error"), "restock of cola: no "
+	    "answer from the ledger within 3 s"));
+	assert_non_null(strstr(get_str(o, "error"), "vendctl status"));
+	json_object_put(o);
+	ledger_answers(m.hdr.id, 0, 5, 0);
+	driver_pump(&ctl, proc_inbox_rfd(PROC_LEDGER), 100);
+}
+
+/* Refused before the ledger hears of it: an unknown id, too many. */
+static void
+test_restock_refused(void **state)
+{
+	struct json_object	*o;
+	struct msg		 m;
+
+	(void)state;
+	o = driver_reply(&ctl, driver_client(ctl_cf.control_socket,
+	    "restock nosuch 1\n"), 1000);
+	assert_string_equal(get_str(o, "error"), "unknown product \"nosuch\"");
+	json_object_put(o);
+	o = driver_reply(&ctl, driver_client(ctl_cf.control_socket,
+	    "restock cola 11\n"), 1000);
+	assert_string_equal(get_str(o, "error"),
+	    "count 11 exceeds the capacity 10 of \"cola\"");
+	json_object_put(o);
+	if (driver_owner_read(&ctl, PROC_LEDGER, &m, 100))
+		fail_msg("the ledger got %s", msg_type_name(m.hdr.type));
+}
+
+/* status asks the five owners under one id and answers when all are in. */
+static void
+test_status_gathers(void **state)
+{
+	static const struct {
+		int		owner;
+		uint16_t	type;
+	} own[] = {
+		{ PROC_SALES, MSG_STATUS_SALES },
+		{ PROC_LEDGER, MSG_STATUS_LEDGER },
+		{ PROC_COOLING, MSG_STATUS_COOLING },
+		{ PROC_COIN, MSG_STATUS_COIN },
+		{ PROC_ARM, MSG_STATUS_ARM },
+	};
+	static struct status	 s;	/* 6 KiB: off the stack */
+	const void		*payload[] = { &s.sales, &s.ledger,
+				    &s.cooling, &s.coin, &s.arm };
+	const size_t		 len[] = { sizeof(s.sales),
+				    sizeof(s.ledger), sizeof(s.cooling),
+				    sizeof(s.coin), sizeof(s.arm) };
+	struct json_object	*o;
+	struct msg		 m;
+	uint32_t		 id = 0;
+	int			 fd;
+
+	(void)state;
+	make_status(&s);
+	fd = driver_client(ctl_cf.control_socket, "status\n");
+	for (size_t i = 0; i < 5; i++) {
+		if (!driver_owner_read(&ctl, own[i].owner, &m, 1000))
+			fail_msg("%s was not asked", proc_name(own[i].owner));
+		assert_int_equal(m.hdr.type, MSG_STATUS_REQ);
+		assert_int_not_equal(m.hdr.id, 0);
+		if (i > 0)
+			assert_int_equal(m.hdr.id, id);
+		id = m.hdr.id;
+	}
+	for (size_t i = 0; i < 5; i++) {
+		if (driver_answered(&ctl, fd, i == 4 ? 0 : 20))
+			fail_msg("answered with %zu of 5 owners' replies", i);
+		driver_owner_send(own[i].owner, own[i].type, id, payload[i],
+		    len[i]);
+	}
+	o = driver_reply(&ctl, fd, 1000);
+	assert_int_equal(get_int(o, "credit"), 150);
+	assert_int_equal(get_int(o, "ledger_seq"), 42);
 	json_object_put(o);
 }
 
@@ -907,7 +1126,6 @@ main(void)
 		cmocka_unit_test(test_json_cooling),
 		cmocka_unit_test(test_json_counters),
 		cmocka_unit_test(test_json_short_replies),
-		cmocka_unit_test(test_restock_reply),
 		cmocka_unit_test_setup_teardown(test_listen_creates,
 		    setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_listen_refuses_file,
@@ -920,7 +1138,21 @@ main(void)
 		    setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_listen_chown_refused,
 		    setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_restock_answers_once_durable,
+		    setup_thread, teardown_thread),
+		cmocka_unit_test_setup_teardown(test_restock_to_capacity,
+		    setup_thread, teardown_thread),
+		cmocka_unit_test_setup_teardown(test_restock_not_recorded,
+		    setup_thread, teardown_thread),
+		cmocka_unit_test_setup_teardown(test_restock_timeout,
+		    setup_thread, teardown_thread),
+		cmocka_unit_test_setup_teardown(test_restock_refused,
+		    setup_thread, teardown_thread),
+		cmocka_unit_test_setup_teardown(test_status_gathers,
+		    setup_thread, teardown_thread),
 	};
 
+	if (proc_setup_inboxes() == -1)
+		return 1;
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
