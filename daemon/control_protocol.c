@@ -160,6 +160,22 @@ control_json_str(const char *s)
 	return s ? json_object_new_string(s) : NULL;
 }
 
+/* A column as sales sees it: "ok", "sold_out" or "out_of_order". */
+static const char *
+control_product_state(const struct msg_status_sales *sa, int i)
+{
+	int32_t		stock = 0;
+	uint32_t	state = PRODUCT_OK;
+
+	if ((uint32_t)i < sa->nproducts) {
+		stock = sa->product[i].stock;
+		state = sa->product[i].state;
+	}
+	if (state == PRODUCT_OUT_OF_ORDER)
+		return "out_of_order";
+	return stock <= 0 ? "sold_out" : "ok";
+}
+
 /* The products: config, live stock and state from sales. */
 static struct json_object *
 control_json_products(const struct config *cf,
@@ -171,19 +187,9 @@ control_json_products(const struct config *cf,
 		const struct product_conf *pc = &cf->product[i];
 		struct json_object	*o = json_object_new_object();
 		int32_t			 stock = 0;
-		uint32_t		 state = PRODUCT_OK;
-		const char		*st;
 
-		if ((uint32_t)i < sa->nproducts) {
+		if ((uint32_t)i < sa->nproducts)
 			stock = sa->product[i].stock;
-			state = sa->product[i].state;
-		}
-		if (state == PRODUCT_OUT_OF_ORDER)
-			st = "out_of_order";
-		else if (stock <= 0)
-			st = "sold_out";
-		else
-			st = "ok";
 		json_object_object_add(o, "id", json_object_new_string(pc->id));
 		json_object_object_add(o, "label",
 		    json_object_new_string(pc->label));
@@ -192,7 +198,8 @@ control_json_products(const struct config *cf,
 		json_object_object_add(o, "stock", json_object_new_int(stock));
 		json_object_object_add(o, "capacity",
 		    json_object_new_int(pc->capacity));
-		json_object_object_add(o, "state", json_object_new_string(st));
+		json_object_object_add(o, "state",
+		    json_object_new_string(control_product_state(sa, i)));
 		json_object_array_add(arr, o);
 	}
 	return arr;
@@ -274,7 +281,135 @@ control_json_counters(const struct config *cf,
 	return o;
 }
 
-/* The status reply from the owners' answers (pure, for the unit tests). */
+/* --- why the machine does not sell ---------------------------------- */
+
+/* The ledger operation that failed, as the JSON names it; NULL if unknown. */
+static const char *
+control_ledger_op_name(uint32_t op)
+{
+	switch (op) {
+	case LEDGER_OP_COMPACT:
+		return "compact";
+	case LEDGER_OP_RECORD:
+		return "record";
+	case LEDGER_OP_GROW:
+		return "grow";
+	}
+	return NULL;
+}
+
+/* The ledger's fault in plain words: what it cannot do, where, why. */
+static void
+control_ledger_reason(const struct config *cf, const struct msg_ledger_fault *f,
+    char *buf, size_t len)
+{
+	const char	*what;
+	size_t		 n;
+
+	switch (f->op) {
+	case LEDGER_OP_COMPACT:
+		what = "compact the journal in ";
+		break;
+	case LEDGER_OP_GROW:
+		what = "make room in the journal in ";
+		break;
+	default:
+		what = "write ";
+		break;
+	}
+	n = (size_t)snprintf(buf, len, "ledger: cannot %s%s: %s", what,
+	    cf->state_dir, f->err > 0 ? strerror(f->err) : "unknown error");
+	if (f->held > 0 && n < len)
+		snprintf(buf + n, len - n, " (%u record%s waiting)", f->held,
+		    f->held == 1 ? "" : "s");
+}
+
+/* How many columns can sell now: in service and not empty. */
+static int
+control_sellable_columns(const struct config *cf,
+    const struct msg_status_sales *sa)
+{
+	int	n = 0;
+
+	for (int i = 0; i < cf->nproducts && i < VENDD_MAX_PRODUCTS; i++)
+		n += strcmp(control_product_state(sa, i), "ok") == 0;
+	return n;
+}
+
+/*
+ * Every reason the machine does not sell, in plain words, most urgent
+ * first; empty while it sells. An owner's fault and sales' view of it are
+ * both reasons: for a moment, while the message between them travels, they
+ * can differ, and either one stops a sale.
+ */
+static struct json_object *
+control_json_not_selling(const struct config *cf,
+    const struct msg_status_sales *sa, const struct msg_status_ledger *le,
+    const struct msg_status_arm *ar)
+{
+	struct json_object	*arr = json_object_new_array();
+	char			 buf[VENDD_PATH_MAX + 160];
+
+	if (le->fault.on) {
+		control_ledger_reason(cf, &le->fault, buf, sizeof(buf));
+		json_object_array_add(arr, json_object_new_string(buf));
+	} else if (sa->ledger_fault)
+		json_object_array_add(arr, json_object_new_string("sales: "
+		    "stopped for a ledger fault that the ledger reports "
+		    "cleared"));
+	if (ar->blocked) {
+		snprintf(buf, sizeof(buf), "arm: the drop sensor %s%sis "
+		    "blocked (product in the tray, or a dirty sensor)",
+		    cf->arm.drop.name, cf->arm.drop.name[0] ? " " : "");
+		json_object_array_add(arr, json_object_new_string(buf));
+	} else if (sa->arm_blocked)
+		json_object_array_add(arr, json_object_new_string("sales: "
+		    "stopped for a blocked drop sensor that the arm reports "
+		    "clear"));
+	if (cf->nproducts == 0)
+		json_object_array_add(arr, json_object_new_string("products: "
+		    "none configured"));
+	else if (control_sellable_columns(cf, sa) == 0)
+		json_object_array_add(arr, json_object_new_string("products: "
+		    "none can be sold (each is sold out or out of order)"));
+	return arr;
+}
+
+/* The ledger's block: its fault, if any, as fields a program can test. */
+static struct json_object *
+control_json_ledger(const struct msg_status_ledger *le)
+{
+	const struct msg_ledger_fault	*f = &le->fault;
+	struct json_object		*o = json_object_new_object();
+
+	json_object_object_add(o, "fault", json_object_new_boolean(f->on != 0));
+	json_object_object_add(o, "op", f->on ?
+	    control_json_str(control_ledger_op_name(f->op)) : NULL);
+	json_object_object_add(o, "errno", f->on ?
+	    json_object_new_int(f->err) : NULL);
+	json_object_object_add(o, "error", f->on ?
+	    json_object_new_string(strerror(f->err)) : NULL);
+	json_object_object_add(o, "held", json_object_new_int64(f->held));
+	return o;
+}
+
+/* Sales' block: the faults that stop it selling, as it sees them. */
+static struct json_object *
+control_json_sales(const struct msg_status_sales *sa)
+{
+	struct json_object	*o = json_object_new_object();
+
+	json_object_object_add(o, "ledger_fault",
+	    json_object_new_boolean(sa->ledger_fault != 0));
+	json_object_object_add(o, "arm_blocked",
+	    json_object_new_boolean(sa->arm_blocked != 0));
+	return o;
+}
+
+/*
+ * The status reply from the owners' answers: first whether the machine
+ * sells and every reason it does not, then the state of each part.
+ */
 struct json_object *
 control_status_json(const struct config *cf,
     const struct msg_status_sales *sa, const struct msg_status_ledger *le,
@@ -284,7 +419,11 @@ control_status_json(const struct config *cf,
 	struct json_object	*o = json_object_new_object();
 	struct json_object	*coin = json_object_new_object();
 	struct json_object	*arm = json_object_new_object();
+	struct json_object	*why = control_json_not_selling(cf, sa, le, ar);
 
+	json_object_object_add(o, "selling",
+	    json_object_new_boolean(json_object_array_length(why) == 0));
+	json_object_object_add(o, "not_selling", why);
 	json_object_object_add(o, "currency",
 	    json_object_new_string(cf->currency));
 	json_object_object_add(o, "decimals", json_object_new_int(cf->decimals));
@@ -305,9 +444,13 @@ control_status_json(const struct config *cf,
 	json_object_object_add(arm, "product", control_json_str(ar->busy ?
 	    control_product_id(cf, ar->product) : NULL));
 	json_object_object_add(arm, "attempt", json_object_new_int64(ar->attempt));
+	json_object_object_add(arm, "blocked",
+	    json_object_new_boolean(ar->blocked != 0));
 	json_object_object_add(o, "arm", arm);
 
 	json_object_object_add(o, "cooling", control_json_cooling(co));
+	json_object_object_add(o, "ledger", control_json_ledger(le));
+	json_object_object_add(o, "sales", control_json_sales(sa));
 	json_object_object_add(o, "counters", control_json_counters(cf, le));
 	control_json_u64(o, "ledger_seq", le->seq);
 	return o;

@@ -378,7 +378,8 @@ static void
 client_reply(struct client *c, struct json_object *o)
 {
 	const char	*s = json_object_to_json_string_ext(o,
-			    JSON_C_TO_STRING_PLAIN);
+			    JSON_C_TO_STRING_PLAIN |
+			    JSON_C_TO_STRING_NOSLASHESCAPE);
 
 	if (asprintf(&c->out, "%s\n", s) == -1)
 		fatal("control: reply");

@@ -193,6 +193,8 @@ make_config(struct config *cf)
 	memset(cf, 0, sizeof(*cf));
 	snprintf(cf->currency, sizeof(cf->currency), "EUR");
 	cf->decimals = 2;
+	snprintf(cf->state_dir, sizeof(cf->state_dir), "/var/lib/vendd");
+	snprintf(cf->arm.drop.name, sizeof(cf->arm.drop.name), "DROP");
 	cf->nproducts = 3;
 	for (int i = 0; i < 3; i++) {
 		snprintf(cf->product[i].id, sizeof(cf->product[i].id), "%s",
@@ -587,6 +589,189 @@ test_json_short_replies(void **state)
 	o = build(&s);
 	assert_int_equal(json_object_array_length(get(o, "products")), 0);
 	assert_null_at(o, "selection");
+	json_object_put(o);
+}
+
+/* The reasons the machine does not sell, each a string, in order. */
+static void
+assert_not_selling(struct json_object *o, const char *const *want, size_t n)
+{
+	struct json_object	*arr = get(o, "not_selling");
+
+	if (!json_object_is_type(arr, json_type_array))
+		fail_msg("not_selling is not an array");
+	if (json_object_array_length(arr) != n)
+		fail_msg("%zu reasons, want %zu: %s",
+		    json_object_array_length(arr), n, json_object_to_json_string(
+		    arr));
+	for (size_t i = 0; i < n; i++)
+		assert_string_equal(json_object_get_string(
+		    json_object_array_get_idx(arr, i)), want[i]);
+	assert_int_equal(get_bool(o, "selling"), n == 0);
+}
+
+/* Selling: no reason, and every owner's fault field present and clear. */
+static void
+test_json_selling(void **state)
+{
+	struct status		 s;
+	struct json_object	*o;
+
+	(void)state;
+	make_status(&s);
+	o = build(&s);
+	assert_not_selling(o, NULL, 0);
+	assert_false(get_bool(o, "ledger.fault"));
+	assert_null_at(o, "ledger.op");
+	assert_null_at(o, "ledger.errno");
+	assert_null_at(o, "ledger.error");
+	assert_int_equal(get_int(o, "ledger.held"), 0);
+	assert_false(get_bool(o, "arm.blocked"));
+	assert_false(get_bool(o, "sales.ledger_fault"));
+	assert_false(get_bool(o, "sales.arm_blocked"));
+	json_object_put(o);
+}
+
+/*
+ * The ledger cannot write (issue 14, fault 9): the status says the machine
+ * does not sell, why in plain words, and the fault's fields.
+ */
+static void
+test_json_ledger_fault(void **state)
+{
+	static const struct {
+		uint32_t	 op;
+		int32_t		 err;
+		uint32_t	 held;
+		const char	*opname, *reason;
+	} t[] = {
+		{ LEDGER_OP_RECORD, ENOSPC, 3, "record", "ledger: cannot write "
+		    "/var/lib/vendd: No space left on device (3 records "
+		    "waiting)" },
+		{ LEDGER_OP_RECORD, EIO, 1, "record", "ledger: cannot write "
+		    "/var/lib/vendd: Input/output error (1 record waiting)" },
+		{ LEDGER_OP_COMPACT, ENOSPC, 0, "compact", "ledger: cannot "
+		    "compact the journal in /var/lib/vendd: No space left on "
+		    "device" },
+		{ LEDGER_OP_GROW, EDQUOT, 2, "grow", "ledger: cannot make room "
+		    "in the journal in /var/lib/vendd: Disk quota exceeded (2 "
+		    "records waiting)" },
+	};
+	struct status		 s;
+	struct json_object	*o;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		make_status(&s);
+		s.ledger.fault.on = 1;
+		s.ledger.fault.op = t[i].op;
+		s.ledger.fault.err = t[i].err;
+		s.ledger.fault.held = t[i].held;
+		s.sales.ledger_fault = 1;
+		o = build(&s);
+		assert_not_selling(o, &t[i].reason, 1);
+		assert_true(get_bool(o, "ledger.fault"));
+		assert_string_equal(get_str(o, "ledger.op"), t[i].opname);
+		assert_int_equal(get_int(o, "ledger.errno"), t[i].err);
+		assert_string_equal(get_str(o, "ledger.error"),
+		    strerror(t[i].err));
+		assert_int_equal(get_int(o, "ledger.held"), t[i].held);
+		assert_true(get_bool(o, "sales.ledger_fault"));
+		json_object_put(o);
+	}
+}
+
+/*
+ * The drop beam is broken with no vend (issue 14, fault 3): nothing is
+ * dispensed, and the status names the sensor and the likely causes.
+ */
+static void
+test_json_arm_blocked(void **state)
+{
+	static const char *const both[] = {
+		"ledger: cannot write /var/lib/vendd: No space left on device",
+		"arm: the drop sensor DROP is blocked (product in the tray, or "
+		    "a dirty sensor)",
+	};
+	struct status		 s;
+	struct json_object	*o;
+
+	(void)state;
+	make_status(&s);
+	s.arm.blocked = 1;
+	s.sales.arm_blocked = 1;
+	o = build(&s);
+	assert_not_selling(o, &both[1], 1);
+	assert_true(get_bool(o, "arm.blocked"));
+	assert_true(get_bool(o, "sales.arm_blocked"));
+	assert_false(get_bool(o, "arm.busy"));
+	json_object_put(o);
+
+	/* Every reason at once, the ledger's first. */
+	s.ledger.fault.on = 1;
+	s.ledger.fault.op = LEDGER_OP_RECORD;
+	s.ledger.fault.err = ENOSPC;
+	o = build(&s);
+	assert_not_selling(o, both, 2);
+	json_object_put(o);
+}
+
+/*
+ * An owner's fault and sales' view can differ for a moment (the message
+ * between them is on its way): each side's view is a reason of its own.
+ */
+static void
+test_json_views_differ(void **state)
+{
+	static const char *const stale[] = {
+		"sales: stopped for a ledger fault that the ledger reports "
+		    "cleared",
+		"sales: stopped for a blocked drop sensor that the arm reports "
+		    "clear",
+	};
+	static const char *const early =
+	    "arm: the drop sensor DROP is blocked (product in the tray, or "
+	    "a dirty sensor)";
+	struct status		 s;
+	struct json_object	*o;
+
+	(void)state;
+	make_status(&s);
+	s.sales.ledger_fault = 1;
+	s.sales.arm_blocked = 1;
+	o = build(&s);
+	assert_not_selling(o, stale, 2);
+	json_object_put(o);
+
+	make_status(&s);
+	s.arm.blocked = 1;
+	o = build(&s);
+	assert_not_selling(o, &early, 1);
+	assert_false(get_bool(o, "sales.arm_blocked"));
+	json_object_put(o);
+}
+
+/* No column can sell: every one sold out or out of order, or none at all. */
+static void
+test_json_nothing_to_sell(void **state)
+{
+	static const char *const none =
+	    "products: none can be sold (each is sold out or out of order)";
+	static const char *const unset = "products: none configured";
+	struct status		 s;
+	struct json_object	*o;
+
+	(void)state;
+	make_status(&s);
+	s.sales.product[0].stock = 0;
+	o = build(&s);
+	assert_not_selling(o, &none, 1);
+	json_object_put(o);
+
+	make_status(&s);
+	s.cf.nproducts = 0;
+	o = build(&s);
+	assert_not_selling(o, &unset, 1);
 	json_object_put(o);
 }
 
@@ -1126,6 +1311,11 @@ main(void)
 		cmocka_unit_test(test_json_cooling),
 		cmocka_unit_test(test_json_counters),
 		cmocka_unit_test(test_json_short_replies),
+		cmocka_unit_test(test_json_selling),
+		cmocka_unit_test(test_json_ledger_fault),
+		cmocka_unit_test(test_json_arm_blocked),
+		cmocka_unit_test(test_json_views_differ),
+		cmocka_unit_test(test_json_nothing_to_sell),
 		cmocka_unit_test_setup_teardown(test_listen_creates,
 		    setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_listen_refuses_file,
