@@ -43,9 +43,10 @@ struct msg_status_coin;
 struct msg_status_arm;
 
 /*
- * The status reply from the owners' answers (pure, for the unit tests). The
- * temperature is null unless the sensor is ok and has a reading. The caller
- * owns the object (json_object_put).
+ * The status reply from the owners' answers: "selling" and "not_selling"
+ * (every reason, in plain words) first, then each part's state and the
+ * faults as fields. The temperature is null unless the sensor is ok and has
+ * a reading. The caller owns the object (json_object_put).
  */
 struct json_object *control_status_json(const struct config *,
 	    const struct msg_status_sales *, const struct msg_status_ledger *,

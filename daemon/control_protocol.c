@@ -53,7 +53,7 @@ control_parse_count(const char *s, size_t len, int32_t *out)
 
 /* Split the line at single spaces into at most max words; -1 if malformed. */
 static int
-control_split(const char *line, size_t len, const char **w, size_t *wl,
+control_split_words(const char *line, size_t len, const char **w, size_t *wl,
     int max, char *err, size_t errlen)
 {
 	int	n = 0;
@@ -105,7 +105,7 @@ control_parse_request(const char *line, size_t len, struct control_req *req,
 			return -1;
 		}
 	}
-	if ((n = control_split(line, len, w, wl, 3, err, errlen)) == -1)
+	if ((n = control_split_words(line, len, w, wl, 3, err, errlen)) == -1)
 		return -1;
 	if (wl[0] == 6 && memcmp(w[0], "status", 6) == 0) {
 		if (n != 1) {
@@ -300,8 +300,8 @@ control_ledger_op_name(uint32_t op)
 
 /* The ledger's fault in plain words: what it cannot do, where, why. */
 static void
-control_ledger_reason(const struct config *cf, const struct msg_ledger_fault *f,
-    char *buf, size_t len)
+control_ledger_reason(const struct config *cf,
+    const struct msg_ledger_fault *f, char *buf, size_t len)
 {
 	const char	*what;
 	size_t		 n;

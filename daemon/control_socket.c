@@ -69,7 +69,6 @@ struct client {
 	struct event	*ev;		/* read, then write-readiness */
 	struct event	*timer;
 	uid_t		 uid;		/* SO_PEERCRED */
-	gid_t		 gid;
 	int		 may_change;	/* root or a member of control_group */
 	char		 in[CONTROL_REQ_MAX];
 	size_t		 inlen;
@@ -92,8 +91,8 @@ static struct event		*ctl_ev_listen;
 static struct client		*ctl_clients[CONTROL_CLIENTS_MAX];
 static int			 ctl_nclients;
 static uint32_t			 ctl_next_id;
-static int			 ctl_have_group;	/* control_group is set */
-static gid_t			 ctl_group_gid;		/* and this is its gid */
+static int			 ctl_have_group;	/* control_group set */
+static gid_t			 ctl_group_gid;		/* and its gid */
 
 /* --- the socket ------------------------------------------------------ */
 
@@ -316,9 +315,9 @@ client_free(struct client *c)
 	free(c);
 }
 
-/* Arm the client's timer for the phase it enters. */
+/* Give the phase the client enters CONTROL_TIMEOUT_S to complete. */
 static void
-client_timer(struct client *c)
+client_arm_timeout(struct client *c)
 {
 	struct timeval	tv = { CONTROL_TIMEOUT_S, 0 };
 
@@ -330,7 +329,7 @@ client_timer(struct client *c)
  * socket with unread input resets the peer, which would lose the reply.
  */
 static void
-client_drain(struct client *c)
+client_discard_input(struct client *c)
 {
 	char	buf[512];
 
@@ -360,7 +359,7 @@ client_flush(struct client *c)
 		}
 		c->outoff += (size_t)n;
 	}
-	client_drain(c);
+	client_discard_input(c);
 	client_free(c);
 }
 
@@ -391,7 +390,7 @@ client_reply(struct client *c, struct json_object *o)
 	event_assign(c->ev, ctl_proc->base, c->fd, EV_WRITE | EV_PERSIST,
 	    client_write_cb, c);
 	event_add(c->ev, NULL);
-	client_timer(c);
+	client_arm_timeout(c);
 	client_flush(c);
 }
 
@@ -402,7 +401,7 @@ client_error(struct client *c, const char *msg)
 	client_reply(c, control_error_json(msg));
 }
 
-/* A request id no client waiting on the owners holds: never 0. */
+/* A fresh request id for the owners to echo; never 0. */
 static uint32_t
 control_new_request_id(void)
 {
@@ -418,7 +417,7 @@ client_wait_owners(struct client *c, int phase)
 	c->req_id = control_new_request_id();
 	c->phase = phase;
 	event_del(c->ev);
-	client_timer(c);
+	client_arm_timeout(c);
 }
 
 /* Ask every owner for its status under a fresh request id. */
@@ -471,7 +470,7 @@ client_restock(struct client *c, const struct control_req *req)
 
 /* A whole request line arrived: act on it. */
 static void
-client_request(struct client *c, size_t len)
+client_handle_request(struct client *c, size_t len)
 {
 	struct control_req	req;
 	char			err[128];
@@ -510,12 +509,12 @@ client_read_cb(int fd, short what, void *arg)
 			client_free(c);
 			return;
 		}
-		client_request(c, c->inlen);
+		client_handle_request(c, c->inlen);
 		return;
 	}
 	c->inlen += (size_t)n;
 	if ((nl = memchr(c->in, '\n', c->inlen)) != NULL)
-		client_request(c, (size_t)(nl - c->in));
+		client_handle_request(c, (size_t)(nl - c->in));
 	else if (c->inlen == sizeof(c->in))
 		client_error(c, "request too long");
 }
@@ -570,13 +569,11 @@ client_credentials(struct client *c)
 	socklen_t	glen = sizeof(groups);
 
 	c->uid = (uid_t)-1;
-	c->gid = (gid_t)-1;
 	if (getsockopt(c->fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == -1) {
 		log_warn("control: SO_PEERCRED");
 		return;
 	}
 	c->uid = cred.uid;
-	c->gid = cred.gid;
 	if (cred.uid == 0) {
 		c->may_change = 1;
 		return;
@@ -599,7 +596,7 @@ client_credentials(struct client *c)
 
 /* Refuse a connection beyond CONTROL_CLIENTS_MAX, best effort. */
 static void
-control_refuse(int fd)
+control_refuse_full(int fd)
 {
 	static const char msg[] = "{\"error\":\"too many clients\"}\n";
 
@@ -636,7 +633,7 @@ control_accept_cb(int lfd, short what, void *arg)
 	if ((slot = control_free_slot()) == -1) {
 		log_warnx("control: %d clients connected, refusing one",
 		    ctl_nclients);
-		control_refuse(fd);
+		control_refuse_full(fd);
 		return;
 	}
 	if ((c = calloc(1, sizeof(*c))) == NULL)
@@ -653,7 +650,7 @@ control_accept_cb(int lfd, short what, void *arg)
 	ctl_nclients++;
 	client_credentials(c);
 	event_add(c->ev, NULL);
-	client_timer(c);
+	client_arm_timeout(c);
 }
 
 /* The client waiting in this phase for the answers to request id, or NULL. */
@@ -693,7 +690,8 @@ control_restock_done(const struct msg *m)
 		    "is gone)", id, rd->stock, m->hdr.id);
 	else if (c == NULL)
 		log_warnx("control: restock of %s not recorded (request %u: "
-		    "its client is gone): %s", id, m->hdr.id, strerror(rd->err));
+		    "its client is gone): %s", id, m->hdr.id,
+		    strerror(rd->err));
 	else if (rd->ok)
 		log_info("control: %s restocked to %d by uid %u", id, rd->stock,
 		    (unsigned)c->uid);
@@ -706,7 +704,7 @@ control_restock_done(const struct msg *m)
 
 /* An owner's status reply: file it with the client that asked. */
 static void
-control_status_reply(const struct msg *m)
+control_collect_status(const struct msg *m)
 {
 	struct client	*c;
 	size_t		 k;
@@ -754,7 +752,7 @@ control_dispatch(struct proc *p, const struct msg *m)
 	case MSG_STATUS_COOLING:
 	case MSG_STATUS_COIN:
 	case MSG_STATUS_ARM:
-		control_status_reply(m);
+		control_collect_status(m);
 		break;
 	case MSG_RESTOCK_DONE:
 		control_restock_done(m);

@@ -1042,7 +1042,7 @@ test_listen_chown_refused(void **state)
 	if ((gr = getgrgid(0)) == NULL)
 		fail_msg("no group with gid 0");
 	if (geteuid() != 0 && getegid() == 0)
-		skip();		/* a non-root run in group root cannot test it */
+		skip();		/* a non-root run in group root cannot */
 	sock_config(&cf, gr->gr_name);
 	assert_int_equal(chmod(tmpdir, 0777), 0);
 	assert_int_equal(pipe(p), 0);
