@@ -371,7 +371,8 @@ cmd_restock(int argc, char **argv)
 	/* vendd answers ok only once the new stock is durable in the ledger. */
 	if (!json_object_get_boolean(vc_get(o, "ok")) ||
 	    !json_object_is_type(vc_get(o, "stock"), json_type_int))
-		die("%s: malformed reply to restock: %s", vc_socket, text);
+		die("%s: malformed reply to restock: %.*s", vc_socket,
+		    (int)strcspn(text, "\n"), text);
 	printf("%s restocked: %" PRId64 "\n", vc_str(o, "product", argv[1]),
 	    vc_int(o, "stock"));
 	json_object_put(o);
