@@ -26,7 +26,8 @@ ALL_LDFLAGS	= $(LDFLAGS) $(SAN) -pthread
 LIB_SRCS	= daemon/log.c daemon/msg.c daemon/proc.c daemon/config.c \
 		  daemon/config_keys.c daemon/config_value.c daemon/config_print.c \
 		  daemon/coin.c daemon/panel.c daemon/sales.c daemon/arm.c \
-		  daemon/cooling.c daemon/ledger.c daemon/control.c daemon/notify.c \
+		  daemon/cooling.c daemon/ledger.c daemon/control_protocol.c \
+		  daemon/control_socket.c daemon/notify.c \
 		  daemon/trace.c daemon/tune.c gpio/gpio.c gpio/edge.c
 LIB_OBJS	= $(LIB_SRCS:%.c=$(B)/%.o)
 UNIT_TESTS	= transport config edge coin panel sales arm cooling ledger control wiring

@@ -2,6 +2,9 @@
  * control: the operator interface. A Unix socket answering one request per
  * connection, a line of text; status is gathered by asking each owner with a
  * MSG_STATUS_REQ, never by reading another thread's memory. Replies are JSON.
+ *
+ * control_protocol.c is the pure part (the request line, the replies);
+ * control_socket.c the socket, its clients and the control thread.
  */
 #ifndef CONTROL_H
 #define CONTROL_H
@@ -12,6 +15,8 @@
 #include "config.h"
 
 struct proc;
+
+/* --- the protocol (control_protocol.c) ------------------------------- */
 
 #define CONTROL_REQ_MAX	256	/* longest request line, newline included */
 
@@ -38,26 +43,46 @@ struct msg_status_coin;
 struct msg_status_arm;
 
 /*
- * The status reply from the owners' answers (pure, for the unit tests). The
- * temperature is null unless the sensor is ok and has a reading. The caller
- * owns the object (json_object_put).
+ * The status reply from the owners' answers: "selling" and "not_selling"
+ * (every reason, in plain words) first, then each part's state and the
+ * faults as fields. The temperature is null unless the sensor is ok and has
+ * a reading. The caller owns the object (json_object_put).
  */
 struct json_object *control_status_json(const struct config *,
 	    const struct msg_status_sales *, const struct msg_status_ledger *,
 	    const struct msg_status_cooling *, const struct msg_status_coin *,
 	    const struct msg_status_arm *);
 
-/*
- * The restock reply: {"ok":true,"queued":true,"product":ID}. The refill is
- * sent to the ledger, not yet durable; vendctl status shows when it is.
- */
-struct json_object *control_restock_json(const char *product);
+/* The config index of a product id, or -1. */
+int	control_product_index(const struct config *, const char *id);
+/* A known column and a count within its capacity: 0 and its index, or -1
+ * with the reason in err. */
+int	control_check_restock(const struct config *, const struct control_req *,
+	    int *index, char *err, size_t errlen);
 
-/* Look control_group up ahead of control_listen (reads only). */
-void	control_prepare(const struct config *);
-/* Bind the socket (mode 0660, group control_group): the control thread
- * calls it at start-up, before its loop. */
+/* {"error": msg}. */
+struct json_object *control_error_json(const char *msg);
+
+struct msg_restock_done;
+
+/*
+ * The reply to a restock once the ledger answered: {"ok":true,"product":ID,
+ * "stock":N} when the new stock is durable, or {"error": why, "product":ID,
+ * "errno":N} when the ledger could not record it.
+ */
+struct json_object *control_restock_json(const char *product,
+	    const struct msg_restock_done *);
+
+/* --- the socket (control_socket.c) ----------------------------------- */
+
+/*
+ * Bind the socket (mode 0660, group control_group), before control_init. A
+ * group that does not exist, a socket that cannot be given to it, or a path
+ * that cannot be bound: -1 with "FILE:LINE: [vendd] KEY: ..." in err, and no
+ * socket file left behind.
+ */
 int	control_listen(const struct config *, char *err, size_t errlen);
+/* Make p the control thread, accepting clients on listen_fd. */
 void	control_init(struct proc *, const struct config *, int listen_fd);
 
 #endif

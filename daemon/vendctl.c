@@ -268,7 +268,22 @@ vc_print_counters(struct json_object *st, int decimals, const char *cur)
 	}
 }
 
-/* The human-readable status. */
+/* Whether the machine sells, and if not every reason why, one a line. */
+static void
+vc_print_selling(struct json_object *st)
+{
+	struct json_object	*why = vc_get(st, "not_selling");
+
+	if (vc_get(st, "selling") == NULL)
+		return;			/* a vendd that does not say */
+	printf("selling:     %s\n", json_object_get_boolean(vc_get(st,
+	    "selling")) ? "yes" : "no");
+	for (size_t i = 0; why && i < json_object_array_length(why); i++)
+		printf("  - %s\n", json_object_get_string(
+		    json_object_array_get_idx(why, i)));
+}
+
+/* The human-readable status: whether it sells first, then each part. */
 static void
 vc_print_status(struct json_object *st)
 {
@@ -280,6 +295,7 @@ vc_print_status(struct json_object *st)
 	int			 decimals = (int)vc_int(st, "decimals");
 	char			 buf[48];
 
+	vc_print_selling(st);
 	vc_money(vc_int(st, "credit"), decimals, buf, sizeof(buf));
 	printf("credit:      %s %s\n", buf, cur);
 	printf("selection:   %s\n", vc_str(st, "selection", "none"));
@@ -290,10 +306,13 @@ vc_print_status(struct json_object *st)
 	    json_object_get_boolean(vc_get(coin, "inhibit")) ? "inhibited" :
 	    "accepting", vc_int(coin, "line_faults"));
 	if (json_object_get_boolean(vc_get(arm, "busy")))
-		printf("arm:         busy, %s, attempt %" PRId64 "\n",
-		    vc_str(arm, "product", "?"), vc_int(arm, "attempt"));
+		printf("arm:         busy, %s, attempt %" PRId64 "%s\n",
+		    vc_str(arm, "product", "?"), vc_int(arm, "attempt"),
+		    json_object_get_boolean(vc_get(arm, "blocked")) ?
+		    ", drop sensor blocked" : "");
 	else
-		printf("arm:         idle\n");
+		printf("arm:         idle%s\n", json_object_get_boolean(
+		    vc_get(arm, "blocked")) ? ", drop sensor blocked" : "");
 	if (t)
 		vc_temp(json_object_get_int64(t), buf, sizeof(buf));
 	else
@@ -325,7 +344,8 @@ cmd_status(int argc, char **argv)
 	o = vc_parse_reply(text);
 	if (json)
 		printf("%s\n", json_object_to_json_string_ext(o,
-		    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED));
+		    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+		    JSON_C_TO_STRING_NOSLASHESCAPE));
 	else
 		vc_print_status(o);
 	json_object_put(o);
@@ -348,9 +368,13 @@ cmd_restock(int argc, char **argv)
 		die("request too long");
 	text = vc_request(line);
 	o = vc_parse_reply(text);
-	/* The ledger has it queued, not yet durable: say so. */
-	printf("restock of %s queued; check with vendctl status\n",
-	    vc_str(o, "product", argv[1]));
+	/* vendd answers ok only once the new stock is durable in the ledger. */
+	if (!json_object_get_boolean(vc_get(o, "ok")) ||
+	    !json_object_is_type(vc_get(o, "stock"), json_type_int))
+		die("%s: malformed reply to restock: %.*s", vc_socket,
+		    (int)strcspn(text, "\n"), text);
+	printf("%s restocked: %" PRId64 "\n", vc_str(o, "product", argv[1]),
+	    vc_int(o, "stock"));
 	json_object_put(o);
 	free(text);
 	return 0;

@@ -1,0 +1,798 @@
+/*
+ * control's socket: the operator interface's listening Unix socket, its
+ * clients, and the control thread. One request line per connection; "status"
+ * asks every owner with MSG_STATUS_REQ and answers when all five replies are
+ * in; "restock" goes to the ledger as MSG_RESTOCK and is answered when
+ * MSG_RESTOCK_DONE says the new stock is durable, or why it is not. Both
+ * carry the client's request id, which the owners echo. Replies are one JSON
+ * object and a newline (built by control_protocol.c), then the connection is
+ * closed.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <grp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <json-c/json.h>
+
+#include "control.h"
+#include "log.h"
+#include "msg.h"
+#include "proc.h"
+
+#ifndef SO_PEERGROUPS
+#define SO_PEERGROUPS	59	/* Linux 4.13 */
+#endif
+
+#define CONTROL_CLIENTS_MAX	128	/* connections served at once */
+/* Per phase: reading the request, waiting for the owners' answers (status,
+ * or the ledger's record of a restock), writing the reply. vendctl waits 5 s
+ * in all, so it hears this timeout rather than its own. */
+#define CONTROL_TIMEOUT_S	3
+#define CONTROL_PEER_GROUPS	256	/* supplementary groups we look at */
+#define CONTROL_GROUP_BUF_MAX	(1024 * 1024)	/* getgrnam_r: members' names */
+
+/* The owners a status request asks, and the reply each one sends. */
+static const struct {
+	int		proc;
+	uint16_t	type;
+} control_owners[] = {
+	{ PROC_SALES,	MSG_STATUS_SALES },
+	{ PROC_LEDGER,	MSG_STATUS_LEDGER },
+	{ PROC_COOLING,	MSG_STATUS_COOLING },
+	{ PROC_COIN,	MSG_STATUS_COIN },
+	{ PROC_ARM,	MSG_STATUS_ARM },
+};
+#define CONTROL_NOWNERS	(sizeof(control_owners) / sizeof(control_owners[0]))
+#define CONTROL_ALL_REPLIES	((1u << CONTROL_NOWNERS) - 1)
+
+enum client_phase {
+	CLIENT_READING = 1,
+	CLIENT_GATHERING,	/* status requests sent, replies coming */
+	CLIENT_RESTOCKING,	/* restock sent, the ledger's record coming */
+	CLIENT_WRITING,
+};
+
+struct client {
+	int		 fd;
+	int		 slot;		/* index in ctl_clients */
+	int		 phase;		/* enum client_phase */
+	struct event	*ev;		/* read, then write-readiness */
+	struct event	*timer;
+	uid_t		 uid;		/* SO_PEERCRED */
+	int		 may_change;	/* root or a member of control_group */
+	char		 in[CONTROL_REQ_MAX];
+	size_t		 inlen;
+	char		*out;
+	size_t		 outlen, outoff;
+	uint32_t	 req_id;	/* what the owners' answers echo */
+	int		 product;	/* restocking: the column's index */
+	unsigned	 got;		/* bit per control_owners entry */
+	struct msg_status_sales	  sales;
+	struct msg_status_ledger  ledger;
+	struct msg_status_cooling cooling;
+	struct msg_status_coin	  coin;
+	struct msg_status_arm	  arm;
+};
+
+static struct proc		*ctl_proc;
+static const struct config	*ctl_cf;
+static int			 ctl_listen_fd = -1;
+static struct event		*ctl_ev_listen;
+static struct client		*ctl_clients[CONTROL_CLIENTS_MAX];
+static int			 ctl_nclients;
+static uint32_t			 ctl_next_id;
+static int			 ctl_have_group;	/* control_group set */
+static gid_t			 ctl_group_gid;		/* and its gid */
+
+/* --- the socket ------------------------------------------------------ */
+
+/*
+ * An error about a [vendd] key of the config: "FILE:LINE: [vendd] KEY: "
+ * and the message, so start-up names the key to fix like every config error.
+ */
+static void __attribute__((format(printf, 6, 7)))
+control_key_error(const struct config *cf, const char *key, int lineno,
+    char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list	ap;
+	char	where[VENDD_PATH_MAX + 64];
+	int	n;
+
+	config_where(cf, "vendd", key, lineno, where, sizeof(where));
+	n = snprintf(err, errlen, "%s: ", where);
+	if (n < 0 || (size_t)n >= errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
+	va_end(ap);
+}
+
+/* An error about the socket: names [vendd] control_socket and the path. */
+#define control_socket_error(cf, err, errlen, fmt, ...)			\
+	control_key_error((cf), "control_socket", (cf)->control_socket_line, \
+	    (err), (errlen), "%s: " fmt, (cf)->control_socket, __VA_ARGS__)
+
+/* An error about the group: names [vendd] control_group. */
+#define control_group_error(cf, err, errlen, ...)			\
+	control_key_error((cf), "control_group", (cf)->control_group_line, \
+	    (err), (errlen), __VA_ARGS__)
+
+/* The socket's address from control_socket; -1 if it does not fit. */
+static int
+control_address(const struct config *cf, struct sockaddr_un *sun,
+    char *err, size_t errlen)
+{
+	size_t	len = strnlen(cf->control_socket, sizeof(cf->control_socket));
+
+	memset(sun, 0, sizeof(*sun));
+	if (len == 0 || len >= sizeof(sun->sun_path)) {
+		control_key_error(cf, "control_socket", cf->control_socket_line,
+		    err, errlen, "\"%.*s\": path empty or too long (at most "
+		    "%zu bytes)", (int)len, cf->control_socket,
+		    sizeof(sun->sun_path) - 1);
+		return -1;
+	}
+	sun->sun_family = AF_UNIX;
+	memcpy(sun->sun_path, cf->control_socket, len);
+	return 0;
+}
+
+/* Remove a socket left by a previous run; refuse anything else at the path. */
+static int
+control_unlink_stale(const struct config *cf, const struct sockaddr_un *sun,
+    char *err, size_t errlen)
+{
+	const char	*path = cf->control_socket;
+	struct stat	 st;
+	int		 fd, live;
+
+	if (lstat(path, &st) == -1) {
+		if (errno == ENOENT)
+			return 0;
+		control_socket_error(cf, err, errlen, "%s", strerror(errno));
+		return -1;
+	}
+	if (!S_ISSOCK(st.st_mode)) {
+		control_socket_error(cf, err, errlen, "%s", "exists and is not "
+		    "a socket, refusing to remove it");
+		return -1;
+	}
+	/* A socket someone answers on belongs to a running vendd. */
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd == -1) {
+		control_socket_error(cf, err, errlen, "socket: %s",
+		    strerror(errno));
+		return -1;
+	}
+	/* EAGAIN: a full backlog, still someone's. */
+	live = connect(fd, (const struct sockaddr *)sun, sizeof(*sun)) == 0 ||
+	    errno == EAGAIN;
+	close(fd);
+	if (live) {
+		control_socket_error(cf, err, errlen, "%s", "another vendd is "
+		    "listening there");
+		return -1;
+	}
+	if (unlink(path) == -1) {
+		control_socket_error(cf, err, errlen, "cannot remove the stale "
+		    "socket: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The gid of control_group (NSS: /etc/group or a directory service), before
+ * the socket exists, so a missing group leaves nothing behind. The buffer
+ * grows for a group with many members. 0, or -1 with err filled.
+ */
+static int
+control_group_gid(const struct config *cf, gid_t *gid, char *err,
+    size_t errlen)
+{
+	struct group	 gr, *res = NULL;
+	size_t		 size = 4096;
+	char		*buf = NULL;
+	int		 rc;
+
+	do {
+		free(buf);
+		if ((buf = malloc(size)) == NULL)
+			fatal("control: group lookup");
+		rc = getgrnam_r(cf->control_group, &gr, buf, size, &res);
+		size *= 2;
+	} while (rc == ERANGE && size <= CONTROL_GROUP_BUF_MAX);
+	if (res != NULL)
+		*gid = gr.gr_gid;
+	free(buf);
+	if (res != NULL)
+		return 0;
+	if (rc == 0 || rc == ENOENT || rc == ESRCH)
+		control_group_error(cf, err, errlen, "group \"%s\" does not "
+		    "exist (create it, or leave control_group empty so that "
+		    "only root may restock)", cf->control_group);
+	else
+		control_group_error(cf, err, errlen, "looking up group \"%s\": "
+		    "%s", cf->control_group, strerror(rc));
+	return -1;
+}
+
+/*
+ * Give the socket to control_group. Refused (vendd is neither root nor a
+ * member of the group) is an error whoever runs vendd: the socket would
+ * stay in vendd's own group, open to the wrong people or to nobody.
+ */
+static int
+control_chown_group(const struct config *cf, gid_t gid, char *err,
+    size_t errlen)
+{
+	if (chown(cf->control_socket, (uid_t)-1, gid) == 0)
+		return 0;
+	control_group_error(cf, err, errlen, "cannot give the socket %s to "
+	    "group \"%s\": %s (vendd, uid %u, must be root or a member of "
+	    "the group)", cf->control_socket, cf->control_group,
+	    strerror(errno), (unsigned)geteuid());
+	return -1;
+}
+
+/*
+ * Bind the socket: mode 0660, group control_group (empty: vendd's own
+ * group, and only root may change things). main calls it at start-up,
+ * before control_init; it records the group for the restock checks. A
+ * failure leaves no socket file behind.
+ */
+int
+control_listen(const struct config *cf, char *err, size_t errlen)
+{
+	struct sockaddr_un	sun;
+	int			fd;
+
+	ctl_have_group = 0;
+	if (control_address(cf, &sun, err, errlen) == -1)
+		return -1;
+	if (cf->control_group[0] != '\0') {
+		if (control_group_gid(cf, &ctl_group_gid, err, errlen) == -1)
+			return -1;
+		ctl_have_group = 1;
+	}
+	if (control_unlink_stale(cf, &sun, err, errlen) == -1)
+		return -1;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd == -1) {
+		control_socket_error(cf, err, errlen, "socket: %s",
+		    strerror(errno));
+		return -1;
+	}
+	/* Nobody can connect before listen(): set the mode in between. */
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		control_socket_error(cf, err, errlen, "bind: %s",
+		    strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (chmod(cf->control_socket, 0660) == -1) {
+		control_socket_error(cf, err, errlen, "chmod: %s",
+		    strerror(errno));
+		goto fail;
+	}
+	if (ctl_have_group &&
+	    control_chown_group(cf, ctl_group_gid, err, errlen) == -1)
+		goto fail;
+	if (listen(fd, 16) == -1) {
+		control_socket_error(cf, err, errlen, "listen: %s",
+		    strerror(errno));
+		goto fail;
+	}
+	return fd;
+fail:
+	close(fd);
+	unlink(cf->control_socket);
+	return -1;
+}
+
+/* --- the clients ----------------------------------------------------- */
+
+/* Forget a client: close it, free its slot. */
+static void
+client_free(struct client *c)
+{
+	ctl_clients[c->slot] = NULL;
+	ctl_nclients--;
+	event_free(c->ev);
+	event_free(c->timer);
+	close(c->fd);
+	free(c->out);
+	free(c);
+}
+
+/* Give the phase the client enters CONTROL_TIMEOUT_S to complete. */
+static void
+client_arm_timeout(struct client *c)
+{
+	struct timeval	tv = { CONTROL_TIMEOUT_S, 0 };
+
+	evtimer_add(c->timer, &tv);
+}
+
+/*
+ * Read and drop what the client sent beyond its request: closing a Unix
+ * socket with unread input resets the peer, which would lose the reply.
+ */
+static void
+client_discard_input(struct client *c)
+{
+	char	buf[512];
+
+	for (int i = 0; i < 64; i++)
+		if (read(c->fd, buf, sizeof(buf)) <= 0)
+			break;
+}
+
+/* Write what is left of the reply; free the client when it is all out. */
+static void
+client_flush(struct client *c)
+{
+	ssize_t	n;
+
+	while (c->outoff < c->outlen) {
+		n = send(c->fd, c->out + c->outoff, c->outlen - c->outoff,
+		    MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && errno == EAGAIN)
+			return;
+		if (n == -1) {
+			log_debug("control: client uid %u: %s", (unsigned)c->uid,
+			    strerror(errno));
+			client_free(c);
+			return;
+		}
+		c->outoff += (size_t)n;
+	}
+	client_discard_input(c);
+	client_free(c);
+}
+
+/* The socket can take more of the reply. */
+static void
+client_write_cb(int fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	client_flush(arg);
+}
+
+/* Queue the reply (one line of JSON) and start writing it. */
+static void
+client_reply(struct client *c, struct json_object *o)
+{
+	const char	*s = json_object_to_json_string_ext(o,
+			    JSON_C_TO_STRING_PLAIN |
+			    JSON_C_TO_STRING_NOSLASHESCAPE);
+
+	if (asprintf(&c->out, "%s\n", s) == -1)
+		fatal("control: reply");
+	json_object_put(o);
+	c->outlen = strlen(c->out);
+	c->outoff = 0;
+	c->phase = CLIENT_WRITING;
+	event_del(c->ev);
+	event_assign(c->ev, ctl_proc->base, c->fd, EV_WRITE | EV_PERSIST,
+	    client_write_cb, c);
+	event_add(c->ev, NULL);
+	client_arm_timeout(c);
+	client_flush(c);
+}
+
+/* Reply {"error": msg}. */
+static void
+client_error(struct client *c, const char *msg)
+{
+	client_reply(c, control_error_json(msg));
+}
+
+/* A fresh request id for the owners to echo; never 0. */
+static uint32_t
+control_new_request_id(void)
+{
+	if (++ctl_next_id == 0)
+		ctl_next_id = 1;
+	return ctl_next_id;
+}
+
+/* Stop reading the client and wait for the owners under request id. */
+static void
+client_wait_owners(struct client *c, int phase)
+{
+	c->req_id = control_new_request_id();
+	c->phase = phase;
+	event_del(c->ev);
+	client_arm_timeout(c);
+}
+
+/* Ask every owner for its status under a fresh request id. */
+static void
+client_status(struct client *c)
+{
+	c->got = 0;
+	client_wait_owners(c, CLIENT_GATHERING);
+	for (size_t i = 0; i < CONTROL_NOWNERS; i++)
+		proc_send(ctl_proc, control_owners[i].proc, MSG_STATUS_REQ,
+		    c->req_id, NULL, 0);
+}
+
+/*
+ * Refill a column and put it back in service, if the peer may. The ledger
+ * records it; the client is answered when the ledger says the record is
+ * durable (control_restock_done), as vendctl(1) promises.
+ */
+static void
+client_restock(struct client *c, const struct control_req *req)
+{
+	struct msg_restock	 rs;
+	char			 err[128];
+	int			 i;
+
+	if (!c->may_change) {
+		snprintf(err, sizeof(err), "permission denied: restock needs "
+		    "root%s%s", ctl_cf->control_group[0] ? " or group " : "",
+		    ctl_cf->control_group);
+		log_warnx("control: restock %s refused: uid %u", req->product,
+		    (unsigned)c->uid);
+		client_error(c, err);
+		return;
+	}
+	if (control_check_restock(ctl_cf, req, &i, err, sizeof(err)) == -1) {
+		client_error(c, err);
+		return;
+	}
+	memset(&rs, 0, sizeof(rs));
+	rs.product = (uint32_t)i;
+	rs.stock = req->count;
+	rs.clear_fault = 1;
+	c->product = i;
+	client_wait_owners(c, CLIENT_RESTOCKING);
+	log_debug("control: restock %s to %d asked by uid %u (request %u)",
+	    req->product, req->count, (unsigned)c->uid, c->req_id);
+	proc_send(ctl_proc, PROC_LEDGER, MSG_RESTOCK, c->req_id, &rs,
+	    sizeof(rs));
+}
+
+/* A whole request line arrived: act on it. */
+static void
+client_handle_request(struct client *c, size_t len)
+{
+	struct control_req	req;
+	char			err[128];
+
+	if (control_parse_request(c->in, len, &req, err, sizeof(err)) == -1) {
+		log_debug("control: bad request from uid %u: %s",
+		    (unsigned)c->uid, err);
+		client_error(c, err);
+		return;
+	}
+	if (req.cmd == CONTROL_STATUS)
+		client_status(c);
+	else
+		client_restock(c, &req);
+}
+
+/* Bytes from the client: wait for the newline, at most CONTROL_REQ_MAX. */
+static void
+client_read_cb(int fd, short what, void *arg)
+{
+	struct client	*c = arg;
+	char		*nl;
+	ssize_t		 n;
+
+	(void)what;
+	n = read(fd, c->in + c->inlen, sizeof(c->in) - c->inlen);
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n == -1) {
+		client_free(c);
+		return;
+	}
+	if (n == 0) {
+		/* EOF: a line without its newline still counts. */
+		if (c->inlen == 0) {
+			client_free(c);
+			return;
+		}
+		client_handle_request(c, c->inlen);
+		return;
+	}
+	c->inlen += (size_t)n;
+	if ((nl = memchr(c->in, '\n', c->inlen)) != NULL)
+		client_handle_request(c, (size_t)(nl - c->in));
+	else if (c->inlen == sizeof(c->in))
+		client_error(c, "request too long");
+}
+
+/* The client's phase took too long. */
+static void
+client_timeout_cb(int fd, short what, void *arg)
+{
+	struct client	*c = arg;
+	char		 buf[192];
+	size_t		 off;
+
+	(void)fd;
+	(void)what;
+	switch (c->phase) {
+	case CLIENT_READING:
+		log_debug("control: uid %u sent no request in time",
+		    (unsigned)c->uid);
+		client_error(c, "timeout reading the request");
+		break;
+	case CLIENT_GATHERING:
+		off = (size_t)snprintf(buf, sizeof(buf), "no status from");
+		for (size_t i = 0; i < CONTROL_NOWNERS; i++)
+			if (!(c->got & (1u << i)) && off < sizeof(buf))
+				off += (size_t)snprintf(buf + off,
+				    sizeof(buf) - off, " %s",
+				    proc_name(control_owners[i].proc));
+		log_warnx("control: %s", buf);
+		client_error(c, buf);
+		break;
+	case CLIENT_RESTOCKING:
+		snprintf(buf, sizeof(buf), "restock of %s: no answer from the "
+		    "ledger within %d s (it may still be recorded: see vendctl "
+		    "status)", ctl_cf->product[c->product].id,
+		    CONTROL_TIMEOUT_S);
+		log_warnx("control: %s", buf);
+		client_error(c, buf);
+		break;
+	default:
+		client_free(c);
+		break;
+	}
+}
+
+/* Who is at the other end, and may they change things. */
+static void
+client_credentials(struct client *c)
+{
+	struct ucred	cred;
+	socklen_t	len = sizeof(cred);
+	gid_t		groups[CONTROL_PEER_GROUPS];
+	socklen_t	glen = sizeof(groups);
+
+	c->uid = (uid_t)-1;
+	if (getsockopt(c->fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == -1) {
+		log_warn("control: SO_PEERCRED");
+		return;
+	}
+	c->uid = cred.uid;
+	if (cred.uid == 0) {
+		c->may_change = 1;
+		return;
+	}
+	if (!ctl_have_group)
+		return;
+	if (cred.gid == ctl_group_gid) {
+		c->may_change = 1;
+		return;
+	}
+	/* The groups the peer process holds, not what /etc/group says now. */
+	if (getsockopt(c->fd, SOL_SOCKET, SO_PEERGROUPS, groups, &glen) == -1) {
+		log_warn("control: SO_PEERGROUPS of uid %u", (unsigned)cred.uid);
+		return;
+	}
+	for (size_t i = 0; i < glen / sizeof(gid_t); i++)
+		if (groups[i] == ctl_group_gid)
+			c->may_change = 1;
+}
+
+/* Refuse a connection beyond CONTROL_CLIENTS_MAX, best effort. */
+static void
+control_refuse_full(int fd)
+{
+	static const char msg[] = "{\"error\":\"too many clients\"}\n";
+
+	(void)send(fd, msg, sizeof(msg) - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+	close(fd);
+}
+
+/* A slot for a new client, or -1. */
+static int
+control_free_slot(void)
+{
+	for (int i = 0; i < CONTROL_CLIENTS_MAX; i++)
+		if (ctl_clients[i] == NULL)
+			return i;
+	return -1;
+}
+
+/* A new connection on the listening socket. */
+static void
+control_accept_cb(int lfd, short what, void *arg)
+{
+	struct client	*c;
+	int		 fd, slot;
+
+	(void)what;
+	(void)arg;
+	fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd == -1) {
+		if (errno != EAGAIN && errno != EINTR &&
+		    errno != ECONNABORTED)
+			log_warn("control: accept");
+		return;
+	}
+	if ((slot = control_free_slot()) == -1) {
+		log_warnx("control: %d clients connected, refusing one",
+		    ctl_nclients);
+		control_refuse_full(fd);
+		return;
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		fatal("control: client");
+	c->fd = fd;
+	c->slot = slot;
+	c->phase = CLIENT_READING;
+	c->ev = event_new(ctl_proc->base, fd, EV_READ | EV_PERSIST,
+	    client_read_cb, c);
+	c->timer = evtimer_new(ctl_proc->base, client_timeout_cb, c);
+	if (c->ev == NULL || c->timer == NULL)
+		fatalx("control: event_new");
+	ctl_clients[slot] = c;
+	ctl_nclients++;
+	client_credentials(c);
+	event_add(c->ev, NULL);
+	client_arm_timeout(c);
+}
+
+/* The client waiting in this phase for the answers to request id, or NULL. */
+static struct client *
+control_waiting_client(int phase, uint32_t id)
+{
+	for (int i = 0; i < CONTROL_CLIENTS_MAX; i++)
+		if (ctl_clients[i] && ctl_clients[i]->phase == phase &&
+		    ctl_clients[i]->req_id == id)
+			return ctl_clients[i];
+	return NULL;
+}
+
+/*
+ * The ledger answered a restock: the new stock is durable, or it could not
+ * be recorded. Tell the client that asked; one that gave up (timed out)
+ * hears nothing, so the log says what became of its restock.
+ */
+static void
+control_restock_done(const struct msg *m)
+{
+	const struct msg_restock_done	*rd = &m->u.restock_done;
+	struct client			*c;
+	const char			*id;
+
+	if (rd->product >= (uint32_t)ctl_cf->nproducts)
+		fatalx("control: RESTOCK_DONE for product %u of %d",
+		    rd->product, ctl_cf->nproducts);
+	id = ctl_cf->product[rd->product].id;
+	c = control_waiting_client(CLIENT_RESTOCKING, m->hdr.id);
+	if (c != NULL && (uint32_t)c->product != rd->product)
+		fatalx("control: RESTOCK_DONE for %s answers request %u, "
+		    "a restock of %s", id, m->hdr.id,
+		    ctl_cf->product[c->product].id);
+	if (c == NULL && rd->ok)
+		log_info("control: %s restocked to %d (request %u: its client "
+		    "is gone)", id, rd->stock, m->hdr.id);
+	else if (c == NULL)
+		log_warnx("control: restock of %s not recorded (request %u: "
+		    "its client is gone): %s", id, m->hdr.id,
+		    strerror(rd->err));
+	else if (rd->ok)
+		log_info("control: %s restocked to %d by uid %u", id, rd->stock,
+		    (unsigned)c->uid);
+	else
+		log_warnx("control: restock of %s by uid %u not recorded: %s",
+		    id, (unsigned)c->uid, strerror(rd->err));
+	if (c != NULL)
+		client_reply(c, control_restock_json(id, rd));
+}
+
+/* An owner's status reply: file it with the client that asked. */
+static void
+control_collect_status(const struct msg *m)
+{
+	struct client	*c;
+	size_t		 k;
+
+	c = control_waiting_client(CLIENT_GATHERING, m->hdr.id);
+	if (c == NULL) {
+		log_debug("control: %s for request %u: client gone",
+		    msg_type_name(m->hdr.type), m->hdr.id);
+		return;
+	}
+	for (k = 0; k < CONTROL_NOWNERS; k++)
+		if (control_owners[k].type == m->hdr.type)
+			break;
+	switch (m->hdr.type) {
+	case MSG_STATUS_SALES:
+		c->sales = m->u.st_sales;
+		break;
+	case MSG_STATUS_LEDGER:
+		c->ledger = m->u.st_ledger;
+		break;
+	case MSG_STATUS_COOLING:
+		c->cooling = m->u.st_cooling;
+		break;
+	case MSG_STATUS_COIN:
+		c->coin = m->u.st_coin;
+		break;
+	case MSG_STATUS_ARM:
+		c->arm = m->u.st_arm;
+		break;
+	}
+	c->got |= 1u << k;
+	if (c->got == CONTROL_ALL_REPLIES)
+		client_reply(c, control_status_json(ctl_cf, &c->sales,
+		    &c->ledger, &c->cooling, &c->coin, &c->arm));
+}
+
+/* The control thread's inbox. */
+static void
+control_dispatch(struct proc *p, const struct msg *m)
+{
+	(void)p;
+	switch (m->hdr.type) {
+	case MSG_STATUS_SALES:
+	case MSG_STATUS_LEDGER:
+	case MSG_STATUS_COOLING:
+	case MSG_STATUS_COIN:
+	case MSG_STATUS_ARM:
+		control_collect_status(m);
+		break;
+	case MSG_RESTOCK_DONE:
+		control_restock_done(m);
+		break;
+	default:
+		fatalx("control: unexpected %s from %s",
+		    msg_type_name(m->hdr.type), proc_name(m->hdr.src));
+	}
+}
+
+/* Stop: drop the clients, close the socket and remove its file. */
+static void
+control_on_stop(struct proc *p)
+{
+	(void)p;
+	for (int i = 0; i < CONTROL_CLIENTS_MAX; i++)
+		if (ctl_clients[i])
+			client_free(ctl_clients[i]);
+	if (ctl_ev_listen) {
+		event_free(ctl_ev_listen);
+		ctl_ev_listen = NULL;
+	}
+	if (ctl_listen_fd != -1) {
+		close(ctl_listen_fd);
+		ctl_listen_fd = -1;
+		unlink(ctl_cf->control_socket);
+	}
+}
+
+/* The control thread: accept clients on listen_fd from control_listen. */
+void
+control_init(struct proc *p, const struct config *cf, int listen_fd)
+{
+	ctl_proc = p;
+	ctl_cf = cf;
+	ctl_listen_fd = listen_fd;
+	proc_init(p, PROC_CONTROL, "control", control_dispatch);
+	p->on_stop = control_on_stop;
+	ctl_ev_listen = event_new(p->base, listen_fd, EV_READ | EV_PERSIST,
+	    control_accept_cb, NULL);
+	if (ctl_ev_listen == NULL || event_add(ctl_ev_listen, NULL) == -1)
+		fatalx("control: listen event");
+}
