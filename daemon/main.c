@@ -37,9 +37,6 @@
 #include "tune.h"
 
 #define MAIN_STACK_SIZE		(64 * 1024)	/* each activity's thread */
-/* control's: the group lookup runs there, and NSS modules (a directory
- * service's) are not written for small stacks. Only touched pages count. */
-#define MAIN_CONTROL_STACK	(256 * 1024)
 #define EX_CONFIG		78		/* sysexits.h: bad config or wiring */
 #define MAIN_MAX_LINES		CONFIG_MAX_LINES
 /* A vend cycle may finish after SIGTERM for at most this long: the unit's
@@ -66,6 +63,7 @@ static struct main_hw	 main_hw;
 /* Outputs, for the fatal hook: filled before any thread starts. */
 static struct gpio_line	*main_outputs[MAIN_MAX_LINES];
 static int		 main_noutputs;
+static int		 main_socket_made;	/* control_listen made the socket */
 static uint32_t		 main_round;		/* heartbeat round */
 static unsigned		 main_pongs;		/* answers in this round */
 static int		 main_missed;		/* rounds not answered in full */
@@ -80,6 +78,8 @@ main_fatal_hook(void)
 {
 	for (int i = 0; i < main_noutputs; i++)
 		gpio_line_set_safe(main_outputs[i]);
+	if (main_socket_made)		/* a dead vendd answers nobody */
+		unlink(main_cf.control_socket);
 }
 
 /* A start-up error: the message, every output safe, the exit status. */
@@ -287,6 +287,7 @@ main_listen(void)
 		ledger_close(&main_ledger);
 		main_refuse(EX_CONFIG, "%s", err);
 	}
+	main_socket_made = 1;
 	return fd;
 }
 
@@ -315,8 +316,7 @@ static void
 main_spawn_all(void)
 {
 	for (int id = PROC_COIN; id < PROC_MAX; id++)
-		proc_spawn(&main_procs[id], id == PROC_CONTROL ?
-		    MAIN_CONTROL_STACK : MAIN_STACK_SIZE);
+		proc_spawn(&main_procs[id], MAIN_STACK_SIZE);
 	tune_threads(&main_cf, main_procs);
 }
 

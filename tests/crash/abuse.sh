@@ -40,19 +40,19 @@ expect_eq "arm cycles seen" 1 "$(grep -c '^arm_on ' "$WORK/mech.log")"
 kill -0 "$VENDD_PID" || fail "vendd died"
 expect_eq "stock of cola" 9999 "$(status products.id=cola.stock)"
 
-# Restock needs root or the control group (_vendd, gid 998).
+# Restock needs root or the control group (vendd-operators, gid 997).
 out=$(crashdrv asuser 1000 1000 vendctl -s "$VENDD_SOCK" restock cola 2>&1)
 rc=$?
 echo "abuse: restock as uid 1000: exit $rc: $out"
 [ "$rc" != 0 ] || fail "uid 1000 outside the control group could restock: $out"
 status_refresh
 expect_eq "stock after a refused restock" 9999 "$(status products.id=cola.stock)"
-out=$(crashdrv asuser 1000 1000,998 vendctl -s "$VENDD_SOCK" restock cola 2>&1)
+out=$(crashdrv asuser 1000 1000,997 vendctl -s "$VENDD_SOCK" restock cola 2>&1)
 rc=$?
-echo "abuse: restock as uid 1000 in group 998: exit $rc: $out"
+echo "abuse: restock as uid 1000 in group 997: exit $rc: $out"
 expect_eq "restock by a control group member (exit)" 0 "$rc"
 wait_status products.id=cola.stock 10000 5000
 # A member's status works too; a stranger cannot even connect (mode 0660).
-crashdrv asuser 1000 1000,998 vendctl -s "$VENDD_SOCK" status >/dev/null ||
+crashdrv asuser 1000 1000,997 vendctl -s "$VENDD_SOCK" status >/dev/null ||
 	fail "status as a control group member failed"
 pass
