@@ -26,8 +26,8 @@ FUZZ_SRCS_config	= daemon/config.c daemon/log.c
 FUZZ_SRCS_control	= daemon/control.c daemon/config.c daemon/log.c \
 			  daemon/msg.c daemon/proc.c daemon/cooling.c gpio/gpio.c \
 			  gpio/edge.c
-FUZZ_SRCS_ledger	= daemon/ledger.c daemon/config.c daemon/log.c \
-			  daemon/msg.c daemon/proc.c
+FUZZ_SRCS_ledger	= daemon/ledger_codec.c daemon/ledger_rules.c \
+			  daemon/config.c daemon/log.c
 
 fuzz-build: $(FUZZ_BINS)
 

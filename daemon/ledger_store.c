@@ -1,0 +1,486 @@
+/*
+ * The ledger's store: the state directory, its journal and snapshot,
+ * compaction, open and close.
+ *
+ * Storage: a journal of fixed-size records plus a snapshot.
+ * - The journal makes the hot path cheap: one event is one 48-byte record
+ *   copied into a shared mapping of the journal file and msync'd (durable
+ *   when msync returns), never a rewrite of the whole state. The file is
+ *   preallocated with written zeros (LEDGER_JOURNAL_CHUNK at a time), so a
+ *   record changes no file size or block map: its sync is the data alone,
+ *   with no filesystem journal commit, and on the vend's path it is a copy
+ *   and one small system call instead of the write path. Each record
+ *   carries a magic, a monotonic seq, its fields and a CRC-32, so replay
+ *   can tell a record cut by a power cut (the torn end, never
+ *   acknowledged: dropped) from real corruption (refused, file left as it
+ *   is for a human).
+ * - The journal's records are the run of consecutive seqs after the
+ *   snapshot's, from offset 0. They end at the first slot that is blank
+ *   (never written), torn, or older than the snapshot (left from before
+ *   the last compaction, which only resets the append point). After that
+ *   end, a record newer than the state is corruption.
+ * - The snapshot bounds replay time and carries the product ids, so the
+ *   config may reorder or drop products between runs. It is written to
+ *   snapshot.tmp, fsync'd, renamed over snapshot, and the directory fsync'd;
+ *   only then does the journal start again at offset 0, overwriting records
+ *   the snapshot covers. The snapshot records the seq it covers and replay
+ *   skips records at or below it, so a crash anywhere in between never
+ *   applies a record twice.
+ * - Compaction runs at every open and every LEDGER_COMPACT_EVERY records,
+ *   the latter after the message's answers went out (ledger_tidy): a vend
+ *   never waits for a snapshot's fsyncs.
+ *   Journal records name products by their index in the snapshot's order;
+ *   that order changes only at open, where the new snapshot is written
+ *   before any record is appended, so an index always means what it meant
+ *   when its record was written.
+ * - Everything on disk is little-endian, encoded field by field.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "ledger.h"
+#include "ledger_int.h"
+#include "log.h"
+#include "trace.h"
+
+/* write() all of buf, retrying short writes and EINTR. */
+static int
+ledger_write_all(int fd, const void *buf, size_t len)
+{
+	const uint8_t	*p = buf;
+	ssize_t		 n;
+
+	while (len > 0) {
+		if ((n = write(fd, p, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Write the snapshot atomically: tmp, fsync, rename, fsync the dir. */
+static int
+ledger_write_snapshot(struct ledger *l)
+{
+	uint8_t	 buf[SNAP_MAX];
+	size_t	 len = ledger_encode_snapshot(&l->st, buf);
+	int	 fd;
+
+	fd = openat(l->dirfd, LEDGER_SNAPSHOT_TMP,
+	    O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+	if (fd == -1)
+		return -1;
+	if (ledger_write_all(fd, buf, len) == -1 || fsync(fd) == -1) {
+		int saved = errno;
+
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	if (close(fd) == -1 ||
+	    renameat(l->dirfd, LEDGER_SNAPSHOT_TMP, l->dirfd,
+	    LEDGER_SNAPSHOT) == -1 || fsync(l->dirfd) == -1)
+		return -1;
+	return 0;
+}
+
+/* Set while the ledger copies into its mapping (see ledger_init's SIGBUS). */
+__thread volatile int ledger_copying;
+
+/* Unmap the journal's pages: they stay in the file, not in our RSS. */
+void
+ledger_journal_trim(struct ledger *l, size_t upto)
+{
+	if (upto > l->journal_trimmed &&
+	    madvise(l->journal_map + l->journal_trimmed,
+	    upto - l->journal_trimmed, MADV_DONTNEED) == 0)
+		l->journal_trimmed = upto;
+}
+
+/*
+ * Snapshot the state; the journal then starts again at offset 0. What it
+ * held is cleared to zeros, so the next start reads a blank tail (fast to
+ * skip) rather than thousands of old records; if that fails or is cut by a
+ * crash, the old records are only slower to skip, never applied.
+ */
+int
+ledger_compact(struct ledger *l)
+{
+	size_t	dirty;
+
+	if (ledger_write_snapshot(l) == -1)
+		return -1;
+	l->journal_records = 0;
+	if (l->journal_map == NULL)
+		return 0;
+	if ((dirty = l->journal_dirty) > 0) {
+		dirty = (dirty + l->page_size - 1) & ~(l->page_size - 1);
+		ledger_copying = 1;
+		memset(l->journal_map, 0, l->journal_dirty);
+		ledger_copying = 0;
+		if (msync(l->journal_map, dirty, MS_SYNC) == 0)
+			l->journal_dirty = 0;
+		else
+			log_warn("%s/%s: clearing after a compaction",
+			    l->cf->state_dir, LEDGER_JOURNAL);
+	}
+	/* all of it: the clearing mapped the pages trimmed before again */
+	madvise(l->journal_map, l->journal_cap, MADV_DONTNEED);
+	l->journal_trimmed = 0;
+	return 0;
+}
+
+/* Write zeros to the journal from its size up to cap, and fsync them. */
+static int
+ledger_journal_zero(struct ledger *l, size_t from, size_t cap)
+{
+	ssize_t	n;
+
+	while (from < cap) {
+		n = pwrite(l->journal_fd, ledger_zero, cap - from <
+		    sizeof(ledger_zero) ? cap - from : sizeof(ledger_zero),
+		    (off_t)from);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return -1;
+		from += (size_t)n;
+	}
+	return fsync(l->journal_fd);
+}
+
+/* Give the journal cap bytes of written zeros and map them all. */
+static int
+ledger_journal_grow(struct ledger *l, size_t cap)
+{
+	struct stat	 sb;
+	void		*map;
+
+	if (cap > LEDGER_JOURNAL_MAX) {
+		errno = EFBIG;
+		return -1;
+	}
+	if (fstat(l->journal_fd, &sb) == -1)
+		return -1;
+	if ((size_t)sb.st_size < cap &&
+	    ledger_journal_zero(l, (size_t)sb.st_size, cap) == -1)
+		return -1;
+	if (l->journal_map == NULL)
+		map = mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_SHARED,
+		    l->journal_fd, 0);
+	else
+		map = mremap(l->journal_map, l->journal_cap, cap,
+		    MREMAP_MAYMOVE);
+	if (map == MAP_FAILED)
+		return -1;
+	l->journal_map = map;
+	l->journal_cap = cap;
+	return 0;
+}
+
+/* Append one record and make it durable before anyone acts on it. */
+int
+ledger_append(struct ledger *l, const struct jrec *r)
+{
+	uint8_t	b[JREC_SIZE];
+	size_t	off = l->journal_records * JREC_SIZE, page;
+
+	jrec_encode(r, b);
+	if (off + JREC_SIZE > l->journal_cap &&
+	    ledger_journal_grow(l, l->journal_cap + LEDGER_JOURNAL_CHUNK) == -1)
+		return -1;
+	trace_mark("jwrite", 0, 0);
+	/* Durable once msync returns: the page or two the record is on. */
+	ledger_copying = 1;
+	memcpy(l->journal_map + off, b, sizeof(b));
+	ledger_copying = 0;
+	page = off & ~(l->page_size - 1);
+	if (msync(l->journal_map + page, off + JREC_SIZE - page, MS_SYNC) == -1)
+		return -1;
+	trace_mark("jwritten", 0, 0);
+	l->journal_records++;
+	if (off + JREC_SIZE > l->journal_dirty)
+		l->journal_dirty = off + JREC_SIZE;
+	return 0;
+}
+
+/* mkdir -p with mode 0750 for the parts that are missing. */
+static int
+ledger_mkdirs(const char *path)
+{
+	char	buf[VENDD_PATH_MAX];
+	size_t	len = strlen(path);
+
+	if (len == 0 || len >= sizeof(buf)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(buf, path, len + 1);
+	for (size_t i = 1; i <= len; i++) {
+		if (buf[i] != '/' && buf[i] != '\0')
+			continue;
+		buf[i] = '\0';
+		if (mkdir(buf, 0750) == -1 && errno != EEXIST)
+			return -1;
+		buf[i] = path[i];
+	}
+	return 0;
+}
+
+/* Read a whole file at dirfd/name into a malloc'd buffer; -1 with errno. */
+static int
+ledger_read_file(int fd, size_t max, uint8_t **out, size_t *outlen)
+{
+	struct stat	 sb;
+	uint8_t		*buf;
+	size_t		 len = 0;
+	ssize_t		 n;
+
+	if (fstat(fd, &sb) == -1)
+		return -1;
+	if ((uint64_t)sb.st_size > max) {
+		errno = EFBIG;
+		return -1;
+	}
+	if ((buf = malloc((size_t)sb.st_size + 1)) == NULL)
+		return -1;
+	while (len < (size_t)sb.st_size) {
+		n = pread(fd, buf + len, (size_t)sb.st_size - len, (off_t)len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			free(buf);
+			if (n == 0)
+				errno = EIO;	/* shrank under us */
+			return -1;
+		}
+		len += (size_t)n;
+	}
+	*out = buf;
+	*outlen = len;
+	return 0;
+}
+
+/* Load the snapshot, or a fresh state if there is none: 0, 1 fresh, -1. */
+static int
+ledger_load_snapshot(struct ledger *l, char *err, size_t errlen)
+{
+	const char	*dir = l->cf->state_dir;
+	uint8_t		*buf;
+	size_t		 len;
+	char		 why[200];
+	int		 fd, rc;
+
+	fd = openat(l->dirfd, LEDGER_SNAPSHOT, O_RDONLY | O_CLOEXEC);
+	if (fd == -1 && errno == ENOENT) {
+		ledger_fresh(&l->st, l->cf);
+		return 1;
+	}
+	if (fd == -1 || ledger_read_file(fd, SNAP_MAX, &buf, &len) == -1) {
+		snprintf(err, errlen, "%s/%s: %s", dir, LEDGER_SNAPSHOT,
+		    strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	rc = ledger_decode_snapshot(buf, len, &l->st, why, sizeof(why));
+	free(buf);
+	if (rc == -1) {
+		snprintf(err, errlen, "%s/%s: %s", dir, LEDGER_SNAPSHOT, why);
+		return -1;
+	}
+	return 0;
+}
+
+/* Replay the journal; a torn last record is cut off, corruption refused. */
+static int
+ledger_load_journal(struct ledger *l, char *err, size_t errlen)
+{
+	const char	*dir = l->cf->state_dir;
+	uint8_t		*buf;
+	size_t		 len, good, used;
+	char		 why[200];
+	int		 rc;
+
+	if (ledger_read_file(l->journal_fd, LEDGER_JOURNAL_MAX, &buf,
+	    &len) == -1) {
+		snprintf(err, errlen, "%s/%s: %s", dir, LEDGER_JOURNAL,
+		    strerror(errno));
+		return -1;
+	}
+	rc = ledger_replay(buf, len, &l->st, &good, why, sizeof(why));
+	/* what the compaction at open clears: up to the last byte in use */
+	used = len;
+	while (used >= sizeof(ledger_zero) && memcmp(buf + used -
+	    sizeof(ledger_zero), ledger_zero, sizeof(ledger_zero)) == 0)
+		used -= sizeof(ledger_zero);
+	while (used > 0 && buf[used - 1] == 0)
+		used--;
+	l->journal_dirty = used;
+	free(buf);
+	if (rc == -1) {
+		snprintf(err, errlen, "%s/%s: %s", dir, LEDGER_JOURNAL, why);
+		return -1;
+	}
+	if (rc == 1) {
+		/* Zeroed at commit, so it cannot look torn again later. */
+		l->torn_at = good;
+		l->torn_len = (good + JREC_SIZE < len ? good + JREC_SIZE :
+		    len) - good;
+	}
+	l->journal_records = 0;
+	return 0;
+}
+
+/* Map the whole journal, first giving it at least a chunk of zeros. */
+static int
+ledger_journal_map(struct ledger *l)
+{
+	struct stat	sb;
+	size_t		cap;
+
+	if (fstat(l->journal_fd, &sb) == -1)
+		return -1;
+	cap = ((size_t)sb.st_size + LEDGER_JOURNAL_CHUNK - 1) /
+	    LEDGER_JOURNAL_CHUNK * LEDGER_JOURNAL_CHUNK;
+	return ledger_journal_grow(l, cap ? cap : LEDGER_JOURNAL_CHUNK);
+}
+
+/* Open the state directory and restore the state, writing nothing. */
+int
+ledger_prepare(struct ledger *l, const struct config *cf, char *err,
+    size_t errlen)
+{
+	memset(l, 0, sizeof(*l));
+	l->cf = cf;
+	l->dirfd = l->journal_fd = -1;
+	l->page_size = (size_t)sysconf(_SC_PAGESIZE);
+	l->dirfd = open(cf->state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (l->dirfd == -1 && errno == ENOENT) {
+		/* a fresh machine: commit creates the directory */
+		ledger_fresh(&l->st, l->cf);
+		l->fresh = 1;
+		return 0;
+	}
+	if (l->dirfd == -1) {
+		snprintf(err, errlen, "%s: %s", cf->state_dir,
+		    strerror(errno));
+		return -1;
+	}
+	if ((l->fresh = ledger_load_snapshot(l, err, errlen)) == -1)
+		return -1;
+	/*
+	 * A journal without a snapshot means the snapshot was lost: starting
+	 * from zero would silently drop credit and counters. A fresh machine
+	 * writes its snapshot before its journal exists, so a crash during the
+	 * very first start leaves a state this check accepts.
+	 */
+	if (l->fresh && faccessat(l->dirfd, LEDGER_JOURNAL, F_OK, 0) == 0) {
+		snprintf(err, errlen, "%s/%s exists but %s/%s is missing: "
+		    "refusing to start from an empty ledger (move both away "
+		    "to start a fresh machine)", cf->state_dir, LEDGER_JOURNAL,
+		    cf->state_dir, LEDGER_SNAPSHOT);
+		return -1;
+	}
+	if (l->fresh)
+		return 0;
+	l->journal_fd = openat(l->dirfd, LEDGER_JOURNAL, O_RDWR | O_CLOEXEC);
+	if (l->journal_fd == -1 && errno == ENOENT)
+		return 0;	/* created at commit */
+	if (l->journal_fd == -1) {
+		snprintf(err, errlen, "%s/%s: %s", cf->state_dir,
+		    LEDGER_JOURNAL, strerror(errno));
+		return -1;
+	}
+	return ledger_load_journal(l, err, errlen);
+}
+
+/* Create what is missing, settle, count the start-up, and compact. */
+int
+ledger_commit(struct ledger *l, char *err, size_t errlen)
+{
+	const struct config	*cf = l->cf;
+
+	if (l->dirfd == -1 && (ledger_mkdirs(cf->state_dir) == -1 ||
+	    (l->dirfd = open(cf->state_dir, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1)) {
+		snprintf(err, errlen, "%s: %s", cf->state_dir,
+		    strerror(errno));
+		return -1;
+	}
+	if (l->fresh && ledger_write_snapshot(l) == -1) {
+		snprintf(err, errlen, "%s/%s: %s", cf->state_dir,
+		    LEDGER_SNAPSHOT, strerror(errno));
+		return -1;
+	}
+	if (l->journal_fd == -1 && (l->journal_fd = openat(l->dirfd,
+	    LEDGER_JOURNAL, O_RDWR | O_CREAT | O_CLOEXEC, 0640)) == -1) {
+		snprintf(err, errlen, "%s/%s: %s", cf->state_dir,
+		    LEDGER_JOURNAL, strerror(errno));
+		return -1;
+	}
+	if (l->torn_len > 0) {
+		log_warnx("%s/%s: torn last record dropped (offset %zu, never "
+		    "acknowledged)", cf->state_dir, LEDGER_JOURNAL, l->torn_at);
+		if (ledger_journal_zero(l, l->torn_at, l->torn_at +
+		    l->torn_len) == -1) {
+			snprintf(err, errlen, "%s/%s: clearing the torn record: "
+			    "%s", cf->state_dir, LEDGER_JOURNAL, strerror(errno));
+			return -1;
+		}
+		l->torn_len = 0;
+	}
+	if (ledger_journal_map(l) == -1) {
+		snprintf(err, errlen, "%s/%s: preparing: %s", cf->state_dir,
+		    LEDGER_JOURNAL, strerror(errno));
+		return -1;
+	}
+	ledger_start(l);
+	if (ledger_compact(l) == -1) {
+		snprintf(err, errlen, "%s: compacting: %s", cf->state_dir,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Both steps at once: tests and tools. */
+int
+ledger_open(struct ledger *l, const struct config *cf, char *err,
+    size_t errlen)
+{
+	if (ledger_prepare(l, cf, err, errlen) == -1 ||
+	    ledger_commit(l, err, errlen) == -1) {
+		ledger_close(l);
+		return -1;
+	}
+	return 0;
+}
+
+/* Close the files; the state on disk is already complete. */
+void
+ledger_close(struct ledger *l)
+{
+	if (l->journal_map != NULL)
+		munmap(l->journal_map, l->journal_cap);
+	l->journal_map = NULL;
+	if (l->journal_fd != -1)
+		close(l->journal_fd);
+	if (l->dirfd != -1)
+		close(l->dirfd);
+	l->journal_fd = l->dirfd = -1;
+}
+
