@@ -6,10 +6,8 @@
  * around it.
  */
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "config.h"
 #include "ledger.h"
@@ -17,29 +15,6 @@
 #include "log.h"
 #include "msg.h"
 #include "proc.h"
-
-/*
- * A copy into the mapping that the disk cannot take (an I/O error reading
- * a page back, no space on a filesystem that allocates at write) is a
- * SIGBUS, not an error return. The handler names the journal, then the
- * process dies of the signal as it would have. The message is formatted at
- * ledger_init, before the threads start; the flag is the faulting thread's.
- */
-static char	ledger_bus_msg[VENDD_PATH_MAX + 160];
-static size_t	ledger_bus_len;
-
-/* SIGBUS: say so if it hit the ledger's copy into its journal. */
-static void
-ledger_sigbus(int sig)
-{
-	ssize_t	n = 0;
-
-	if (ledger_copying && ledger_bus_len > 0)
-		n = write(STDERR_FILENO, ledger_bus_msg, ledger_bus_len);
-	(void)n;	/* nothing more to do in a dying handler */
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
 
 /* A message's money in the config's format, for log lines. */
 static const char *
@@ -222,8 +197,6 @@ ledger_tidy(struct ledger *l)
 	uint64_t	after = l->compact_after ? l->compact_after :
 			    LEDGER_COMPACT_EVERY;
 
-	ledger_journal_trim(l, (l->journal_records * JREC_SIZE) &
-	    ~(l->page_size - 1));
 	if (l->journal_records < after)
 		return 0;
 	if (ledger_compact(l) == -1) {
@@ -295,24 +268,10 @@ ledger_dispatch(struct proc *p, const struct msg *m)
 	}
 }
 
-/* Make p the ledger's thread around a ledger already opened (committed). */
+/* Make p the ledger's thread around a ledger already opened. */
 void
 ledger_init(struct proc *p, struct ledger *l)
 {
-	struct sigaction	sa;
-	int			n;
-
 	ledger_self = l;
-	n = snprintf(ledger_bus_msg, sizeof(ledger_bus_msg), "%s[ledger]: "
-	    "SIGBUS writing %s/%s: the disk failed or is full; the record "
-	    "was not acknowledged\n", program_invocation_short_name,
-	    l->cf->state_dir, LEDGER_JOURNAL);
-	ledger_bus_len = n > 0 && (size_t)n < sizeof(ledger_bus_msg) ?
-	    (size_t)n : 0;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = ledger_sigbus;
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGBUS, &sa, NULL) == -1)
-		fatal("ledger: sigaction SIGBUS");
 	proc_init(p, PROC_LEDGER, "ledger", ledger_dispatch);
 }

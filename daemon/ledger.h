@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "config.h"
 #include "msg.h"
@@ -19,11 +20,8 @@ struct ledger {
 	const struct config *cf;
 	int		dirfd;		/* state_dir */
 	int		journal_fd;
-	uint8_t		*journal_map;	/* the whole journal, MAP_SHARED */
 	size_t		journal_cap;	/* its bytes: written zeros or records */
-	size_t		journal_trimmed;	/* pages before it unmapped */
 	size_t		journal_dirty;	/* bytes from 0 that may not be zeros */
-	size_t		page_size;
 	uint64_t	journal_records;	/* since the last snapshot */
 	uint64_t	compact_after;	/* records; 0: LEDGER_COMPACT_EVERY */
 	int		fresh;		/* prepared: no snapshot yet */
@@ -83,5 +81,25 @@ int	ledger_replay(const void *buf, size_t len, struct ledger_state *,
 	    size_t *good_len, char *err, size_t errlen);
 
 void	ledger_init(struct proc *, struct ledger *);
+
+/*
+ * The calls the store makes that change or sync the disk, libc's by
+ * default. A test replaces them to fail one (ENOSPC, EIO) or to record
+ * every one (the crash-state enumeration). Each has libc's signature and
+ * errno convention.
+ */
+struct ledger_io {
+	int	(*openat)(int dirfd, const char *name, int flags, ...);
+	ssize_t	(*pwrite)(int fd, const void *buf, size_t len, off_t off);
+	int	(*fsync)(int fd);
+	int	(*fdatasync)(int fd);
+	int	(*renameat)(int fromdir, const char *from, int todir,
+		    const char *to);
+	int	(*unlinkat)(int dirfd, const char *name, int flags);
+	int	(*mkdir)(const char *path, mode_t mode);
+	int	(*close)(int fd);
+};
+/* Use t for the store's I/O from now on; NULL: libc again. */
+void	ledger_set_io(const struct ledger_io *t);
 
 #endif

@@ -85,7 +85,5 @@ void		 ledger_start(struct ledger *);
 /* ledger_store.c: the files. */
 int		 ledger_append(struct ledger *, const struct jrec *);
 int		 ledger_compact(struct ledger *);
-void		 ledger_journal_trim(struct ledger *, size_t upto);
-extern __thread volatile int ledger_copying;
 
 #endif

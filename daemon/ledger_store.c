@@ -4,12 +4,15 @@
  *
  * Storage: a journal of fixed-size records plus a snapshot.
  * - The journal makes the hot path cheap: one event is one 48-byte record
- *   copied into a shared mapping of the journal file and msync'd (durable
- *   when msync returns), never a rewrite of the whole state. The file is
+ *   written with pwrite() and made durable with fdatasync() before anything
+ *   flows on, never a rewrite of the whole state. A failed write or sync is
+ *   an error returned to the caller, never a signal. The file is
  *   preallocated with written zeros (LEDGER_JOURNAL_CHUNK at a time), so a
- *   record changes no file size or block map: its sync is the data alone,
- *   with no filesystem journal commit, and on the vend's path it is a copy
- *   and one small system call instead of the write path. Each record
+ *   record overwrites allocated blocks and changes no file size or block
+ *   map: on ext4 its fdatasync writes the data block alone, with no
+ *   filesystem journal commit. Measured on the build host's ext4 (virtio
+ *   disk), 2000-3000 records each: p50 78-115 us preallocated against
+ *   118-151 us appended, so the preallocation stays. Each record
  *   carries a magic, a monotonic seq, its fields and a CRC-32, so replay
  *   can tell a record cut by a power cut (the torn end, never
  *   acknowledged: dropped) from real corruption (refused, file left as it
@@ -41,7 +44,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -49,23 +51,58 @@
 #include "ledger.h"
 #include "ledger_int.h"
 #include "log.h"
-#include "trace.h"
 
-/* write() all of buf, retrying short writes and EINTR. */
+/* The calls that change the disk, libc's unless a test replaced them. */
+static const struct ledger_io ledger_libc = {
+	.openat = openat,
+	.pwrite = pwrite,
+	.fsync = fsync,
+	.fdatasync = fdatasync,
+	.renameat = renameat,
+	.unlinkat = unlinkat,
+	.mkdir = mkdir,
+	.close = close,
+};
+static const struct ledger_io *io = &ledger_libc;
+
+/* Replace the store's I/O calls (tests); NULL restores libc's. */
+void
+ledger_set_io(const struct ledger_io *t)
+{
+	io = t != NULL ? t : &ledger_libc;
+}
+
+/* pwrite() all of buf at off, retrying short writes and EINTR. */
 static int
-ledger_write_all(int fd, const void *buf, size_t len)
+ledger_write_full(int fd, const void *buf, size_t len, size_t off)
 {
 	const uint8_t	*p = buf;
 	ssize_t		 n;
 
 	while (len > 0) {
-		if ((n = write(fd, p, len)) == -1) {
+		if ((n = io->pwrite(fd, p, len, (off_t)off)) == -1) {
 			if (errno == EINTR)
 				continue;
 			return -1;
 		}
 		p += n;
+		off += (size_t)n;
 		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Write zeros over [from, to) of a file. */
+static int
+ledger_write_zeros(int fd, size_t from, size_t to)
+{
+	size_t	n;
+
+	for (; from < to; from += n) {
+		n = to - from < sizeof(ledger_zero) ? to - from :
+		    sizeof(ledger_zero);
+		if (ledger_write_full(fd, ledger_zero, n, from) == -1)
+			return -1;
 	}
 	return 0;
 }
@@ -78,35 +115,22 @@ ledger_write_snapshot(struct ledger *l)
 	size_t	 len = ledger_encode_snapshot(&l->st, buf);
 	int	 fd;
 
-	fd = openat(l->dirfd, LEDGER_SNAPSHOT_TMP,
+	fd = io->openat(l->dirfd, LEDGER_SNAPSHOT_TMP,
 	    O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
 	if (fd == -1)
 		return -1;
-	if (ledger_write_all(fd, buf, len) == -1 || fsync(fd) == -1) {
+	if (ledger_write_full(fd, buf, len, 0) == -1 || io->fsync(fd) == -1) {
 		int saved = errno;
 
-		close(fd);
+		io->close(fd);
 		errno = saved;
 		return -1;
 	}
-	if (close(fd) == -1 ||
-	    renameat(l->dirfd, LEDGER_SNAPSHOT_TMP, l->dirfd,
-	    LEDGER_SNAPSHOT) == -1 || fsync(l->dirfd) == -1)
+	if (io->close(fd) == -1 ||
+	    io->renameat(l->dirfd, LEDGER_SNAPSHOT_TMP, l->dirfd,
+	    LEDGER_SNAPSHOT) == -1 || io->fsync(l->dirfd) == -1)
 		return -1;
 	return 0;
-}
-
-/* Set while the ledger copies into its mapping (see ledger_init's SIGBUS). */
-__thread volatile int ledger_copying;
-
-/* Unmap the journal's pages: they stay in the file, not in our RSS. */
-void
-ledger_journal_trim(struct ledger *l, size_t upto)
-{
-	if (upto > l->journal_trimmed &&
-	    madvise(l->journal_map + l->journal_trimmed,
-	    upto - l->journal_trimmed, MADV_DONTNEED) == 0)
-		l->journal_trimmed = upto;
 }
 
 /*
@@ -118,55 +142,25 @@ ledger_journal_trim(struct ledger *l, size_t upto)
 int
 ledger_compact(struct ledger *l)
 {
-	size_t	dirty;
-
 	if (ledger_write_snapshot(l) == -1)
 		return -1;
 	l->journal_records = 0;
-	if (l->journal_map == NULL)
-		return 0;
-	if ((dirty = l->journal_dirty) > 0) {
-		dirty = (dirty + l->page_size - 1) & ~(l->page_size - 1);
-		ledger_copying = 1;
-		memset(l->journal_map, 0, l->journal_dirty);
-		ledger_copying = 0;
-		if (msync(l->journal_map, dirty, MS_SYNC) == 0)
+	if (l->journal_dirty > 0) {
+		if (ledger_write_zeros(l->journal_fd, 0, l->journal_dirty) == 0 &&
+		    io->fdatasync(l->journal_fd) == 0)
 			l->journal_dirty = 0;
 		else
 			log_warn("%s/%s: clearing after a compaction",
 			    l->cf->state_dir, LEDGER_JOURNAL);
 	}
-	/* all of it: the clearing mapped the pages trimmed before again */
-	madvise(l->journal_map, l->journal_cap, MADV_DONTNEED);
-	l->journal_trimmed = 0;
 	return 0;
 }
 
-/* Write zeros to the journal from its size up to cap, and fsync them. */
-static int
-ledger_journal_zero(struct ledger *l, size_t from, size_t cap)
-{
-	ssize_t	n;
-
-	while (from < cap) {
-		n = pwrite(l->journal_fd, ledger_zero, cap - from <
-		    sizeof(ledger_zero) ? cap - from : sizeof(ledger_zero),
-		    (off_t)from);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			return -1;
-		from += (size_t)n;
-	}
-	return fsync(l->journal_fd);
-}
-
-/* Give the journal cap bytes of written zeros and map them all. */
+/* Give the journal cap bytes: written zeros from its size on, fsync'd. */
 static int
 ledger_journal_grow(struct ledger *l, size_t cap)
 {
 	struct stat	 sb;
-	void		*map;
 
 	if (cap > LEDGER_JOURNAL_MAX) {
 		errno = EFBIG;
@@ -175,41 +169,30 @@ ledger_journal_grow(struct ledger *l, size_t cap)
 	if (fstat(l->journal_fd, &sb) == -1)
 		return -1;
 	if ((size_t)sb.st_size < cap &&
-	    ledger_journal_zero(l, (size_t)sb.st_size, cap) == -1)
+	    (ledger_write_zeros(l->journal_fd, (size_t)sb.st_size, cap) == -1 ||
+	    io->fsync(l->journal_fd) == -1))
 		return -1;
-	if (l->journal_map == NULL)
-		map = mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_SHARED,
-		    l->journal_fd, 0);
-	else
-		map = mremap(l->journal_map, l->journal_cap, cap,
-		    MREMAP_MAYMOVE);
-	if (map == MAP_FAILED)
-		return -1;
-	l->journal_map = map;
 	l->journal_cap = cap;
 	return 0;
 }
 
-/* Append one record and make it durable before anyone acts on it. */
+/*
+ * Append one record and make it durable before anyone acts on it: one
+ * pwrite into the preallocated zeros and its fdatasync.
+ */
 int
 ledger_append(struct ledger *l, const struct jrec *r)
 {
 	uint8_t	b[JREC_SIZE];
-	size_t	off = l->journal_records * JREC_SIZE, page;
+	size_t	off = l->journal_records * JREC_SIZE;
 
 	jrec_encode(r, b);
 	if (off + JREC_SIZE > l->journal_cap &&
 	    ledger_journal_grow(l, l->journal_cap + LEDGER_JOURNAL_CHUNK) == -1)
 		return -1;
-	trace_mark("jwrite", 0, 0);
-	/* Durable once msync returns: the page or two the record is on. */
-	ledger_copying = 1;
-	memcpy(l->journal_map + off, b, sizeof(b));
-	ledger_copying = 0;
-	page = off & ~(l->page_size - 1);
-	if (msync(l->journal_map + page, off + JREC_SIZE - page, MS_SYNC) == -1)
+	if (ledger_write_full(l->journal_fd, b, sizeof(b), off) == -1 ||
+	    io->fdatasync(l->journal_fd) == -1)
 		return -1;
-	trace_mark("jwritten", 0, 0);
 	l->journal_records++;
 	if (off + JREC_SIZE > l->journal_dirty)
 		l->journal_dirty = off + JREC_SIZE;
@@ -232,7 +215,7 @@ ledger_mkdirs(const char *path)
 		if (buf[i] != '/' && buf[i] != '\0')
 			continue;
 		buf[i] = '\0';
-		if (mkdir(buf, 0750) == -1 && errno != EEXIST)
+		if (io->mkdir(buf, 0750) == -1 && errno != EEXIST)
 			return -1;
 		buf[i] = path[i];
 	}
@@ -345,9 +328,9 @@ ledger_load_journal(struct ledger *l, char *err, size_t errlen)
 	return 0;
 }
 
-/* Map the whole journal, first giving it at least a chunk of zeros. */
+/* Give the journal at least a chunk of zeros, in whole chunks. */
 static int
-ledger_journal_map(struct ledger *l)
+ledger_journal_prepare(struct ledger *l)
 {
 	struct stat	sb;
 	size_t		cap;
@@ -367,7 +350,6 @@ ledger_prepare(struct ledger *l, const struct config *cf, char *err,
 	memset(l, 0, sizeof(*l));
 	l->cf = cf;
 	l->dirfd = l->journal_fd = -1;
-	l->page_size = (size_t)sysconf(_SC_PAGESIZE);
 	l->dirfd = open(cf->state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (l->dirfd == -1 && errno == ENOENT) {
 		/* a fresh machine: commit creates the directory */
@@ -426,7 +408,7 @@ ledger_commit(struct ledger *l, char *err, size_t errlen)
 		    LEDGER_SNAPSHOT, strerror(errno));
 		return -1;
 	}
-	if (l->journal_fd == -1 && (l->journal_fd = openat(l->dirfd,
+	if (l->journal_fd == -1 && (l->journal_fd = io->openat(l->dirfd,
 	    LEDGER_JOURNAL, O_RDWR | O_CREAT | O_CLOEXEC, 0640)) == -1) {
 		snprintf(err, errlen, "%s/%s: %s", cf->state_dir,
 		    LEDGER_JOURNAL, strerror(errno));
@@ -435,15 +417,15 @@ ledger_commit(struct ledger *l, char *err, size_t errlen)
 	if (l->torn_len > 0) {
 		log_warnx("%s/%s: torn last record dropped (offset %zu, never "
 		    "acknowledged)", cf->state_dir, LEDGER_JOURNAL, l->torn_at);
-		if (ledger_journal_zero(l, l->torn_at, l->torn_at +
-		    l->torn_len) == -1) {
+		if (ledger_write_zeros(l->journal_fd, l->torn_at, l->torn_at +
+		    l->torn_len) == -1 || io->fdatasync(l->journal_fd) == -1) {
 			snprintf(err, errlen, "%s/%s: clearing the torn record: "
 			    "%s", cf->state_dir, LEDGER_JOURNAL, strerror(errno));
 			return -1;
 		}
 		l->torn_len = 0;
 	}
-	if (ledger_journal_map(l) == -1) {
+	if (ledger_journal_prepare(l) == -1) {
 		snprintf(err, errlen, "%s/%s: preparing: %s", cf->state_dir,
 		    LEDGER_JOURNAL, strerror(errno));
 		return -1;
@@ -474,13 +456,10 @@ ledger_open(struct ledger *l, const struct config *cf, char *err,
 void
 ledger_close(struct ledger *l)
 {
-	if (l->journal_map != NULL)
-		munmap(l->journal_map, l->journal_cap);
-	l->journal_map = NULL;
 	if (l->journal_fd != -1)
-		close(l->journal_fd);
+		io->close(l->journal_fd);
 	if (l->dirfd != -1)
-		close(l->dirfd);
+		io->close(l->dirfd);
 	l->journal_fd = l->dirfd = -1;
 }
 
