@@ -21,11 +21,9 @@ struct ledger {
 	int		dirfd;		/* state_dir */
 	int		journal_fd;
 	size_t		journal_cap;	/* its bytes: written zeros or records */
-	size_t		journal_dirty;	/* bytes from 0 that may not be zeros */
 	uint64_t	journal_records;	/* since the last snapshot */
 	uint64_t	compact_after;	/* records; 0: LEDGER_COMPACT_EVERY */
 	int		fresh;		/* prepared: no snapshot yet */
-	size_t		torn_at, torn_len;	/* prepared: to zero at commit */
 	struct ledger_state st;
 };
 

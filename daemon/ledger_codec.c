@@ -145,23 +145,116 @@ jrec_blank_run(const uint8_t *p, size_t len)
 	return z / JREC_SIZE * JREC_SIZE;
 }
 
+/* What one journal slot holds. */
+enum jrec_slot {
+	JS_BLANK,		/* zeros: never written */
+	JS_BAD,			/* not a whole valid record: torn, short, half cleared */
+	JS_RECORD,		/* a valid record, decoded */
+};
+
+/* Classify the n bytes of a slot (n < JREC_SIZE: the file's last, short). */
+static enum jrec_slot
+jrec_slot(const uint8_t *b, size_t n, struct jrec *r, const char **why)
+{
+	if (jrec_blank(b, n))
+		return JS_BLANK;
+	*why = n < JREC_SIZE ? "short record" : jrec_decode(b, r);
+	return *why == NULL ? JS_RECORD : JS_BAD;
+}
+
 /*
- * Replay a journal's bytes onto st: the pure half of ledger_open. The
- * records are the run of consecutive seqs after st's; records st already
- * has are skipped. The run ends at a blank slot, a torn one, or an older
- * record; past that end only blank slots and older records may follow.
- * 0, or 1 if the end was a torn record (never acknowledged: dropped, at
- * *good_len); -1 with a message for corruption.
+ * Apply the run of records after st's seq, from off on; returns where the
+ * run ends (the first slot that is blank, not a valid record, or older
+ * after a newer one), or SIZE_MAX with err if a record in it cannot apply.
+ * Older records before the run are skipped. *torn: why the slot where the
+ * next record went is not a valid record, or NULL.
+ */
+static size_t
+replay_run(const uint8_t *b, size_t len, struct ledger_state *st,
+    const char **torn, char *err, size_t errlen)
+{
+	const char	*why = NULL;
+	struct jrec	 r;
+	size_t		 off, n;
+	int		 live = 0, kind = JS_BLANK;
+
+	for (off = 0; off < len; off += JREC_SIZE) {
+		n = len - off < JREC_SIZE ? len - off : JREC_SIZE;
+		kind = jrec_slot(b + off, n, &r, &why);
+		if (kind == JS_RECORD && r.seq <= st->seq && !live)
+			continue;		/* the snapshot has it */
+		if (kind != JS_RECORD || r.seq <= st->seq)
+			break;
+		if (r.seq != st->seq + 1) {
+			snprintf(err, errlen, "record seq %llu, expected %llu "
+			    "(offset %zu)", (unsigned long long)r.seq,
+			    (unsigned long long)st->seq + 1, off);
+			return SIZE_MAX;
+		}
+		if ((why = jrec_check(st, &r)) != NULL) {
+			snprintf(err, errlen, "record seq %llu type %u: %s "
+			    "(offset %zu)", (unsigned long long)r.seq, r.type,
+			    why, off);
+			return SIZE_MAX;
+		}
+		jrec_apply(st, &r);
+		live = 1;
+	}
+	/* torn where the next record went: after the run, or at 0 after a
+	 * compaction; a torn slot among older records is an old cut's */
+	*torn = off < len && kind == JS_BAD && (live || off == 0) ? why : NULL;
+	return off < len ? off : len;
+}
+
+/*
+ * After the run's end at end: -1 with err if a valid record newer than st
+ * follows (a record acknowledged after one that is lost), else 0. Blank
+ * slots, older records and bytes that are no valid record pass.
+ */
+static int
+replay_check_tail(const uint8_t *b, size_t len, size_t end,
+    const struct ledger_state *st, const char *torn, char *err,
+    size_t errlen)
+{
+	const char	*why;
+	struct jrec	 r;
+	size_t		 off, n;
+
+	for (off = end; off < len; off += n) {
+		n = len - off < JREC_SIZE ? len - off : JREC_SIZE;
+		if (n == JREC_SIZE && jrec_blank(b + off, n)) {
+			n = jrec_blank_run(b + off, len - off);
+			continue;
+		}
+		/* an older record needs no CRC: it is not applied either way,
+		 * and after a compaction the journal is full of them */
+		if (n == JREC_SIZE && get_le(b + off, 4) == JREC_MAGIC &&
+		    get_le(b + off + 8, 8) <= st->seq)
+			continue;
+		if (jrec_slot(b + off, n, &r, &why) != JS_RECORD ||
+		    r.seq <= st->seq)
+			continue;
+		snprintf(err, errlen, "record seq %llu after the journal's end "
+		    "at offset %zu%s%s (offset %zu)", (unsigned long long)r.seq,
+		    end, torn ? ": " : "", torn ? torn : "", off);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Replay a journal's bytes onto st: the pure half of ledger_open. See
+ * ledger_store.c for the rule. 0, or 1 if the slot where the next record
+ * went holds bytes that are no valid record (a torn write, never
+ * acknowledged: dropped); *good_len is where the run ended. -1 with a
+ * message for corruption.
  */
 int
 ledger_replay(const void *buf, size_t len, struct ledger_state *st,
     size_t *good_len, char *err, size_t errlen)
 {
-	const uint8_t	*b = buf;
-	const char	*why, *torn = NULL;
-	struct jrec	 r;
-	size_t		 off, n, end = SIZE_MAX;
-	int		 live = 0;
+	const char	*torn = NULL;
+	size_t		 end;
 
 	*good_len = 0;
 	if (st->nproducts > SNAP_NMAX) {
@@ -169,62 +262,10 @@ ledger_replay(const void *buf, size_t len, struct ledger_state *st,
 		    st->nproducts);
 		return -1;
 	}
-	for (off = 0; off < len; off += JREC_SIZE) {
-		n = len - off < JREC_SIZE ? len - off : JREC_SIZE;
-		if (jrec_blank(b + off, n)) {
-			if (end == SIZE_MAX)
-				end = off;
-			if (n == JREC_SIZE)	/* the loop adds the last one */
-				off += jrec_blank_run(b + off, len - off) -
-				    JREC_SIZE;
-			continue;
-		}
-		/* Past the end, a record older than the state needs no CRC: it
-		 * is not applied either way (this keeps a start short). */
-		if (end != SIZE_MAX && n == JREC_SIZE &&
-		    get_le(b + off, 4) == JREC_MAGIC &&
-		    get_le(b + off + 8, 8) <= st->seq)
-			continue;
-		why = n < JREC_SIZE ? "short record" : jrec_decode(b + off, &r);
-		if (why != NULL) {
-			if (end != SIZE_MAX) {
-				snprintf(err, errlen, "%s after the journal's "
-				    "end at offset %zu (offset %zu)", why, end,
-				    off);
-				return -1;
-			}
-			end = off;
-			torn = why;
-			continue;
-		}
-		if (r.seq <= st->seq) {		/* the snapshot has it */
-			if (live && end == SIZE_MAX)
-				end = off;
-			continue;
-		}
-		if (end != SIZE_MAX) {
-			snprintf(err, errlen, "record seq %llu after the "
-			    "journal's end at offset %zu%s%s (offset %zu)",
-			    (unsigned long long)r.seq, end, torn ? ": " : "",
-			    torn ? torn : "", off);
-			return -1;
-		}
-		if (r.seq != st->seq + 1) {
-			snprintf(err, errlen, "record seq %llu, expected %llu "
-			    "(offset %zu)", (unsigned long long)r.seq,
-			    (unsigned long long)st->seq + 1, off);
-			return -1;
-		}
-		if ((why = jrec_check(st, &r)) != NULL) {
-			snprintf(err, errlen, "record seq %llu type %u: %s "
-			    "(offset %zu)", (unsigned long long)r.seq, r.type,
-			    why, off);
-			return -1;
-		}
-		jrec_apply(st, &r);
-		live = 1;
-	}
-	*good_len = end == SIZE_MAX ? len : end;
+	if ((end = replay_run(buf, len, st, &torn, err, errlen)) == SIZE_MAX ||
+	    replay_check_tail(buf, len, end, st, torn, err, errlen) == -1)
+		return -1;
+	*good_len = end;
 	return torn != NULL;
 }
 

@@ -17,18 +17,27 @@
  *   can tell a record cut by a power cut (the torn end, never
  *   acknowledged: dropped) from real corruption (refused, file left as it
  *   is for a human).
- * - The journal's records are the run of consecutive seqs after the
- *   snapshot's, from offset 0. They end at the first slot that is blank
- *   (never written), torn, or older than the snapshot (left from before
- *   the last compaction, which only resets the append point). After that
- *   end, a record newer than the state is corruption.
- * - The snapshot bounds replay time and carries the product ids, so the
- *   config may reorder or drop products between runs. It is written to
- *   snapshot.tmp, fsync'd, renamed over snapshot, and the directory fsync'd;
- *   only then does the journal start again at offset 0, overwriting records
- *   the snapshot covers. The snapshot records the seq it covers and replay
- *   skips records at or below it, so a crash anywhere in between never
- *   applies a record twice.
+ * - The journal is never cleared. Its records are the run of consecutive
+ *   seqs after the snapshot's; replay skips records the snapshot already
+ *   has wherever they are (by seq, cheaply: no CRC past the end). The run
+ *   ends at the first slot that is blank (zeros), not a whole valid record
+ *   (a torn write), or older after a newer one (the records a compaction
+ *   left, which the append point then overwrites).
+ * - The rule replay follows, so that no state a power cut can leave is
+ *   refused and no acknowledged record is lost unnoticed. Records are
+ *   written one at a time, each durable before the next is written, so a
+ *   cut leaves at most one slot torn, and only at the end. Hence:
+ *   - before the end, a valid record that is not the next seq (a gap) or
+ *     that cannot apply to the state is corruption: refused;
+ *   - at the end, bytes that are no valid record are the write the cut
+ *     tore, never acknowledged: dropped, with a warning;
+ *   - after the end, blank slots, older records and bytes that are no
+ *     valid record (a torn write, a slot half cleared by an older vendd
+ *     that zeroed the journal at compaction) are accepted and skipped;
+ *     a valid record newer than the state is refused: it was acknowledged
+ *     after one that is now lost.
+ *   A record damaged in the middle thus shows as a refusal when a newer
+ *   record follows it, and as a torn end when it was the last.
  * - Compaction runs at every open and every LEDGER_COMPACT_EVERY records,
  *   the latter after the message's answers went out (ledger_tidy): a vend
  *   never waits for a snapshot's fsyncs.
@@ -134,10 +143,8 @@ ledger_write_snapshot(struct ledger *l)
 }
 
 /*
- * Snapshot the state; the journal then starts again at offset 0. What it
- * held is cleared to zeros, so the next start reads a blank tail (fast to
- * skip) rather than thousands of old records; if that fails or is cut by a
- * crash, the old records are only slower to skip, never applied.
+ * Snapshot the state; the journal then starts again at offset 0, over the
+ * records the snapshot covers (replay skips them by their seq).
  */
 int
 ledger_compact(struct ledger *l)
@@ -145,14 +152,6 @@ ledger_compact(struct ledger *l)
 	if (ledger_write_snapshot(l) == -1)
 		return -1;
 	l->journal_records = 0;
-	if (l->journal_dirty > 0) {
-		if (ledger_write_zeros(l->journal_fd, 0, l->journal_dirty) == 0 &&
-		    io->fdatasync(l->journal_fd) == 0)
-			l->journal_dirty = 0;
-		else
-			log_warn("%s/%s: clearing after a compaction",
-			    l->cf->state_dir, LEDGER_JOURNAL);
-	}
 	return 0;
 }
 
@@ -194,8 +193,6 @@ ledger_append(struct ledger *l, const struct jrec *r)
 	    io->fdatasync(l->journal_fd) == -1)
 		return -1;
 	l->journal_records++;
-	if (off + JREC_SIZE > l->journal_dirty)
-		l->journal_dirty = off + JREC_SIZE;
 	return 0;
 }
 
@@ -294,7 +291,7 @@ ledger_load_journal(struct ledger *l, char *err, size_t errlen)
 {
 	const char	*dir = l->cf->state_dir;
 	uint8_t		*buf;
-	size_t		 len, good, used;
+	size_t		 len, good;
 	char		 why[200];
 	int		 rc;
 
@@ -305,25 +302,14 @@ ledger_load_journal(struct ledger *l, char *err, size_t errlen)
 		return -1;
 	}
 	rc = ledger_replay(buf, len, &l->st, &good, why, sizeof(why));
-	/* what the compaction at open clears: up to the last byte in use */
-	used = len;
-	while (used >= sizeof(ledger_zero) && memcmp(buf + used -
-	    sizeof(ledger_zero), ledger_zero, sizeof(ledger_zero)) == 0)
-		used -= sizeof(ledger_zero);
-	while (used > 0 && buf[used - 1] == 0)
-		used--;
-	l->journal_dirty = used;
 	free(buf);
 	if (rc == -1) {
 		snprintf(err, errlen, "%s/%s: %s", dir, LEDGER_JOURNAL, why);
 		return -1;
 	}
-	if (rc == 1) {
-		/* Zeroed at commit, so it cannot look torn again later. */
-		l->torn_at = good;
-		l->torn_len = (good + JREC_SIZE < len ? good + JREC_SIZE :
-		    len) - good;
-	}
+	if (rc == 1)
+		log_warnx("%s/%s: torn record at offset %zu dropped (never "
+		    "acknowledged)", dir, LEDGER_JOURNAL, good);
 	l->journal_records = 0;
 	return 0;
 }
@@ -413,17 +399,6 @@ ledger_commit(struct ledger *l, char *err, size_t errlen)
 		snprintf(err, errlen, "%s/%s: %s", cf->state_dir,
 		    LEDGER_JOURNAL, strerror(errno));
 		return -1;
-	}
-	if (l->torn_len > 0) {
-		log_warnx("%s/%s: torn last record dropped (offset %zu, never "
-		    "acknowledged)", cf->state_dir, LEDGER_JOURNAL, l->torn_at);
-		if (ledger_write_zeros(l->journal_fd, l->torn_at, l->torn_at +
-		    l->torn_len) == -1 || io->fdatasync(l->journal_fd) == -1) {
-			snprintf(err, errlen, "%s/%s: clearing the torn record: "
-			    "%s", cf->state_dir, LEDGER_JOURNAL, strerror(errno));
-			return -1;
-		}
-		l->torn_len = 0;
 	}
 	if (ledger_journal_prepare(l) == -1) {
 		snprintf(err, errlen, "%s/%s: preparing: %s", cf->state_dir,
