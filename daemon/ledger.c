@@ -195,12 +195,13 @@ int
 ledger_tidy(struct ledger *l)
 {
 	uint64_t	after = l->compact_after ? l->compact_after :
-			    LEDGER_COMPACT_EVERY;
+			    (uint64_t)l->cf->compact_records;
 
 	if (l->journal_records < after)
 		return 0;
 	if (ledger_compact(l) == -1) {
-		l->compact_after = l->journal_records + LEDGER_COMPACT_EVERY;
+		l->compact_after = l->journal_records +
+		    (uint64_t)l->cf->compact_records;
 		return -1;
 	}
 	l->compact_after = 0;
@@ -260,7 +261,8 @@ ledger_dispatch(struct proc *p, const struct msg *m)
 		if (ledger_tidy(ledger_self) == -1)
 			log_warn("ledger: compacting %s failed, the journal "
 			    "grows; next try in %d records",
-			    ledger_self->cf->state_dir, LEDGER_COMPACT_EVERY);
+			    ledger_self->cf->state_dir,
+			    ledger_self->cf->compact_records);
 		break;
 	default:
 		fatalx("%s: unexpected %s from %s", __func__,

@@ -22,7 +22,7 @@ struct ledger {
 	int		journal_fd;
 	size_t		journal_cap;	/* its bytes: written zeros or records */
 	uint64_t	journal_records;	/* since the last snapshot */
-	uint64_t	compact_after;	/* records; 0: LEDGER_COMPACT_EVERY */
+	uint64_t	compact_after;	/* records; 0: cf->compact_records */
 	int		fresh;		/* prepared: no snapshot yet */
 	struct ledger_state st;
 };
@@ -55,11 +55,11 @@ int	ledger_commit(struct ledger *, char *err, size_t errlen);
  */
 int	ledger_handle(struct ledger *, const struct msg *, struct outbox *);
 /*
- * After the outbox of ledger_handle was sent: every LEDGER_COMPACT_EVERY
+ * After the outbox of ledger_handle was sent: every [vendd] compact_records
  * records, fold the journal into the snapshot. Apart from ledger_handle so
  * that no message waits for it. -1 with errno if the disk failed: nothing
  * is lost (the records are durable, the snapshot is replaced whole or not
- * at all), the journal just grows, and the next try is LEDGER_COMPACT_EVERY
+ * at all), the journal just grows, and the next try is compact_records
  * records later.
  */
 int	ledger_tidy(struct ledger *);

@@ -12,15 +12,11 @@
 #include "config.h"
 #include "ledger.h"
 
-#define LEDGER_COMPACT_EVERY	4096	/* journal records between snapshots */
 #define LEDGER_JOURNAL		"journal"
 #define LEDGER_SNAPSHOT		"snapshot"
 #define LEDGER_SNAPSHOT_TMP	"snapshot.tmp"
-#define LEDGER_JOURNAL_MAX	(341 * LEDGER_JOURNAL_CHUNK)	/* ~64 MiB: larger
-						 * is not ours, refused */
-/* The journal grows by this much (zeros, fsync'd): the records between two
- * compactions, in whole pages. */
-#define LEDGER_JOURNAL_CHUNK	((size_t)LEDGER_COMPACT_EVERY * JREC_SIZE)
+#define LEDGER_JOURNAL_MAX	(64 << 20)	/* bytes; larger is not ours: refused */
+#define LEDGER_PAGE		4096	/* the journal grows in whole pages */
 
 /* Journal record: 48 bytes, little-endian, CRC-32 over the first 44. */
 #define JREC_MAGIC	0x4a444e56u	/* "VNDJ" */

@@ -7,7 +7,7 @@
  *   written with pwrite() and made durable with fdatasync() before anything
  *   flows on, never a rewrite of the whole state. A failed write or sync is
  *   an error returned to the caller, never a signal. The file is
- *   preallocated with written zeros (LEDGER_JOURNAL_CHUNK at a time), so a
+ *   preallocated with written zeros ([vendd] compact_records at a time), so a
  *   record overwrites allocated blocks and changes no file size or block
  *   map: on ext4 its fdatasync writes the data block alone, with no
  *   filesystem journal commit. Measured on the build host's ext4 (virtio
@@ -38,7 +38,7 @@
  *     after one that is now lost.
  *   A record damaged in the middle thus shows as a refusal when a newer
  *   record follows it, and as a torn end when it was the last.
- * - Compaction runs at every open and every LEDGER_COMPACT_EVERY records,
+ * - Compaction runs at every open and every [vendd] compact_records records,
  *   the latter after the message's answers went out (ledger_tidy): a vend
  *   never waits for a snapshot's fsyncs.
  *   Journal records name products by their index in the snapshot's order;
@@ -155,6 +155,15 @@ ledger_compact(struct ledger *l)
 	return 0;
 }
 
+/* The journal grows by the records between two compactions, in pages. */
+static size_t
+ledger_journal_chunk(const struct ledger *l)
+{
+	size_t	n = (size_t)l->cf->compact_records * JREC_SIZE;
+
+	return (n + LEDGER_PAGE - 1) / LEDGER_PAGE * LEDGER_PAGE;
+}
+
 /* Give the journal cap bytes: written zeros from its size on, fsync'd. */
 static int
 ledger_journal_grow(struct ledger *l, size_t cap)
@@ -187,7 +196,7 @@ ledger_append(struct ledger *l, const struct jrec *r)
 
 	jrec_encode(r, b);
 	if (off + JREC_SIZE > l->journal_cap &&
-	    ledger_journal_grow(l, l->journal_cap + LEDGER_JOURNAL_CHUNK) == -1)
+	    ledger_journal_grow(l, l->journal_cap + ledger_journal_chunk(l)) == -1)
 		return -1;
 	if (ledger_write_full(l->journal_fd, b, sizeof(b), off) == -1 ||
 	    io->fdatasync(l->journal_fd) == -1)
@@ -323,9 +332,9 @@ ledger_journal_prepare(struct ledger *l)
 
 	if (fstat(l->journal_fd, &sb) == -1)
 		return -1;
-	cap = ((size_t)sb.st_size + LEDGER_JOURNAL_CHUNK - 1) /
-	    LEDGER_JOURNAL_CHUNK * LEDGER_JOURNAL_CHUNK;
-	return ledger_journal_grow(l, cap ? cap : LEDGER_JOURNAL_CHUNK);
+	cap = ((size_t)sb.st_size + ledger_journal_chunk(l) - 1) /
+	    ledger_journal_chunk(l) * ledger_journal_chunk(l);
+	return ledger_journal_grow(l, cap ? cap : ledger_journal_chunk(l));
 }
 
 /* Open the state directory and restore the state, writing nothing. */

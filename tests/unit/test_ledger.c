@@ -1046,6 +1046,26 @@ test_compaction_after_answer(void **state)
 	assert_int_equal(f->l.st.credit, 4096 * 100);
 }
 
+/* [vendd] compact_records sets the interval and the journal's size. */
+static void
+test_compact_records_configured(void **state)
+{
+	struct fx	*f = *state;
+
+	f->cf.compact_records = 16;
+	fx_open(f);
+	assert_int_equal(fx_size(f, "journal"), 4096);	/* 16 records, a page */
+	fx_coins_untidied(f, 15);
+	assert_int_equal(ledger_tidy(&f->l), 0);
+	assert_int_equal(f->l.journal_records, 15);
+	fx_coins_untidied(f, 1);
+	assert_int_equal(ledger_tidy(&f->l), 0);
+	assert_int_equal(f->l.journal_records, 0);
+	fx_crash(f);
+	fx_open(f);
+	assert_int_equal(f->l.st.credit, 16 * 100);
+}
+
 /* A compaction that fails loses nothing: the journal grows, the next try
  * is 4096 records later, and a restart replays everything. */
 static void
@@ -1280,6 +1300,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_compaction_every_n,
 		    fx_setup_fast, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_compaction_after_answer,
+		    fx_setup_fast, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_compact_records_configured,
 		    fx_setup_fast, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_compaction_failure_retried,
 		    fx_setup_fast, fx_teardown),
