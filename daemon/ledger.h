@@ -23,31 +23,22 @@ struct ledger {
 	size_t		journal_cap;	/* its bytes: written zeros or records */
 	uint64_t	journal_records;	/* since the last snapshot */
 	uint64_t	compact_after;	/* records; 0: cf->compact_records */
-	int		fresh;		/* prepared: no snapshot yet */
+	int		fresh;		/* opened without a snapshot */
+	int		made_dir, made_snapshot, made_journal;	/* by this open */
 	struct ledger_state st;
 };
 
 /*
- * Open cf->state_dir (created if missing), load the snapshot and replay the
- * journal, map the products to the config's order by id (products gone from
- * the config are kept, retired, with their counters), settle a vend left
- * unresolved in the customer's favour, count the start-up, and compact. A
- * corrupt file is refused: -1 with "PATH: what is wrong" in err, and the file
- * is left as it is.
+ * Open cf->state_dir (its last component created if missing; a missing
+ * parent is an error), load the snapshot and replay the journal, map the
+ * products to the config's order by id (products gone from the config are
+ * kept, retired, with their counters), settle a vend left unresolved in
+ * the customer's favour, count the start-up, and compact. A corrupt file
+ * is refused and left as it is; a start that fails removes what it made.
+ * -1 with "FILE:LINE: [vendd] state_dir: what is wrong" in err.
  */
 int	ledger_open(struct ledger *, const struct config *, char *err,
 	    size_t errlen);
-/*
- * ledger_open in two steps. Prepare only reads: the snapshot and the
- * journal, replayed (and refused if corrupt), nothing created or written,
- * so that it can run while main is still requesting the GPIO lines and a
- * start refused for its wiring leaves the state directory untouched.
- * Commit does the rest (creates what is missing, settles, counts the
- * start, compacts). Each -1 with err; ledger_close after either.
- */
-int	ledger_prepare(struct ledger *, const struct config *, char *err,
-	    size_t errlen);
-int	ledger_commit(struct ledger *, char *err, size_t errlen);
 /*
  * One message from the ledger's inbox: journal it (durable on return), apply
  * it, and put what flows on into the outbox. -1 with errno if the disk

@@ -122,24 +122,29 @@ ledger_write_snapshot(struct ledger *l)
 {
 	uint8_t	 buf[SNAP_MAX];
 	size_t	 len = ledger_encode_snapshot(&l->st, buf);
-	int	 fd;
+	int	 fd, saved;
 
 	fd = io->openat(l->dirfd, LEDGER_SNAPSHOT_TMP,
 	    O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
 	if (fd == -1)
 		return -1;
 	if (ledger_write_full(fd, buf, len, 0) == -1 || io->fsync(fd) == -1) {
-		int saved = errno;
-
+		saved = errno;
 		io->close(fd);
-		errno = saved;
-		return -1;
+		goto fail;
 	}
 	if (io->close(fd) == -1 ||
 	    io->renameat(l->dirfd, LEDGER_SNAPSHOT_TMP, l->dirfd,
-	    LEDGER_SNAPSHOT) == -1 || io->fsync(l->dirfd) == -1)
-		return -1;
+	    LEDGER_SNAPSHOT) == -1 || io->fsync(l->dirfd) == -1) {
+		saved = errno;
+		goto fail;
+	}
 	return 0;
+fail:
+	/* no half-written file left (after the rename there is none) */
+	io->unlinkat(l->dirfd, LEDGER_SNAPSHOT_TMP, 0);
+	errno = saved;
+	return -1;
 }
 
 /*
@@ -202,29 +207,6 @@ ledger_append(struct ledger *l, const struct jrec *r)
 	    io->fdatasync(l->journal_fd) == -1)
 		return -1;
 	l->journal_records++;
-	return 0;
-}
-
-/* mkdir -p with mode 0750 for the parts that are missing. */
-static int
-ledger_mkdirs(const char *path)
-{
-	char	buf[VENDD_PATH_MAX];
-	size_t	len = strlen(path);
-
-	if (len == 0 || len >= sizeof(buf)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	memcpy(buf, path, len + 1);
-	for (size_t i = 1; i <= len; i++) {
-		if (buf[i] != '/' && buf[i] != '\0')
-			continue;
-		buf[i] = '\0';
-		if (io->mkdir(buf, 0750) == -1 && errno != EEXIST)
-			return -1;
-		buf[i] = path[i];
-	}
 	return 0;
 }
 
@@ -337,103 +319,186 @@ ledger_journal_prepare(struct ledger *l)
 	return ledger_journal_grow(l, cap ? cap : ledger_journal_chunk(l));
 }
 
-/* Open the state directory and restore the state, writing nothing. */
-int
-ledger_prepare(struct ledger *l, const struct config *cf, char *err,
-    size_t errlen)
+/* The directory path is in: "/var/lib/vendx" for "/var/lib/vendx/state". */
+static void
+ledger_parent(const char *path, char *buf, size_t len)
 {
-	memset(l, 0, sizeof(*l));
-	l->cf = cf;
-	l->dirfd = l->journal_fd = -1;
-	l->dirfd = open(cf->state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (l->dirfd == -1 && errno == ENOENT) {
-		/* a fresh machine: commit creates the directory */
-		ledger_fresh(&l->st, l->cf);
-		l->fresh = 1;
+	size_t	n = strlen(path);
+
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	while (n > 0 && path[n - 1] != '/')
+		n--;
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	if (n == 0)
+		snprintf(buf, len, ".");
+	else
+		snprintf(buf, len, "%.*s", (int)n, path);
+}
+
+/* fsync a directory by its path, so a name made in it is durable. */
+static int
+ledger_sync_dir(const char *path)
+{
+	int	fd, rc, saved;
+
+	if ((fd = io->openat(AT_FDCWD, path, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1)
+		return -1;
+	rc = io->fsync(fd);
+	saved = errno;
+	io->close(fd);
+	errno = saved;
+	return rc;
+}
+
+/*
+ * Open state_dir. If it is missing, create it (its last component only:
+ * its parent must exist, so a mistyped path is an error, not a new empty
+ * ledger somewhere else) and make its name durable.
+ */
+static int
+ledger_open_dir(struct ledger *l, char *why, size_t len)
+{
+	const char	*dir = l->cf->state_dir;
+	char		 parent[VENDD_PATH_MAX];
+
+	if ((l->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1)
 		return 0;
+	if (errno != ENOENT) {
+		snprintf(why, len, "%s: %s", dir, strerror(errno));
+		return -1;
 	}
-	if (l->dirfd == -1) {
-		snprintf(err, errlen, "%s: %s", cf->state_dir,
+	ledger_parent(dir, parent, sizeof(parent));
+	if (io->mkdir(dir, 0750) == -1) {
+		if (errno == ENOENT)
+			snprintf(why, len, "%s: %s does not exist", dir, parent);
+		else
+			snprintf(why, len, "%s: creating it: %s", dir,
+			    strerror(errno));
+		return -1;
+	}
+	l->made_dir = 1;
+	if (ledger_sync_dir(parent) == -1 || (l->dirfd = open(dir, O_RDONLY |
+	    O_DIRECTORY | O_CLOEXEC)) == -1) {
+		snprintf(why, len, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Load the snapshot and replay the journal: what the last run left. */
+static int
+ledger_load(struct ledger *l, char *why, size_t len)
+{
+	const char	*dir = l->cf->state_dir;
+
+	if ((l->fresh = ledger_load_snapshot(l, why, len)) == -1)
+		return -1;
+	l->journal_fd = io->openat(l->dirfd, LEDGER_JOURNAL, O_RDWR |
+	    O_CLOEXEC);
+	if (l->journal_fd == -1 && errno != ENOENT) {
+		snprintf(why, len, "%s/%s: %s", dir, LEDGER_JOURNAL,
 		    strerror(errno));
 		return -1;
 	}
-	if ((l->fresh = ledger_load_snapshot(l, err, errlen)) == -1)
-		return -1;
 	/*
 	 * A journal without a snapshot means the snapshot was lost: starting
 	 * from zero would silently drop credit and counters. A fresh machine
 	 * writes its snapshot before its journal exists, so a crash during the
 	 * very first start leaves a state this check accepts.
 	 */
-	if (l->fresh && faccessat(l->dirfd, LEDGER_JOURNAL, F_OK, 0) == 0) {
-		snprintf(err, errlen, "%s/%s exists but %s/%s is missing: "
+	if (l->fresh && l->journal_fd != -1) {
+		snprintf(why, len, "%s/%s exists but %s/%s is missing: "
 		    "refusing to start from an empty ledger (move both away "
-		    "to start a fresh machine)", cf->state_dir, LEDGER_JOURNAL,
-		    cf->state_dir, LEDGER_SNAPSHOT);
+		    "to start a fresh machine)", dir, LEDGER_JOURNAL, dir,
+		    LEDGER_SNAPSHOT);
 		return -1;
 	}
-	if (l->fresh)
-		return 0;
-	l->journal_fd = openat(l->dirfd, LEDGER_JOURNAL, O_RDWR | O_CLOEXEC);
-	if (l->journal_fd == -1 && errno == ENOENT)
-		return 0;	/* created at commit */
-	if (l->journal_fd == -1) {
-		snprintf(err, errlen, "%s/%s: %s", cf->state_dir,
-		    LEDGER_JOURNAL, strerror(errno));
-		return -1;
-	}
-	return ledger_load_journal(l, err, errlen);
+	if (l->journal_fd == -1)
+		return 0;	/* created once the snapshot is there */
+	return ledger_load_journal(l, why, len);
 }
 
-/* Create what is missing, settle, count the start-up, and compact. */
-int
-ledger_commit(struct ledger *l, char *err, size_t errlen)
+/* Create the journal if it is missing, its name durable, and its zeros. */
+static int
+ledger_journal_open(struct ledger *l, char *why, size_t len)
 {
-	const struct config	*cf = l->cf;
+	const char	*dir = l->cf->state_dir;
 
-	if (l->dirfd == -1 && (ledger_mkdirs(cf->state_dir) == -1 ||
-	    (l->dirfd = open(cf->state_dir, O_RDONLY | O_DIRECTORY |
-	    O_CLOEXEC)) == -1)) {
-		snprintf(err, errlen, "%s: %s", cf->state_dir,
-		    strerror(errno));
-		return -1;
-	}
-	if (l->fresh && ledger_write_snapshot(l) == -1) {
-		snprintf(err, errlen, "%s/%s: %s", cf->state_dir,
-		    LEDGER_SNAPSHOT, strerror(errno));
-		return -1;
-	}
-	if (l->journal_fd == -1 && (l->journal_fd = io->openat(l->dirfd,
-	    LEDGER_JOURNAL, O_RDWR | O_CREAT | O_CLOEXEC, 0640)) == -1) {
-		snprintf(err, errlen, "%s/%s: %s", cf->state_dir,
-		    LEDGER_JOURNAL, strerror(errno));
-		return -1;
+	if (l->journal_fd == -1) {
+		if ((l->journal_fd = io->openat(l->dirfd, LEDGER_JOURNAL,
+		    O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0640)) == -1) {
+			snprintf(why, len, "%s/%s: %s", dir, LEDGER_JOURNAL,
+			    strerror(errno));
+			return -1;
+		}
+		l->made_journal = 1;
+		if (io->fsync(l->dirfd) == -1) {
+			snprintf(why, len, "%s: %s", dir, strerror(errno));
+			return -1;
+		}
 	}
 	if (ledger_journal_prepare(l) == -1) {
-		snprintf(err, errlen, "%s/%s: preparing: %s", cf->state_dir,
-		    LEDGER_JOURNAL, strerror(errno));
-		return -1;
-	}
-	ledger_start(l);
-	if (ledger_compact(l) == -1) {
-		snprintf(err, errlen, "%s: compacting: %s", cf->state_dir,
+		snprintf(why, len, "%s/%s: preparing: %s", dir, LEDGER_JOURNAL,
 		    strerror(errno));
 		return -1;
 	}
 	return 0;
 }
 
-/* Both steps at once: tests and tools. */
+/* Settle, count the start-up, reorder, compact, then the journal. */
+static int
+ledger_begin(struct ledger *l, char *why, size_t len)
+{
+	ledger_start(l);
+	if (ledger_compact(l) == -1) {
+		snprintf(why, len, "%s: compacting: %s", l->cf->state_dir,
+		    strerror(errno));
+		return -1;
+	}
+	l->made_snapshot = l->fresh;
+	return ledger_journal_open(l, why, len);
+}
+
+/* A start that failed: remove what it made, so nothing half-made stays. */
+static void
+ledger_undo(struct ledger *l)
+{
+	if (l->dirfd != -1) {
+		if (l->made_journal)
+			io->unlinkat(l->dirfd, LEDGER_JOURNAL, 0);
+		if (l->made_snapshot)
+			io->unlinkat(l->dirfd, LEDGER_SNAPSHOT, 0);
+	}
+	if (l->made_dir) {
+		ledger_close(l);
+		io->unlinkat(AT_FDCWD, l->cf->state_dir, AT_REMOVEDIR);
+	}
+}
+
+/* Open the ledger: see ledger.h. */
 int
 ledger_open(struct ledger *l, const struct config *cf, char *err,
     size_t errlen)
 {
-	if (ledger_prepare(l, cf, err, errlen) == -1 ||
-	    ledger_commit(l, err, errlen) == -1) {
-		ledger_close(l);
-		return -1;
-	}
-	return 0;
+	char	why[1024];
+	size_t	n;
+
+	memset(l, 0, sizeof(*l));
+	l->cf = cf;
+	l->dirfd = l->journal_fd = -1;
+	if (ledger_open_dir(l, why, sizeof(why)) == 0 &&
+	    ledger_load(l, why, sizeof(why)) == 0 &&
+	    ledger_begin(l, why, sizeof(why)) == 0)
+		return 0;
+	ledger_undo(l);
+	ledger_close(l);
+	config_where(cf, "vendd", "state_dir", cf->state_dir_line, err, errlen);
+	n = strlen(err);
+	snprintf(err + n, errlen - n, ": %s", why);
+	return -1;
 }
 
 /* Close the files; the state on disk is already complete. */

@@ -3,6 +3,7 @@
  * corruption refused without touching the files, product reordering, and
  * the pure readers fed garbage.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -26,6 +27,137 @@
 
 #define REC	48		/* journal record size, the on-disk format */
 #define CHUNK	(4096L * REC)	/* the journal's preallocated size */
+
+/*
+ * The store's I/O seam with one kind of call failing: the calls of kind
+ * t_fail_op on a file opened under the name t_fail_name (any file if
+ * NULL) fail with t_fail_err, after t_fail_skip of them succeed, at most
+ * t_fail_times times (-1: until cleared). t_calls counts those calls.
+ */
+enum { T_NONE, T_OPENAT, T_PWRITE, T_FSYNC, T_FDATASYNC, T_RENAME, T_MKDIR };
+static int		 t_fail_op, t_fail_err, t_fail_skip, t_fail_times;
+static int		 t_calls;
+static const char	*t_fail_name;
+static char		 t_fd_name[1024][32];	/* what each fd was opened as */
+
+/* Whether this call (op on fd's file, or on name) is one to fail. */
+static int
+t_fails(int op, int fd, const char *name)
+{
+	if (op != t_fail_op)
+		return 0;
+	if (name == NULL)
+		name = fd >= 0 && fd < 1024 ? t_fd_name[fd] : "";
+	if (t_fail_name != NULL && strcmp(name, t_fail_name) != 0)
+		return 0;
+	t_calls++;
+	if (t_fail_skip > 0) {
+		t_fail_skip--;
+		return 0;
+	}
+	if (t_fail_times == 0)
+		return 0;
+	if (t_fail_times > 0)
+		t_fail_times--;
+	errno = t_fail_err;
+	return 1;
+}
+
+/* openat through the seam: remembers the name of the fd. */
+static int
+t_openat(int dirfd, const char *name, int flags, ...)
+{
+	va_list	ap;
+	mode_t	mode = 0;
+	int	fd;
+
+	if (flags & O_CREAT) {
+		va_start(ap, flags);
+		mode = (mode_t)va_arg(ap, int);
+		va_end(ap);
+	}
+	if (t_fails(T_OPENAT, -1, name))
+		return -1;
+	if ((fd = openat(dirfd, name, flags, mode)) >= 0 && fd < 1024)
+		snprintf(t_fd_name[fd], sizeof(t_fd_name[fd]), "%s", name);
+	return fd;
+}
+
+/* pwrite through the seam. */
+static ssize_t
+t_pwrite(int fd, const void *buf, size_t len, off_t off)
+{
+	return t_fails(T_PWRITE, fd, NULL) ? -1 : pwrite(fd, buf, len, off);
+}
+
+/* fsync through the seam. */
+static int
+t_fsync(int fd)
+{
+	return t_fails(T_FSYNC, fd, NULL) ? -1 : fsync(fd);
+}
+
+/* fdatasync through the seam. */
+static int
+t_fdatasync(int fd)
+{
+	return t_fails(T_FDATASYNC, fd, NULL) ? -1 : fdatasync(fd);
+}
+
+/* renameat through the seam (the name is the old one). */
+static int
+t_renameat(int fd1, const char *from, int fd2, const char *to)
+{
+	return t_fails(T_RENAME, -1, from) ? -1 : renameat(fd1, from, fd2, to);
+}
+
+/* mkdir through the seam. */
+static int
+t_mkdir(const char *path, mode_t mode)
+{
+	return t_fails(T_MKDIR, -1, path) ? -1 : mkdir(path, mode);
+}
+
+/* close through the seam: forgets the name. */
+static int
+t_close(int fd)
+{
+	if (fd >= 0 && fd < 1024)
+		t_fd_name[fd][0] = '\0';
+	return close(fd);
+}
+
+static const struct ledger_io t_io = {
+	.openat = t_openat,
+	.pwrite = t_pwrite,
+	.fsync = t_fsync,
+	.fdatasync = t_fdatasync,
+	.renameat = t_renameat,
+	.unlinkat = unlinkat,
+	.mkdir = t_mkdir,
+	.close = t_close,
+};
+
+/* From now on, op on the file named name (NULL: any) fails with err, after
+ * skip successes, times times (-1: until t_fail_clear). */
+static void
+t_fail(int op, const char *name, int err, int skip, int times)
+{
+	t_fail_op = op;
+	t_fail_name = name;
+	t_fail_err = err;
+	t_fail_skip = skip;
+	t_fail_times = times;
+	t_calls = 0;
+	ledger_set_io(&t_io);
+}
+
+/* Every call succeeds again (still through the seam). */
+static void
+t_fail_clear(void)
+{
+	t_fail_op = T_NONE;
+}
 
 /* Prices and capacities from a typical can/snack machine. */
 enum { P_COLA, P_WATER, P_CHIPS };
@@ -64,7 +196,7 @@ fx_setup_in(void **state, const char *base)
 		return -1;
 	}
 	config_defaults(&f->cf);
-	snprintf(f->cf.state_dir, sizeof(f->cf.state_dir), "%s/var/lib/vendd",
+	snprintf(f->cf.state_dir, sizeof(f->cf.state_dir), "%s/vendd",
 	    f->root);
 	f->cf.nproducts = 0;
 	fx_product(&f->cf, "cola", 150, 8);
@@ -113,6 +245,8 @@ fx_teardown(void **state)
 
 	if (f->open)
 		ledger_close(&f->l);
+	t_fail_clear();
+	ledger_set_io(NULL);
 	nftw(f->root, fx_rm, 16, FTW_DEPTH | FTW_PHYS);
 	free(f);
 	return 0;
@@ -340,6 +474,92 @@ test_fresh_dir_created(void **state)
 	assert_false(f->l.st.pending.active);
 }
 
+/*
+ * Fault 7: a state_dir whose parent does not exist is a start-up error
+ * naming the key and where it was set, not a new tree of directories.
+ */
+static void
+test_state_dir_parent_missing(void **state)
+{
+	struct fx	*f = *state;
+	char		 err[1024], want[1024], parent[160];
+	struct stat	 sb;
+
+	snprintf(f->cf.path, sizeof(f->cf.path), "/etc/vendd/vendd.ini");
+	f->cf.state_dir_line = 12;
+	snprintf(parent, sizeof(parent), "%s/vendx", f->root);
+	snprintf(f->cf.state_dir, sizeof(f->cf.state_dir), "%s/state", parent);
+	fx_open_fails(f, err, sizeof(err));
+	snprintf(want, sizeof(want), "/etc/vendd/vendd.ini:12: [vendd] "
+	    "state_dir: %s: %s does not exist", f->cf.state_dir, parent);
+	assert_string_equal(err, want);
+	assert_int_equal(stat(parent, &sb), -1);
+
+	/* the default named as such; and any other error names the key */
+	f->cf.state_dir_line = 0;
+	fx_open_fails(f, err, sizeof(err));
+	assert_non_null(strstr(err, "/etc/vendd/vendd.ini: [vendd] state_dir "
+	    "(default): "));
+	snprintf(f->cf.state_dir, sizeof(f->cf.state_dir), "%s/file",
+	    f->root);
+	close(open(f->cf.state_dir, O_WRONLY | O_CREAT, 0600));	/* a file */
+	f->cf.state_dir_line = 12;
+	fx_open_fails(f, err, sizeof(err));
+	assert_non_null(strstr(err, "vendd.ini:12: [vendd] state_dir: "));
+	assert_non_null(strstr(err, "Not a directory"));
+}
+
+/* Whether the state dir holds exactly n entries. */
+static int
+fx_entries(const struct fx *f)
+{
+	DIR		*d = opendir(f->cf.state_dir);
+	struct dirent	*e;
+	int		 n = 0;
+
+	if (d == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL)
+		n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+	closedir(d);
+	return n;
+}
+
+/* A start that fails leaves nothing it made: no directory, no snapshot,
+ * no journal, no snapshot.tmp. */
+static void
+test_failed_start_leaves_nothing(void **state)
+{
+	struct fx	*f = *state;
+	char		 err[1024];
+
+	/* the directory made, the snapshot written, the journal's zeros
+	 * refused: all of it removed */
+	t_fail(T_PWRITE, "journal", ENOSPC, 0, -1);
+	fx_open_fails(f, err, sizeof(err));
+	assert_non_null(strstr(err, "No space left on device"));
+	assert_int_equal(fx_entries(f), -1);
+
+	/* the directory there (systemd made it), empty: left empty */
+	assert_int_equal(mkdir(f->cf.state_dir, 0750), 0);
+	fx_open_fails(f, err, sizeof(err));
+	assert_int_equal(fx_entries(f), 0);
+
+	/* the first snapshot cannot be written: no snapshot.tmp left */
+	t_fail(T_PWRITE, "snapshot.tmp", ENOSPC, 0, -1);
+	fx_open_fails(f, err, sizeof(err));
+	assert_non_null(strstr(err, "compacting"));
+	assert_int_equal(fx_entries(f), 0);
+	t_fail(T_FSYNC, "snapshot.tmp", EIO, 0, -1);
+	fx_open_fails(f, err, sizeof(err));
+	assert_int_equal(fx_entries(f), 0);
+
+	/* and then it starts */
+	t_fail_clear();
+	fx_open(f);
+	assert_int_equal(fx_entries(f), 2);
+}
+
 /* Coins survive a reopen: credit, cash in and the coin counts. */
 static void
 test_coin_reopen(void **state)
@@ -472,59 +692,6 @@ test_crash_settles(void **state)
 	fx_open(f);
 	assert_int_equal(f->l.st.credit, 200);
 	assert_int_equal(f->l.st.c.unresolved_settled, 1);
-	assert_int_equal(f->l.st.c.startups, 3);
-}
-
-/*
- * ledger_prepare reads and writes nothing (a start refused for its wiring
- * must leave the state as it was); ledger_commit then does what
- * ledger_open did: create, clear the torn record, settle, count, compact.
- */
-static void
-test_prepare_writes_nothing(void **state)
-{
-	struct fx	*f = *state;
-	struct ledger	 l;
-	struct outbox	 ob;
-	struct stat	 sb;
-	char		 err[512];
-	uint8_t		*before, *after;
-	size_t		 blen, alen, slen;
-
-	/* a fresh machine: no directory made */
-	assert_int_equal(ledger_prepare(&l, &f->cf, err, sizeof(err)), 0);
-	assert_int_equal(l.st.c.startups, 0);
-	ledger_close(&l);
-	assert_int_equal(stat(f->cf.state_dir, &sb), -1);
-
-	/* an unresolved vend and a torn tail: both left on disk */
-	fx_open(f);
-	fx_coin(f, 200, 8);
-	assert_int_equal(fx_reserve(f, 3, P_CHIPS, &ob), 0);
-	fx_crash(f);
-	before = fx_read(f, "journal", &blen);
-	memcpy(before + 2 * REC, before, REC / 2);
-	fx_write(f, "journal", before, blen);
-	free(fx_read(f, "snapshot", &slen));
-	assert_int_equal(ledger_prepare(&l, &f->cf, err, sizeof(err)), 0);
-	assert_true(l.st.pending.active);
-	assert_int_equal(l.st.credit, 80);
-	after = fx_read(f, "journal", &alen);
-	assert_int_equal(alen, blen);
-	assert_memory_equal(after, before, blen);
-	free(after);
-	assert_int_equal(fx_size(f, "snapshot"), (long)slen);
-
-	/* commit: settled, counted; the torn record is left after the end */
-	assert_int_equal(ledger_commit(&l, err, sizeof(err)), 0);
-	assert_false(l.st.pending.active);
-	assert_int_equal(l.st.credit, 200);
-	assert_int_equal(l.st.c.startups, 2);
-	assert_money_invariant(&l.st);
-	ledger_close(&l);
-	free(before);
-	fx_open(f);
-	assert_int_equal(f->l.st.credit, 200);
 	assert_int_equal(f->l.st.c.startups, 3);
 }
 
@@ -1261,13 +1428,15 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_fresh_dir_created,
 		    fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_state_dir_parent_missing,
+		    fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_failed_start_leaves_nothing,
+		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_coin_reopen,
 		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_reserve_commit,
 		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_reserve_restore,
-		    fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_prepare_writes_nothing,
 		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_crash_settles,
 		    fx_setup, fx_teardown),
