@@ -79,8 +79,8 @@ check-sim: all
 	tests/sim/run-vm
 
 # Everything the project has, short versions (make soak: the full counts).
-check: check-unit check-tsan check-property check-fuzz check-sim check-crash \
-    check-bench
+check: check-unit check-tsan check-property check-fuzz check-crashstates \
+    check-sim check-crash check-bench
 
 demo: all
 	tests/sim/run-vm --demo

@@ -1,0 +1,1083 @@
+/*
+ * Every crash state of a ledger session (issue 14, section 2), as
+ * filesystem crash-consistency tools enumerate them (ALICE, OSDI 2014;
+ * SQLite's crash-test VFS).
+ *
+ * 1. A scripted session runs the real ledger on a temp dir with its I/O
+ *    seam (struct ledger_io) replaced by a recorder that does each call and
+ *    logs every mkdir, create, truncate, write, sync, rename and unlink:
+ *    the start-up compaction of a fresh machine, coins, vends (committed,
+ *    failed, left pending), a restock, counters, periodic compactions
+ *    ([vendd] compact_records lowered to 16), a record torn by a crash in
+ *    its write, a restart that settles the pending vend, more records and
+ *    compactions, and a clean restart.
+ * 2. For every prefix of that log (a crash after each call), and for every
+ *    way the calls not yet made durable could have reached the disk, the
+ *    state directory the crash leaves is built and the ledger opened on it.
+ *
+ * The filesystem this assumes (what POSIX and Linux's ext4 allow):
+ * - A write not yet synced may be lost, whole or in part: it is torn at
+ *   every 512-byte sector boundary, and its sectors land in any subset
+ *   and any order (also against other unsynced writes).
+ * - fsync or fdatasync of a file makes its data and size durable, not its
+ *   name. A truncate is durable after the file's sync.
+ * - Directory operations (create, rename, unlink, mkdir) are atomic, reach
+ *   the disk in the order they were made (a prefix of those not yet
+ *   synced), and are durable after an fsync of their directory (mkdir:
+ *   of its parent). They are independent of file data: a rename may land
+ *   before an unsynced write to another file.
+ * - A file's data lands in its inode whether or not its name did.
+ * When a crash point has at most 10 unsynced sectors, every subset is
+ * built; above that (the journal's preallocated zeros), every in-order
+ * prefix, every single sector lost, every single sector alone, and 16
+ * random subsets.
+ *
+ * For each state: the ledger must open it (refused counts those it does
+ * not); the state replayed from its files must be the session's state
+ * after exactly k records, for a k between the records acknowledged and
+ * the records issued at the crash (lost counts those below; a state equal
+ * to none, or a record applied twice, is an invariant violation); and the
+ * money must add up, replayed and opened: cash_in == credit + paid_value
+ * + the pending vend's price (0 once the open settled it).
+ *
+ *   crashstates [-v]	prints one line; exits 1 unless every count is 0
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "ledger.h"
+#include "log.h"
+#include "msg.h"
+
+#define MAX_OPS		4096
+#define MAX_INO		256		/* files the session creates */
+#define MAX_NAMES	8		/* names in the state dir at once */
+#define MAX_REFS	2048		/* reference states, all epochs */
+#define SECTOR		512
+#define ALL_SUBSETS_MAX	10		/* unsynced sectors enumerated fully */
+#define RANDOM_SUBSETS	16
+#define REPORT_MAX	10		/* failures described in full */
+
+enum op_kind {
+	OP_MKDIR,	/* the state dir: durable after its parent's fsync */
+	OP_CREATE,	/* name -> new inode: durable after the dir's fsync */
+	OP_RENAME,	/* name -> to */
+	OP_UNLINK,
+	OP_TRUNC,	/* inode to 0 bytes: durable after its sync */
+	OP_WRITE,	/* inode, off, len, data */
+	OP_SYNC,	/* fsync or fdatasync of inode */
+	OP_DIRSYNC,	/* fsync of the state dir */
+	OP_PARENTSYNC,	/* fsync of its parent */
+};
+
+struct op {
+	uint8_t		 kind;
+	int		 ino;
+	char		 name[16], to[16];
+	size_t		 off, len;
+	uint8_t		*data;
+	int		 durable_at;	/* the sync that makes it durable */
+	uint64_t	 acked, issued;	/* the session's seqs when it began */
+	int		 epoch;
+};
+
+/* A state the session's ledger held, for one epoch (run of the daemon). */
+struct ref {
+	int			epoch;
+	struct ledger_state	st;
+};
+
+static struct op	 ops[MAX_OPS];
+static int		 nops;
+static struct ref	 refs[MAX_REFS];
+static int		 nrefs;
+
+/* The session's accounting, stamped on each op it makes. */
+static uint64_t		 sess_acked, sess_issued;
+static int		 sess_epoch;
+
+/* The recorder's view: real inodes to model ones, the dirs it knows. */
+static struct { dev_t dev; ino_t ino; } real_ino[MAX_INO];
+static int		 nino;
+static int		 recording, tear_next_journal_write;
+static char		 root[128], state_dir[160];
+static struct config	 cf;
+static struct ledger	 led;
+static FILE		*report;	/* stderr; the ledger's log goes nowhere */
+static int		 verbose;
+
+/* Counts: the line the program prints. */
+static uint64_t	n_states, n_refused, n_lost, n_violations, n_reported;
+
+/* ---- the recorder: the ledger's I/O seam ---- */
+
+/* Stop: the test itself failed (not the ledger). */
+static void __attribute__((noreturn, format(printf, 1, 2)))
+die(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	fprintf(report, "crashstates: ");
+	vfprintf(report, fmt, ap);
+	fprintf(report, "\n");
+	va_end(ap);
+	exit(2);
+}
+
+/* Log one op, stamped with the session's accounting. */
+static struct op *
+op_add(int kind)
+{
+	struct op	*o;
+
+	if (nops == MAX_OPS)
+		die("more than %d ops", MAX_OPS);
+	o = &ops[nops++];
+	memset(o, 0, sizeof(*o));
+	o->kind = (uint8_t)kind;
+	o->ino = -1;
+	o->acked = sess_acked;
+	o->issued = sess_issued;
+	o->epoch = sess_epoch;
+	return o;
+}
+
+/* The model inode of an open fd, or -1. */
+static int
+ino_of(int fd)
+{
+	struct stat	sb;
+
+	if (fstat(fd, &sb) == -1)
+		return -1;
+	for (int i = nino - 1; i >= 0; i--)
+		if (real_ino[i].dev == sb.st_dev && real_ino[i].ino == sb.st_ino)
+			return i;
+	return -1;
+}
+
+/* Whether fd is the directory at path. */
+static int
+fd_is_dir(int fd, const char *path)
+{
+	struct stat	a, b;
+
+	return fstat(fd, &a) == 0 && S_ISDIR(a.st_mode) &&
+	    stat(path, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/* openat: a name that did not exist is a create, O_TRUNC a truncate. */
+static int
+rec_openat(int dirfd, const char *name, int flags, ...)
+{
+	struct stat	 sb;
+	struct op	*o;
+	va_list		 ap;
+	mode_t		 mode = 0;
+	int		 fd, existed;
+
+	if (flags & O_CREAT) {
+		va_start(ap, flags);
+		mode = (mode_t)va_arg(ap, int);
+		va_end(ap);
+	}
+	existed = fstatat(dirfd, name, &sb, 0) == 0;
+	if ((fd = openat(dirfd, name, flags, mode)) == -1 || !recording)
+		return fd;
+	if (!existed) {
+		if (nino == MAX_INO || fstat(fd, &sb) == -1)
+			die("too many files");
+		real_ino[nino].dev = sb.st_dev;
+		real_ino[nino].ino = sb.st_ino;
+		o = op_add(OP_CREATE);
+		o->ino = nino++;
+		snprintf(o->name, sizeof(o->name), "%s", name);
+	} else if (flags & O_TRUNC) {
+		o = op_add(OP_TRUNC);
+		o->ino = ino_of(fd);
+	}
+	return fd;
+}
+
+/* pwrite: the bytes written; the write chosen to tear stops at 24. */
+static ssize_t
+rec_pwrite(int fd, const void *buf, size_t len, off_t off)
+{
+	struct op	*o;
+	ssize_t		 n;
+	int		 ino = ino_of(fd), tear = 0;
+
+	if (recording && tear_next_journal_write && ino >= 0 && len >= 48) {
+		struct stat sb;
+
+		if (fstatat(AT_FDCWD, state_dir, &sb, 0) == 0) {
+			char	path[200];
+
+			snprintf(path, sizeof(path), "%s/journal", state_dir);
+			if (stat(path, &sb) == 0 &&
+			    real_ino[ino].ino == sb.st_ino) {
+				tear = 1;
+				len = 24;
+				tear_next_journal_write = 0;
+			}
+		}
+	}
+	if ((n = pwrite(fd, buf, len, off)) <= 0 || !recording)
+		return n;
+	if (ino < 0)
+		die("pwrite to a file not created in the session");
+	o = op_add(OP_WRITE);
+	o->ino = ino;
+	o->off = (size_t)off;
+	o->len = (size_t)n;
+	if ((o->data = malloc((size_t)n)) == NULL)
+		die("malloc");
+	memcpy(o->data, buf, (size_t)n);
+	if (tear) {		/* the process died in its write */
+		errno = EIO;
+		return -1;
+	}
+	return n;
+}
+
+/* A sync: of a file, of the state dir, or of its parent. */
+static void
+rec_sync(int fd)
+{
+	struct op	*o;
+
+	if (!recording)
+		return;
+	if (fd_is_dir(fd, state_dir))
+		op_add(OP_DIRSYNC);
+	else if (fd_is_dir(fd, root))
+		op_add(OP_PARENTSYNC);
+	else if ((o = op_add(OP_SYNC)), (o->ino = ino_of(fd)) < 0)
+		die("sync of a file not created in the session");
+}
+
+/* fsync, recorded. */
+static int
+rec_fsync(int fd)
+{
+	int	rc = fsync(fd);
+
+	if (rc == 0)
+		rec_sync(fd);
+	return rc;
+}
+
+/* fdatasync, recorded. */
+static int
+rec_fdatasync(int fd)
+{
+	int	rc = fdatasync(fd);
+
+	if (rc == 0)
+		rec_sync(fd);
+	return rc;
+}
+
+/* renameat within the state dir, recorded. */
+static int
+rec_renameat(int fromdir, const char *from, int todir, const char *to)
+{
+	struct op	*o;
+	int		 rc = renameat(fromdir, from, todir, to);
+
+	if (rc == 0 && recording) {
+		o = op_add(OP_RENAME);
+		snprintf(o->name, sizeof(o->name), "%s", from);
+		snprintf(o->to, sizeof(o->to), "%s", to);
+	}
+	return rc;
+}
+
+/* unlinkat, recorded. */
+static int
+rec_unlinkat(int dirfd, const char *name, int flags)
+{
+	struct op	*o;
+	int		 rc = unlinkat(dirfd, name, flags);
+
+	if (rc == 0 && recording) {
+		o = op_add(OP_UNLINK);
+		snprintf(o->name, sizeof(o->name), "%s", name);
+	}
+	return rc;
+}
+
+/* mkdir: only the state dir's is a state change. */
+static int
+rec_mkdir(const char *path, mode_t mode)
+{
+	int	rc = mkdir(path, mode);
+
+	if (rc == 0 && recording && strcmp(path, state_dir) == 0)
+		op_add(OP_MKDIR);
+	return rc;
+}
+
+static const struct ledger_io recorder = {
+	.openat = rec_openat,
+	.pwrite = rec_pwrite,
+	.fsync = rec_fsync,
+	.fdatasync = rec_fdatasync,
+	.renameat = rec_renameat,
+	.unlinkat = rec_unlinkat,
+	.mkdir = rec_mkdir,
+	.close = close,
+};
+
+/* ---- the session ---- */
+
+/* Keep the ledger's state as a reference of the current epoch. */
+static void
+ref_add(const struct ledger_state *st)
+{
+	if (nrefs == MAX_REFS)
+		die("more than %d reference states", MAX_REFS);
+	refs[nrefs].epoch = sess_epoch;
+	refs[nrefs++].st = *st;
+}
+
+/* Fill one product of the session's config. */
+static void
+cf_product(const char *id, int64_t price, int capacity)
+{
+	struct product_conf *p = &cf.product[cf.nproducts++];
+
+	memset(p, 0, sizeof(*p));
+	snprintf(p->id, sizeof(p->id), "%s", id);
+	snprintf(p->label, sizeof(p->label), "%s", id);
+	p->price = price;
+	p->capacity = capacity;
+}
+
+/* A whole file of the state dir, or NULL (len 0) if it is missing. */
+static uint8_t *
+file_read(const char *dir, const char *name, size_t *len)
+{
+	char		 path[256];
+	struct stat	 sb;
+	uint8_t		*b;
+	int		 fd;
+
+	*len = 0;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if ((fd = open(path, O_RDONLY)) == -1)
+		return NULL;
+	if (fstat(fd, &sb) == -1 || (b = malloc((size_t)sb.st_size + 1)) ==
+	    NULL || read(fd, b, (size_t)sb.st_size) != sb.st_size)
+		die("%s: %s", path, strerror(errno));
+	close(fd);
+	*len = (size_t)sb.st_size;
+	return b;
+}
+
+/* The state replayed from a snapshot and a journal (no start-up effects):
+ * 0, 1 when there is no snapshot (st left zero), -1 when refused. */
+static int
+replay_files(const uint8_t *s, size_t sl, int has_snap, const uint8_t *j,
+    size_t jl, struct ledger_state *st, char *err, size_t errlen)
+{
+	size_t	good;
+
+	memset(st, 0, sizeof(*st));
+	if (!has_snap) {
+		snprintf(err, errlen, "no snapshot%s", jl ? " but a journal" :
+		    "");
+		return jl ? -1 : 1;
+	}
+	if (ledger_decode_snapshot(s, sl, st, err, errlen) == -1)
+		return -1;
+	return ledger_replay(j, jl, st, &good, err, errlen) == -1 ? -1 : 0;
+}
+
+/* What a fresh machine starts from: every column full, nothing counted. */
+static void
+fresh_state(struct ledger_state *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->nproducts = (uint32_t)cf.nproducts;
+	for (int i = 0; i < cf.nproducts; i++) {
+		snprintf(st->product[i].id, VENDD_ID_MAX, "%s", cf.product[i].id);
+		st->product[i].stock = cf.product[i].capacity;
+	}
+}
+
+/* Open (or reopen) the session's ledger: a new epoch, the start issued. */
+static void
+sess_open(void)
+{
+	struct ledger_state	 base;
+	uint8_t			*s, *j;
+	size_t			 sl, jl;
+	char			 err[512];
+	int			 rc;
+
+	s = file_read(state_dir, "snapshot", &sl);
+	j = file_read(state_dir, "journal", &jl);
+	rc = replay_files(s, sl, s != NULL, j, jl, &base, err, sizeof(err));
+	free(s);
+	free(j);
+	if (rc == -1)
+		die("the session's own state is refused: %s", err);
+	sess_epoch++;
+	if (rc == 1)		/* a fresh machine: no snapshot yet */
+		fresh_state(&base);
+	/* what the new epoch may recover: the earlier states up to its base */
+	for (int i = 0, n = nrefs; i < n; i++)
+		if (refs[i].epoch == sess_epoch - 1 &&
+		    refs[i].st.seq <= base.seq)
+			ref_add(&refs[i].st);
+	if (rc == 1)
+		ref_add(&base);
+	sess_acked = base.seq;
+	sess_issued = base.seq + 2;	/* a settlement and the start */
+	if (ledger_open(&led, &cf, err, sizeof(err)) == -1)
+		die("session: ledger_open: %s", err);
+	ref_add(&led.st);
+	sess_acked = led.st.seq;
+}
+
+/* The daemon stops or dies: the files stay as they are. */
+static void
+sess_close(void)
+{
+	ledger_close(&led);
+}
+
+/* One message through the ledger as its thread handles it; 0, or -1 if
+ * the ledger failed (the session then treats it as a crash). */
+static int
+sess_msg(uint16_t type, int src, const void *pl, size_t len)
+{
+	struct msg	m;
+	struct outbox	ob;
+	uint64_t	seq0 = led.st.seq;
+	int		rc;
+
+	memset(&m, 0, sizeof(m));
+	m.hdr.type = type;
+	m.hdr.src = (uint16_t)src;
+	m.hdr.len = (uint16_t)len;
+	memcpy(&m.u, pl, len);
+	if (led.st.seq + 1 > sess_issued)
+		sess_issued = led.st.seq + 1;
+	outbox_init(&ob);
+	rc = ledger_handle(&led, &m, &ob);
+	if (led.st.seq != seq0) {	/* durable: acknowledged */
+		ref_add(&led.st);
+		sess_acked = led.st.seq;
+	}
+	if (rc == 0)
+		ledger_tidy(&led);	/* as the shell, after sending */
+	return rc;
+}
+
+/* A coin of value. */
+static int
+sess_coin(int64_t value)
+{
+	struct msg_coin_inserted c = { .value = value, .pulses = 1 };
+
+	return sess_msg(MSG_COIN_INSERTED, PROC_COIN, &c, sizeof(c));
+}
+
+/* A paid vend of product p: reserved, then (if done) its outcome. */
+static void
+sess_vend(uint32_t id, uint32_t p, int done, int ok)
+{
+	struct msg_vend	v = { .vend_id = id, .product = p,
+			    .price = cf.product[p].price };
+
+	if (sess_msg(MSG_VEND_RESERVE, PROC_SALES, &v, sizeof(v)) == -1)
+		die("reserve refused");
+	v.ok = (uint32_t)ok;
+	v.attempts = 1;
+	if (done && sess_msg(MSG_ARM_DONE, PROC_ARM, &v, sizeof(v)) == -1)
+		die("arm done refused");
+}
+
+/* Counters that move no money: a noise train, the compressor, a sold-out. */
+static void
+sess_counters(void)
+{
+	struct msg_coin_count	cc = { .count = 2 };
+	struct msg_cool		cs = { 0 }, ce = { .run_s = 240 };
+	struct msg_select	sel = { .product = 2 };
+
+	sess_msg(MSG_COIN_NOISE, PROC_COIN, &cc, sizeof(cc));
+	sess_msg(MSG_COOL_START, PROC_COOLING, &cs, sizeof(cs));
+	sess_msg(MSG_COOL_STOP, PROC_COOLING, &ce, sizeof(ce));
+	sess_msg(MSG_VEND_SOLD_OUT, PROC_SALES, &sel, sizeof(sel));
+}
+
+/* A shop's quarter hour: coins, a sale, a failed vend, a restock, counters
+ * (20 records, more than a compaction's 16). */
+static void
+sess_round(uint32_t *vid)
+{
+	struct msg_restock	rs = { .product = 1, .stock = -1,
+				       .clear_fault = 1 };
+
+	for (int i = 0; i < 6; i++)
+		sess_coin(i % 2 ? 50 : 100);
+	sess_vend(++*vid, 0, 1, 1);		/* cola sold */
+	sess_vend(++*vid, 1, 1, 0);		/* water fails: out of order */
+	sess_msg(MSG_RESTOCK, PROC_CONTROL, &rs, sizeof(rs));
+	sess_counters();
+	sess_coin(200);
+	sess_vend(++*vid, 2, 1, 1);		/* chips sold */
+}
+
+/* The scripted session; the recorder logs every op it makes. */
+static void
+session(void)
+{
+	uint32_t	vid = 0;
+
+	recording = 1;
+	sess_open();				/* a fresh machine */
+	for (int i = 0; i < 4; i++)
+		sess_round(&vid);		/* a compaction each */
+	sess_coin(100);
+	sess_vend(++vid, 2, 0, 0);		/* left pending */
+	tear_next_journal_write = 1;
+	if (sess_coin(100) == 0 && tear_next_journal_write)
+		die("the torn write did not happen");
+	sess_close();				/* the crash */
+	sess_open();				/* settles the vend */
+	for (int i = 0; i < 3; i++)
+		sess_round(&vid);
+	for (int i = 0; i < 5; i++)
+		sess_coin(100);
+	sess_vend(++vid, 0, 0, 0);		/* pending again */
+	sess_close();				/* a crash between records */
+	sess_open();
+	for (int i = 0; i < 3; i++)
+		sess_round(&vid);
+	sess_close();				/* a clean stop */
+	sess_open();
+	for (int i = 0; i < 2; i++)
+		sess_round(&vid);
+	sess_close();
+	recording = 0;
+}
+
+/* ---- the crash states ---- */
+
+/* When each op becomes durable: the first sync after it that covers it. */
+static void
+ops_durability(void)
+{
+	for (int j = 0; j < nops; j++) {
+		struct op *o = &ops[j];
+
+		o->durable_at = -1;
+		for (int s = j + 1; s < nops && o->durable_at < 0; s++) {
+			struct op *y = &ops[s];
+
+			switch (o->kind) {
+			case OP_TRUNC:
+			case OP_WRITE:
+				if (y->kind == OP_SYNC && y->ino == o->ino)
+					o->durable_at = s;
+				break;
+			case OP_CREATE:
+			case OP_RENAME:
+			case OP_UNLINK:
+				if (y->kind == OP_DIRSYNC)
+					o->durable_at = s;
+				break;
+			case OP_MKDIR:
+				if (y->kind == OP_PARENTSYNC)
+					o->durable_at = s;
+				break;
+			default:
+				o->durable_at = j;	/* syncs change nothing */
+			}
+		}
+		if (o->durable_at < 0)
+			o->durable_at = nops;
+	}
+}
+
+/* A piece of an unsynced write: one sector's part of it, or a truncate. */
+struct piece {
+	int	op;
+	size_t	off, len;	/* within the op's data */
+};
+
+/* The model of the disk a crash leaves: names and inode contents. */
+struct mfile {
+	uint8_t	*b;
+	size_t	 len, cap;
+};
+struct mfs {
+	int		dir;			/* the state dir exists */
+	int		nnames;
+	char		name[MAX_NAMES][16];
+	int		name_ino[MAX_NAMES];
+	struct mfile	ino[MAX_INO];
+};
+
+/* The slot of a name, or -1. */
+static int
+mfs_find(const struct mfs *fs, const char *name)
+{
+	for (int i = 0; i < fs->nnames; i++)
+		if (strcmp(fs->name[i], name) == 0)
+			return i;
+	return -1;
+}
+
+/* Bind name to inode ino, replacing what it named. */
+static void
+mfs_bind(struct mfs *fs, const char *name, int ino)
+{
+	int	i = mfs_find(fs, name);
+
+	if (i < 0) {
+		if (fs->nnames == MAX_NAMES)
+			die("too many names");
+		i = fs->nnames++;
+		snprintf(fs->name[i], sizeof(fs->name[i]), "%s", name);
+	}
+	fs->name_ino[i] = ino;
+}
+
+/* Remove a name. */
+static void
+mfs_unbind(struct mfs *fs, const char *name)
+{
+	int	i = mfs_find(fs, name);
+
+	if (i >= 0) {
+		fs->nnames--;
+		memmove(fs->name[i], fs->name[i + 1], sizeof(fs->name[0]) *
+		    (size_t)(fs->nnames - i));
+		memmove(&fs->name_ino[i], &fs->name_ino[i + 1],
+		    sizeof(int) * (size_t)(fs->nnames - i));
+	}
+}
+
+/* Write len bytes at off into a model file, growing it. */
+static void
+mfile_write(struct mfile *f, size_t off, const uint8_t *b, size_t len)
+{
+	if (off + len > f->cap) {
+		size_t	cap = (off + len) * 2;
+
+		if ((f->b = realloc(f->b, cap)) == NULL)
+			die("realloc");
+		memset(f->b + f->cap, 0, cap - f->cap);
+		f->cap = cap;
+	}
+	if (off > f->len)
+		memset(f->b + f->len, 0, off - f->len);	/* a hole */
+	memcpy(f->b + off, b, len);
+	if (off + len > f->len)
+		f->len = off + len;
+}
+
+/* Free a model. */
+static void
+mfs_free(struct mfs *fs)
+{
+	for (int i = 0; i < MAX_INO; i++)
+		free(fs->ino[i].b);
+}
+
+/*
+ * Build the disk a crash before op p leaves: durable ops all applied, of
+ * the rest the first ndir directory ops and the data pieces in mask.
+ */
+static void
+mfs_build(struct mfs *fs, int p, int ndir, const struct piece *pc, int npc,
+    const uint8_t *mask)
+{
+	int	dirseen = 0;
+
+	memset(fs, 0, sizeof(*fs));
+	for (int j = 0; j < p; j++) {
+		const struct op	*o = &ops[j];
+		int		 durable = o->durable_at < p;
+
+		switch (o->kind) {
+		case OP_MKDIR:
+		case OP_CREATE:
+		case OP_RENAME:
+		case OP_UNLINK:
+			if (!durable && dirseen++ >= ndir)
+				break;
+			if (o->kind == OP_MKDIR)
+				fs->dir = 1;
+			else if (o->kind == OP_CREATE)
+				mfs_bind(fs, o->name, o->ino);
+			else if (o->kind == OP_RENAME &&
+			    mfs_find(fs, o->name) >= 0) {
+				int ino = fs->name_ino[mfs_find(fs, o->name)];
+
+				mfs_unbind(fs, o->name);
+				mfs_bind(fs, o->to, ino);
+			} else if (o->kind == OP_UNLINK)
+				mfs_unbind(fs, o->name);
+			break;
+		case OP_TRUNC:
+		case OP_WRITE:
+			for (int k = 0; k < npc; k++) {
+				if (pc[k].op != j || (!durable && !mask[k]))
+					continue;
+				if (o->kind == OP_TRUNC)
+					fs->ino[o->ino].len = 0;
+				else
+					mfile_write(&fs->ino[o->ino],
+					    o->off + pc[k].off,
+					    o->data + pc[k].off, pc[k].len);
+			}
+			break;
+		}
+	}
+}
+
+/* The pieces of every data op before p (a write by sector, a truncate
+ * whole), and how many directory ops before p are not yet durable. */
+static int
+pieces_of(int p, struct piece *pc, int max, int *ndir, int *npending)
+{
+	int	n = 0;
+
+	*ndir = *npending = 0;
+	for (int j = 0; j < p; j++) {
+		const struct op	*o = &ops[j];
+		int		 pending = o->durable_at >= p;
+
+		if (o->kind == OP_MKDIR || o->kind == OP_CREATE ||
+		    o->kind == OP_RENAME || o->kind == OP_UNLINK) {
+			*ndir += pending;
+			continue;
+		}
+		if (o->kind != OP_TRUNC && o->kind != OP_WRITE)
+			continue;
+		for (size_t at = 0; at < (o->kind == OP_TRUNC ? 1 : o->len);) {
+			size_t	end = o->kind == OP_TRUNC ? 1 :
+				    ((o->off + at) / SECTOR + 1) * SECTOR - o->off;
+
+			if (end > o->len && o->kind == OP_WRITE)
+				end = o->len;
+			if (n == max)
+				die("too many pieces");
+			pc[n].op = j;
+			pc[n].off = at;
+			pc[n].len = end - at;
+			/* durable pieces first in the list is not needed:
+			 * mask entries of durable pieces are ignored */
+			if (pending)
+				(*npending)++;
+			n++;
+			at = end;
+		}
+	}
+	return n;
+}
+
+/* Describe a failure (the first few). */
+static void __attribute__((format(printf, 2, 3)))
+fail(int p, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (n_reported++ >= REPORT_MAX && !verbose)
+		return;
+	va_start(ap, fmt);
+	fprintf(report, "crashstates: crash before op %d of %d (epoch %d, "
+	    "acked %" PRIu64 ", issued %" PRIu64 "): ", p, nops,
+	    p < nops ? ops[p].epoch : sess_epoch,
+	    p < nops ? ops[p].acked : sess_acked,
+	    p < nops ? ops[p].issued : sess_issued);
+	vfprintf(report, fmt, ap);
+	fprintf(report, "\n");
+	va_end(ap);
+}
+
+/* Whether two states are the same, field by field (no padding compared). */
+static int
+state_equal(const struct ledger_state *a, const struct ledger_state *b)
+{
+	if (a->seq != b->seq || a->credit != b->credit ||
+	    a->pending.active != b->pending.active ||
+	    a->pending.product != b->pending.product ||
+	    a->pending.vend_id != b->pending.vend_id ||
+	    a->pending.price != b->pending.price ||
+	    a->nproducts != b->nproducts ||
+	    memcmp(&a->c, &b->c, sizeof(a->c)) != 0)
+		return 0;
+	for (uint32_t i = 0; i < a->nproducts; i++) {
+		const struct ledger_product *x = &a->product[i], *y = &b->product[i];
+
+		if (strcmp(x->id, y->id) != 0 || x->stock != y->stock ||
+		    x->state != y->state || x->retired != y->retired ||
+		    x->paid_vends != y->paid_vends ||
+		    x->paid_value != y->paid_value ||
+		    x->failed_vends != y->failed_vends ||
+		    x->sold_out != y->sold_out)
+			return 0;
+	}
+	return 1;
+}
+
+/* The money adds up: every coin is credit, paid, or the pending price. */
+static int
+money_ok(const struct ledger_state *st)
+{
+	return st->c.cash_in == st->credit + st->c.paid_value +
+	    (st->pending.active ? st->pending.price : 0);
+}
+
+/* Write the model to dir and return 0, or -1 with errno. */
+static void
+mfs_write(const struct mfs *fs, const char *crash_dir, const char *sdir)
+{
+	char	path[256];
+	int	fd;
+
+	if (mkdir(crash_dir, 0700) == -1)
+		die("%s: %s", crash_dir, strerror(errno));
+	if (!fs->dir)
+		return;
+	if (mkdir(sdir, 0750) == -1)
+		die("%s: %s", sdir, strerror(errno));
+	for (int i = 0; i < fs->nnames; i++) {
+		const struct mfile *f = &fs->ino[fs->name_ino[i]];
+
+		snprintf(path, sizeof(path), "%s/%s", sdir, fs->name[i]);
+		if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0640)) == -1 ||
+		    (f->len && write(fd, f->b, f->len) != (ssize_t)f->len))
+			die("%s: %s", path, strerror(errno));
+		close(fd);
+	}
+}
+
+/* nftw callback: remove one entry. */
+static int
+rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+/* The state the model holds, replayed: see replay_files. */
+static int
+mfs_replay(const struct mfs *fs, struct ledger_state *st, char *err,
+    size_t errlen)
+{
+	int	s = fs->dir ? mfs_find(fs, "snapshot") : -1;
+	int	j = fs->dir ? mfs_find(fs, "journal") : -1;
+	const struct mfile *sf = s >= 0 ? &fs->ino[fs->name_ino[s]] : NULL;
+	const struct mfile *jf = j >= 0 ? &fs->ino[fs->name_ino[j]] : NULL;
+
+	return replay_files(sf ? sf->b : NULL, sf ? sf->len : 0, sf != NULL,
+	    jf ? jf->b : NULL, jf ? jf->len : 0, st, err, errlen);
+}
+
+/* Whether st is a reference state of epoch e with its seq. */
+static int
+ref_match(int e, const struct ledger_state *st)
+{
+	for (int i = 0; i < nrefs; i++)
+		if (refs[i].epoch == e && refs[i].st.seq == st->seq)
+			return state_equal(&refs[i].st, st);
+	return 0;
+}
+
+/* Build one crash state, open it, check it. */
+static void
+check_state(int p, int ndir, const struct piece *pc, int npc,
+    const uint8_t *mask)
+{
+	struct ledger_state	 rs;
+	struct ledger		 l;
+	struct mfs		*fs = calloc(1, sizeof(*fs));
+	char			 cdir[200], sdir[220], err[512];
+	int			 e = p < nops ? ops[p].epoch : sess_epoch, rc;
+	uint64_t		 acked = p < nops ? ops[p].acked : sess_acked;
+	uint64_t		 issued = p < nops ? ops[p].issued : sess_issued;
+
+	if (fs == NULL)
+		die("calloc");
+	n_states++;
+	mfs_build(fs, p, ndir, pc, npc, mask);
+	rc = mfs_replay(fs, &rs, err, sizeof(err));
+	snprintf(cdir, sizeof(cdir), "%s/crash", root);
+	snprintf(sdir, sizeof(sdir), "%s/state", cdir);
+	mfs_write(fs, cdir, sdir);
+	snprintf(cf.state_dir, sizeof(cf.state_dir), "%s", sdir);
+	if (ledger_open(&l, &cf, err, sizeof(err)) == -1) {
+		n_refused++;
+		fail(p, "refused: %s", err);
+		goto out;
+	}
+	if (rc == -1) {
+		n_violations++;
+		fail(p, "opened, but its files do not replay: %s", err);
+	} else if (rc == 1 ? acked > 0 : rs.seq < acked) {
+		n_lost++;
+		fail(p, "lost: seq %" PRIu64 " recovered", rs.seq);
+	} else if (rc == 0 && (rs.seq > issued || !ref_match(e, &rs))) {
+		n_violations++;
+		fail(p, "seq %" PRIu64 " recovered is no state the session "
+		    "had", rs.seq);
+	} else if (rc == 0 && (!money_ok(&rs) || !money_ok(&l.st) ||
+	    l.st.pending.active || l.st.credit != rs.credit +
+	    (rs.pending.active ? rs.pending.price : 0) ||
+	    l.st.c.cash_in != rs.c.cash_in ||
+	    l.st.c.paid_value != rs.c.paid_value)) {
+		n_violations++;
+		fail(p, "money: replayed credit %" PRId64 " cash_in %" PRId64
+		    ", opened credit %" PRId64 " cash_in %" PRId64, rs.credit,
+		    rs.c.cash_in, l.st.credit, l.st.c.cash_in);
+	} else if (rc == 1 && !money_ok(&l.st)) {
+		n_violations++;
+		fail(p, "money of a fresh start");
+	}
+	ledger_close(&l);
+out:
+	nftw(cdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	mfs_free(fs);
+	free(fs);
+}
+
+/* splitmix64, so the random subsets are the same every run. */
+static uint64_t
+rnd(void)
+{
+	static uint64_t	s = 20261204;
+	uint64_t	z = (s += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* Every crash state at crash point p (before op p). */
+static void
+check_point(int p)
+{
+	static struct piece	pc[65536];
+	static uint8_t		mask[65536];
+	int			idx[64], npc, ndir, npend, k = 0;
+
+	npc = pieces_of(p, pc, 65536, &ndir, &npend);
+	for (int i = 0; i < npc; i++)
+		if (ops[pc[i].op].durable_at >= p) {
+			if (k < 64)
+				idx[k] = i;
+			k++;
+		}
+	if (k > 64)
+		die("%d unsynced pieces at op %d", k, p);
+	for (int q = 0; q <= ndir; q++) {
+		memset(mask, 0, (size_t)npc);
+		if (k <= ALL_SUBSETS_MAX) {
+			for (uint32_t m = 0; m < (1u << k); m++) {
+				for (int i = 0; i < k; i++)
+					mask[idx[i]] = (m >> i) & 1;
+				check_state(p, q, pc, npc, mask);
+			}
+			continue;
+		}
+		for (int n = 0; n <= k; n++) {	/* in order, a prefix */
+			for (int i = 0; i < k; i++)
+				mask[idx[i]] = i < n;
+			check_state(p, q, pc, npc, mask);
+		}
+		for (int x = 0; x < k; x++) {	/* one lost, one alone */
+			for (int i = 0; i < k; i++)
+				mask[idx[i]] = i != x;
+			check_state(p, q, pc, npc, mask);
+			for (int i = 0; i < k; i++)
+				mask[idx[i]] = i == x;
+			check_state(p, q, pc, npc, mask);
+		}
+		for (int r = 0; r < RANDOM_SUBSETS; r++) {
+			for (int i = 0; i < k; i++)
+				mask[idx[i]] = rnd() & 1;
+			check_state(p, q, pc, npc, mask);
+		}
+	}
+}
+
+/* A temp dir for the session and the states: tmpfs if there is one. */
+static void
+make_root(void)
+{
+	struct stat	sb;
+	const char	*base = stat("/dev/shm", &sb) == 0 &&
+			    access("/dev/shm", W_OK) == 0 ? "/dev/shm" :
+			    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+
+	snprintf(root, sizeof(root), "%s/crashstates.XXXXXX", base);
+	if (mkdtemp(root) == NULL)
+		die("mkdtemp %s: %s", root, strerror(errno));
+	snprintf(state_dir, sizeof(state_dir), "%s/state", root);
+}
+
+int
+main(int argc, char *argv[])
+{
+	int	devnull;
+
+	if (argc == 2 && strcmp(argv[1], "-v") == 0)
+		verbose = 1;
+	else if (argc != 1) {
+		fprintf(stderr, "usage: crashstates [-v]\n");
+		return 2;
+	}
+	/* the ledger logs every settled vend and torn record: not here */
+	if ((report = fdopen(dup(STDERR_FILENO), "w")) == NULL ||
+	    (devnull = open("/dev/null", O_WRONLY)) == -1 ||
+	    dup2(devnull, STDERR_FILENO) == -1)
+		return 2;
+	setvbuf(report, NULL, _IOLBF, 0);
+	log_init("crashstates", 0);
+	make_root();
+	config_defaults(&cf);
+	cf.nproducts = 0;
+	cf_product("cola", 150, 8);
+	cf_product("water", 100, 10);
+	cf_product("chips", 120, 6);
+	cf.compact_records = 16;
+	snprintf(cf.state_dir, sizeof(cf.state_dir), "%s", state_dir);
+
+	ledger_set_io(&recorder);
+	session();
+	ledger_set_io(NULL);
+	ops_durability();
+	for (int p = 0; p <= nops; p++)
+		check_point(p);
+	nftw(root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	if (verbose)
+		fprintf(report, "crashstates: %d ops in the session, %d "
+		    "reference states\n", nops, nrefs);
+	printf("crashstates: states=%" PRIu64 " refused=%" PRIu64 " lost=%"
+	    PRIu64 " invariant_violations=%" PRIu64 "\n", n_states, n_refused,
+	    n_lost, n_violations);
+	for (int i = 0; i < nops; i++)
+		free(ops[i].data);
+	return n_refused || n_lost || n_violations ? 1 : 0;
+}
