@@ -100,11 +100,7 @@ ledger_record(const struct ledger *l, const struct msg *m, struct jrec *r)
 		r->type = JR_SOLD_OUT;
 		r->product = (uint16_t)m->u.select.product;
 		return NULL;
-	case MSG_RESTOCK:
-		if (rs->product >= (uint32_t)l->cf->nproducts ||
-		    rs->stock < -1 ||
-		    rs->stock > l->cf->product[rs->product].capacity)
-			return "product or stock out of range";
+	case MSG_RESTOCK:		/* checked by ledger_restock_bad */
 		r->type = JR_RESTOCK;
 		r->product = (uint16_t)rs->product;
 		r->value = rs->stock == -1 ?
@@ -124,6 +120,43 @@ ledger_record(const struct ledger *l, const struct msg *m, struct jrec *r)
 		return NULL;
 	}
 	return "not a ledger message";
+}
+
+/* Answer a restock to whoever asked (control), with the request's id. */
+static void
+ledger_restock_done(const struct msg *m, int32_t stock, int err,
+    struct outbox *ob)
+{
+	struct msg_restock_done	d;
+
+	memset(&d, 0, sizeof(d));
+	d.product = m->u.restock.product;
+	d.stock = stock;
+	d.ok = err == 0;
+	d.err = err;
+	outbox_put(ob, m->hdr.src, MSG_RESTOCK_DONE, &d, sizeof(d));
+	ob->m[ob->n - 1].hdr.id = m->hdr.id;
+}
+
+/*
+ * A restock the ledger cannot take: a product or level out of range (the
+ * technician's typo reaching us, not a bug of ours). Answered, not fatal.
+ */
+static int
+ledger_restock_bad(const struct ledger *l, const struct msg *m,
+    struct outbox *ob)
+{
+	const struct msg_restock *rs = &m->u.restock;
+
+	if (m->hdr.type != MSG_RESTOCK)
+		return 0;
+	if (rs->product < (uint32_t)l->cf->nproducts && rs->stock >= -1 &&
+	    rs->stock <= l->cf->product[rs->product].capacity)
+		return 0;
+	log_warnx("restock of product %u to %d refused: out of range",
+	    rs->product, rs->stock);
+	ledger_restock_done(m, rs->stock, EINVAL, ob);
+	return 1;
 }
 
 /* What flows on once a record is durable. */
@@ -159,6 +192,7 @@ ledger_forward(const struct ledger *l, const struct msg *m,
 		rs.stock = (int32_t)r->value;
 		rs.clear_fault = r->count;
 		outbox_put(ob, PROC_SALES, MSG_RESTOCKED, &rs, sizeof(rs));
+		ledger_restock_done(m, rs.stock, 0, ob);
 		break;
 	}
 }
@@ -170,6 +204,8 @@ ledger_handle(struct ledger *l, const struct msg *m, struct outbox *ob)
 	struct jrec	 r;
 	const char	*why;
 
+	if (ledger_restock_bad(l, m, ob))
+		return 0;
 	if ((why = ledger_record(l, m, &r)) == NULL) {
 		r.seq = l->st.seq + 1;
 		why = jrec_check(&l->st, &r);

@@ -41,7 +41,8 @@ int	ledger_open(struct ledger *, const struct config *, char *err,
 	    size_t errlen);
 /*
  * One message from the ledger's inbox: journal it (durable on return), apply
- * it, and put what flows on into the outbox. -1 with errno if the disk
+ * it, and put what flows on into the outbox (a restock is answered to its
+ * sender with MSG_RESTOCK_DONE, ok or why not). -1 with errno if the disk
  * failed (the shell makes that fatal: nothing may act on an undurable change).
  */
 int	ledger_handle(struct ledger *, const struct msg *, struct outbox *);

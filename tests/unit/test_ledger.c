@@ -1083,6 +1083,62 @@ test_reorder_and_removal(void **state)
 	assert_money_invariant(&f->l.st);
 }
 
+/*
+ * A restock is answered once its record is durable: MSG_RESTOCKED to sales,
+ * MSG_RESTOCK_DONE with the request's id to whoever asked. One the ledger
+ * cannot take (a product or level out of range) is answered ok=0, EINVAL,
+ * with nothing journaled, and is no reason to stop.
+ */
+static void
+test_restock_answered(void **state)
+{
+	struct fx	*f = *state;
+	struct msg	 m;
+	struct outbox	 ob;
+	uint64_t	 seq;
+	int		 i;
+
+	fx_open(f);
+	memset(&m, 0, sizeof(m));
+	m.hdr.type = MSG_RESTOCK;
+	m.hdr.src = PROC_CONTROL;
+	m.hdr.id = 77;
+	m.hdr.len = sizeof(m.u.restock);
+	m.u.restock.product = P_WATER;
+	m.u.restock.stock = 4;
+	outbox_init(&ob);
+	assert_int_equal(ledger_handle(&f->l, &m, &ob), 0);
+	assert_int_equal(ob.n, 2);
+	i = outbox_find(&ob, MSG_RESTOCKED);
+	assert_int_equal(ob.dst[i], PROC_SALES);
+	i = outbox_find(&ob, MSG_RESTOCK_DONE);
+	assert_int_equal(ob.dst[i], PROC_CONTROL);
+	assert_int_equal(ob.m[i].hdr.id, 77);
+	assert_int_equal(ob.m[i].u.restock_done.ok, 1);
+	assert_int_equal(ob.m[i].u.restock_done.product, P_WATER);
+	assert_int_equal(ob.m[i].u.restock_done.stock, 4);
+	assert_int_equal(f->l.st.product[P_WATER].stock, 4);
+
+	seq = f->l.st.seq;
+	m.hdr.id = 78;
+	m.u.restock.stock = 11;			/* capacity 10 */
+	outbox_init(&ob);
+	assert_int_equal(ledger_handle(&f->l, &m, &ob), 0);
+	assert_int_equal(ob.n, 1);
+	assert_int_equal(ob.m[0].hdr.type, MSG_RESTOCK_DONE);
+	assert_int_equal(ob.m[0].hdr.id, 78);
+	assert_int_equal(ob.m[0].u.restock_done.ok, 0);
+	assert_int_equal(ob.m[0].u.restock_done.err, EINVAL);
+	m.u.restock.product = 3;		/* no such column */
+	m.u.restock.stock = -1;
+	outbox_init(&ob);
+	assert_int_equal(ledger_handle(&f->l, &m, &ob), 0);
+	assert_int_equal(ob.m[0].u.restock_done.ok, 0);
+	assert_int_equal(f->l.st.seq, seq);	/* nothing journaled */
+	fx_open(f);
+	assert_int_equal(f->l.st.product[P_WATER].stock, 4);
+}
+
 /* Every ledger_handle path for counters that do not move money. */
 static void
 test_counters(void **state)
@@ -1159,7 +1215,9 @@ test_refuses_bugs(void **state)
 	assert_int_equal(fx_done(f, 9, P_WATER, 1, &ob), -1);	/* wrong id */
 	assert_int_equal(fx_done(f, 1, P_COLA, 1, &ob), -1);	/* wrong product */
 	assert_int_equal(fx_msg(f, MSG_RESTOCK, PROC_CONTROL, &rs, sizeof(rs),
-	    &ob), -1);				/* above capacity 8 */
+	    &ob), 0);				/* above capacity 8: answered */
+	assert_int_equal(ob.m[outbox_find(&ob, MSG_RESTOCK_DONE)].u.restock_done.ok,
+	    0);
 	assert_int_equal(fx_msg(f, MSG_PING, PROC_MAIN, NULL, 0, &ob), -1);
 	assert_int_equal(f->l.journal_records, size);
 	assert_int_equal(f->l.st.credit, 0);
@@ -1461,6 +1519,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_replay_skips_covered,
 		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_reorder_and_removal,
+		    fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_restock_answered,
 		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_counters,
 		    fx_setup, fx_teardown),
