@@ -54,6 +54,28 @@ ledger_check_reserve(const struct ledger *l, const struct msg_vend *v)
 	return NULL;
 }
 
+/*
+ * The record of a vend's outcome: committed; or the credit restored with
+ * the column out of order (no drop), as a failed vend that spares the
+ * column (the beam was already broken: the motor did not run), or as
+ * settled (vendd stopped before the drop). 0: not an outcome arm sends.
+ */
+static uint16_t
+ledger_outcome(const struct msg_vend *v)
+{
+	if (v->ok)
+		return JR_COMMIT;
+	switch (v->why) {
+	case VEND_WHY_NO_DROP:
+		return JR_RESTORE;
+	case VEND_WHY_BEAM_BLOCKED:
+		return JR_BLOCKED;
+	case VEND_WHY_STOPPED:
+		return JR_SETTLE;
+	}
+	return 0;
+}
+
 /* Turn an inbox message into a journal record; NULL, or why it is a bug. */
 static const char *
 ledger_record(const struct ledger *l, const struct msg *m, struct jrec *r)
@@ -89,7 +111,8 @@ ledger_record(const struct ledger *l, const struct msg *m, struct jrec *r)
 		if (!pv->active || m->u.vend.vend_id != pv->vend_id ||
 		    m->u.vend.product != pv->product)
 			return "does not match the pending vend";
-		r->type = m->u.vend.ok ? JR_COMMIT : JR_RESTORE;
+		if ((r->type = ledger_outcome(&m->u.vend)) == 0)
+			return "unknown reason for a failed vend";
 		r->vend_id = pv->vend_id;
 		r->product = pv->product;
 		r->value = pv->price;
@@ -159,6 +182,23 @@ ledger_restock_bad(const struct ledger *l, const struct msg *m,
 	return 1;
 }
 
+/* Say why a vend's price went back to the credit. */
+static void
+ledger_log_outcome(const struct ledger *l, const struct jrec *r)
+{
+	const char	*id = l->st.product[r->product].id;	/* checked */
+
+	if (r->type == JR_RESTORE)
+		log_warnx("vend %u failed: %s did not drop, out of order, "
+		    "price restored", r->vend_id, id);
+	else if (r->type == JR_BLOCKED)
+		log_warnx("vend %u failed: the drop beam was broken, %s not "
+		    "dispensed, price restored", r->vend_id, id);
+	else if (r->type == JR_SETTLE)
+		log_warnx("vend %u of %s stopped before the drop: price "
+		    "restored", r->vend_id, id);
+}
+
 /* What flows on once a record is durable. */
 static void
 ledger_forward(const struct ledger *l, const struct msg *m,
@@ -181,9 +221,12 @@ ledger_forward(const struct ledger *l, const struct msg *m,
 		break;
 	case JR_COMMIT:
 	case JR_RESTORE:
+	case JR_BLOCKED:
+	case JR_SETTLE:		/* from arm: vendd stopped before the drop */
 		v = m->u.vend;
 		v.price = r->value;
 		v.ok = r->type == JR_COMMIT;
+		v.why = v.ok ? 0 : m->u.vend.why;
 		outbox_put(ob, PROC_SALES, MSG_VEND_RESULT, &v, sizeof(v));
 		break;
 	case JR_RESTOCK:
@@ -219,9 +262,7 @@ ledger_handle(struct ledger *l, const struct msg *m, struct outbox *ob)
 	if (ledger_append(l, &r) == -1)
 		return -1;
 	jrec_apply(&l->st, &r);
-	if (r.type == JR_RESTORE)
-		log_warnx("vend %u failed: %s out of order, price restored",
-		    r.vend_id, l->st.product[r.product].id);
+	ledger_log_outcome(l, &r);
 	ledger_forward(l, m, &r, ob);
 	return 0;
 }

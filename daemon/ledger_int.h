@@ -41,14 +41,17 @@ enum jrec_type {
 	JR_COIN_FAULT,		/* count = width_ms */
 	JR_RESERVE,		/* vend_id, product, value = price */
 	JR_COMMIT,		/* vend_id, product, value = price */
-	JR_RESTORE,		/* vend_id, product, value = price */
+	JR_RESTORE,		/* vend_id, product, value = price: no drop */
 	JR_SOLD_OUT,		/* product */
 	JR_RESTOCK,		/* product, value = stock, count = clear_fault */
 	JR_COOL_START,
 	JR_COOL_STOP,		/* value = run_s */
 	JR_SENSOR_FAULT,	/* count = kind */
 	JR_STARTUP,
-	JR_SETTLE,		/* vend_id, product, value = price */
+	JR_SETTLE,		/* vend_id, product, value = price: unresolved
+				 * at start, or stopped by vendd before the drop */
+	JR_BLOCKED,		/* vend_id, product, value = price: the drop
+				 * beam was broken, the motor did not run */
 	JR_MAX
 };
 

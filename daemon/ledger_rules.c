@@ -64,6 +64,7 @@ jrec_check(const struct ledger_state *st, const struct jrec *r)
 		return jrec_check_resolve(st, r);
 	case JR_RESTORE:
 	case JR_SETTLE:
+	case JR_BLOCKED:
 		if (__builtin_add_overflow(st->credit, r->value, &t))
 			return "restored credit overflows";
 		return jrec_check_resolve(st, r);
@@ -147,11 +148,23 @@ jrec_apply(struct ledger_state *st, const struct jrec *r)
 		st->c.failed_vends++;
 		ledger_pending_clear(st);
 		break;
+	case JR_BLOCKED:
+		/*
+		 * The drop beam was broken before the motor ran: the column
+		 * is not at fault (the arm and sales stop all dispensing
+		 * until the beam clears), but the vend failed.
+		 */
+		st->credit += r->value;
+		p->failed_vends++;
+		st->c.failed_vends++;
+		ledger_pending_clear(st);
+		break;
 	case JR_SETTLE:
 		/*
-		 * A vend cut by our own crash: we cannot know whether the
-		 * product fell, so the customer gets the price back in full.
-		 * The column stays as it was: the failure was ours, not the
+		 * A vend cut by our own crash, or by vendd stopping before
+		 * the drop: the customer gets the price back in full (after
+		 * a crash we cannot know whether the product fell). The
+		 * column stays as it was: the failure was ours, not the
 		 * column's, and a power cut must not take columns out of
 		 * service. unresolved_settled lets the audit see it.
 		 */

@@ -365,15 +365,23 @@ fx_reserve(struct fx *f, uint32_t vend_id, uint32_t p, struct outbox *ob)
 	return fx_msg(f, MSG_VEND_RESERVE, PROC_SALES, &v, sizeof(v), ob);
 }
 
-/* Arm's answer for the pending vend. */
+/* Arm's answer for the pending vend: dropped, or why not. */
 static int
-fx_done(struct fx *f, uint32_t vend_id, uint32_t p, int ok, struct outbox *ob)
+fx_done_why(struct fx *f, uint32_t vend_id, uint32_t p, int ok, uint32_t why,
+    struct outbox *ob)
 {
 	struct msg_vend	v = { .vend_id = vend_id, .product = p,
 			    .price = f->cf.product[p].price, .ok = (uint32_t)ok,
-			    .attempts = 1 };
+			    .attempts = 1, .why = why };
 
 	return fx_msg(f, MSG_ARM_DONE, PROC_ARM, &v, sizeof(v), ob);
+}
+
+/* Arm's answer for the pending vend: dropped, or no drop. */
+static int
+fx_done(struct fx *f, uint32_t vend_id, uint32_t p, int ok, struct outbox *ob)
+{
+	return fx_done_why(f, vend_id, p, ok, VEND_WHY_NO_DROP, ob);
 }
 
 /* Path of a file in the state dir. */
@@ -1139,6 +1147,99 @@ test_restock_answered(void **state)
 	assert_int_equal(f->l.st.product[P_WATER].stock, 4);
 }
 
+/*
+ * The outcomes of a vend: a broken drop beam (the motor did not run)
+ * restores the credit and counts a failed vend but spares the column;
+ * vendd stopping before the drop restores it as a settlement; no drop
+ * takes the column out of order. Sales learns ok and why.
+ */
+static void
+test_vend_outcomes(void **state)
+{
+	struct fx	*f = *state;
+	struct outbox	 ob;
+	int		 i;
+
+	fx_open(f);
+	fx_coin(f, 500, 20);
+	assert_int_equal(fx_reserve(f, 1, P_COLA, &ob), 0);
+	assert_int_equal(fx_done_why(f, 1, P_COLA, 0, VEND_WHY_BEAM_BLOCKED,
+	    &ob), 0);
+	i = outbox_find(&ob, MSG_VEND_RESULT);
+	assert_int_equal(ob.m[i].u.vend.ok, 0);
+	assert_int_equal(ob.m[i].u.vend.why, VEND_WHY_BEAM_BLOCKED);
+	assert_int_equal(f->l.st.credit, 500);
+	assert_int_equal(f->l.st.product[P_COLA].state, PRODUCT_OK);
+	assert_int_equal(f->l.st.product[P_COLA].failed_vends, 1);
+	assert_int_equal(f->l.st.c.failed_vends, 1);
+
+	assert_int_equal(fx_reserve(f, 2, P_WATER, &ob), 0);
+	assert_int_equal(fx_done_why(f, 2, P_WATER, 0, VEND_WHY_STOPPED,
+	    &ob), 0);
+	i = outbox_find(&ob, MSG_VEND_RESULT);
+	assert_int_equal(ob.m[i].u.vend.why, VEND_WHY_STOPPED);
+	assert_int_equal(f->l.st.credit, 500);
+	assert_int_equal(f->l.st.product[P_WATER].state, PRODUCT_OK);
+	assert_int_equal(f->l.st.product[P_WATER].failed_vends, 0);
+	assert_int_equal(f->l.st.c.unresolved_settled, 1);
+
+	assert_int_equal(fx_reserve(f, 3, P_CHIPS, &ob), 0);
+	assert_int_equal(fx_done(f, 3, P_CHIPS, 0, &ob), 0);
+	i = outbox_find(&ob, MSG_VEND_RESULT);
+	assert_int_equal(ob.m[i].u.vend.why, VEND_WHY_NO_DROP);
+	assert_int_equal(f->l.st.product[P_CHIPS].state, PRODUCT_OUT_OF_ORDER);
+
+	/* a reason arm never sends is a bug */
+	assert_int_equal(fx_reserve(f, 4, P_COLA, &ob), 0);
+	errno = 0;
+	assert_int_equal(fx_done_why(f, 4, P_COLA, 0, VEND_WHY_REFUSED, &ob),
+	    -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(fx_done(f, 4, P_COLA, 1, &ob), 0);
+
+	fx_open(f);
+	assert_int_equal(f->l.st.credit, 350);
+	assert_int_equal(f->l.st.product[P_COLA].state, PRODUCT_OK);
+	assert_int_equal(f->l.st.product[P_COLA].failed_vends, 1);
+	assert_int_equal(f->l.st.product[P_WATER].state, PRODUCT_OK);
+	assert_int_equal(f->l.st.product[P_CHIPS].state, PRODUCT_OUT_OF_ORDER);
+	assert_int_equal(f->l.st.c.failed_vends, 2);
+	assert_int_equal(f->l.st.c.unresolved_settled, 1);
+	assert_int_equal(f->l.st.c.paid_vends, 1);
+	assert_money_invariant(&f->l.st);
+}
+
+/*
+ * A machine upgraded in the field: the files of an earlier vendd (the fuzz
+ * seed made from a real ledger of that format, a journal appended without
+ * preallocation, a vend left pending) open, and the vend is settled.
+ */
+static void
+test_reads_earlier_format(void **state)
+{
+	struct fx	*f = *state;
+	FILE		*fp = fopen(SRCDIR "/tests/fuzz/corpus/ledger/day", "rb");
+	uint8_t		 b[4096];
+	size_t		 n, slen;
+
+	assert_non_null(fp);
+	n = fread(b, 1, sizeof(b), fp);
+	fclose(fp);
+	slen = (size_t)b[0] | (size_t)b[1] << 8;
+	assert_true(n > 4 + slen);
+	assert_int_equal(mkdir(f->cf.state_dir, 0750), 0);
+	fx_write(f, "snapshot", b + 4, slen);
+	fx_write(f, "journal", b + 4 + slen, n - 4 - slen);
+	fx_open(f);
+	assert_int_equal(f->l.st.c.cash_in, 400);
+	assert_int_equal(f->l.st.c.paid_value, 150);
+	assert_int_equal(f->l.st.credit, 250);	/* juice settled */
+	assert_int_equal(f->l.st.c.unresolved_settled, 1);
+	assert_int_equal(f->l.st.c.failed_vends, 1);
+	assert_false(f->l.st.pending.active);
+	assert_money_invariant(&f->l.st);
+}
+
 /* Every ledger_handle path for counters that do not move money. */
 static void
 test_counters(void **state)
@@ -1521,6 +1622,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_reorder_and_removal,
 		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_restock_answered,
+		    fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_vend_outcomes,
+		    fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_reads_earlier_format,
 		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_counters,
 		    fx_setup, fx_teardown),
