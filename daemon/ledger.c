@@ -2,12 +2,26 @@
  * ledger: the durable state (credit, stock, out-of-order columns, the pending
  * vend, audit counters) and the only code that writes STATE_DIR. This file is
  * the activity: a message in, its record journaled (ledger_store.c), applied
- * (ledger_rules.c) and what flows on put in the outbox; and the thread shell
- * around it.
+ * (ledger_rules.c) and what flows on put in the outbox; fault mode; and the
+ * thread shell around it.
+ *
+ * Fault mode: the disk did not take a snapshot or a record (full, I/O
+ * errors). The ledger tells sales (MSG_LEDGER_FAULT on: it stops selling
+ * and blocks the acceptor) and logs why; vendctl status shows it. What
+ * still arrives (a coin in flight, the pending vend's outcome, counters)
+ * goes into the journal's reserve, which the compaction keeps free. A
+ * money record the disk still refuses is held in memory, in order, with
+ * later money messages queued behind it and nothing flowing on for them,
+ * until the disk takes it; reservations and restocks are refused; counters
+ * that cannot be written are dropped and counted. Every LEDGER_RETRY_S the
+ * thread writes what is held and compacts; once both work, fault mode ends
+ * (MSG_LEDGER_FAULT off) and sales sells again.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+
+#include <event2/event.h>
 
 #include "config.h"
 #include "ledger.h"
@@ -240,12 +254,113 @@ ledger_forward(const struct ledger *l, const struct msg *m,
 	}
 }
 
-/* One inbox message: journal (durable), apply, forward. */
-int
-ledger_handle(struct ledger *l, const struct msg *m, struct outbox *ob)
+/* What failed, for the log. */
+static const char *
+ledger_op_name(uint32_t op)
+{
+	switch (op) {
+	case LEDGER_OP_COMPACT:
+		return "writing the snapshot";
+	case LEDGER_OP_RECORD:
+		return "writing a record";
+	case LEDGER_OP_GROW:
+		return "making room in the journal";
+	}
+	return "?";
+}
+
+/* The disk failed at op: fault mode, logged when it begins. */
+void
+ledger_fault_set(struct ledger *l, uint32_t op, int err)
+{
+	if (!l->fault.on)
+		log_warnx("ledger: %s in %s failed: %s; out of service (no "
+		    "sales, acceptor blocked) until it works again",
+		    ledger_op_name(op), l->cf->state_dir, strerror(err));
+	l->fault.on = 1;
+	l->fault.op = op;
+	l->fault.err = err;
+}
+
+/* Tell sales when fault mode began or ended. */
+static void
+ledger_fault_tell(struct ledger *l, struct outbox *ob)
+{
+	if ((int)l->fault.on == l->fault_told)
+		return;
+	outbox_put(ob, PROC_SALES, MSG_LEDGER_FAULT, &l->fault,
+	    sizeof(l->fault));
+	l->fault_told = (int)l->fault.on;
+}
+
+/* A reservation the ledger cannot record: sales gives the price back. */
+static void
+ledger_refuse_vend(const struct ledger *l, const struct msg *m,
+    struct outbox *ob)
+{
+	struct msg_vend	v = m->u.vend;
+
+	log_warnx("vend %u refused: the ledger cannot record it (%s)",
+	    v.vend_id, strerror(l->fault.err));
+	v.ok = 0;
+	v.why = VEND_WHY_REFUSED;
+	outbox_put(ob, PROC_SALES, MSG_VEND_RESULT, &v, sizeof(v));
+}
+
+/* A restock the ledger cannot record: its sender is told why. */
+static void
+ledger_refuse_restock(const struct ledger *l, const struct msg *m,
+    struct outbox *ob)
+{
+	log_warnx("restock of product %u refused: the ledger cannot record "
+	    "it (%s)", m->u.restock.product, strerror(l->fault.err));
+	ledger_restock_done(m, m->u.restock.stock, l->fault.err, ob);
+}
+
+/* Whether a message moves money that is already taken: its record must
+ * be kept whatever the disk does (a coin in the cash box, a vend's end). */
+static int
+ledger_is_money(uint16_t type)
+{
+	return type == MSG_COIN_INSERTED || type == MSG_ARM_DONE;
+}
+
+/* Keep a money message until the disk takes its record, behind the others. */
+static int
+ledger_hold(struct ledger *l, const struct msg *m)
+{
+	struct msg_out	*h;
+
+	if (l->fault.held == LEDGER_HELD_MAX) {
+		errno = ENOBUFS;
+		return -1;
+	}
+	h = &l->held[(l->held_head + l->fault.held++) % LEDGER_HELD_MAX];
+	memcpy(&h->hdr, &m->hdr, sizeof(h->hdr));
+	memcpy(&h->u, &m->u, m->hdr.len);
+	return 0;
+}
+
+/* A counter the disk cannot take now: not recorded, counted, logged once. */
+static void
+ledger_drop(struct ledger *l, const struct msg *m)
+{
+	if (l->dropped++ == 0)
+		log_warnx("ledger: %s not recorded: counters are not kept "
+		    "while the disk fails", msg_type_name(m->hdr.type));
+}
+
+/*
+ * Journal m's record and act on it. 0: done, or answered without a record
+ * (refused, dropped); 1: a money record the disk did not take, nothing
+ * applied (the caller holds m); -1 with errno EINVAL: m is a bug.
+ */
+static int
+ledger_process(struct ledger *l, const struct msg *m, struct outbox *ob)
 {
 	struct jrec	 r;
 	const char	*why;
+	uint32_t	 op;
 
 	if (ledger_restock_bad(l, m, ob))
 		return 0;
@@ -259,33 +374,109 @@ ledger_handle(struct ledger *l, const struct msg *m, struct outbox *ob)
 		errno = EINVAL;
 		return -1;
 	}
-	if (ledger_append(l, &r) == -1)
-		return -1;
+	if (ledger_append(l, &r, ledger_is_money(m->hdr.type), &op) == -1) {
+		ledger_fault_set(l, op, errno);
+		if (ledger_is_money(m->hdr.type))
+			return 1;
+		if (m->hdr.type == MSG_VEND_RESERVE)
+			ledger_refuse_vend(l, m, ob);
+		else if (m->hdr.type == MSG_RESTOCK)
+			ledger_refuse_restock(l, m, ob);
+		else
+			ledger_drop(l, m);
+		return 0;
+	}
 	jrec_apply(&l->st, &r);
 	ledger_log_outcome(l, &r);
 	ledger_forward(l, m, &r, ob);
 	return 0;
 }
 
-/* Fold a long journal into the snapshot, once the answers are sent. */
+/* One inbox message: journal (durable), apply, forward; or fault mode's. */
 int
-ledger_tidy(struct ledger *l)
+ledger_handle(struct ledger *l, const struct msg *m, struct outbox *ob)
 {
-	uint64_t	after = l->compact_after ? l->compact_after :
-			    (uint64_t)l->cf->compact_records;
+	int	rc = 0;
 
-	if (l->journal_records < after)
-		return 0;
-	if (ledger_compact(l) == -1) {
-		l->compact_after = l->journal_records +
-		    (uint64_t)l->cf->compact_records;
-		return -1;
+	if (l->fault.on && m->hdr.type == MSG_VEND_RESERVE)
+		ledger_refuse_vend(l, m, ob);
+	else if (l->fault.on && m->hdr.type == MSG_RESTOCK)
+		ledger_refuse_restock(l, m, ob);
+	else if (l->fault.held > 0 && ledger_is_money(m->hdr.type))
+		rc = ledger_hold(l, m);		/* in order, behind */
+	else if (l->fault.held > 0)
+		ledger_drop(l, m);
+	else if ((rc = ledger_process(l, m, ob)) == 1)
+		rc = ledger_hold(l, m);
+	ledger_fault_tell(l, ob);
+	return rc;
+}
+
+/* Fold the journal into a snapshot when due, once the answers are out. */
+void
+ledger_compact_if_due(struct ledger *l, struct outbox *ob)
+{
+	if (l->fault.on || !ledger_compact_due(l))
+		return;		/* in fault mode, the retry compacts */
+	if (ledger_compact(l) == -1)
+		ledger_fault_set(l, LEDGER_OP_COMPACT, errno);
+	ledger_fault_tell(l, ob);
+}
+
+/* Write the held records in order while the outbox has room for their
+ * answers: 0 all written, 1 the disk refused one, 2 outbox full, -1 bug. */
+static int
+ledger_flush_held(struct ledger *l, struct outbox *ob)
+{
+	struct msg	m;
+	struct msg_out	*h;
+	int		rc;
+
+	while (l->fault.held > 0) {
+		if (ob->n + 2 > OUTBOX_MAX)
+			return 2;
+		h = &l->held[l->held_head];
+		memset(&m, 0, sizeof(m));
+		memcpy(&m.hdr, &h->hdr, sizeof(m.hdr));
+		memcpy(&m.u, &h->u, h->hdr.len);
+		if ((rc = ledger_process(l, &m, ob)) != 0)
+			return rc;
+		l->held_head = (l->held_head + 1) % LEDGER_HELD_MAX;
+		l->fault.held--;
 	}
-	l->compact_after = 0;
 	return 0;
 }
 
-/* What vendctl status shows: counters of the configured columns. */
+/* Fault mode's retry: see ledger.h. */
+int
+ledger_retry(struct ledger *l, struct outbox *ob)
+{
+	int	rc;
+
+	if (!l->fault.on)
+		return 0;
+	if ((rc = ledger_flush_held(l, ob)) == 0) {
+		if (ledger_compact(l) == -1)
+			ledger_fault_set(l, LEDGER_OP_COMPACT, errno);
+		else if (ledger_journal_fill(l) == -1)
+			ledger_fault_set(l, LEDGER_OP_GROW, errno);
+		else {
+			log_info("ledger: %s takes records and snapshots "
+			    "again: back in service (%llu counters were not "
+			    "recorded)", l->cf->state_dir,
+			    (unsigned long long)l->dropped);
+			memset(&l->fault, 0, sizeof(l->fault));
+			l->dropped = 0;
+		}
+		rc = l->fault.on;
+	}
+	if (rc != -1)
+		ledger_fault_tell(l, ob);
+	return rc;
+}
+
+/* What vendctl status shows: counters of the configured columns, and
+ * why the ledger is out of service, if it is. */
 void
 ledger_status(const struct ledger *l, struct msg_status_ledger *s)
 {
@@ -294,6 +485,7 @@ ledger_status(const struct ledger *l, struct msg_status_ledger *s)
 	s->credit = l->st.credit;
 	s->c = l->st.c;
 	s->nproducts = (uint32_t)l->cf->nproducts;
+	s->fault = l->fault;
 	for (int i = 0; i < l->cf->nproducts && i < VENDD_MAX_PRODUCTS; i++) {
 		s->product[i].paid_vends = l->st.product[i].paid_vends;
 		s->product[i].paid_value = l->st.product[i].paid_value;
@@ -303,9 +495,41 @@ ledger_status(const struct ledger *l, struct msg_status_ledger *s)
 }
 
 /* The thread shell's state: the ledger this thread opened, used by it only. */
-static struct ledger *ledger_self;
+static struct ledger	*ledger_self;
+static struct event	*ledger_ev_retry;
 
-/* One message from the inbox; a failed disk write is fatal. */
+/* Try the disk again in LEDGER_RETRY_S, unless a try is already due. */
+static void
+ledger_retry_later(void)
+{
+	if (!evtimer_pending(ledger_ev_retry, NULL))
+		proc_timer_at(ledger_ev_retry, now_ns() +
+		    (uint64_t)LEDGER_RETRY_S * 1000000000ULL);
+}
+
+/* The retry timer: the held records, then a compaction; again later if
+ * the disk still fails. Also the first thing the thread does after a
+ * start in fault mode, which tells sales. */
+static void
+ledger_retry_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct proc	*p = arg;
+	struct outbox	 ob;
+	int		 rc;
+
+	(void)fd;
+	(void)what;
+	do {
+		outbox_init(&ob);
+		if ((rc = ledger_retry(ledger_self, &ob)) == -1)
+			fatal("ledger: a held record");
+		proc_send_outbox(p, &ob);
+	} while (rc == 2);
+	if (rc == 1)
+		ledger_retry_later();
+}
+
+/* One message from the inbox; a bug or too many held records is fatal. */
 static void
 ledger_dispatch(struct proc *p, const struct msg *m)
 {
@@ -331,15 +555,15 @@ ledger_dispatch(struct proc *p, const struct msg *m)
 	case MSG_COOL_SENSOR_FAULT:
 		outbox_init(&ob);
 		if (ledger_handle(ledger_self, m, &ob) == -1)
-			fatal("ledger: %s from %s", msg_type_name(m->hdr.type),
-			    proc_name(m->hdr.src));
+			fatal("ledger: %s from %s (%u held for the disk)",
+			    msg_type_name(m->hdr.type), proc_name(m->hdr.src),
+			    ledger_self->fault.held);
 		proc_send_outbox(p, &ob);
-		/* not fatal: the answers are out, and nothing is lost */
-		if (ledger_tidy(ledger_self) == -1)
-			log_warn("ledger: compacting %s failed, the journal "
-			    "grows; next try in %d records",
-			    ledger_self->cf->state_dir,
-			    ledger_self->cf->compact_records);
+		outbox_init(&ob);
+		ledger_compact_if_due(ledger_self, &ob);
+		proc_send_outbox(p, &ob);
+		if (ledger_self->fault.on)
+			ledger_retry_later();
 		break;
 	default:
 		fatalx("%s: unexpected %s from %s", __func__,
@@ -347,10 +571,27 @@ ledger_dispatch(struct proc *p, const struct msg *m)
 	}
 }
 
-/* Make p the ledger's thread around a ledger already opened. */
+/* Stop: the timer goes; the state on disk is complete. */
+static void
+ledger_on_stop(struct proc *p)
+{
+	(void)p;
+	if (ledger_ev_retry != NULL)
+		event_free(ledger_ev_retry);
+	ledger_ev_retry = NULL;
+}
+
+/* Make p the ledger's thread around a ledger already opened; opened in
+ * fault mode, its first act is to try the disk (and tell sales). */
 void
 ledger_init(struct proc *p, struct ledger *l)
 {
 	ledger_self = l;
 	proc_init(p, PROC_LEDGER, "ledger", ledger_dispatch);
+	p->on_stop = ledger_on_stop;
+	if ((ledger_ev_retry = evtimer_new(p->base, ledger_retry_cb, p)) ==
+	    NULL)
+		fatalx("ledger: evtimer_new");
+	if (l->fault.on)
+		proc_timer_at(ledger_ev_retry, now_ns());
 }

@@ -2,7 +2,9 @@
  * ledger: owns everything that must survive a crash or a power cut (credit,
  * stock, audit counters). Every message that moves money is journaled and
  * synced before it flows on, so nothing downstream acts on a change that is
- * not on disk.
+ * not on disk. When the disk fails (full, I/O errors) the ledger says so to
+ * sales (MSG_LEDGER_FAULT), which stops selling and blocks the acceptor,
+ * and tries again by itself.
  */
 #ifndef LEDGER_H
 #define LEDGER_H
@@ -16,15 +18,23 @@
 
 struct proc;
 
+#define LEDGER_HELD_MAX	16	/* money messages waiting for the disk */
+#define LEDGER_RETRY_S	5	/* seconds between tries of a failing disk */
+
 struct ledger {
 	const struct config *cf;
 	int		dirfd;		/* state_dir */
 	int		journal_fd;
 	size_t		journal_cap;	/* its bytes: written zeros or records */
-	uint64_t	journal_records;	/* since the last snapshot */
-	uint64_t	compact_after;	/* records; 0: cf->compact_records */
+	uint64_t	journal_records;	/* since the last snapshot: the
+					 * next record's slot */
 	int		fresh;		/* opened without a snapshot */
 	int		made_dir, made_snapshot, made_journal;	/* by this open */
+	struct msg_ledger_fault fault;	/* on: the disk failed, and how */
+	int		fault_told;	/* what sales was last told */
+	unsigned	held_head;	/* fault.held messages from here, in order */
+	struct msg_out	held[LEDGER_HELD_MAX];
+	uint64_t	dropped;	/* counters not recorded in this fault */
 	struct ledger_state st;
 };
 
@@ -42,19 +52,33 @@ int	ledger_open(struct ledger *, const struct config *, char *err,
 /*
  * One message from the ledger's inbox: journal it (durable on return), apply
  * it, and put what flows on into the outbox (a restock is answered to its
- * sender with MSG_RESTOCK_DONE, ok or why not). -1 with errno if the disk
- * failed (the shell makes that fatal: nothing may act on an undurable change).
+ * sender with MSG_RESTOCK_DONE, ok or why not). When the disk does not take
+ * the record: the ledger enters fault mode (MSG_LEDGER_FAULT on, to sales);
+ * a coin or a vend's outcome is held, in order, until the disk takes it
+ * (nothing flows on for it before); a reservation is refused
+ * (MSG_VEND_RESULT ok=0, VEND_WHY_REFUSED), a restock answered ok=0, a
+ * counter dropped. In fault mode reservations and restocks are refused
+ * without trying. -1 with errno EINVAL for a message that is a bug, or
+ * ENOBUFS when more money messages wait than LEDGER_HELD_MAX: the shell
+ * makes both fatal.
  */
 int	ledger_handle(struct ledger *, const struct msg *, struct outbox *);
 /*
- * After the outbox of ledger_handle was sent: every [vendd] compact_records
- * records, fold the journal into the snapshot. Apart from ledger_handle so
- * that no message waits for it. -1 with errno if the disk failed: nothing
- * is lost (the records are durable, the snapshot is replaced whole or not
- * at all), the journal just grows, and the next try is compact_records
- * records later.
+ * After the outbox of ledger_handle was sent, so that no message waits for
+ * it: fold the journal into a snapshot once compact_records records are in
+ * it. A failure is fault mode (MSG_LEDGER_FAULT in the outbox); the records
+ * are durable, so nothing is lost, and the journal keeps LEDGER_RESERVE
+ * slots for what still arrives.
  */
-int	ledger_tidy(struct ledger *);
+void	ledger_compact_if_due(struct ledger *, struct outbox *);
+/*
+ * In fault mode, every LEDGER_RETRY_S: write the held records in order
+ * (their answers into the outbox), then compact and give the journal its
+ * zeros. 0: all of it worked, fault mode is over (MSG_LEDGER_FAULT off in
+ * the outbox); 1: the disk still fails, try again later; 2: the outbox is
+ * full, send it and call again now; -1 (EINVAL): a held message is a bug.
+ */
+int	ledger_retry(struct ledger *, struct outbox *);
 void	ledger_status(const struct ledger *, struct msg_status_ledger *);
 void	ledger_close(struct ledger *);
 

@@ -17,6 +17,15 @@
 #define LEDGER_SNAPSHOT_TMP	"snapshot.tmp"
 #define LEDGER_JOURNAL_MAX	(64 << 20)	/* bytes; larger is not ours: refused */
 #define LEDGER_PAGE		4096	/* the journal grows in whole pages */
+/*
+ * Journal slots past compact_records, preallocated: room for what may still
+ * arrive once a compaction fails and sales blocks the acceptor (a coin in
+ * flight, the pending vend's outcome, counters) and for the records of a
+ * start on a full disk. Its last LEDGER_MONEY_RESERVE slots take money
+ * records only (coins, vend outcomes, settlements), never counters.
+ */
+#define LEDGER_RESERVE		256
+#define LEDGER_MONEY_RESERVE	64
 
 /* Journal record: 48 bytes, little-endian, CRC-32 over the first 44. */
 #define JREC_MAGIC	0x4a444e56u	/* "VNDJ" */
@@ -79,10 +88,19 @@ void		 jrec_apply(struct ledger_state *, const struct jrec *);
 void		 ledger_pending_clear(struct ledger_state *);
 void		 ledger_fresh(struct ledger_state *, const struct config *);
 void		 ledger_remap(struct ledger_state *, const struct config *);
-void		 ledger_start(struct ledger *);
+int		 ledger_start_records(const struct ledger_state *,
+		    struct jrec rec[2]);
+int		 ledger_products_same(const struct ledger_state *,
+		    const struct ledger_state *);
 
 /* ledger_store.c: the files. */
-int		 ledger_append(struct ledger *, const struct jrec *);
+int		 ledger_append(struct ledger *, const struct jrec *, int money,
+		    uint32_t *op);
 int		 ledger_compact(struct ledger *);
+int		 ledger_compact_due(const struct ledger *);
+int		 ledger_journal_fill(struct ledger *);
+
+/* ledger.c: the disk failed at op: fault mode (logged once). */
+void		 ledger_fault_set(struct ledger *, uint32_t op, int err);
 
 #endif

@@ -268,34 +268,49 @@ ledger_remap(struct ledger_state *st, const struct config *cf)
 }
 
 /*
- * Settle a vend our crash left unresolved, count the start-up, and reorder.
- * These are applied like records but persisted by the compaction that
- * follows, atomically with the new product order.
+ * The records a start adds to st: the settlement of a vend our crash left
+ * unresolved (in the customer's favour) and the start's count, numbered
+ * after st's seq; returns how many (1 or 2). The start-up compaction
+ * persists them with the new product order; on a disk that takes no
+ * snapshot they are journalled.
  */
-void
-ledger_start(struct ledger *l)
+int
+ledger_start_records(const struct ledger_state *st, struct jrec rec[2])
 {
-	struct ledger_pending *pv = &l->st.pending;
-	struct jrec	 r;
+	const struct ledger_pending *pv = &st->pending;
+	int	n = 0;
 
+	memset(rec, 0, 2 * sizeof(*rec));
 	if (pv->active) {
-		memset(&r, 0, sizeof(r));
-		r.type = JR_SETTLE;
-		r.seq = l->st.seq + 1;
-		r.vend_id = pv->vend_id;
-		r.product = pv->product;
-		r.value = pv->price;
-		log_warnx("vend %u of %s unresolved at start: credit restored",
-		    pv->vend_id, l->st.product[pv->product].id);
-		if (jrec_check(&l->st, &r) == NULL)
-			jrec_apply(&l->st, &r);
-		else
-			ledger_pending_clear(&l->st);
+		rec[n].type = JR_SETTLE;
+		rec[n].seq = st->seq + 1;
+		rec[n].vend_id = pv->vend_id;
+		rec[n].product = pv->product;
+		rec[n].value = pv->price;
+		if (jrec_check(st, &rec[n]) == NULL) {
+			log_warnx("vend %u of %s unresolved at start: credit "
+			    "restored", pv->vend_id, st->product[pv->product].id);
+			n++;
+		} else
+			log_warnx("vend %u unresolved at start cannot be "
+			    "settled: its price overflows the credit",
+			    pv->vend_id);
 	}
-	memset(&r, 0, sizeof(r));
-	r.type = JR_STARTUP;
-	r.seq = l->st.seq + 1;
-	jrec_apply(&l->st, &r);
-	ledger_remap(&l->st, l->cf);
+	rec[n].type = JR_STARTUP;
+	rec[n].seq = st->seq + (uint64_t)n + 1;
+	return n + 1;
 }
 
+/* Whether two states list the same products in the same order. */
+int
+ledger_products_same(const struct ledger_state *a,
+    const struct ledger_state *b)
+{
+	if (a->nproducts != b->nproducts)
+		return 0;
+	for (uint32_t i = 0; i < a->nproducts; i++)
+		if (strcmp(a->product[i].id, b->product[i].id) != 0 ||
+		    a->product[i].retired != b->product[i].retired)
+			return 0;
+	return 1;
+}

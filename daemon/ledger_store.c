@@ -160,13 +160,19 @@ ledger_compact(struct ledger *l)
 	return 0;
 }
 
-/* The journal grows by the records between two compactions, in pages. */
+/* Bytes rounded up to whole pages. */
 static size_t
-ledger_journal_chunk(const struct ledger *l)
+ledger_pages(size_t n)
 {
-	size_t	n = (size_t)l->cf->compact_records * JREC_SIZE;
-
 	return (n + LEDGER_PAGE - 1) / LEDGER_PAGE * LEDGER_PAGE;
+}
+
+/* The journal's size: compact_records and the reserve, in whole pages. */
+static size_t
+ledger_journal_planned(const struct ledger *l)
+{
+	return ledger_pages(((size_t)l->cf->compact_records + LEDGER_RESERVE) *
+	    JREC_SIZE);
 }
 
 /* Give the journal cap bytes: written zeros from its size on, fsync'd. */
@@ -190,24 +196,63 @@ ledger_journal_grow(struct ledger *l, size_t cap)
 }
 
 /*
- * Append one record and make it durable before anyone acts on it: one
- * pwrite into the preallocated zeros and its fdatasync.
+ * Bring the journal to its planned size (an older vendd's, or one a full
+ * disk kept short, is smaller). -1 with errno: journal_cap is then the
+ * room it has.
  */
 int
-ledger_append(struct ledger *l, const struct jrec *r)
+ledger_journal_fill(struct ledger *l)
+{
+	struct stat	sb;
+
+	if (fstat(l->journal_fd, &sb) == -1)
+		return -1;
+	l->journal_cap = (size_t)sb.st_size;
+	if (l->journal_cap >= ledger_journal_planned(l))
+		return 0;
+	return ledger_journal_grow(l, ledger_journal_planned(l));
+}
+
+/*
+ * Append one record and make it durable before anyone acts on it: one
+ * pwrite into the preallocated zeros and its fdatasync. A counter (money
+ * 0) leaves the last LEDGER_MONEY_RESERVE slots to money; a money record
+ * that finds the journal full grows it. -1 with errno, and in *op what
+ * failed (LEDGER_OP_RECORD, LEDGER_OP_GROW).
+ */
+int
+ledger_append(struct ledger *l, const struct jrec *r, int money,
+    uint32_t *op)
 {
 	uint8_t	b[JREC_SIZE];
 	size_t	off = l->journal_records * JREC_SIZE;
+	size_t	room = l->journal_cap / JREC_SIZE - l->journal_records;
 
-	jrec_encode(r, b);
-	if (off + JREC_SIZE > l->journal_cap &&
-	    ledger_journal_grow(l, l->journal_cap + ledger_journal_chunk(l)) == -1)
+	*op = LEDGER_OP_RECORD;
+	if (!money && room <= LEDGER_MONEY_RESERVE) {
+		errno = ENOSPC;
 		return -1;
+	}
+	*op = LEDGER_OP_GROW;
+	if (room == 0 && ledger_journal_grow(l, ledger_pages(l->journal_cap +
+	    LEDGER_RESERVE * JREC_SIZE)) == -1)
+		return -1;
+	*op = LEDGER_OP_RECORD;
+	jrec_encode(r, b);
 	if (ledger_write_full(l->journal_fd, b, sizeof(b), off) == -1 ||
 	    io->fdatasync(l->journal_fd) == -1)
 		return -1;
 	l->journal_records++;
 	return 0;
+}
+
+/* Whether the journal should be folded into a snapshot now: after
+ * compact_records records, or when only its reserve is left. */
+int
+ledger_compact_due(const struct ledger *l)
+{
+	return l->journal_records >= (uint64_t)l->cf->compact_records ||
+	    l->journal_cap / JREC_SIZE - l->journal_records <= LEDGER_RESERVE;
 }
 
 /* Read a whole file at dirfd/name into a malloc'd buffer; -1 with errno. */
@@ -283,6 +328,7 @@ ledger_load_journal(struct ledger *l, char *err, size_t errlen)
 	const char	*dir = l->cf->state_dir;
 	uint8_t		*buf;
 	size_t		 len, good;
+	uint64_t	 seq;
 	char		 why[200];
 	int		 rc;
 
@@ -292,6 +338,7 @@ ledger_load_journal(struct ledger *l, char *err, size_t errlen)
 		    strerror(errno));
 		return -1;
 	}
+	seq = l->st.seq;
 	rc = ledger_replay(buf, len, &l->st, &good, why, sizeof(why));
 	free(buf);
 	if (rc == -1) {
@@ -301,22 +348,10 @@ ledger_load_journal(struct ledger *l, char *err, size_t errlen)
 	if (rc == 1)
 		log_warnx("%s/%s: torn record at offset %zu dropped (never "
 		    "acknowledged)", dir, LEDGER_JOURNAL, good);
-	l->journal_records = 0;
+	/* the next record's slot, should the start not compact: after the
+	 * run, or at 0 if it is empty (all the journal holds is older) */
+	l->journal_records = l->st.seq > seq ? good / JREC_SIZE : 0;
 	return 0;
-}
-
-/* Give the journal at least a chunk of zeros, in whole chunks. */
-static int
-ledger_journal_prepare(struct ledger *l)
-{
-	struct stat	sb;
-	size_t		cap;
-
-	if (fstat(l->journal_fd, &sb) == -1)
-		return -1;
-	cap = ((size_t)sb.st_size + ledger_journal_chunk(l) - 1) /
-	    ledger_journal_chunk(l) * ledger_journal_chunk(l);
-	return ledger_journal_grow(l, cap ? cap : ledger_journal_chunk(l));
 }
 
 /* The directory path is in: "/var/lib/vendx" for "/var/lib/vendx/state". */
@@ -421,7 +456,11 @@ ledger_load(struct ledger *l, char *why, size_t len)
 	return ledger_load_journal(l, why, len);
 }
 
-/* Create the journal if it is missing, its name durable, and its zeros. */
+/*
+ * Create the journal if it is missing (its name made durable) and give it
+ * its zeros. A journal kept short by a full disk is fault mode, not a
+ * refusal, unless the machine is fresh (nothing to keep yet).
+ */
 static int
 ledger_journal_open(struct ledger *l, char *why, size_t len)
 {
@@ -440,26 +479,77 @@ ledger_journal_open(struct ledger *l, char *why, size_t len)
 			return -1;
 		}
 	}
-	if (ledger_journal_prepare(l) == -1) {
-		snprintf(why, len, "%s/%s: preparing: %s", dir, LEDGER_JOURNAL,
-		    strerror(errno));
-		return -1;
+	if (ledger_journal_fill(l) == -1) {
+		if (l->fresh) {
+			snprintf(why, len, "%s/%s: preparing: %s", dir,
+			    LEDGER_JOURNAL, strerror(errno));
+			return -1;
+		}
+		ledger_fault_set(l, LEDGER_OP_GROW, errno);
 	}
 	return 0;
 }
 
-/* Settle, count the start-up, reorder, compact, then the journal. */
+/*
+ * No snapshot can be written at start: journal the start's records instead
+ * and open in fault mode (out of service, retried by the ledger's thread).
+ * Refused if there is nothing to replay yet (a fresh machine), if the
+ * config changed the products (their new order needs the snapshot), or if
+ * the journal cannot take the records either.
+ */
+static int
+ledger_begin_in_fault(struct ledger *l, int err,
+    const struct ledger_state *before, const struct jrec *rec, int n,
+    int same, char *why, size_t len)
+{
+	const char	*dir = l->cf->state_dir;
+	uint32_t	 op;
+
+	if (l->fresh || !same) {
+		snprintf(why, len, "%s: no snapshot can be written (%s)%s", dir,
+		    strerror(err), l->fresh ? "" : " and the config's products "
+		    "differ from the ledger's (added, removed or reordered): "
+		    "free space in it, or restore the products as they were");
+		return -1;
+	}
+	l->st = *before;
+	if (ledger_journal_open(l, why, len) == -1)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		if (ledger_append(l, &rec[i], 1, &op) == -1) {
+			snprintf(why, len, "%s: no snapshot can be written (%s) "
+			    "and the journal cannot record the start: %s", dir,
+			    strerror(err), strerror(errno));
+			return -1;
+		}
+		jrec_apply(&l->st, &rec[i]);
+	}
+	ledger_fault_set(l, LEDGER_OP_COMPACT, err);
+	return 0;
+}
+
+/*
+ * Settle, count the start-up, put the products in the config's order, and
+ * compact (the snapshot persists all of it at once), then the journal.
+ */
 static int
 ledger_begin(struct ledger *l, char *why, size_t len)
 {
-	ledger_start(l);
-	if (ledger_compact(l) == -1) {
-		snprintf(why, len, "%s: compacting: %s", l->cf->state_dir,
-		    strerror(errno));
-		return -1;
+	struct ledger_state	before = l->st, started;
+	struct jrec		rec[2];
+	int			n = ledger_start_records(&l->st, rec), err;
+
+	for (int i = 0; i < n; i++)
+		jrec_apply(&l->st, &rec[i]);
+	started = l->st;
+	ledger_remap(&l->st, l->cf);
+	if (ledger_compact(l) == 0) {
+		l->made_snapshot = l->fresh;
+		return ledger_journal_open(l, why, len);
 	}
-	l->made_snapshot = l->fresh;
-	return ledger_journal_open(l, why, len);
+	err = errno;
+	return ledger_begin_in_fault(l, err, &before, rec, n,
+	    ledger_products_same(&started, &l->st), why, len);
 }
 
 /* A start that failed: remove what it made, so nothing half-made stays. */

@@ -482,8 +482,9 @@ sess_msg(uint16_t type, int src, const void *pl, size_t len)
 		ref_add(&led.st);
 		sess_acked = led.st.seq;
 	}
+	outbox_init(&ob);		/* as the shell, after sending */
 	if (rc == 0)
-		ledger_tidy(&led);	/* as the shell, after sending */
+		ledger_compact_if_due(&led, &ob);
 	return rc;
 }
 

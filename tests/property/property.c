@@ -494,9 +494,12 @@ deliver(int dst, const struct msg *m)
 		}
 		ledger_model(m);
 		route(PROC_LEDGER, &ob);
-		if (ledger_tidy(&led) == -1)	/* as the shell, after sending */
+		outbox_init(&ob);	/* as the shell, after sending */
+		ledger_compact_if_due(&led, &ob);
+		if (led.fault.on)
 			violation("ledger compaction failed: %s",
-			    strerror(errno));
+			    strerror(led.fault.err));
+		route(PROC_LEDGER, &ob);
 		return;
 	}
 bad:

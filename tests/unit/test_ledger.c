@@ -26,7 +26,9 @@
 #include "testutil.h"
 
 #define REC	48		/* journal record size, the on-disk format */
-#define CHUNK	(4096L * REC)	/* the journal's preallocated size */
+/* The journal's preallocated size: compact_records (4096) and the reserve
+ * (256 records), in whole pages. */
+#define JSIZE	(((4096L + 256) * REC + 4095) / 4096 * 4096)
 
 /*
  * The store's I/O seam with one kind of call failing: the calls of kind
@@ -167,6 +169,7 @@ struct fx {
 	struct config	 cf;
 	struct ledger	 l;
 	int		 open;
+	struct outbox	 after;		/* what the compaction after a message sent */
 };
 
 /* Fill one product of the test config by hand. */
@@ -202,6 +205,8 @@ fx_setup_in(void **state, const char *base)
 	fx_product(&f->cf, "cola", 150, 8);
 	fx_product(&f->cf, "water", 100, 10);
 	fx_product(&f->cf, "chips", 120, 6);
+	t_fail_clear();
+	ledger_set_io(&t_io);		/* names every fd, for t_fail */
 	*state = f;
 	return 0;
 }
@@ -284,7 +289,17 @@ fx_crash(struct fx *f)
 	f->open = 0;
 }
 
-/* Feed one message to ledger_handle; returns its result. */
+/* What the shell does once a message's answers are sent: compact when
+ * due (its own answers in f->after). Whether the ledger is in fault mode. */
+static int
+fx_tidy(struct fx *f)
+{
+	outbox_init(&f->after);
+	ledger_compact_if_due(&f->l, &f->after);
+	return (int)f->l.fault.on;
+}
+
+/* Feed one message to ledger_handle, then fx_tidy; handle's result. */
 static int
 fx_msg(struct fx *f, uint16_t type, int src, const void *pl, size_t len,
     struct outbox *ob)
@@ -300,7 +315,8 @@ fx_msg(struct fx *f, uint16_t type, int src, const void *pl, size_t len,
 	outbox_init(ob);
 	if (ledger_handle(&f->l, &m, ob) == -1)
 		return -1;
-	return ledger_tidy(&f->l);	/* as the shell does, after sending */
+	fx_tidy(f);
+	return 0;
 }
 
 /* A coin of value: must be journaled and forwarded to sales. */
@@ -335,7 +351,7 @@ fx_three_coins(struct fx *f)
 }
 
 /* n coins of 1.00 through ledger_handle alone, each answered to sales, with
- * no ledger_tidy after them: what the shell does before it compacts. */
+ * no compaction after them: what the shell does before it compacts. */
 static void
 fx_coins_untidied(struct fx *f, int n)
 {
@@ -469,7 +485,7 @@ test_fresh_dir_created(void **state)
 	assert_true(S_ISDIR(sb.st_mode));
 	assert_int_equal(sb.st_mode & 0777, 0750);
 	assert_true(fx_size(f, "snapshot") > 0);
-	assert_int_equal(fx_size(f, "journal"), CHUNK);	/* written zeros */
+	assert_int_equal(fx_size(f, "journal"), JSIZE);	/* written zeros */
 	assert_int_equal(f->l.journal_records, 0);
 	assert_int_equal(f->l.st.nproducts, 3);
 	assert_string_equal(f->l.st.product[P_COLA].id, "cola");
@@ -556,7 +572,7 @@ test_failed_start_leaves_nothing(void **state)
 	/* the first snapshot cannot be written: no snapshot.tmp left */
 	t_fail(T_PWRITE, "snapshot.tmp", ENOSPC, 0, -1);
 	fx_open_fails(f, err, sizeof(err));
-	assert_non_null(strstr(err, "compacting"));
+	assert_non_null(strstr(err, "no snapshot can be written"));
 	assert_int_equal(fx_entries(f), 0);
 	t_fail(T_FSYNC, "snapshot.tmp", EIO, 0, -1);
 	fx_open_fails(f, err, sizeof(err));
@@ -579,7 +595,7 @@ test_coin_reopen(void **state)
 	fx_coin(f, 50, 2);
 	fx_coin(f, 100, 4);
 	assert_int_equal(f->l.journal_records, 3);
-	assert_int_equal(fx_size(f, "journal"), CHUNK);
+	assert_int_equal(fx_size(f, "journal"), JSIZE);
 	fx_open(f);
 	assert_int_equal(f->l.journal_records, 0);
 	assert_int_equal(f->l.st.credit, 250);
@@ -713,7 +729,7 @@ test_torn_tail_short(void **state)
 
 	fx_three_coins(f);
 	b = fx_read(f, "journal", &len);
-	assert_int_equal(len, CHUNK);
+	assert_int_equal(len, JSIZE);
 	memcpy(b + 3 * REC, b, REC / 2);	/* half of a record, then zeros */
 	fx_write(f, "journal", b, len);
 	fx_open(f);
@@ -735,7 +751,7 @@ test_torn_tail_short(void **state)
 	free(b);
 	fx_open(f);
 	assert_int_equal(f->l.st.credit, 450);
-	assert_int_equal(fx_size(f, "journal"), CHUNK);
+	assert_int_equal(fx_size(f, "journal"), JSIZE);
 	assert_money_invariant(&f->l.st);
 }
 
@@ -936,7 +952,7 @@ test_journal_without_snapshot(void **state)
 	assert_int_equal(unlink(fx_path(f, "snapshot")), 0);
 	fx_open_fails(f, err, sizeof(err));
 	assert_non_null(strstr(err, "snapshot is missing"));
-	assert_int_equal(fx_size(f, "journal"), CHUNK);
+	assert_int_equal(fx_size(f, "journal"), JSIZE);
 	assert_int_equal(fx_size(f, "snapshot"), -1);
 	/* right after a compaction the journal is empty: still refused */
 	assert_int_equal(truncate(fx_path(f, "journal"), 0), 0);
@@ -980,7 +996,7 @@ test_seq_overlap_skipped(void **state)
 	assert_int_equal(fx_done(f, 1, P_COLA, 1, &ob), 0);
 	fx_crash(f);
 	j = fx_read(f, "journal", &jl);
-	assert_int_equal(jl, CHUNK);
+	assert_int_equal(jl, JSIZE);
 	fx_open(f);				/* snapshot covers all four */
 	fx_crash(f);
 	fx_write(f, "journal", j, 4 * REC);	/* an older vendd's journal,
@@ -1347,7 +1363,7 @@ test_compaction_every_n(void **state)
 	assert_int_equal(fx_msg(f, MSG_COOL_START, PROC_COOLING, &cs,
 	    sizeof(cs), &ob), 0);
 	assert_int_equal(f->l.journal_records, 1);	/* over the first */
-	assert_int_equal(fx_size(f, "journal"), CHUNK);
+	assert_int_equal(fx_size(f, "journal"), JSIZE);
 	fx_crash(f);
 	fx_open(f);
 	assert_int_equal(f->l.st.c.compressor_starts, 4097);
@@ -1355,7 +1371,8 @@ test_compaction_every_n(void **state)
 }
 
 /* The 4096th record is answered before the snapshot: ledger_handle only
- * journals it, and ledger_tidy (called once the answer is sent) compacts. */
+ * journals it, and ledger_compact_if_due (called once the answer is sent)
+ * compacts. */
 static void
 test_compaction_after_answer(void **state)
 {
@@ -1364,9 +1381,9 @@ test_compaction_after_answer(void **state)
 	fx_open(f);
 	fx_coins_untidied(f, 4096);
 	assert_int_equal(f->l.journal_records, 4096);
-	assert_int_equal(ledger_tidy(&f->l), 0);
+	assert_int_equal(fx_tidy(f), 0);
 	assert_int_equal(f->l.journal_records, 0);
-	assert_int_equal(ledger_tidy(&f->l), 0);	/* nothing to do */
+	assert_int_equal(fx_tidy(f), 0);		/* nothing to do */
 	fx_crash(f);
 	fx_open(f);
 	assert_int_equal(f->l.st.credit, 4096 * 100);
@@ -1380,44 +1397,349 @@ test_compact_records_configured(void **state)
 
 	f->cf.compact_records = 16;
 	fx_open(f);
-	assert_int_equal(fx_size(f, "journal"), 4096);	/* 16 records, a page */
+	assert_int_equal(fx_size(f, "journal"), 16384);	/* 16 + 256 records */
 	fx_coins_untidied(f, 15);
-	assert_int_equal(ledger_tidy(&f->l), 0);
+	assert_int_equal(fx_tidy(f), 0);
 	assert_int_equal(f->l.journal_records, 15);
 	fx_coins_untidied(f, 1);
-	assert_int_equal(ledger_tidy(&f->l), 0);
+	assert_int_equal(fx_tidy(f), 0);
 	assert_int_equal(f->l.journal_records, 0);
 	fx_crash(f);
 	fx_open(f);
 	assert_int_equal(f->l.st.credit, 16 * 100);
 }
 
-/* A compaction that fails loses nothing: the journal grows, the next try
- * is 4096 records later, and a restart replays everything. */
-static void
-test_compaction_failure_retried(void **state)
+/* The one message of a type in an outbox, its index; the test fails
+ * unless there is exactly one. */
+static int
+fx_one(const struct outbox *ob, uint16_t type)
 {
-	struct fx	*f = *state;
+	assert_int_equal(outbox_count(ob, type), 1);
+	return outbox_find(ob, type);
+}
 
-	fx_open(f);
-	/* a directory where the temporary snapshot goes: its open fails */
-	assert_int_equal(mkdir(fx_path(f, "snapshot.tmp"), 0700), 0);
-	fx_coins_untidied(f, 4096);
-	assert_int_equal(ledger_tidy(&f->l), -1);
-	assert_int_equal(f->l.journal_records, 4096);
-	assert_int_equal(rmdir(fx_path(f, "snapshot.tmp")), 0);
-	for (int i = 0; i < 4095; i++) {
-		fx_coins_untidied(f, 1);
-		assert_int_equal(ledger_tidy(&f->l), 0);	/* not yet */
+/* The ledger told sales of fault mode: on, off, and why. */
+static void
+assert_fault_msg(const struct outbox *ob, uint32_t on, uint32_t op, int err,
+    uint32_t held)
+{
+	int	i = fx_one(ob, MSG_LEDGER_FAULT);
+
+	assert_int_equal(ob->dst[i], PROC_SALES);
+	assert_int_equal(ob->m[i].u.fault.on, on);
+	if (on) {
+		assert_int_equal(ob->m[i].u.fault.op, op);
+		assert_int_equal(ob->m[i].u.fault.err, err);
+		assert_int_equal(ob->m[i].u.fault.held, held);
 	}
-	assert_int_equal(f->l.journal_records, 8191);
-	assert_int_equal(fx_size(f, "journal"), 2 * CHUNK);	/* grew */
-	fx_coins_untidied(f, 1);
-	assert_int_equal(ledger_tidy(&f->l), 0);
+}
+
+/* A reservation in fault mode is refused, not recorded; a restock too. */
+static void
+assert_fault_refuses(struct fx *f, uint32_t vend_id, int err)
+{
+	struct msg_restock rs = { .product = P_WATER, .stock = -1 };
+	struct outbox	 ob;
+	uint64_t	 seq = f->l.st.seq;
+	int64_t		 credit = f->l.st.credit;
+	int		 i;
+
+	assert_int_equal(fx_reserve(f, vend_id, P_WATER, &ob), 0);
+	i = fx_one(&ob, MSG_VEND_RESULT);
+	assert_int_equal(ob.m[i].u.vend.vend_id, vend_id);
+	assert_int_equal(ob.m[i].u.vend.ok, 0);
+	assert_int_equal(ob.m[i].u.vend.why, VEND_WHY_REFUSED);
+	assert_int_equal(fx_msg(f, MSG_RESTOCK, PROC_CONTROL, &rs, sizeof(rs),
+	    &ob), 0);
+	i = fx_one(&ob, MSG_RESTOCK_DONE);
+	assert_int_equal(ob.m[i].u.restock_done.ok, 0);
+	assert_int_equal(ob.m[i].u.restock_done.err, err);
+	assert_int_equal(outbox_count(&ob, MSG_RESTOCKED), 0);
+	assert_int_equal(f->l.st.seq, seq);
+	assert_int_equal(f->l.st.credit, credit);
+	assert_false(f->l.st.pending.active);
+}
+
+/*
+ * Fault 9, the compaction: a snapshot the full disk refuses is fault mode
+ * at once (sales told, the reason in the status), with no snapshot.tmp
+ * left. Records still go into the journal's reserve (a coin in flight),
+ * reservations and restocks are refused, and the retry ends it once the
+ * disk takes a snapshot again.
+ */
+static void
+test_full_disk_compaction(void **state)
+{
+	struct fx		*f = *state;
+	struct msg_status_ledger sl;
+	struct outbox		 ob;
+
+	f->cf.compact_records = 16;
+	fx_open(f);
+	t_fail(T_PWRITE, "snapshot.tmp", ENOSPC, 0, -1);
+	for (int i = 0; i < 15; i++)
+		fx_coin(f, 100, 1);
+	assert_int_equal(f->after.n, 0);
+	fx_coin(f, 100, 1);			/* the 16th: compaction due */
+	assert_fault_msg(&f->after, 1, LEDGER_OP_COMPACT, ENOSPC, 0);
+	assert_int_equal(fx_size(f, "snapshot.tmp"), -1);
+	ledger_status(&f->l, &sl);
+	assert_int_equal(sl.fault.on, 1);
+	assert_int_equal(sl.fault.op, LEDGER_OP_COMPACT);
+	assert_int_equal(sl.fault.err, ENOSPC);
+
+	fx_coin(f, 50, 1);			/* in flight: recorded */
+	assert_int_equal(f->after.n, 0);	/* no compaction per message */
+	assert_fault_refuses(f, 1, ENOSPC);
+
+	outbox_init(&ob);
+	assert_int_equal(ledger_retry(&f->l, &ob), 1);	/* still full */
+	assert_int_equal(ob.n, 0);
+	assert_int_equal(fx_size(f, "snapshot.tmp"), -1);
+	t_fail_clear();
+	outbox_init(&ob);
+	assert_int_equal(ledger_retry(&f->l, &ob), 0);
+	assert_fault_msg(&ob, 0, 0, 0, 0);
 	assert_int_equal(f->l.journal_records, 0);
+	ledger_status(&f->l, &sl);
+	assert_int_equal(sl.fault.on, 0);
+	assert_int_equal(fx_reserve(f, 2, P_COLA, &ob), 0);	/* sells */
+	assert_int_equal(fx_one(&ob, MSG_ARM_DISPENSE), 0);
 	fx_crash(f);
 	fx_open(f);
-	assert_int_equal(f->l.st.credit, 8192 * 100);
+	assert_int_equal(f->l.st.c.cash_in, 16 * 100 + 50);
+	assert_money_invariant(&f->l.st);
+}
+
+/*
+ * Fault 9, a record: a coin the disk does not take (no space for it, or
+ * its sync fails) is held, never lost and never credited before it is
+ * durable; a later coin queues behind it, a counter is dropped. The retry
+ * writes them in order and credits them, then compacts.
+ */
+static void
+test_full_disk_record_held(void **state)
+{
+	struct { int op, err; } how[] = {
+		{ T_PWRITE, ENOSPC },
+		{ T_FDATASYNC, EIO },
+	};
+
+	for (size_t k = 0; k < sizeof(how) / sizeof(how[0]); k++) {
+		struct fx	*f = *state;
+		struct msg_coin_inserted c2 = { .value = 200, .pulses = 8 };
+		struct msg_coin_inserted c3 = { .value = 50, .pulses = 2 };
+		struct msg_cool	 cs = { 0 };
+		struct outbox	 ob;
+		int		 i;
+
+		fx_open(f);
+		fx_coin(f, 100, 4);
+		t_fail(how[k].op, "journal", how[k].err, 0, -1);
+		assert_int_equal(fx_msg(f, MSG_COIN_INSERTED, PROC_COIN, &c2,
+		    sizeof(c2), &ob), 0);
+		assert_int_equal(outbox_count(&ob, MSG_CREDIT_ADDED), 0);
+		assert_fault_msg(&ob, 1, LEDGER_OP_RECORD, how[k].err, 1);
+		assert_int_equal(f->l.st.credit, 100);	/* not yet durable */
+		assert_int_equal(fx_msg(f, MSG_COIN_INSERTED, PROC_COIN, &c3,
+		    sizeof(c3), &ob), 0);
+		assert_int_equal(ob.n, 0);
+		assert_int_equal(f->l.fault.held, 2);
+		assert_int_equal(fx_msg(f, MSG_COOL_START, PROC_COOLING, &cs,
+		    sizeof(cs), &ob), 0);
+		assert_int_equal(f->l.fault.held, 2);	/* dropped */
+		assert_fault_refuses(f, 1, how[k].err);
+
+		outbox_init(&ob);
+		assert_int_equal(ledger_retry(&f->l, &ob), 1);
+		assert_int_equal(ob.n, 0);
+		t_fail_clear();
+		outbox_init(&ob);
+		assert_int_equal(ledger_retry(&f->l, &ob), 0);
+		assert_int_equal(ob.n, 3);
+		assert_int_equal(ob.m[0].hdr.type, MSG_CREDIT_ADDED);
+		assert_int_equal(ob.m[0].u.credit.value, 200);
+		assert_int_equal(ob.m[0].u.credit.credit, 300);
+		assert_int_equal(ob.m[1].hdr.type, MSG_CREDIT_ADDED);
+		assert_int_equal(ob.m[1].u.credit.credit, 350);
+		i = fx_one(&ob, MSG_LEDGER_FAULT);
+		assert_int_equal(i, 2);
+		assert_int_equal(ob.m[i].u.fault.on, 0);
+		assert_int_equal(f->l.journal_records, 0);	/* compacted */
+		fx_crash(f);
+		fx_open(f);
+		assert_int_equal(f->l.st.credit, 350);
+		assert_int_equal(f->l.st.c.compressor_starts, 0);
+		assert_money_invariant(&f->l.st);
+		fx_crash(f);
+		nftw(f->cf.state_dir, fx_rm, 16, FTW_DEPTH | FTW_PHYS);
+	}
+}
+
+/* More money waiting for the disk than the ledger holds is a loud
+ * failure (the shell makes it fatal), never a silent loss. */
+static void
+test_held_overflow(void **state)
+{
+	struct fx		*f = *state;
+	struct msg_coin_inserted c = { .value = 100, .pulses = 4 };
+	struct outbox		 ob;
+
+	fx_open(f);
+	t_fail(T_PWRITE, "journal", ENOSPC, 0, -1);
+	for (int i = 0; i < LEDGER_HELD_MAX; i++)
+		assert_int_equal(fx_msg(f, MSG_COIN_INSERTED, PROC_COIN, &c,
+		    sizeof(c), &ob), 0);
+	errno = 0;
+	assert_int_equal(fx_msg(f, MSG_COIN_INSERTED, PROC_COIN, &c, sizeof(c),
+	    &ob), -1);
+	assert_int_equal(errno, ENOBUFS);
+	assert_int_equal(f->l.fault.held, LEDGER_HELD_MAX);
+}
+
+/*
+ * Fault 9, the start: on a disk that takes no snapshot, a ledger that can
+ * still replay opens out of service; the settlement and the start count
+ * are journalled instead of compacted. It does so again at the next start,
+ * and comes back by itself once the disk takes a snapshot.
+ */
+static void
+test_full_disk_start(void **state)
+{
+	struct fx	*f = *state;
+	struct outbox	 ob;
+
+	f->cf.compact_records = 16;
+	fx_open(f);
+	fx_coin(f, 200, 8);
+	assert_int_equal(fx_reserve(f, 3, P_CHIPS, &ob), 0);	/* pending */
+	fx_crash(f);
+	t_fail(T_PWRITE, "snapshot.tmp", ENOSPC, 0, -1);
+	fx_open(f);
+	assert_int_equal(f->l.fault.on, 1);
+	assert_int_equal(f->l.fault.op, LEDGER_OP_COMPACT);
+	assert_int_equal(f->l.fault.err, ENOSPC);
+	assert_int_equal(fx_size(f, "snapshot.tmp"), -1);
+	assert_false(f->l.st.pending.active);
+	assert_int_equal(f->l.st.credit, 200);
+	assert_int_equal(f->l.st.c.unresolved_settled, 1);
+	assert_int_equal(f->l.st.c.startups, 2);
+	assert_int_equal(f->l.journal_records, 2 + 2);	/* + settle, start */
+	/* the thread's first act: try, still full, tell sales */
+	outbox_init(&ob);
+	assert_int_equal(ledger_retry(&f->l, &ob), 1);
+	assert_fault_msg(&ob, 1, LEDGER_OP_COMPACT, ENOSPC, 0);
+	fx_coin(f, 100, 4);			/* in flight: recorded */
+	assert_fault_refuses(f, 4, ENOSPC);
+
+	fx_crash(f);				/* again, still full */
+	fx_open(f);
+	assert_int_equal(f->l.fault.on, 1);
+	assert_int_equal(f->l.st.credit, 300);
+	assert_int_equal(f->l.st.c.startups, 3);
+	assert_int_equal(f->l.st.c.unresolved_settled, 1);
+	assert_money_invariant(&f->l.st);
+
+	t_fail_clear();
+	outbox_init(&ob);
+	assert_int_equal(ledger_retry(&f->l, &ob), 0);
+	assert_int_equal(ob.n, 0);		/* sales was never told */
+	assert_int_equal(f->l.fault.on, 0);
+	fx_crash(f);
+	fx_open(f);
+	assert_int_equal(f->l.fault.on, 0);
+	assert_int_equal(f->l.st.credit, 300);
+	assert_int_equal(f->l.st.c.startups, 4);
+}
+
+/* A full disk and a config that reordered the products: the new order
+ * needs a snapshot, so the start is refused, naming the state dir, and the
+ * files are left as they are. */
+static void
+test_full_disk_start_reordered(void **state)
+{
+	struct fx	*f = *state;
+	char		 err[1024];
+	uint8_t		*j0, *j1;
+	size_t		 jl0, jl1;
+
+	fx_open(f);
+	fx_coin(f, 100, 4);
+	fx_crash(f);
+	f->cf.nproducts = 0;
+	fx_product(&f->cf, "water", 100, 10);
+	fx_product(&f->cf, "cola", 150, 8);
+	fx_product(&f->cf, "chips", 120, 6);
+	j0 = fx_read(f, "journal", &jl0);
+	t_fail(T_PWRITE, "snapshot.tmp", ENOSPC, 0, -1);
+	fx_open_fails(f, err, sizeof(err));
+	assert_non_null(strstr(err, f->cf.state_dir));
+	assert_non_null(strstr(err, "No space left on device"));
+	assert_non_null(strstr(err, "products differ"));
+	assert_int_equal(fx_size(f, "snapshot.tmp"), -1);
+	j1 = fx_read(f, "journal", &jl1);
+	assert_int_equal(jl0, jl1);
+	assert_memory_equal(j0, j1, jl0);
+	free(j0);
+	free(j1);
+	t_fail_clear();
+	fx_open(f);
+	assert_string_equal(f->l.st.product[0].id, "water");
+	assert_int_equal(f->l.st.credit, 100);
+}
+
+/*
+ * The journal's reserve: in fault mode counters go on being recorded until
+ * only the money reserve is left, then are dropped; coins fill it; a coin
+ * that finds the journal full grows it, or waits if the disk refuses.
+ */
+static void
+test_fault_reserve(void **state)
+{
+	struct fx		*f = *state;
+	struct msg_cool		 cs = { 0 };
+	struct msg_coin_inserted c = { .value = 10, .pulses = 1 };
+	struct outbox		 ob;
+	uint64_t		 slots, starts, coins = 16;
+
+	f->cf.compact_records = 16;
+	fx_open(f);
+	slots = f->l.journal_cap / REC;
+	assert_true(slots >= 16 + 256);
+	t_fail(T_PWRITE, "snapshot.tmp", ENOSPC, 0, -1);
+	fx_coins_untidied(f, 16);
+	assert_int_equal(fx_tidy(f), 1);
+	while (f->l.journal_records < slots - 64)
+		assert_int_equal(fx_msg(f, MSG_COOL_START, PROC_COOLING, &cs,
+		    sizeof(cs), &ob), 0);
+	starts = f->l.st.c.compressor_starts;
+	assert_int_equal(fx_msg(f, MSG_COOL_START, PROC_COOLING, &cs,
+	    sizeof(cs), &ob), 0);		/* the money reserve: dropped */
+	assert_int_equal(f->l.st.c.compressor_starts, starts);
+	assert_int_equal(f->l.journal_records, slots - 64);
+	for (int i = 0; i < 64; i++, coins++) {
+		assert_int_equal(fx_msg(f, MSG_COIN_INSERTED, PROC_COIN, &c,
+		    sizeof(c), &ob), 0);
+		assert_int_equal(fx_one(&ob, MSG_CREDIT_ADDED), 0);
+	}
+	assert_int_equal(f->l.journal_records, slots);
+	/* full: the next coin grows it, but the disk refuses the zeros */
+	t_fail(T_PWRITE, "journal", ENOSPC, 0, -1);
+	assert_int_equal(fx_msg(f, MSG_COIN_INSERTED, PROC_COIN, &c, sizeof(c),
+	    &ob), 0);
+	assert_int_equal(ob.n, 0);
+	assert_int_equal(f->l.fault.held, 1);
+	assert_int_equal(f->l.fault.op, LEDGER_OP_GROW);
+	t_fail_clear();
+	outbox_init(&ob);
+	assert_int_equal(ledger_retry(&f->l, &ob), 0);
+	assert_int_equal(fx_one(&ob, MSG_CREDIT_ADDED), 0);
+	coins++;
+	assert_true(fx_size(f, "journal") > (long)(slots * REC));
+	fx_crash(f);
+	fx_open(f);
+	assert_int_equal(f->l.st.credit, 100 * 16 + 10 * (int64_t)(coins - 16));
+	assert_int_equal(f->l.st.c.compressor_starts, starts);
 }
 
 /* Random coins, vends, failures, crashes: the money always adds up. */
@@ -1637,7 +1959,17 @@ main(void)
 		    fx_setup_fast, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_compact_records_configured,
 		    fx_setup_fast, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_compaction_failure_retried,
+		cmocka_unit_test_setup_teardown(test_full_disk_compaction,
+		    fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_full_disk_record_held,
+		    fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_held_overflow,
+		    fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_full_disk_start,
+		    fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_full_disk_start_reordered,
+		    fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_fault_reserve,
 		    fx_setup_fast, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_money_invariant_random,
 		    fx_setup_fast, fx_teardown),
