@@ -38,7 +38,10 @@
  * the records issued at the crash (lost counts those below; a state equal
  * to none, or a record applied twice, is an invariant violation); and the
  * money must add up, replayed and opened: cash_in == credit + paid_value
- * + the pending vend's price (0 once the open settled it).
+ * + the pending vend's price (0 once the open settled it). The session's
+ * states after k records are made by applying each record it wrote to the
+ * one before (ledger_replay of that one record), and checked against the
+ * ledger's own state wherever the session sees it.
  *
  *   crashstates [-v]	prints one line; exits 1 unless every count is 0
  */
@@ -106,10 +109,15 @@ static int		 nrefs;
 static uint64_t		 sess_acked, sess_issued;
 static int		 sess_epoch;
 
-/* The recorder's view: real inodes to model ones, the dirs it knows. */
-static struct { dev_t dev; ino_t ino; } real_ino[MAX_INO];
+/* The recorder's view: real inodes to model ones and the name each was
+ * created as ("snapshot.tmp" keeps its name here after its rename). */
+static struct { dev_t dev; ino_t ino; char name[16]; } real_ino[MAX_INO];
 static int		 nino;
 static int		 recording, tear_next_journal_write;
+/* A disk that fails: calls of fail_op on the file created as fail_name. */
+enum { F_NONE, F_PWRITE, F_FDATASYNC };
+static int		 fail_op, fail_err;
+static const char	*fail_name;
 static char		 root[128], state_dir[160];
 static struct config	 cf;
 static struct ledger	 led;
@@ -200,6 +208,8 @@ rec_openat(int dirfd, const char *name, int flags, ...)
 			die("too many files");
 		real_ino[nino].dev = sb.st_dev;
 		real_ino[nino].ino = sb.st_ino;
+		snprintf(real_ino[nino].name, sizeof(real_ino[nino].name), "%s",
+		    name);
 		o = op_add(OP_CREATE);
 		o->ino = nino++;
 		snprintf(o->name, sizeof(o->name), "%s", name);
@@ -210,28 +220,37 @@ rec_openat(int dirfd, const char *name, int flags, ...)
 	return fd;
 }
 
-/* pwrite: the bytes written; the write chosen to tear stops at 24. */
+/* Whether this call on fd is one the failing disk refuses. */
+static int
+disk_fails(int op, int fd)
+{
+	int	ino = ino_of(fd);
+
+	if (!recording || op != fail_op || ino < 0 || fail_name == NULL ||
+	    strcmp(real_ino[ino].name, fail_name) != 0)
+		return 0;
+	errno = fail_err;
+	return 1;
+}
+
+static void	ref_chain(const uint8_t *rec);
+
+/* pwrite: the bytes written; the write chosen to tear stops at 24. A
+ * whole record written to the journal extends the reference states. */
 static ssize_t
 rec_pwrite(int fd, const void *buf, size_t len, off_t off)
 {
 	struct op	*o;
 	ssize_t		 n;
-	int		 ino = ino_of(fd), tear = 0;
+	int		 ino = ino_of(fd), journal, tear = 0;
 
-	if (recording && tear_next_journal_write && ino >= 0 && len >= 48) {
-		struct stat sb;
-
-		if (fstatat(AT_FDCWD, state_dir, &sb, 0) == 0) {
-			char	path[200];
-
-			snprintf(path, sizeof(path), "%s/journal", state_dir);
-			if (stat(path, &sb) == 0 &&
-			    real_ino[ino].ino == sb.st_ino) {
-				tear = 1;
-				len = 24;
-				tear_next_journal_write = 0;
-			}
-		}
+	if (disk_fails(F_PWRITE, fd))
+		return -1;
+	journal = ino >= 0 && strcmp(real_ino[ino].name, "journal") == 0;
+	if (recording && tear_next_journal_write && journal && len == 48) {
+		tear = 1;
+		len = 24;
+		tear_next_journal_write = 0;
 	}
 	if ((n = pwrite(fd, buf, len, off)) <= 0 || !recording)
 		return n;
@@ -248,6 +267,8 @@ rec_pwrite(int fd, const void *buf, size_t len, off_t off)
 		errno = EIO;
 		return -1;
 	}
+	if (journal && n == 48 && off % 48 == 0)
+		ref_chain(buf);
 	return n;
 }
 
@@ -278,11 +299,15 @@ rec_fsync(int fd)
 	return rc;
 }
 
-/* fdatasync, recorded. */
+/* fdatasync, recorded; the failing disk's fails, its data left unsynced. */
 static int
 rec_fdatasync(int fd)
 {
-	int	rc = fdatasync(fd);
+	int	rc;
+
+	if (disk_fails(F_FDATASYNC, fd))
+		return -1;
+	rc = fdatasync(fd);
 
 	if (rc == 0)
 		rec_sync(fd);
@@ -352,6 +377,44 @@ ref_add(const struct ledger_state *st)
 	refs[nrefs++].st = *st;
 }
 
+/* The latest reference state of this epoch with seq, or NULL. */
+static const struct ledger_state *
+ref_find(uint64_t seq)
+{
+	for (int i = nrefs - 1; i >= 0; i--)
+		if (refs[i].epoch == sess_epoch && refs[i].st.seq == seq)
+			return &refs[i].st;
+	return NULL;
+}
+
+/*
+ * A record reached the journal: the state it makes (the one before it,
+ * with it applied) is a state a crash may leave. Records written inside
+ * one call (the held records a retry writes, a start's records when no
+ * snapshot can be written) are seen only here; sess_msg checks that the
+ * ledger's own state agrees.
+ */
+static void
+ref_chain(const uint8_t *rec)
+{
+	struct ledger_state	 st;
+	const struct ledger_state *base;
+	uint64_t		 seq = 0;
+	size_t			 good;
+	char			 err[256];
+
+	for (int i = 0; i < 8; i++)
+		seq |= (uint64_t)rec[8 + i] << (8 * i);
+	if (seq == 0 || (base = ref_find(seq - 1)) == NULL)
+		die("record seq %" PRIu64 " follows no state of the session",
+		    seq);
+	st = *base;
+	if (ledger_replay(rec, 48, &st, &good, err, sizeof(err)) != 0 ||
+	    st.seq != seq)
+		die("record seq %" PRIu64 " does not apply: %s", seq, err);
+	ref_add(&st);
+}
+
 /* Fill one product of the session's config. */
 static void
 cf_product(const char *id, int64_t price, int capacity)
@@ -417,6 +480,43 @@ fresh_state(struct ledger_state *st)
 	}
 }
 
+static int	state_equal(const struct ledger_state *,
+		    const struct ledger_state *);
+
+/* The ledger's state is durable: acknowledged, and it must be the state
+ * its records made. */
+static void
+sess_ack(void)
+{
+	const struct ledger_state *ref = ref_find(led.st.seq);
+
+	if (ref == NULL || !state_equal(ref, &led.st))
+		die("the ledger's state at seq %" PRIu64 " is not the one its "
+		    "records make", led.st.seq);
+	sess_acked = led.st.seq;
+}
+
+/* Retry a failing disk, as the ledger's timer does, until it stops asking
+ * to be called again; whether fault mode is over. */
+static int
+sess_retry(void)
+{
+	struct outbox	ob;
+	uint64_t	seq0 = led.st.seq;
+	int		rc;
+
+	sess_issued = led.st.seq + led.fault.held > sess_issued ?
+	    led.st.seq + led.fault.held : sess_issued;
+	do {
+		outbox_init(&ob);
+		if ((rc = ledger_retry(&led, &ob)) == -1)
+			die("retry: a held record is refused");
+	} while (rc == 2);
+	if (led.st.seq != seq0)
+		sess_ack();
+	return rc == 0;
+}
+
 /* Open (or reopen) the session's ledger: a new epoch, the start issued. */
 static void
 sess_open(void)
@@ -448,8 +548,9 @@ sess_open(void)
 	sess_issued = base.seq + 2;	/* a settlement and the start */
 	if (ledger_open(&led, &cf, err, sizeof(err)) == -1)
 		die("session: ledger_open: %s", err);
-	ref_add(&led.st);
-	sess_acked = led.st.seq;
+	if (!led.fault.on)	/* else its records made it: ref_chain */
+		ref_add(&led.st);
+	sess_ack();
 }
 
 /* The daemon stops or dies: the files stay as they are. */
@@ -478,10 +579,8 @@ sess_msg(uint16_t type, int src, const void *pl, size_t len)
 		sess_issued = led.st.seq + 1;
 	outbox_init(&ob);
 	rc = ledger_handle(&led, &m, &ob);
-	if (led.st.seq != seq0) {	/* durable: acknowledged */
-		ref_add(&led.st);
-		sess_acked = led.st.seq;
-	}
+	if (led.st.seq != seq0)		/* durable: acknowledged */
+		sess_ack();
 	outbox_init(&ob);		/* as the shell, after sending */
 	if (rc == 0)
 		ledger_compact_if_due(&led, &ob);
@@ -506,6 +605,8 @@ sess_vend(uint32_t id, uint32_t p, int done, int ok)
 
 	if (sess_msg(MSG_VEND_RESERVE, PROC_SALES, &v, sizeof(v)) == -1)
 		die("reserve refused");
+	if (!led.st.pending.active)	/* fault mode: refused, not sold */
+		return;
 	v.ok = (uint32_t)ok;
 	v.attempts = 1;
 	if (done && sess_msg(MSG_ARM_DONE, PROC_ARM, &v, sizeof(v)) == -1)
@@ -544,6 +645,50 @@ sess_round(uint32_t *vid)
 	sess_vend(++*vid, 2, 1, 1);		/* chips sold */
 }
 
+/* From now on the disk refuses op on the file created as name. */
+static void
+disk_fail(const char *name, int op, int err)
+{
+	fail_name = name;
+	fail_op = op;
+	fail_err = err;
+}
+
+/*
+ * A full disk: a compaction fails (fault mode), records go on into the
+ * journal's reserve, a coin whose sync fails is held with one behind it, a
+ * retry writes them, a restart on the full disk journals its records, and
+ * the disk recovers.
+ */
+static void
+sess_full_disk(uint32_t *vid)
+{
+	disk_fail("snapshot.tmp", F_PWRITE, ENOSPC);
+	sess_round(vid);			/* its compaction fails */
+	if (!led.fault.on)
+		die("no fault mode on a full disk");
+	sess_coin(100);				/* in flight */
+	disk_fail("journal", F_FDATASYNC, EIO);
+	sess_coin(200);				/* held */
+	sess_coin(50);				/* held behind it */
+	if (sess_retry())
+		die("fault mode ended on a failing disk");
+	disk_fail("snapshot.tmp", F_PWRITE, ENOSPC);
+	if (sess_retry())			/* held written, no snapshot */
+		die("fault mode ended on a full disk");
+	sess_coin(100);
+	sess_vend(++*vid, 0, 0, 0);		/* refused */
+	sess_close();				/* a restart, still full */
+	sess_open();
+	if (!led.fault.on)
+		die("a start on a full disk not in fault mode");
+	sess_coin(100);
+	disk_fail(NULL, F_NONE, 0);		/* space again */
+	if (!sess_retry())
+		die("fault mode did not end");
+	sess_round(vid);
+}
+
 /* The scripted session; the recorder logs every op it makes. */
 static void
 session(void)
@@ -574,6 +719,7 @@ session(void)
 	sess_open();
 	for (int i = 0; i < 2; i++)
 		sess_round(&vid);
+	sess_full_disk(&vid);
 	sess_close();
 	recording = 0;
 }
@@ -896,13 +1042,15 @@ mfs_replay(const struct mfs *fs, struct ledger_state *st, char *err,
 	    jf ? jf->b : NULL, jf ? jf->len : 0, st, err, errlen);
 }
 
-/* Whether st is a reference state of epoch e with its seq. */
+/* Whether st is a reference state of epoch e (a seq may have two: a
+ * record whose sync failed, and the one later written in its slot). */
 static int
 ref_match(int e, const struct ledger_state *st)
 {
 	for (int i = 0; i < nrefs; i++)
-		if (refs[i].epoch == e && refs[i].st.seq == st->seq)
-			return state_equal(&refs[i].st, st);
+		if (refs[i].epoch == e && refs[i].st.seq == st->seq &&
+		    state_equal(&refs[i].st, st))
+			return 1;
 	return 0;
 }
 
@@ -1058,6 +1206,7 @@ main(int argc, char *argv[])
 	log_init("crashstates", 0);
 	make_root();
 	config_defaults(&cf);
+	snprintf(cf.path, sizeof(cf.path), "crashstates");
 	cf.nproducts = 0;
 	cf_product("cola", 150, 8);
 	cf_product("water", 100, 10);
