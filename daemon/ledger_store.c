@@ -1,22 +1,23 @@
 /*
  * The ledger's store: the state directory, its journal and snapshot,
- * compaction, open and close.
+ * compaction, open and close. It returns errors, and logs only what a
+ * start finds (a torn record, a full disk).
  *
  * Storage: a journal of fixed-size records plus a snapshot.
  * - The journal makes the hot path cheap: one event is one 48-byte record
  *   written with pwrite() and made durable with fdatasync() before anything
  *   flows on, never a rewrite of the whole state. A failed write or sync is
  *   an error returned to the caller, never a signal. The file is
- *   preallocated with written zeros ([vendd] compact_records at a time), so a
- *   record overwrites allocated blocks and changes no file size or block
- *   map: on ext4 its fdatasync writes the data block alone, with no
- *   filesystem journal commit. Measured on the build host's ext4 (virtio
- *   disk), 2000-3000 records each: p50 78-115 us preallocated against
- *   118-151 us appended, so the preallocation stays. Each record
- *   carries a magic, a monotonic seq, its fields and a CRC-32, so replay
- *   can tell a record cut by a power cut (the torn end, never
- *   acknowledged: dropped) from real corruption (refused, file left as it
- *   is for a human).
+ *   preallocated with written zeros (compact_records + LEDGER_RESERVE
+ *   records, in whole pages), so a record overwrites allocated blocks and
+ *   changes no file size or block map: on ext4 its fdatasync writes the
+ *   data block alone, with no filesystem journal commit. Measured on the
+ *   build host's ext4 (virtio disk), 2000-3000 records each: p50 78-115 us
+ *   into written zeros against 118-151 us appended, so the preallocation
+ *   stays. Each record carries a magic, a monotonic seq, its fields and a
+ *   CRC-32, so replay can tell a record cut by a power cut (the torn end,
+ *   never acknowledged: dropped) from real corruption (refused, file left
+ *   as it is for a human).
  * - The journal is never cleared. Its records are the run of consecutive
  *   seqs after the snapshot's; replay skips records the snapshot already
  *   has wherever they are (by seq, cheaply: no CRC past the end). The run
@@ -37,14 +38,36 @@
  *     a valid record newer than the state is refused: it was acknowledged
  *     after one that is now lost.
  *   A record damaged in the middle thus shows as a refusal when a newer
- *   record follows it, and as a torn end when it was the last.
- * - Compaction runs at every open and every [vendd] compact_records records,
- *   the latter after the message's answers went out (ledger_tidy): a vend
- *   never waits for a snapshot's fsyncs.
- *   Journal records name products by their index in the snapshot's order;
+ *   record follows it, and as a torn end when it was the last. A record
+ *   whose write or sync failed may or may not be on disk; nothing flowed
+ *   on for it, and its slot is written next with the same seq (the same
+ *   record, held until the disk takes it, or the next one). Should a crash
+ *   come first and replay find it whole, it applies: a reservation found so
+ *   is settled at the start, like any vend a crash left unresolved.
+ * - The snapshot bounds replay time and carries the product ids, so the
+ *   config may reorder or drop products between runs. It is written to
+ *   snapshot.tmp, fsync'd, renamed over snapshot, and the directory
+ *   fsync'd; only then does the journal start again at offset 0,
+ *   overwriting records the snapshot covers. The snapshot records the seq
+ *   it covers and replay skips records at or below it, so a crash anywhere
+ *   in between never applies a record twice, and a compaction writes
+ *   nothing to the journal that a cut could leave half done. A snapshot
+ *   that cannot be written leaves no snapshot.tmp behind.
+ * - Compaction runs at every open and every compact_records records, the
+ *   latter after the message's answers went out (ledger_compact_if_due): a
+ *   vend never waits for a snapshot's fsyncs. If it fails (a full disk)
+ *   the records are durable all the same, and the LEDGER_RESERVE slots
+ *   left take what still arrives while the ledger is in fault mode.
+ * - Journal records name products by their index in the snapshot's order;
  *   that order changes only at open, where the new snapshot is written
  *   before any record is appended, so an index always means what it meant
- *   when its record was written.
+ *   when its record was written. A start that cannot write a snapshot
+ *   journals its own records (a settlement, the start count) instead, and
+ *   is refused if the config changed the products.
+ * - Names are made durable before they are relied on: a state dir this
+ *   open created (its parent fsync'd), the journal when it is created (the
+ *   directory fsync'd). A fresh machine writes its snapshot before its
+ *   journal, so a journal without a snapshot means one was lost: refused.
  * - Everything on disk is little-endian, encoded field by field.
  */
 #include <errno.h>

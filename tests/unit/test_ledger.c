@@ -1,7 +1,9 @@
 /*
  * The ledger on a temp dir: durability across reopen, crashes, torn tails,
- * corruption refused without touching the files, product reordering, and
- * the pure readers fed garbage.
+ * corruption refused without touching the files, product reordering, the
+ * state dir and a start that fails, a vend's outcomes and a restock's
+ * answer, a full disk and failing syncs (through the store's I/O seam),
+ * and the pure readers fed garbage.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -292,14 +294,14 @@ fx_crash(struct fx *f)
 /* What the shell does once a message's answers are sent: compact when
  * due (its own answers in f->after). Whether the ledger is in fault mode. */
 static int
-fx_tidy(struct fx *f)
+fx_compact_if_due(struct fx *f)
 {
 	outbox_init(&f->after);
 	ledger_compact_if_due(&f->l, &f->after);
 	return (int)f->l.fault.on;
 }
 
-/* Feed one message to ledger_handle, then fx_tidy; handle's result. */
+/* Feed one message to ledger_handle, then compact if due; handle's result. */
 static int
 fx_msg(struct fx *f, uint16_t type, int src, const void *pl, size_t len,
     struct outbox *ob)
@@ -315,7 +317,7 @@ fx_msg(struct fx *f, uint16_t type, int src, const void *pl, size_t len,
 	outbox_init(ob);
 	if (ledger_handle(&f->l, &m, ob) == -1)
 		return -1;
-	fx_tidy(f);
+	fx_compact_if_due(f);
 	return 0;
 }
 
@@ -1342,7 +1344,8 @@ test_refuses_bugs(void **state)
 	assert_money_invariant(&f->l.st);
 }
 
-/* Every LEDGER_COMPACT_EVERY (4096) records the journal folds into the snapshot. */
+/* Every compact_records (4096 by default) records the journal folds into the
+ * snapshot. */
 static void
 test_compaction_every_n(void **state)
 {
@@ -1381,9 +1384,9 @@ test_compaction_after_answer(void **state)
 	fx_open(f);
 	fx_coins_untidied(f, 4096);
 	assert_int_equal(f->l.journal_records, 4096);
-	assert_int_equal(fx_tidy(f), 0);
+	assert_int_equal(fx_compact_if_due(f), 0);
 	assert_int_equal(f->l.journal_records, 0);
-	assert_int_equal(fx_tidy(f), 0);		/* nothing to do */
+	assert_int_equal(fx_compact_if_due(f), 0);		/* nothing to do */
 	fx_crash(f);
 	fx_open(f);
 	assert_int_equal(f->l.st.credit, 4096 * 100);
@@ -1399,10 +1402,10 @@ test_compact_records_configured(void **state)
 	fx_open(f);
 	assert_int_equal(fx_size(f, "journal"), 16384);	/* 16 + 256 records */
 	fx_coins_untidied(f, 15);
-	assert_int_equal(fx_tidy(f), 0);
+	assert_int_equal(fx_compact_if_due(f), 0);
 	assert_int_equal(f->l.journal_records, 15);
 	fx_coins_untidied(f, 1);
-	assert_int_equal(fx_tidy(f), 0);
+	assert_int_equal(fx_compact_if_due(f), 0);
 	assert_int_equal(f->l.journal_records, 0);
 	fx_crash(f);
 	fx_open(f);
@@ -1708,7 +1711,7 @@ test_fault_reserve(void **state)
 	assert_true(slots >= 16 + 256);
 	t_fail(T_PWRITE, "snapshot.tmp", ENOSPC, 0, -1);
 	fx_coins_untidied(f, 16);
-	assert_int_equal(fx_tidy(f), 1);
+	assert_int_equal(fx_compact_if_due(f), 1);
 	while (f->l.journal_records < slots - 64)
 		assert_int_equal(fx_msg(f, MSG_COOL_START, PROC_COOLING, &cs,
 		    sizeof(cs), &ob), 0);
