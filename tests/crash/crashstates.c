@@ -62,37 +62,10 @@
 #include "log.h"
 #include "msg.h"
 
-#define MAX_OPS		4096
-#define MAX_INO		256		/* files the session creates */
-#define MAX_NAMES	8		/* names in the state dir at once */
+#include "crashfs.h"
+
 #define MAX_REFS	2048		/* reference states, all epochs */
-#define SECTOR		512
-#define ALL_SUBSETS_MAX	10		/* unsynced sectors enumerated fully */
-#define RANDOM_SUBSETS	16
 #define REPORT_MAX	10		/* failures described in full */
-
-enum op_kind {
-	OP_MKDIR,	/* the state dir: durable after its parent's fsync */
-	OP_CREATE,	/* name -> new inode: durable after the dir's fsync */
-	OP_RENAME,	/* name -> to */
-	OP_UNLINK,
-	OP_TRUNC,	/* inode to 0 bytes: durable after its sync */
-	OP_WRITE,	/* inode, off, len, data */
-	OP_SYNC,	/* fsync or fdatasync of inode */
-	OP_DIRSYNC,	/* fsync of the state dir */
-	OP_PARENTSYNC,	/* fsync of its parent */
-};
-
-struct op {
-	uint8_t		 kind;
-	int		 ino;
-	char		 name[16], to[16];
-	size_t		 off, len;
-	uint8_t		*data;
-	int		 durable_at;	/* the sync that makes it durable */
-	uint64_t	 acked, issued;	/* the session's seqs when it began */
-	int		 epoch;
-};
 
 /* A state the session's ledger held, for one epoch (run of the daemon). */
 struct ref {
@@ -100,8 +73,6 @@ struct ref {
 	struct ledger_state	st;
 };
 
-static struct op	 ops[MAX_OPS];
-static int		 nops;
 static struct ref	 refs[MAX_REFS];
 static int		 nrefs;
 
@@ -111,7 +82,7 @@ static int		 sess_epoch;
 
 /* The recorder's view: real inodes to model ones and the name each was
  * created as ("snapshot.tmp" keeps its name here after its rename). */
-static struct { dev_t dev; ino_t ino; char name[16]; } real_ino[MAX_INO];
+static struct { dev_t dev; ino_t ino; char name[16]; } real_ino[CRASH_INO_MAX];
 static int		 nino;
 static int		 recording, tear_next_journal_write;
 /* A disk that fails: calls of fail_op on the file created as fail_name. */
@@ -130,7 +101,7 @@ static uint64_t	n_states, n_refused, n_lost, n_violations, n_reported;
 /* ---- the recorder: the ledger's I/O seam ---- */
 
 /* Stop: the test itself failed (not the ledger). */
-static void __attribute__((noreturn, format(printf, 1, 2)))
+void
 die(const char *fmt, ...)
 {
 	va_list	ap;
@@ -147,14 +118,8 @@ die(const char *fmt, ...)
 static struct op *
 op_add(int kind)
 {
-	struct op	*o;
+	struct op	*o = crashfs_add(kind);
 
-	if (nops == MAX_OPS)
-		die("more than %d ops", MAX_OPS);
-	o = &ops[nops++];
-	memset(o, 0, sizeof(*o));
-	o->kind = (uint8_t)kind;
-	o->ino = -1;
 	o->acked = sess_acked;
 	o->issued = sess_issued;
 	o->epoch = sess_epoch;
@@ -204,7 +169,7 @@ rec_openat(int dirfd, const char *name, int flags, ...)
 	if ((fd = openat(dirfd, name, flags, mode)) == -1 || !recording)
 		return fd;
 	if (!existed) {
-		if (nino == MAX_INO || fstat(fd, &sb) == -1)
+		if (nino == CRASH_INO_MAX || fstat(fd, &sb) == -1)
 			die("too many files");
 		real_ino[nino].dev = sb.st_dev;
 		real_ino[nino].ino = sb.st_ino;
@@ -726,221 +691,6 @@ session(void)
 
 /* ---- the crash states ---- */
 
-/* When each op becomes durable: the first sync after it that covers it. */
-static void
-ops_durability(void)
-{
-	for (int j = 0; j < nops; j++) {
-		struct op *o = &ops[j];
-
-		o->durable_at = -1;
-		for (int s = j + 1; s < nops && o->durable_at < 0; s++) {
-			struct op *y = &ops[s];
-
-			switch (o->kind) {
-			case OP_TRUNC:
-			case OP_WRITE:
-				if (y->kind == OP_SYNC && y->ino == o->ino)
-					o->durable_at = s;
-				break;
-			case OP_CREATE:
-			case OP_RENAME:
-			case OP_UNLINK:
-				if (y->kind == OP_DIRSYNC)
-					o->durable_at = s;
-				break;
-			case OP_MKDIR:
-				if (y->kind == OP_PARENTSYNC)
-					o->durable_at = s;
-				break;
-			default:
-				o->durable_at = j;	/* syncs change nothing */
-			}
-		}
-		if (o->durable_at < 0)
-			o->durable_at = nops;
-	}
-}
-
-/* A piece of an unsynced write: one sector's part of it, or a truncate. */
-struct piece {
-	int	op;
-	size_t	off, len;	/* within the op's data */
-};
-
-/* The model of the disk a crash leaves: names and inode contents. */
-struct mfile {
-	uint8_t	*b;
-	size_t	 len, cap;
-};
-struct mfs {
-	int		dir;			/* the state dir exists */
-	int		nnames;
-	char		name[MAX_NAMES][16];
-	int		name_ino[MAX_NAMES];
-	struct mfile	ino[MAX_INO];
-};
-
-/* The slot of a name, or -1. */
-static int
-mfs_find(const struct mfs *fs, const char *name)
-{
-	for (int i = 0; i < fs->nnames; i++)
-		if (strcmp(fs->name[i], name) == 0)
-			return i;
-	return -1;
-}
-
-/* Bind name to inode ino, replacing what it named. */
-static void
-mfs_bind(struct mfs *fs, const char *name, int ino)
-{
-	int	i = mfs_find(fs, name);
-
-	if (i < 0) {
-		if (fs->nnames == MAX_NAMES)
-			die("too many names");
-		i = fs->nnames++;
-		snprintf(fs->name[i], sizeof(fs->name[i]), "%s", name);
-	}
-	fs->name_ino[i] = ino;
-}
-
-/* Remove a name. */
-static void
-mfs_unbind(struct mfs *fs, const char *name)
-{
-	int	i = mfs_find(fs, name);
-
-	if (i >= 0) {
-		fs->nnames--;
-		memmove(fs->name[i], fs->name[i + 1], sizeof(fs->name[0]) *
-		    (size_t)(fs->nnames - i));
-		memmove(&fs->name_ino[i], &fs->name_ino[i + 1],
-		    sizeof(int) * (size_t)(fs->nnames - i));
-	}
-}
-
-/* Write len bytes at off into a model file, growing it. */
-static void
-mfile_write(struct mfile *f, size_t off, const uint8_t *b, size_t len)
-{
-	if (off + len > f->cap) {
-		size_t	cap = (off + len) * 2;
-
-		if ((f->b = realloc(f->b, cap)) == NULL)
-			die("realloc");
-		memset(f->b + f->cap, 0, cap - f->cap);
-		f->cap = cap;
-	}
-	if (off > f->len)
-		memset(f->b + f->len, 0, off - f->len);	/* a hole */
-	memcpy(f->b + off, b, len);
-	if (off + len > f->len)
-		f->len = off + len;
-}
-
-/* Free a model. */
-static void
-mfs_free(struct mfs *fs)
-{
-	for (int i = 0; i < MAX_INO; i++)
-		free(fs->ino[i].b);
-}
-
-/*
- * Build the disk a crash before op p leaves: durable ops all applied, of
- * the rest the first ndir directory ops and the data pieces in mask.
- */
-static void
-mfs_build(struct mfs *fs, int p, int ndir, const struct piece *pc, int npc,
-    const uint8_t *mask)
-{
-	int	dirseen = 0;
-
-	memset(fs, 0, sizeof(*fs));
-	for (int j = 0; j < p; j++) {
-		const struct op	*o = &ops[j];
-		int		 durable = o->durable_at < p;
-
-		switch (o->kind) {
-		case OP_MKDIR:
-		case OP_CREATE:
-		case OP_RENAME:
-		case OP_UNLINK:
-			if (!durable && dirseen++ >= ndir)
-				break;
-			if (o->kind == OP_MKDIR)
-				fs->dir = 1;
-			else if (o->kind == OP_CREATE)
-				mfs_bind(fs, o->name, o->ino);
-			else if (o->kind == OP_RENAME &&
-			    mfs_find(fs, o->name) >= 0) {
-				int ino = fs->name_ino[mfs_find(fs, o->name)];
-
-				mfs_unbind(fs, o->name);
-				mfs_bind(fs, o->to, ino);
-			} else if (o->kind == OP_UNLINK)
-				mfs_unbind(fs, o->name);
-			break;
-		case OP_TRUNC:
-		case OP_WRITE:
-			for (int k = 0; k < npc; k++) {
-				if (pc[k].op != j || (!durable && !mask[k]))
-					continue;
-				if (o->kind == OP_TRUNC)
-					fs->ino[o->ino].len = 0;
-				else
-					mfile_write(&fs->ino[o->ino],
-					    o->off + pc[k].off,
-					    o->data + pc[k].off, pc[k].len);
-			}
-			break;
-		}
-	}
-}
-
-/* The pieces of every data op before p (a write by sector, a truncate
- * whole), and how many directory ops before p are not yet durable. */
-static int
-pieces_of(int p, struct piece *pc, int max, int *ndir, int *npending)
-{
-	int	n = 0;
-
-	*ndir = *npending = 0;
-	for (int j = 0; j < p; j++) {
-		const struct op	*o = &ops[j];
-		int		 pending = o->durable_at >= p;
-
-		if (o->kind == OP_MKDIR || o->kind == OP_CREATE ||
-		    o->kind == OP_RENAME || o->kind == OP_UNLINK) {
-			*ndir += pending;
-			continue;
-		}
-		if (o->kind != OP_TRUNC && o->kind != OP_WRITE)
-			continue;
-		for (size_t at = 0; at < (o->kind == OP_TRUNC ? 1 : o->len);) {
-			size_t	end = o->kind == OP_TRUNC ? 1 :
-				    ((o->off + at) / SECTOR + 1) * SECTOR - o->off;
-
-			if (end > o->len && o->kind == OP_WRITE)
-				end = o->len;
-			if (n == max)
-				die("too many pieces");
-			pc[n].op = j;
-			pc[n].off = at;
-			pc[n].len = end - at;
-			/* durable pieces first in the list is not needed:
-			 * mask entries of durable pieces are ignored */
-			if (pending)
-				(*npending)++;
-			n++;
-			at = end;
-		}
-	}
-	return n;
-}
-
 /* Describe a failure (the first few). */
 static void __attribute__((format(printf, 2, 3)))
 fail(int p, const char *fmt, ...)
@@ -951,10 +701,10 @@ fail(int p, const char *fmt, ...)
 		return;
 	va_start(ap, fmt);
 	fprintf(report, "crashstates: crash before op %d of %d (epoch %d, "
-	    "acked %" PRIu64 ", issued %" PRIu64 "): ", p, nops,
-	    p < nops ? ops[p].epoch : sess_epoch,
-	    p < nops ? ops[p].acked : sess_acked,
-	    p < nops ? ops[p].issued : sess_issued);
+	    "acked %" PRIu64 ", issued %" PRIu64 "): ", p, crash_nops,
+	    p < crash_nops ? crash_ops[p].epoch : sess_epoch,
+	    p < crash_nops ? crash_ops[p].acked : sess_acked,
+	    p < crash_nops ? crash_ops[p].issued : sess_issued);
 	vfprintf(report, fmt, ap);
 	fprintf(report, "\n");
 	va_end(ap);
@@ -994,30 +744,6 @@ money_ok(const struct ledger_state *st)
 	    (st->pending.active ? st->pending.price : 0);
 }
 
-/* Write the model to dir and return 0, or -1 with errno. */
-static void
-mfs_write(const struct mfs *fs, const char *crash_dir, const char *sdir)
-{
-	char	path[256];
-	int	fd;
-
-	if (mkdir(crash_dir, 0700) == -1)
-		die("%s: %s", crash_dir, strerror(errno));
-	if (!fs->dir)
-		return;
-	if (mkdir(sdir, 0750) == -1)
-		die("%s: %s", sdir, strerror(errno));
-	for (int i = 0; i < fs->nnames; i++) {
-		const struct mfile *f = &fs->ino[fs->name_ino[i]];
-
-		snprintf(path, sizeof(path), "%s/%s", sdir, fs->name[i]);
-		if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0640)) == -1 ||
-		    (f->len && write(fd, f->b, f->len) != (ssize_t)f->len))
-			die("%s: %s", path, strerror(errno));
-		close(fd);
-	}
-}
-
 /* nftw callback: remove one entry. */
 static int
 rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
@@ -1033,10 +759,8 @@ static int
 mfs_replay(const struct mfs *fs, struct ledger_state *st, char *err,
     size_t errlen)
 {
-	int	s = fs->dir ? mfs_find(fs, "snapshot") : -1;
-	int	j = fs->dir ? mfs_find(fs, "journal") : -1;
-	const struct mfile *sf = s >= 0 ? &fs->ino[fs->name_ino[s]] : NULL;
-	const struct mfile *jf = j >= 0 ? &fs->ino[fs->name_ino[j]] : NULL;
+	const struct mfile *sf = crashfs_find(fs, "snapshot");
+	const struct mfile *jf = crashfs_find(fs, "journal");
 
 	return replay_files(sf ? sf->b : NULL, sf ? sf->len : 0, sf != NULL,
 	    jf ? jf->b : NULL, jf ? jf->len : 0, st, err, errlen);
@@ -1054,27 +778,22 @@ ref_match(int e, const struct ledger_state *st)
 	return 0;
 }
 
-/* Build one crash state, open it, check it. */
+/* One crash state: replay its files, open it, check it. */
 static void
-check_state(int p, int ndir, const struct piece *pc, int npc,
-    const uint8_t *mask)
+check_state(const struct mfs *fs, int p)
 {
 	struct ledger_state	 rs;
 	struct ledger		 l;
-	struct mfs		*fs = calloc(1, sizeof(*fs));
 	char			 cdir[200], sdir[220], err[512];
-	int			 e = p < nops ? ops[p].epoch : sess_epoch, rc;
-	uint64_t		 acked = p < nops ? ops[p].acked : sess_acked;
-	uint64_t		 issued = p < nops ? ops[p].issued : sess_issued;
+	int			 e = p < crash_nops ? crash_ops[p].epoch : sess_epoch, rc;
+	uint64_t		 acked = p < crash_nops ? crash_ops[p].acked : sess_acked;
+	uint64_t		 issued = p < crash_nops ? crash_ops[p].issued : sess_issued;
 
-	if (fs == NULL)
-		die("calloc");
 	n_states++;
-	mfs_build(fs, p, ndir, pc, npc, mask);
 	rc = mfs_replay(fs, &rs, err, sizeof(err));
 	snprintf(cdir, sizeof(cdir), "%s/crash", root);
 	snprintf(sdir, sizeof(sdir), "%s/state", cdir);
-	mfs_write(fs, cdir, sdir);
+	crashfs_write(fs, cdir, sdir);
 	snprintf(cf.state_dir, sizeof(cf.state_dir), "%s", sdir);
 	if (ledger_open(&l, &cf, err, sizeof(err)) == -1) {
 		n_refused++;
@@ -1107,68 +826,6 @@ check_state(int p, int ndir, const struct piece *pc, int npc,
 	ledger_close(&l);
 out:
 	nftw(cdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-	mfs_free(fs);
-	free(fs);
-}
-
-/* splitmix64, so the random subsets are the same every run. */
-static uint64_t
-rnd(void)
-{
-	static uint64_t	s = 20261204;
-	uint64_t	z = (s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-/* Every crash state at crash point p (before op p). */
-static void
-check_point(int p)
-{
-	static struct piece	pc[65536];
-	static uint8_t		mask[65536];
-	int			idx[64], npc, ndir, npend, k = 0;
-
-	npc = pieces_of(p, pc, 65536, &ndir, &npend);
-	for (int i = 0; i < npc; i++)
-		if (ops[pc[i].op].durable_at >= p) {
-			if (k < 64)
-				idx[k] = i;
-			k++;
-		}
-	if (k > 64)
-		die("%d unsynced pieces at op %d", k, p);
-	for (int q = 0; q <= ndir; q++) {
-		memset(mask, 0, (size_t)npc);
-		if (k <= ALL_SUBSETS_MAX) {
-			for (uint32_t m = 0; m < (1u << k); m++) {
-				for (int i = 0; i < k; i++)
-					mask[idx[i]] = (m >> i) & 1;
-				check_state(p, q, pc, npc, mask);
-			}
-			continue;
-		}
-		for (int n = 0; n <= k; n++) {	/* in order, a prefix */
-			for (int i = 0; i < k; i++)
-				mask[idx[i]] = i < n;
-			check_state(p, q, pc, npc, mask);
-		}
-		for (int x = 0; x < k; x++) {	/* one lost, one alone */
-			for (int i = 0; i < k; i++)
-				mask[idx[i]] = i != x;
-			check_state(p, q, pc, npc, mask);
-			for (int i = 0; i < k; i++)
-				mask[idx[i]] = i == x;
-			check_state(p, q, pc, npc, mask);
-		}
-		for (int r = 0; r < RANDOM_SUBSETS; r++) {
-			for (int i = 0; i < k; i++)
-				mask[idx[i]] = rnd() & 1;
-			check_state(p, q, pc, npc, mask);
-		}
-	}
 }
 
 /* A temp dir for the session and the states: tmpfs if there is one. */
@@ -1217,17 +874,16 @@ main(int argc, char *argv[])
 	ledger_set_io(&recorder);
 	session();
 	ledger_set_io(NULL);
-	ops_durability();
-	for (int p = 0; p <= nops; p++)
-		check_point(p);
+	crashfs_durability();
+	for (int p = 0; p <= crash_nops; p++)
+		crashfs_states(p, check_state);
 	nftw(root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 	if (verbose)
 		fprintf(report, "crashstates: %d ops in the session, %d "
-		    "reference states\n", nops, nrefs);
+		    "reference states\n", crash_nops, nrefs);
 	printf("crashstates: states=%" PRIu64 " refused=%" PRIu64 " lost=%"
 	    PRIu64 " invariant_violations=%" PRIu64 "\n", n_states, n_refused,
 	    n_lost, n_violations);
-	for (int i = 0; i < nops; i++)
-		free(ops[i].data);
+	crashfs_free();
 	return n_refused || n_lost || n_violations ? 1 : 0;
 }
