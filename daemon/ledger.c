@@ -571,14 +571,31 @@ ledger_dispatch(struct proc *p, const struct msg *m)
 	}
 }
 
-/* Stop: the timer goes; the state on disk is complete. */
+/*
+ * Stop: the timer goes. Records the disk refused get one last try (their
+ * answers go nowhere: the activities downstream have stopped); what is
+ * still held then is said, since a coin is in the cash box without its
+ * record.
+ */
 static void
 ledger_on_stop(struct proc *p)
 {
+	struct outbox	ob;
+	int		rc;
+
 	(void)p;
 	if (ledger_ev_retry != NULL)
 		event_free(ledger_ev_retry);
 	ledger_ev_retry = NULL;
+	do {
+		outbox_init(&ob);
+		rc = ledger_self->fault.held > 0 ?
+		    ledger_retry(ledger_self, &ob) : 0;
+	} while (rc == 2);
+	if (ledger_self->fault.held > 0)
+		log_warnx("ledger: stopping with %u coins or vend outcomes "
+		    "the disk did not take: they are not recorded",
+		    ledger_self->fault.held);
 }
 
 /* Make p the ledger's thread around a ledger already opened; opened in
