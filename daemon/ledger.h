@@ -45,6 +45,9 @@ struct ledger {
  * kept, retired, with their counters), settle a vend left unresolved in
  * the customer's favour, count the start-up, and compact. A corrupt file
  * is refused and left as it is; a start that fails removes what it made.
+ * On a disk that takes no snapshot but can still be replayed, it opens in
+ * fault mode (fault.on): the settlement and the start count are journalled
+ * instead, and the thread (ledger_init) tells sales and retries.
  * -1 with "FILE:LINE: [vendd] state_dir: what is wrong" in err.
  */
 int	ledger_open(struct ledger *, const struct config *, char *err,
@@ -79,21 +82,26 @@ void	ledger_compact_if_due(struct ledger *, struct outbox *);
  * full, send it and call again now; -1 (EINVAL): a held message is a bug.
  */
 int	ledger_retry(struct ledger *, struct outbox *);
+/* What vendctl status shows: the counters, and why records fail if they do. */
 void	ledger_status(const struct ledger *, struct msg_status_ledger *);
+/* Close the files; everything acknowledged is already on disk. */
 void	ledger_close(struct ledger *);
 
 /*
  * The pure readers behind ledger_open, also the fuzz targets: decode a
  * snapshot file's bytes, and replay a journal's bytes onto a state. -1 with a
- * message in err when the bytes are corrupt (a torn last record of the
- * journal is not corruption: it was never acknowledged; *good_len says where
- * the valid records end).
+ * message in err when the bytes are corrupt. A torn record where the next
+ * one went is not corruption (it was never acknowledged: replay returns 1),
+ * nor are bytes that are no valid record after the journal's end;
+ * *good_len says where the run of records ended.
  */
 int	ledger_decode_snapshot(const void *buf, size_t len,
 	    struct ledger_state *, char *err, size_t errlen);
 int	ledger_replay(const void *buf, size_t len, struct ledger_state *,
 	    size_t *good_len, char *err, size_t errlen);
 
+/* Make p the ledger's thread around a ledger ledger_open opened; opened in
+ * fault mode, its first act is to try the disk again and tell sales. */
 void	ledger_init(struct proc *, struct ledger *);
 
 /*
