@@ -100,7 +100,17 @@ static uint64_t	n_states, n_refused, n_lost, n_violations, n_reported;
 
 /* ---- the recorder: the ledger's I/O seam ---- */
 
-/* Stop: the test itself failed (not the ledger). */
+/* nftw callback: remove one entry. */
+static int
+rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+/* Stop: the test itself failed (not the ledger); its temp dir goes. */
 void
 die(const char *fmt, ...)
 {
@@ -111,6 +121,8 @@ die(const char *fmt, ...)
 	vfprintf(report, fmt, ap);
 	fprintf(report, "\n");
 	va_end(ap);
+	if (root[0] != '\0')
+		nftw(root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 	exit(2);
 }
 
@@ -744,15 +756,6 @@ money_ok(const struct ledger_state *st)
 	    (st->pending.active ? st->pending.price : 0);
 }
 
-/* nftw callback: remove one entry. */
-static int
-rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
 
 /* The state the model holds, replayed: see replay_files. */
 static int
