@@ -26,9 +26,10 @@ ALL_LDFLAGS	= $(LDFLAGS) $(SAN) -pthread
 LIB_SRCS	= daemon/log.c daemon/msg.c daemon/proc.c daemon/config.c \
 		  daemon/config_keys.c daemon/config_value.c daemon/config_print.c \
 		  daemon/coin.c daemon/panel.c daemon/sales.c daemon/arm.c \
-		  daemon/cooling.c daemon/ledger.c daemon/control_protocol.c \
-		  daemon/control_socket.c daemon/notify.c \
-		  daemon/trace.c daemon/tune.c gpio/gpio.c gpio/edge.c
+		  daemon/cooling.c daemon/ledger.c daemon/ledger_codec.c \
+		  daemon/ledger_rules.c daemon/ledger_store.c \
+		  daemon/control_protocol.c daemon/control_socket.c \
+		  daemon/notify.c daemon/trace.c daemon/tune.c gpio/gpio.c gpio/edge.c
 LIB_OBJS	= $(LIB_SRCS:%.c=$(B)/%.o)
 UNIT_TESTS	= transport config edge coin panel sales arm cooling ledger control wiring
 UNIT_BINS	= $(UNIT_TESTS:%=$(B)/tests/test_%)
@@ -80,8 +81,8 @@ check-sim: all
 	tests/sim/run-vm
 
 # Everything the project has, short versions (make soak: the full counts).
-check: check-unit check-tsan check-property check-fuzz check-sim check-crash \
-    check-bench
+check: check-unit check-tsan check-property check-fuzz check-crashstates \
+    check-sim check-crash check-bench
 
 demo: all
 	tests/sim/run-vm --demo

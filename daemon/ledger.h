@@ -2,86 +2,126 @@
  * ledger: owns everything that must survive a crash or a power cut (credit,
  * stock, audit counters). Every message that moves money is journaled and
  * synced before it flows on, so nothing downstream acts on a change that is
- * not on disk.
+ * not on disk. When the disk fails (full, I/O errors) the ledger says so to
+ * sales (MSG_LEDGER_FAULT), which stops selling and blocks the acceptor,
+ * and tries again by itself.
  */
 #ifndef LEDGER_H
 #define LEDGER_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "config.h"
 #include "msg.h"
 
 struct proc;
 
+#define LEDGER_HELD_MAX	16	/* money messages waiting for the disk */
+#define LEDGER_RETRY_S	5	/* seconds between tries of a failing disk */
+
 struct ledger {
 	const struct config *cf;
 	int		dirfd;		/* state_dir */
 	int		journal_fd;
-	uint8_t		*journal_map;	/* the whole journal, MAP_SHARED */
 	size_t		journal_cap;	/* its bytes: written zeros or records */
-	size_t		journal_trimmed;	/* pages before it unmapped */
-	size_t		journal_dirty;	/* bytes from 0 that may not be zeros */
-	size_t		page_size;
-	uint64_t	journal_records;	/* since the last snapshot */
-	uint64_t	compact_after;	/* records; 0: LEDGER_COMPACT_EVERY */
-	int		fresh;		/* prepared: no snapshot yet */
-	size_t		torn_at, torn_len;	/* prepared: to zero at commit */
+	uint64_t	journal_records;	/* since the last snapshot: the
+					 * next record's slot */
+	int		fresh;		/* opened without a snapshot */
+	int		made_dir, made_snapshot, made_journal;	/* by this open */
+	struct msg_ledger_fault fault;	/* on: the disk failed, and how */
+	int		fault_told;	/* what sales was last told */
+	unsigned	held_head;	/* fault.held messages from here, in order */
+	struct msg_out	held[LEDGER_HELD_MAX];
+	uint64_t	dropped;	/* counters not recorded in this fault */
 	struct ledger_state st;
 };
 
 /*
- * Open cf->state_dir (created if missing), load the snapshot and replay the
- * journal, map the products to the config's order by id (products gone from
- * the config are kept, retired, with their counters), settle a vend left
- * unresolved in the customer's favour, count the start-up, and compact. A
- * corrupt file is refused: -1 with "PATH: what is wrong" in err, and the file
- * is left as it is.
+ * Open cf->state_dir (its last component created if missing; a missing
+ * parent is an error), load the snapshot and replay the journal, map the
+ * products to the config's order by id (products gone from the config are
+ * kept, retired, with their counters), settle a vend left unresolved in
+ * the customer's favour, count the start-up, and compact. A corrupt file
+ * is refused and left as it is; a start that fails removes what it made.
+ * On a disk that takes no snapshot but can still be replayed, it opens in
+ * fault mode (fault.on): the settlement and the start count are journalled
+ * instead, and the thread (ledger_init) tells sales and retries.
+ * -1 with "FILE:LINE: [vendd] state_dir: what is wrong" in err.
  */
 int	ledger_open(struct ledger *, const struct config *, char *err,
 	    size_t errlen);
 /*
- * ledger_open in two steps. Prepare only reads: the snapshot and the
- * journal, replayed (and refused if corrupt), nothing created or written,
- * so that it can run while main is still requesting the GPIO lines and a
- * start refused for its wiring leaves the state directory untouched.
- * Commit does the rest (creates what is missing, settles, counts the
- * start, compacts). Each -1 with err; ledger_close after either.
- */
-int	ledger_prepare(struct ledger *, const struct config *, char *err,
-	    size_t errlen);
-int	ledger_commit(struct ledger *, char *err, size_t errlen);
-/*
  * One message from the ledger's inbox: journal it (durable on return), apply
- * it, and put what flows on into the outbox. -1 with errno if the disk
- * failed (the shell makes that fatal: nothing may act on an undurable change).
+ * it, and put what flows on into the outbox (a restock is answered to its
+ * sender with MSG_RESTOCK_DONE, ok or why not). When the disk does not take
+ * the record: the ledger enters fault mode (MSG_LEDGER_FAULT on, to sales);
+ * a coin or a vend's outcome is held, in order, until the disk takes it
+ * (nothing flows on for it before); a reservation is refused
+ * (MSG_VEND_RESULT ok=0, VEND_WHY_REFUSED), a restock answered ok=0, a
+ * counter dropped. In fault mode reservations and restocks are refused
+ * without trying. -1 with errno EINVAL for a message that is a bug, or
+ * ENOBUFS when more money messages wait than LEDGER_HELD_MAX: the shell
+ * makes both fatal.
  */
 int	ledger_handle(struct ledger *, const struct msg *, struct outbox *);
 /*
- * After the outbox of ledger_handle was sent: every LEDGER_COMPACT_EVERY
- * records, fold the journal into the snapshot. Apart from ledger_handle so
- * that no message waits for it. -1 with errno if the disk failed: nothing
- * is lost (the records are durable, the snapshot is replaced whole or not
- * at all), the journal just grows, and the next try is LEDGER_COMPACT_EVERY
- * records later.
+ * After the outbox of ledger_handle was sent, so that no message waits for
+ * it: fold the journal into a snapshot once compact_records records are in
+ * it. A failure is fault mode (MSG_LEDGER_FAULT in the outbox); the records
+ * are durable, so nothing is lost, and the journal keeps LEDGER_RESERVE
+ * slots for what still arrives.
  */
-int	ledger_tidy(struct ledger *);
+void	ledger_compact_if_due(struct ledger *, struct outbox *);
+/*
+ * In fault mode, every LEDGER_RETRY_S: write the held records in order
+ * (their answers into the outbox), then compact and give the journal its
+ * zeros. 0: all of it worked, fault mode is over (MSG_LEDGER_FAULT off in
+ * the outbox); 1: the disk still fails, try again later; 2: the outbox is
+ * full, send it and call again now; -1 (EINVAL): a held message is a bug.
+ */
+int	ledger_retry(struct ledger *, struct outbox *);
+/* What vendctl status shows: the counters, and why records fail if they do. */
 void	ledger_status(const struct ledger *, struct msg_status_ledger *);
+/* Close the files; everything acknowledged is already on disk. */
 void	ledger_close(struct ledger *);
 
 /*
  * The pure readers behind ledger_open, also the fuzz targets: decode a
  * snapshot file's bytes, and replay a journal's bytes onto a state. -1 with a
- * message in err when the bytes are corrupt (a torn last record of the
- * journal is not corruption: it was never acknowledged; *good_len says where
- * the valid records end).
+ * message in err when the bytes are corrupt. A torn record where the next
+ * one went is not corruption (it was never acknowledged: replay returns 1),
+ * nor are bytes that are no valid record after the journal's end;
+ * *good_len says where the run of records ended.
  */
 int	ledger_decode_snapshot(const void *buf, size_t len,
 	    struct ledger_state *, char *err, size_t errlen);
 int	ledger_replay(const void *buf, size_t len, struct ledger_state *,
 	    size_t *good_len, char *err, size_t errlen);
 
+/* Make p the ledger's thread around a ledger ledger_open opened; opened in
+ * fault mode, its first act is to try the disk again and tell sales. */
 void	ledger_init(struct proc *, struct ledger *);
+
+/*
+ * The calls the store makes that change or sync the disk, libc's by
+ * default. A test replaces them to fail one (ENOSPC, EIO) or to record
+ * every one (the crash-state enumeration). Each has libc's signature and
+ * errno convention.
+ */
+struct ledger_io {
+	int	(*openat)(int dirfd, const char *name, int flags, ...);
+	ssize_t	(*pwrite)(int fd, const void *buf, size_t len, off_t off);
+	int	(*fsync)(int fd);
+	int	(*fdatasync)(int fd);
+	int	(*renameat)(int fromdir, const char *from, int todir,
+		    const char *to);
+	int	(*unlinkat)(int dirfd, const char *name, int flags);
+	int	(*mkdir)(const char *path, mode_t mode);
+	int	(*close)(int fd);
+};
+/* Use t for the store's I/O from now on; NULL: libc again. */
+void	ledger_set_io(const struct ledger_io *t);
 
 #endif

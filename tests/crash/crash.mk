@@ -35,4 +35,20 @@ check-tsan-sim: tsan-bins
 soak: crash-bins
 	@tests/crash/suite soak $(CRASH_SOAK_KILLS) $(CRASH_SOAK_CUTS)
 
-.PHONY: crash-bins tsan-bins check-crash check-tsan-sim soak
+# Every crash state of a scripted ledger session (issue 14), no VM: each
+# prefix of its writes, syncs and renames, the unsynced writes torn and
+# dropped, opened by the ledger. Under ASan+UBSan; prints one line.
+$(B)/tests/crashstates: tests/crash/crashstates.c tests/crash/crashfs.c \
+    tests/crash/crashfs.h $(B)/libvendd.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ tests/crash/crashstates.c \
+	    tests/crash/crashfs.c $(B)/libvendd.a $(PKG_LIBS)
+
+check-crashstates:
+	$(MAKE) B=build/asan SAN="$(ASAN)" crashstates-run
+
+crashstates-run: $(B)/tests/crashstates
+	$(B)/tests/crashstates
+
+.PHONY: crash-bins tsan-bins check-crash check-tsan-sim soak check-crashstates \
+    crashstates-run

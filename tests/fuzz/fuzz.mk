@@ -29,9 +29,9 @@ FUZZ_SRCS_control	= daemon/control_protocol.c daemon/config.c \
 			  daemon/config_print.c daemon/log.c \
 			  daemon/msg.c daemon/proc.c daemon/cooling.c gpio/gpio.c \
 			  gpio/edge.c
-FUZZ_SRCS_ledger	= daemon/ledger.c daemon/config.c daemon/config_keys.c \
-			  daemon/config_value.c daemon/config_print.c daemon/log.c \
-			  daemon/msg.c daemon/proc.c
+FUZZ_SRCS_ledger	= daemon/ledger_codec.c daemon/ledger_rules.c \
+			  daemon/config.c daemon/config_keys.c \
+			  daemon/config_value.c daemon/config_print.c daemon/log.c
 
 fuzz-build: $(FUZZ_BINS)
 

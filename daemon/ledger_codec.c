@@ -1,0 +1,443 @@
+/*
+ * The ledger's on-disk formats, pure: journal records and the snapshot,
+ * encoded and decoded, and the replay of a journal onto a state. What the
+ * fuzzer targets: no I/O, no logging.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ledger.h"
+#include "ledger_int.h"
+
+/* CRC-32 (IEEE, reflected 0xEDB88320), a nibble at a time: 16-entry table. */
+uint32_t
+ledger_crc32(const void *buf, size_t len)
+{
+	static const uint32_t t[16] = {
+		0x00000000, 0x1db71064, 0x3b6e20c8, 0x26d930ac,
+		0x76dc4190, 0x6b6b51f4, 0x4db26158, 0x5005713c,
+		0xedb88320, 0xf00f9344, 0xd6d6a3e8, 0xcb61b38c,
+		0x9b64c2b0, 0x86d3d2d4, 0xa00ae278, 0xbdbdf21c,
+	};
+	const uint8_t	*p = buf;
+	uint32_t	 crc = 0xffffffffu;
+
+	while (len--) {
+		crc ^= *p++;
+		crc = (crc >> 4) ^ t[crc & 15];
+		crc = (crc >> 4) ^ t[crc & 15];
+	}
+	return crc ^ 0xffffffffu;
+}
+
+/* Little-endian stores, so the file format does not depend on the host. */
+static void
+put_le(uint8_t *p, uint64_t v, int n)
+{
+	for (int i = 0; i < n; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* Little-endian loads, the inverse of put_le. */
+uint64_t
+get_le(const uint8_t *p, int n)
+{
+	uint64_t	v = 0;
+
+	for (int i = 0; i < n; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
+}
+
+/* A write cursor over the snapshot buffer (sized by SNAP_MAX). */
+struct wcur {
+	uint8_t	*p;
+	size_t	 off;
+};
+
+/* Append an n-byte little-endian integer. */
+static void
+w_int(struct wcur *w, uint64_t v, int n)
+{
+	put_le(w->p + w->off, v, n);
+	w->off += (size_t)n;
+}
+
+/* A bounds-checked read cursor: reads past the end yield 0 and set bad. */
+struct rcur {
+	const uint8_t	*p;
+	size_t		 len, off;
+	int		 bad;
+};
+
+/* Read an n-byte little-endian integer, or 0 past the end. */
+static uint64_t
+r_int(struct rcur *r, int n)
+{
+	uint64_t	v;
+
+	if (r->bad || r->len - r->off < (size_t)n) {
+		r->bad = 1;
+		return 0;
+	}
+	v = get_le(r->p + r->off, n);
+	r->off += (size_t)n;
+	return v;
+}
+
+/* Encode a record into its 48 bytes with its CRC. */
+void
+jrec_encode(const struct jrec *r, uint8_t b[JREC_SIZE])
+{
+	memset(b, 0, JREC_SIZE);
+	put_le(b + 0, JREC_MAGIC, 4);
+	put_le(b + 4, r->type, 2);
+	put_le(b + 6, r->product, 2);
+	put_le(b + 8, r->seq, 8);
+	put_le(b + 16, (uint64_t)r->value, 8);
+	put_le(b + 24, r->vend_id, 4);
+	put_le(b + 28, r->count, 4);
+	put_le(b + JREC_CRC_OFF, ledger_crc32(b, JREC_CRC_OFF), 4);
+}
+
+/* Decode 48 bytes; NULL, or why they are not a whole record. */
+const char *
+jrec_decode(const uint8_t b[JREC_SIZE], struct jrec *r)
+{
+	if (get_le(b, 4) != JREC_MAGIC)
+		return "bad record magic";
+	if (get_le(b + JREC_CRC_OFF, 4) != ledger_crc32(b, JREC_CRC_OFF))
+		return "bad record CRC";
+	r->type = (uint16_t)get_le(b + 4, 2);
+	r->product = (uint16_t)get_le(b + 6, 2);
+	r->seq = get_le(b + 8, 8);
+	r->value = (int64_t)get_le(b + 16, 8);
+	r->vend_id = (uint32_t)get_le(b + 24, 4);
+	r->count = (uint32_t)get_le(b + 28, 4);
+	return NULL;
+}
+
+/* Zeros: what a blank journal is compared against and written from. */
+const uint8_t	ledger_zero[4096];
+
+/* Whether a journal slot was never written: a preallocated journal's zeros. */
+static int
+jrec_blank(const uint8_t *b, size_t len)
+{
+	return memcmp(b, ledger_zero, len) == 0;
+}
+
+/* How many bytes from p on are zeros, in whole slots: a blank tail at once. */
+static size_t
+jrec_blank_run(const uint8_t *p, size_t len)
+{
+	size_t	z = 0;
+
+	while (len - z >= sizeof(ledger_zero) && memcmp(p + z, ledger_zero,
+	    sizeof(ledger_zero)) == 0)
+		z += sizeof(ledger_zero);
+	while (z < len && p[z] == 0)
+		z++;
+	return z / JREC_SIZE * JREC_SIZE;
+}
+
+/* What one journal slot holds. */
+enum jrec_slot {
+	JS_BLANK,		/* zeros: never written */
+	JS_BAD,			/* not a whole valid record: torn, short, half cleared */
+	JS_RECORD,		/* a valid record, decoded */
+};
+
+/* Classify the n bytes of a slot (n < JREC_SIZE: the file's last, short). */
+static enum jrec_slot
+jrec_slot(const uint8_t *b, size_t n, struct jrec *r, const char **why)
+{
+	if (jrec_blank(b, n))
+		return JS_BLANK;
+	*why = n < JREC_SIZE ? "short record" : jrec_decode(b, r);
+	return *why == NULL ? JS_RECORD : JS_BAD;
+}
+
+/*
+ * Apply the run of records after st's seq, from off on; returns where the
+ * run ends (the first slot that is blank, not a valid record, or older
+ * after a newer one), or SIZE_MAX with err if a record in it cannot apply.
+ * Older records before the run are skipped. *torn: why the slot where the
+ * next record went is not a valid record, or NULL.
+ */
+static size_t
+replay_run(const uint8_t *b, size_t len, struct ledger_state *st,
+    const char **torn, char *err, size_t errlen)
+{
+	const char	*why = NULL;
+	struct jrec	 r;
+	size_t		 off, n;
+	int		 live = 0, kind = JS_BLANK;
+
+	for (off = 0; off < len; off += JREC_SIZE) {
+		n = len - off < JREC_SIZE ? len - off : JREC_SIZE;
+		kind = jrec_slot(b + off, n, &r, &why);
+		if (kind == JS_RECORD && r.seq <= st->seq && !live)
+			continue;		/* the snapshot has it */
+		if (kind != JS_RECORD || r.seq <= st->seq)
+			break;
+		if (r.seq != st->seq + 1) {
+			snprintf(err, errlen, "record seq %llu, expected %llu "
+			    "(offset %zu)", (unsigned long long)r.seq,
+			    (unsigned long long)st->seq + 1, off);
+			return SIZE_MAX;
+		}
+		if ((why = jrec_check(st, &r)) != NULL) {
+			snprintf(err, errlen, "record seq %llu type %u: %s "
+			    "(offset %zu)", (unsigned long long)r.seq, r.type,
+			    why, off);
+			return SIZE_MAX;
+		}
+		jrec_apply(st, &r);
+		live = 1;
+	}
+	/* torn where the next record went: after the run, or at 0 after a
+	 * compaction; a torn slot among older records is an old cut's */
+	*torn = off < len && kind == JS_BAD && (live || off == 0) ? why : NULL;
+	return off < len ? off : len;
+}
+
+/*
+ * After the run's end at end: -1 with err if a valid record newer than st
+ * follows (a record acknowledged after one that is lost), else 0. Blank
+ * slots, older records and bytes that are no valid record pass.
+ */
+static int
+replay_check_tail(const uint8_t *b, size_t len, size_t end,
+    const struct ledger_state *st, const char *torn, char *err,
+    size_t errlen)
+{
+	const char	*why;
+	struct jrec	 r;
+	size_t		 off, n;
+
+	for (off = end; off < len; off += n) {
+		n = len - off < JREC_SIZE ? len - off : JREC_SIZE;
+		if (n == JREC_SIZE && jrec_blank(b + off, n)) {
+			n = jrec_blank_run(b + off, len - off);
+			continue;
+		}
+		/* an older record needs no CRC: it is not applied either way,
+		 * and after a compaction the journal is full of them */
+		if (n == JREC_SIZE && get_le(b + off, 4) == JREC_MAGIC &&
+		    get_le(b + off + 8, 8) <= st->seq)
+			continue;
+		if (jrec_slot(b + off, n, &r, &why) != JS_RECORD ||
+		    r.seq <= st->seq)
+			continue;
+		snprintf(err, errlen, "record seq %llu after the journal's end "
+		    "at offset %zu%s%s (offset %zu)", (unsigned long long)r.seq,
+		    end, torn ? ": " : "", torn ? torn : "", off);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Replay a journal's bytes onto st: the pure half of ledger_open. See
+ * ledger_store.c for the rule. 0, or 1 if the slot where the next record
+ * went holds bytes that are no valid record (a torn write, never
+ * acknowledged: dropped); *good_len is where the run ended. -1 with a
+ * message for corruption.
+ */
+int
+ledger_replay(const void *buf, size_t len, struct ledger_state *st,
+    size_t *good_len, char *err, size_t errlen)
+{
+	const char	*torn = NULL;
+	size_t		 end;
+
+	*good_len = 0;
+	if (st->nproducts > SNAP_NMAX) {
+		snprintf(err, errlen, "state has %u products (offset 0)",
+		    st->nproducts);
+		return -1;
+	}
+	if ((end = replay_run(buf, len, st, &torn, err, errlen)) == SIZE_MAX ||
+	    replay_check_tail(buf, len, end, st, torn, err, errlen) == -1)
+		return -1;
+	*good_len = end;
+	return torn != NULL;
+}
+
+/* Encode the state as a snapshot file's bytes; returns the length. */
+size_t
+ledger_encode_snapshot(const struct ledger_state *st, uint8_t *buf)
+{
+	struct wcur	 w = { buf, 0 };
+	const struct ledger_counters *c = &st->c;
+
+	memcpy(buf, SNAP_MAGIC, 8);
+	w.off = 8;
+	w_int(&w, SNAP_VERSION, 4);
+	w_int(&w, SNAP_FIXED + (size_t)st->nproducts * SNAP_PRODUCT, 4);
+	w_int(&w, st->seq, 8);
+	w_int(&w, (uint64_t)st->credit, 8);
+	w_int(&w, st->pending.active, 1);
+	w_int(&w, st->pending.product, 1);
+	w_int(&w, 0, 2);
+	w_int(&w, st->pending.vend_id, 4);
+	w_int(&w, (uint64_t)st->pending.price, 8);
+	w_int(&w, (uint64_t)c->cash_in, 8);
+	for (int i = 0; i <= VENDD_MAX_PULSES; i++)
+		w_int(&w, c->coins[i], 8);
+	w_int(&w, c->paid_vends, 8);
+	w_int(&w, (uint64_t)c->paid_value, 8);
+	w_int(&w, c->failed_vends, 8);
+	w_int(&w, c->sold_out_selections, 8);
+	w_int(&w, c->unknown_coins, 8);
+	w_int(&w, c->noise_pulses, 8);
+	w_int(&w, c->coin_faults, 8);
+	w_int(&w, c->compressor_starts, 8);
+	w_int(&w, c->compressor_run_s, 8);
+	w_int(&w, c->sensor_faults, 8);
+	w_int(&w, c->startups, 8);
+	w_int(&w, c->unresolved_settled, 8);
+	w_int(&w, st->nproducts, 4);
+	for (uint32_t i = 0; i < st->nproducts; i++) {
+		const struct ledger_product *p = &st->product[i];
+
+		memset(buf + w.off, 0, VENDD_ID_MAX);
+		memcpy(buf + w.off, p->id, strnlen(p->id, VENDD_ID_MAX - 1));
+		w.off += VENDD_ID_MAX;
+		w_int(&w, (uint32_t)p->stock, 4);
+		w_int(&w, p->state, 1);
+		w_int(&w, p->retired, 1);
+		w_int(&w, 0, 2);
+		w_int(&w, p->paid_vends, 8);
+		w_int(&w, (uint64_t)p->paid_value, 8);
+		w_int(&w, p->failed_vends, 8);
+		w_int(&w, p->sold_out, 8);
+	}
+	w_int(&w, ledger_crc32(buf, w.off), 4);
+	return w.off;
+}
+
+/* Decode one product of a snapshot; NULL, or why it is invalid. */
+static const char *
+snap_decode_product(struct rcur *r, struct ledger_product *p)
+{
+	const uint8_t	*id = r->p + r->off;
+
+	if (r->len - r->off < VENDD_ID_MAX)
+		return "product cut short";
+	if (memchr(id, 0, VENDD_ID_MAX) == NULL || id[0] == 0)
+		return "product id empty or not terminated";
+	memcpy(p->id, id, VENDD_ID_MAX);
+	r->off += VENDD_ID_MAX;
+	p->stock = (int32_t)(uint32_t)r_int(r, 4);
+	p->state = (uint8_t)r_int(r, 1);
+	p->retired = (uint8_t)r_int(r, 1);
+	r_int(r, 2);
+	p->paid_vends = r_int(r, 8);
+	p->paid_value = (int64_t)r_int(r, 8);
+	p->failed_vends = r_int(r, 8);
+	p->sold_out = r_int(r, 8);
+	if (p->stock < 0 || p->state > PRODUCT_OUT_OF_ORDER || p->retired > 1)
+		return "product stock, state or retired flag out of range";
+	return NULL;
+}
+
+/* Decode the fixed part of a snapshot body (everything but products). */
+static void
+snap_decode_fixed(struct rcur *r, struct ledger_state *st)
+{
+	struct ledger_counters *c = &st->c;
+
+	st->seq = r_int(r, 8);
+	st->credit = (int64_t)r_int(r, 8);
+	st->pending.active = (uint8_t)r_int(r, 1);
+	st->pending.product = (uint8_t)r_int(r, 1);
+	r_int(r, 2);
+	st->pending.vend_id = (uint32_t)r_int(r, 4);
+	st->pending.price = (int64_t)r_int(r, 8);
+	c->cash_in = (int64_t)r_int(r, 8);
+	for (int i = 0; i <= VENDD_MAX_PULSES; i++)
+		c->coins[i] = r_int(r, 8);
+	c->paid_vends = r_int(r, 8);
+	c->paid_value = (int64_t)r_int(r, 8);
+	c->failed_vends = r_int(r, 8);
+	c->sold_out_selections = r_int(r, 8);
+	c->unknown_coins = r_int(r, 8);
+	c->noise_pulses = r_int(r, 8);
+	c->coin_faults = r_int(r, 8);
+	c->compressor_starts = r_int(r, 8);
+	c->compressor_run_s = r_int(r, 8);
+	c->sensor_faults = r_int(r, 8);
+	c->startups = r_int(r, 8);
+	c->unresolved_settled = r_int(r, 8);
+	st->nproducts = (uint32_t)r_int(r, 4);
+}
+
+/* Whether two products of the state share an id (remap needs them unique). */
+static int
+snap_duplicate_id(const struct ledger_state *st, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (strcmp(st->product[i].id, st->product[n].id) == 0)
+			return 1;
+	return 0;
+}
+
+/* Decode a snapshot file's bytes: the pure half of ledger_open. */
+int
+ledger_decode_snapshot(const void *buf, size_t len, struct ledger_state *st,
+    char *err, size_t errlen)
+{
+	const uint8_t	*b = buf;
+	struct rcur	 r = { b, len, 0, 0 };
+	const char	*why;
+	uint64_t	 body;
+
+	memset(st, 0, sizeof(*st));
+#define SNAP_FAIL(off, ...) do {					\
+	snprintf(err, errlen, __VA_ARGS__);				\
+	snprintf(err + strlen(err), errlen - strlen(err),		\
+	    " (offset %zu)", (size_t)(off));				\
+	return -1;							\
+} while (0)
+	if (len < SNAP_HDR || memcmp(b, SNAP_MAGIC, 8) != 0)
+		SNAP_FAIL(0, "not a snapshot: bad magic");
+	r.off = 8;
+	if (r_int(&r, 4) != SNAP_VERSION)
+		SNAP_FAIL(8, "unknown snapshot version %u",
+		    (unsigned)get_le(b + 8, 4));
+	body = r_int(&r, 4);
+	if (body < SNAP_FIXED || len != SNAP_HDR + body + 4)
+		SNAP_FAIL(12, "snapshot length %llu does not match file size "
+		    "%zu", (unsigned long long)body, len);
+	if (get_le(b + len - 4, 4) != ledger_crc32(b, len - 4))
+		SNAP_FAIL(len - 4, "bad snapshot CRC");
+	r.len = len - 4;
+	snap_decode_fixed(&r, st);
+	if (st->nproducts > SNAP_NMAX ||
+	    body != SNAP_FIXED + (uint64_t)st->nproducts * SNAP_PRODUCT)
+		SNAP_FAIL(SNAP_HDR + SNAP_FIXED - 4, "snapshot has %u "
+		    "products, length %llu", st->nproducts,
+		    (unsigned long long)body);
+	if (st->credit < 0 || st->pending.active > 1 || st->pending.price < 0 ||
+	    (st->pending.active && st->pending.product >= st->nproducts))
+		SNAP_FAIL(SNAP_HDR + 8, "credit or pending vend out of range");
+	for (uint32_t i = 0; i < st->nproducts; i++) {
+		size_t	off = r.off;
+
+		if ((why = snap_decode_product(&r, &st->product[i])) != NULL)
+			SNAP_FAIL(off, "product %u: %s", i, why);
+		if (snap_duplicate_id(st, i))
+			SNAP_FAIL(off, "product %u: duplicate id", i);
+	}
+	if (r.bad || r.off != r.len)
+		SNAP_FAIL(r.off, "snapshot body cut short");
+#undef SNAP_FAIL
+	return 0;
+}
+

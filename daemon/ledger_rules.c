@@ -1,0 +1,316 @@
+/*
+ * The ledger's rules: whether a record may apply to a state and what it
+ * does, a fresh machine's state, the products put in the config's order,
+ * and what a start adds (a vend left unresolved settled, the start counted).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "ledger.h"
+#include "ledger_int.h"
+#include "log.h"
+
+/* The pending vend a COMMIT, RESTORE or SETTLE must name exactly. */
+static const char *
+jrec_check_resolve(const struct ledger_state *st, const struct jrec *r)
+{
+	const struct ledger_pending *pv = &st->pending;
+
+	if (!pv->active || pv->product >= st->nproducts)
+		return "vend resolved but none pending";
+	if (r->vend_id != pv->vend_id || r->product != pv->product ||
+	    r->value != pv->price)
+		return "vend resolved does not match the pending one";
+	return NULL;
+}
+
+/*
+ * Whether a record can apply to this state: NULL, or why not. Every bound
+ * apply relies on is checked here, so a replayed record can never index out
+ * of range or overflow money.
+ */
+const char *
+jrec_check(const struct ledger_state *st, const struct jrec *r)
+{
+	int64_t	t;
+
+	switch (r->type) {
+	case JR_COIN:
+		if (r->value <= 0 || r->count > VENDD_MAX_PULSES)
+			return "coin value or pulse count out of range";
+		if (__builtin_add_overflow(st->credit, r->value, &t) ||
+		    __builtin_add_overflow(st->c.cash_in, r->value, &t))
+			return "coin overflows the credit";
+		return NULL;
+	case JR_RESERVE:
+		if (st->pending.active)
+			return "vend reserved while another is pending";
+		if (r->product >= st->nproducts)
+			return "vend of a product out of range";
+		if (r->value < 0 || r->value > st->credit)
+			return "vend price above the credit";
+		return NULL;
+	case JR_COMMIT:
+		if (st->pending.active && r->product < st->nproducts &&
+		    (__builtin_add_overflow(st->c.paid_value, r->value, &t) ||
+		    __builtin_add_overflow(st->product[r->product].paid_value,
+		    r->value, &t)))
+			return "paid value overflows";
+		return jrec_check_resolve(st, r);
+	case JR_RESTORE:
+	case JR_SETTLE:
+	case JR_BLOCKED:
+		if (__builtin_add_overflow(st->credit, r->value, &t))
+			return "restored credit overflows";
+		return jrec_check_resolve(st, r);
+	case JR_SOLD_OUT:
+		return r->product < st->nproducts ? NULL :
+		    "sold-out product out of range";
+	case JR_RESTOCK:
+		if (r->product >= st->nproducts)
+			return "restocked product out of range";
+		if (r->value < 0 || r->value > INT32_MAX || r->count > 1)
+			return "restock level out of range";
+		return NULL;
+	case JR_COOL_STOP:
+		return r->value >= 0 && r->value <= UINT32_MAX ? NULL :
+		    "compressor run time out of range";
+	case JR_UNKNOWN_COIN:
+	case JR_NOISE:
+	case JR_COIN_FAULT:
+	case JR_COOL_START:
+	case JR_SENSOR_FAULT:
+	case JR_STARTUP:
+		return NULL;
+	}
+	return "unknown record type";
+}
+
+/* Clear the pending vend, keeping its id so vend ids keep rising. */
+void
+ledger_pending_clear(struct ledger_state *st)
+{
+	st->pending.active = 0;
+	st->pending.product = 0;
+	st->pending.price = 0;
+}
+
+/*
+ * Apply a record jrec_check accepted: the one place the state changes. The
+ * records that touch a product were checked in range; the modulo only keeps
+ * the pointer inside the array for the others.
+ */
+void
+jrec_apply(struct ledger_state *st, const struct jrec *r)
+{
+	struct ledger_product *p = &st->product[r->product % SNAP_NMAX];
+
+	switch (r->type) {
+	case JR_COIN:
+		st->credit += r->value;
+		st->c.cash_in += r->value;
+		st->c.coins[r->count]++;
+		break;
+	case JR_UNKNOWN_COIN:
+		st->c.unknown_coins++;
+		break;
+	case JR_NOISE:
+		st->c.noise_pulses += r->count;
+		break;
+	case JR_COIN_FAULT:
+		st->c.coin_faults++;
+		break;
+	case JR_RESERVE:
+		st->credit -= r->value;
+		st->pending.active = 1;
+		st->pending.product = (uint8_t)r->product;
+		st->pending.vend_id = r->vend_id;
+		st->pending.price = r->value;
+		break;
+	case JR_COMMIT:
+		if (p->stock > 0)
+			p->stock--;
+		p->paid_vends++;
+		p->paid_value += r->value;
+		st->c.paid_vends++;
+		st->c.paid_value += r->value;
+		ledger_pending_clear(st);
+		break;
+	case JR_RESTORE:
+		st->credit += r->value;
+		p->failed_vends++;
+		p->state = PRODUCT_OUT_OF_ORDER;
+		st->c.failed_vends++;
+		ledger_pending_clear(st);
+		break;
+	case JR_BLOCKED:
+		/*
+		 * The drop beam was broken before the motor ran: the column
+		 * is not at fault (the arm and sales stop all dispensing
+		 * until the beam clears), but the vend failed.
+		 */
+		st->credit += r->value;
+		p->failed_vends++;
+		st->c.failed_vends++;
+		ledger_pending_clear(st);
+		break;
+	case JR_SETTLE:
+		/*
+		 * A vend cut by our own crash, or by vendd stopping before
+		 * the drop: the customer gets the price back in full (after
+		 * a crash we cannot know whether the product fell). The
+		 * column stays as it was: the failure was ours, not the
+		 * column's, and a power cut must not take columns out of
+		 * service. unresolved_settled lets the audit see it.
+		 */
+		st->credit += r->value;
+		st->c.unresolved_settled++;
+		ledger_pending_clear(st);
+		break;
+	case JR_SOLD_OUT:
+		p->sold_out++;
+		st->c.sold_out_selections++;
+		break;
+	case JR_RESTOCK:
+		p->stock = (int32_t)r->value;
+		if (r->count)
+			p->state = PRODUCT_OK;
+		break;
+	case JR_COOL_START:
+		st->c.compressor_starts++;
+		break;
+	case JR_COOL_STOP:
+		st->c.compressor_run_s += (uint64_t)r->value;
+		break;
+	case JR_SENSOR_FAULT:
+		st->c.sensor_faults++;
+		break;
+	case JR_STARTUP:
+		st->c.startups++;
+		break;
+	}
+	st->seq = r->seq;
+}
+
+/* A fresh machine: every configured column full and in order, no credit. */
+void
+ledger_fresh(struct ledger_state *st, const struct config *cf)
+{
+	memset(st, 0, sizeof(*st));
+	st->nproducts = (uint32_t)cf->nproducts;
+	for (int i = 0; i < cf->nproducts; i++) {
+		snprintf(st->product[i].id, VENDD_ID_MAX, "%s",
+		    cf->product[i].id);
+		st->product[i].stock = cf->product[i].capacity;
+	}
+}
+
+/* Whether a product has counters an audit would miss if it were dropped. */
+static int
+ledger_product_used(const struct ledger_product *p)
+{
+	return p->paid_vends || p->paid_value || p->failed_vends ||
+	    p->sold_out;
+}
+
+/*
+ * Put the products in the config's order: config products first (new ones
+ * full), then those the config dropped, retired with their counters. If the
+ * table overflows, retired columns without counters go first.
+ */
+void
+ledger_remap(struct ledger_state *st, const struct config *cf)
+{
+	struct ledger_product	 np[SNAP_NMAX];
+	uint8_t			 used[SNAP_NMAX] = { 0 };
+	uint32_t		 n = 0, j;
+
+	memset(np, 0, sizeof(np));
+	for (int i = 0; i < cf->nproducts; i++, n++) {
+		for (j = 0; j < st->nproducts; j++)
+			if (!used[j] && strcmp(st->product[j].id,
+			    cf->product[i].id) == 0)
+				break;
+		if (j < st->nproducts) {
+			np[n] = st->product[j];
+			np[n].retired = 0;
+			used[j] = 1;
+			continue;
+		}
+		snprintf(np[n].id, VENDD_ID_MAX, "%s", cf->product[i].id);
+		np[n].stock = cf->product[i].capacity;
+		log_info("product %s is new: stock %d", np[n].id, np[n].stock);
+	}
+	for (int pass = 1; pass >= 0; pass--) {
+		for (j = 0; j < st->nproducts; j++) {
+			if (used[j] || ledger_product_used(&st->product[j]) !=
+			    pass)
+				continue;
+			if (n == SNAP_NMAX) {
+				log_warnx("retired product %s dropped: no room",
+				    st->product[j].id);
+				continue;
+			}
+			if (!st->product[j].retired)
+				log_info("product %s left the config: retired, "
+				    "counters kept", st->product[j].id);
+			np[n] = st->product[j];
+			np[n++].retired = 1;
+		}
+	}
+	memcpy(st->product, np, sizeof(np));
+	st->nproducts = n;
+}
+
+/*
+ * The records a start adds to st: the settlement of a vend our crash left
+ * unresolved (in the customer's favour) and the start's count, numbered
+ * after st's seq; returns how many (1 or 2). The start-up compaction
+ * persists them with the new product order; on a disk that takes no
+ * snapshot they are journalled.
+ */
+int
+ledger_start_records(const struct ledger_state *st, struct jrec rec[2])
+{
+	const struct ledger_pending *pv = &st->pending;
+	int	n = 0;
+
+	memset(rec, 0, 2 * sizeof(*rec));
+	if (pv->active) {
+		rec[n].type = JR_SETTLE;
+		rec[n].seq = st->seq + 1;
+		rec[n].vend_id = pv->vend_id;
+		rec[n].product = pv->product;
+		rec[n].value = pv->price;
+		if (jrec_check(st, &rec[n]) == NULL) {
+			log_warnx("vend %u of %s unresolved at start: credit "
+			    "restored", pv->vend_id, st->product[pv->product].id);
+			n++;
+		} else
+			log_warnx("vend %u unresolved at start cannot be "
+			    "settled: its price overflows the credit",
+			    pv->vend_id);
+	}
+	rec[n].type = JR_STARTUP;
+	rec[n].seq = st->seq + (uint64_t)n + 1;
+	return n + 1;
+}
+
+/* Whether two states list the same products in the same order. */
+int
+ledger_products_same(const struct ledger_state *a,
+    const struct ledger_state *b)
+{
+	if (a->nproducts != b->nproducts)
+		return 0;
+	for (uint32_t i = 0; i < a->nproducts; i++)
+		if (strcmp(a->product[i].id, b->product[i].id) != 0 ||
+		    a->product[i].retired != b->product[i].retired)
+			return 0;
+	return 1;
+}

@@ -1,0 +1,892 @@
+/*
+ * Every crash state of a ledger session (issue 14, section 2), as
+ * filesystem crash-consistency tools enumerate them (ALICE, OSDI 2014;
+ * SQLite's crash-test VFS).
+ *
+ * 1. A scripted session runs the real ledger on a temp dir with its I/O
+ *    seam (struct ledger_io) replaced by a recorder that does each call and
+ *    logs every mkdir, create, truncate, write, sync, rename and unlink:
+ *    the start-up compaction of a fresh machine, coins, vends (committed,
+ *    failed, left pending), a restock, counters, periodic compactions
+ *    ([vendd] compact_records lowered to 16), a record torn by a crash in
+ *    its write, a restart that settles the pending vend, more records and
+ *    compactions, and a clean restart.
+ * 2. For every prefix of that log (a crash after each call), and for every
+ *    way the calls not yet made durable could have reached the disk, the
+ *    state directory the crash leaves is built and the ledger opened on it.
+ *
+ * The filesystem this assumes (what POSIX and Linux's ext4 allow):
+ * - A write not yet synced may be lost, whole or in part: it is torn at
+ *   every 512-byte sector boundary, and its sectors land in any subset
+ *   and any order (also against other unsynced writes).
+ * - fsync or fdatasync of a file makes its data and size durable, not its
+ *   name. A truncate is durable after the file's sync.
+ * - Directory operations (create, rename, unlink, mkdir) are atomic, reach
+ *   the disk in the order they were made (a prefix of those not yet
+ *   synced), and are durable after an fsync of their directory (mkdir:
+ *   of its parent). They are independent of file data: a rename may land
+ *   before an unsynced write to another file.
+ * - A file's data lands in its inode whether or not its name did.
+ * When a crash point has at most 10 unsynced sectors, every subset is
+ * built; above that (the journal's preallocated zeros), every in-order
+ * prefix, every single sector lost, every single sector alone, and 16
+ * random subsets.
+ *
+ * For each state: the ledger must open it (refused counts those it does
+ * not); the state replayed from its files must be the session's state
+ * after exactly k records, for a k between the records acknowledged and
+ * the records issued at the crash (lost counts those below; a state equal
+ * to none, or a record applied twice, is an invariant violation); and the
+ * money must add up, replayed and opened: cash_in == credit + paid_value
+ * + the pending vend's price (0 once the open settled it). The session's
+ * states after k records are made by applying each record it wrote to the
+ * one before (ledger_replay of that one record), and checked against the
+ * ledger's own state wherever the session sees it.
+ *
+ *   crashstates [-v]	prints one line; exits 1 unless every count is 0
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "ledger.h"
+#include "log.h"
+#include "msg.h"
+
+#include "crashfs.h"
+
+#define MAX_REFS	2048		/* reference states, all epochs */
+#define REPORT_MAX	10		/* failures described in full */
+
+/* A state the session's ledger held, for one epoch (run of the daemon). */
+struct ref {
+	int			epoch;
+	struct ledger_state	st;
+};
+
+static struct ref	 refs[MAX_REFS];
+static int		 nrefs;
+
+/* The session's accounting, stamped on each op it makes. */
+static uint64_t		 sess_acked, sess_issued;
+static int		 sess_epoch;
+
+/* The recorder's view: real inodes to model ones and the name each was
+ * created as ("snapshot.tmp" keeps its name here after its rename). */
+static struct { dev_t dev; ino_t ino; char name[16]; } real_ino[CRASH_INO_MAX];
+static int		 nino;
+static int		 recording, tear_next_journal_write;
+/* A disk that fails: calls of fail_op on the file created as fail_name. */
+enum { F_NONE, F_PWRITE, F_FDATASYNC };
+static int		 fail_op, fail_err;
+static const char	*fail_name;
+static char		 root[128], state_dir[160];
+static struct config	 cf;
+static struct ledger	 led;
+static FILE		*report;	/* stderr; the ledger's log goes nowhere */
+static int		 verbose;
+
+/* Counts: the line the program prints. */
+static uint64_t	n_states, n_refused, n_lost, n_violations, n_reported;
+
+/* ---- the recorder: the ledger's I/O seam ---- */
+
+/* nftw callback: remove one entry. */
+static int
+rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+/* Stop: the test itself failed (not the ledger); its temp dir goes. */
+void
+die(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	fprintf(report, "crashstates: ");
+	vfprintf(report, fmt, ap);
+	fprintf(report, "\n");
+	va_end(ap);
+	if (root[0] != '\0')
+		nftw(root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	exit(2);
+}
+
+/* Log one op, stamped with the session's accounting. */
+static struct op *
+op_add(int kind)
+{
+	struct op	*o = crashfs_add(kind);
+
+	o->acked = sess_acked;
+	o->issued = sess_issued;
+	o->epoch = sess_epoch;
+	return o;
+}
+
+/* The model inode of an open fd, or -1. */
+static int
+ino_of(int fd)
+{
+	struct stat	sb;
+
+	if (fstat(fd, &sb) == -1)
+		return -1;
+	for (int i = nino - 1; i >= 0; i--)
+		if (real_ino[i].dev == sb.st_dev && real_ino[i].ino == sb.st_ino)
+			return i;
+	return -1;
+}
+
+/* Whether fd is the directory at path. */
+static int
+fd_is_dir(int fd, const char *path)
+{
+	struct stat	a, b;
+
+	return fstat(fd, &a) == 0 && S_ISDIR(a.st_mode) &&
+	    stat(path, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/* openat: a name that did not exist is a create, O_TRUNC a truncate. */
+static int
+rec_openat(int dirfd, const char *name, int flags, ...)
+{
+	struct stat	 sb;
+	struct op	*o;
+	va_list		 ap;
+	mode_t		 mode = 0;
+	int		 fd, existed;
+
+	if (flags & O_CREAT) {
+		va_start(ap, flags);
+		mode = (mode_t)va_arg(ap, int);
+		va_end(ap);
+	}
+	existed = fstatat(dirfd, name, &sb, 0) == 0;
+	if ((fd = openat(dirfd, name, flags, mode)) == -1 || !recording)
+		return fd;
+	if (!existed) {
+		if (nino == CRASH_INO_MAX || fstat(fd, &sb) == -1)
+			die("too many files");
+		real_ino[nino].dev = sb.st_dev;
+		real_ino[nino].ino = sb.st_ino;
+		snprintf(real_ino[nino].name, sizeof(real_ino[nino].name), "%s",
+		    name);
+		o = op_add(OP_CREATE);
+		o->ino = nino++;
+		snprintf(o->name, sizeof(o->name), "%s", name);
+	} else if (flags & O_TRUNC) {
+		o = op_add(OP_TRUNC);
+		o->ino = ino_of(fd);
+	}
+	return fd;
+}
+
+/* Whether this call on fd is one the failing disk refuses. */
+static int
+disk_fails(int op, int fd)
+{
+	int	ino = ino_of(fd);
+
+	if (!recording || op != fail_op || ino < 0 || fail_name == NULL ||
+	    strcmp(real_ino[ino].name, fail_name) != 0)
+		return 0;
+	errno = fail_err;
+	return 1;
+}
+
+static void	ref_chain(const uint8_t *rec);
+
+/* pwrite: the bytes written; the write chosen to tear stops at 24. A
+ * whole record written to the journal extends the reference states. */
+static ssize_t
+rec_pwrite(int fd, const void *buf, size_t len, off_t off)
+{
+	struct op	*o;
+	ssize_t		 n;
+	int		 ino = ino_of(fd), journal, tear = 0;
+
+	if (disk_fails(F_PWRITE, fd))
+		return -1;
+	journal = ino >= 0 && strcmp(real_ino[ino].name, "journal") == 0;
+	if (recording && tear_next_journal_write && journal && len == 48) {
+		tear = 1;
+		len = 24;
+		tear_next_journal_write = 0;
+	}
+	if ((n = pwrite(fd, buf, len, off)) <= 0 || !recording)
+		return n;
+	if (ino < 0)
+		die("pwrite to a file not created in the session");
+	o = op_add(OP_WRITE);
+	o->ino = ino;
+	o->off = (size_t)off;
+	o->len = (size_t)n;
+	if ((o->data = malloc((size_t)n)) == NULL)
+		die("malloc");
+	memcpy(o->data, buf, (size_t)n);
+	if (tear) {		/* the process died in its write */
+		errno = EIO;
+		return -1;
+	}
+	if (journal && n == 48 && off % 48 == 0)
+		ref_chain(buf);
+	return n;
+}
+
+/* A sync: of a file, of the state dir, or of its parent. */
+static void
+rec_sync(int fd)
+{
+	struct op	*o;
+
+	if (!recording)
+		return;
+	if (fd_is_dir(fd, state_dir))
+		op_add(OP_DIRSYNC);
+	else if (fd_is_dir(fd, root))
+		op_add(OP_PARENTSYNC);
+	else if ((o = op_add(OP_SYNC)), (o->ino = ino_of(fd)) < 0)
+		die("sync of a file not created in the session");
+}
+
+/* fsync, recorded. */
+static int
+rec_fsync(int fd)
+{
+	int	rc = fsync(fd);
+
+	if (rc == 0)
+		rec_sync(fd);
+	return rc;
+}
+
+/* fdatasync, recorded; the failing disk's fails, its data left unsynced. */
+static int
+rec_fdatasync(int fd)
+{
+	int	rc;
+
+	if (disk_fails(F_FDATASYNC, fd))
+		return -1;
+	rc = fdatasync(fd);
+
+	if (rc == 0)
+		rec_sync(fd);
+	return rc;
+}
+
+/* renameat within the state dir, recorded. */
+static int
+rec_renameat(int fromdir, const char *from, int todir, const char *to)
+{
+	struct op	*o;
+	int		 rc = renameat(fromdir, from, todir, to);
+
+	if (rc == 0 && recording) {
+		o = op_add(OP_RENAME);
+		snprintf(o->name, sizeof(o->name), "%s", from);
+		snprintf(o->to, sizeof(o->to), "%s", to);
+	}
+	return rc;
+}
+
+/* unlinkat, recorded. */
+static int
+rec_unlinkat(int dirfd, const char *name, int flags)
+{
+	struct op	*o;
+	int		 rc = unlinkat(dirfd, name, flags);
+
+	if (rc == 0 && recording) {
+		o = op_add(OP_UNLINK);
+		snprintf(o->name, sizeof(o->name), "%s", name);
+	}
+	return rc;
+}
+
+/* mkdir: only the state dir's is a state change. */
+static int
+rec_mkdir(const char *path, mode_t mode)
+{
+	int	rc = mkdir(path, mode);
+
+	if (rc == 0 && recording && strcmp(path, state_dir) == 0)
+		op_add(OP_MKDIR);
+	return rc;
+}
+
+static const struct ledger_io recorder = {
+	.openat = rec_openat,
+	.pwrite = rec_pwrite,
+	.fsync = rec_fsync,
+	.fdatasync = rec_fdatasync,
+	.renameat = rec_renameat,
+	.unlinkat = rec_unlinkat,
+	.mkdir = rec_mkdir,
+	.close = close,
+};
+
+/* ---- the session ---- */
+
+/* Keep the ledger's state as a reference of the current epoch. */
+static void
+ref_add(const struct ledger_state *st)
+{
+	if (nrefs == MAX_REFS)
+		die("more than %d reference states", MAX_REFS);
+	refs[nrefs].epoch = sess_epoch;
+	refs[nrefs++].st = *st;
+}
+
+/* The latest reference state of this epoch with seq, or NULL. */
+static const struct ledger_state *
+ref_find(uint64_t seq)
+{
+	for (int i = nrefs - 1; i >= 0; i--)
+		if (refs[i].epoch == sess_epoch && refs[i].st.seq == seq)
+			return &refs[i].st;
+	return NULL;
+}
+
+/*
+ * A record reached the journal: the state it makes (the one before it,
+ * with it applied) is a state a crash may leave. Records written inside
+ * one call (the held records a retry writes, a start's records when no
+ * snapshot can be written) are seen only here; sess_msg checks that the
+ * ledger's own state agrees.
+ */
+static void
+ref_chain(const uint8_t *rec)
+{
+	struct ledger_state	 st;
+	const struct ledger_state *base;
+	uint64_t		 seq = 0;
+	size_t			 good;
+	char			 err[256];
+
+	for (int i = 0; i < 8; i++)
+		seq |= (uint64_t)rec[8 + i] << (8 * i);
+	if (seq == 0 || (base = ref_find(seq - 1)) == NULL)
+		die("record seq %" PRIu64 " follows no state of the session",
+		    seq);
+	st = *base;
+	if (ledger_replay(rec, 48, &st, &good, err, sizeof(err)) != 0 ||
+	    st.seq != seq)
+		die("record seq %" PRIu64 " does not apply: %s", seq, err);
+	ref_add(&st);
+}
+
+/* Fill one product of the session's config. */
+static void
+cf_product(const char *id, int64_t price, int capacity)
+{
+	struct product_conf *p = &cf.product[cf.nproducts++];
+
+	memset(p, 0, sizeof(*p));
+	snprintf(p->id, sizeof(p->id), "%s", id);
+	snprintf(p->label, sizeof(p->label), "%s", id);
+	p->price = price;
+	p->capacity = capacity;
+}
+
+/* A whole file of the state dir, or NULL (len 0) if it is missing. */
+static uint8_t *
+file_read(const char *dir, const char *name, size_t *len)
+{
+	char		 path[256];
+	struct stat	 sb;
+	uint8_t		*b;
+	int		 fd;
+
+	*len = 0;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if ((fd = open(path, O_RDONLY)) == -1)
+		return NULL;
+	if (fstat(fd, &sb) == -1 || (b = malloc((size_t)sb.st_size + 1)) ==
+	    NULL || read(fd, b, (size_t)sb.st_size) != sb.st_size)
+		die("%s: %s", path, strerror(errno));
+	close(fd);
+	*len = (size_t)sb.st_size;
+	return b;
+}
+
+/* The state replayed from a snapshot and a journal (no start-up effects):
+ * 0, 1 when there is no snapshot (st left zero), -1 when refused. */
+static int
+replay_files(const uint8_t *s, size_t sl, int has_snap, const uint8_t *j,
+    size_t jl, struct ledger_state *st, char *err, size_t errlen)
+{
+	size_t	good;
+
+	memset(st, 0, sizeof(*st));
+	if (!has_snap) {
+		snprintf(err, errlen, "no snapshot%s", jl ? " but a journal" :
+		    "");
+		return jl ? -1 : 1;
+	}
+	if (ledger_decode_snapshot(s, sl, st, err, errlen) == -1)
+		return -1;
+	return ledger_replay(j, jl, st, &good, err, errlen) == -1 ? -1 : 0;
+}
+
+/* What a fresh machine starts from: every column full, nothing counted. */
+static void
+fresh_state(struct ledger_state *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->nproducts = (uint32_t)cf.nproducts;
+	for (int i = 0; i < cf.nproducts; i++) {
+		snprintf(st->product[i].id, VENDD_ID_MAX, "%s", cf.product[i].id);
+		st->product[i].stock = cf.product[i].capacity;
+	}
+}
+
+static int	state_equal(const struct ledger_state *,
+		    const struct ledger_state *);
+
+/* The ledger's state is durable: acknowledged, and it must be the state
+ * its records made. */
+static void
+sess_ack(void)
+{
+	const struct ledger_state *ref = ref_find(led.st.seq);
+
+	if (ref == NULL || !state_equal(ref, &led.st))
+		die("the ledger's state at seq %" PRIu64 " is not the one its "
+		    "records make", led.st.seq);
+	sess_acked = led.st.seq;
+}
+
+/* Retry a failing disk, as the ledger's timer does, until it stops asking
+ * to be called again; whether fault mode is over. */
+static int
+sess_retry(void)
+{
+	struct outbox	ob;
+	uint64_t	seq0 = led.st.seq;
+	int		rc;
+
+	sess_issued = led.st.seq + led.fault.held > sess_issued ?
+	    led.st.seq + led.fault.held : sess_issued;
+	do {
+		outbox_init(&ob);
+		if ((rc = ledger_retry(&led, &ob)) == -1)
+			die("retry: a held record is refused");
+	} while (rc == 2);
+	if (led.st.seq != seq0)
+		sess_ack();
+	return rc == 0;
+}
+
+/* Open (or reopen) the session's ledger: a new epoch, the start issued. */
+static void
+sess_open(void)
+{
+	struct ledger_state	 base;
+	uint8_t			*s, *j;
+	size_t			 sl, jl;
+	char			 err[512];
+	int			 rc;
+
+	s = file_read(state_dir, "snapshot", &sl);
+	j = file_read(state_dir, "journal", &jl);
+	rc = replay_files(s, sl, s != NULL, j, jl, &base, err, sizeof(err));
+	free(s);
+	free(j);
+	if (rc == -1)
+		die("the session's own state is refused: %s", err);
+	sess_epoch++;
+	if (rc == 1)		/* a fresh machine: no snapshot yet */
+		fresh_state(&base);
+	/* what the new epoch may recover: the earlier states up to its base */
+	for (int i = 0, n = nrefs; i < n; i++)
+		if (refs[i].epoch == sess_epoch - 1 &&
+		    refs[i].st.seq <= base.seq)
+			ref_add(&refs[i].st);
+	if (rc == 1)
+		ref_add(&base);
+	sess_acked = base.seq;
+	sess_issued = base.seq + 2;	/* a settlement and the start */
+	if (ledger_open(&led, &cf, err, sizeof(err)) == -1)
+		die("session: ledger_open: %s", err);
+	if (!led.fault.on)	/* else its records made it: ref_chain */
+		ref_add(&led.st);
+	sess_ack();
+}
+
+/* The daemon stops or dies: the files stay as they are. */
+static void
+sess_close(void)
+{
+	ledger_close(&led);
+}
+
+/* One message through the ledger as its thread handles it; 0, or -1 if
+ * the ledger failed (the session then treats it as a crash). */
+static int
+sess_msg(uint16_t type, int src, const void *pl, size_t len)
+{
+	struct msg	m;
+	struct outbox	ob;
+	uint64_t	seq0 = led.st.seq;
+	int		rc;
+
+	memset(&m, 0, sizeof(m));
+	m.hdr.type = type;
+	m.hdr.src = (uint16_t)src;
+	m.hdr.len = (uint16_t)len;
+	memcpy(&m.u, pl, len);
+	if (led.st.seq + 1 > sess_issued)
+		sess_issued = led.st.seq + 1;
+	outbox_init(&ob);
+	rc = ledger_handle(&led, &m, &ob);
+	if (led.st.seq != seq0)		/* durable: acknowledged */
+		sess_ack();
+	outbox_init(&ob);		/* as the shell, after sending */
+	if (rc == 0)
+		ledger_compact_if_due(&led, &ob);
+	return rc;
+}
+
+/* A coin of value. */
+static int
+sess_coin(int64_t value)
+{
+	struct msg_coin_inserted c = { .value = value, .pulses = 1 };
+
+	return sess_msg(MSG_COIN_INSERTED, PROC_COIN, &c, sizeof(c));
+}
+
+/* A paid vend of product p: reserved, then (if done) its outcome. */
+static void
+sess_vend(uint32_t id, uint32_t p, int done, int ok)
+{
+	struct msg_vend	v = { .vend_id = id, .product = p,
+			    .price = cf.product[p].price };
+
+	if (sess_msg(MSG_VEND_RESERVE, PROC_SALES, &v, sizeof(v)) == -1)
+		die("reserve refused");
+	if (!led.st.pending.active)	/* fault mode: refused, not sold */
+		return;
+	v.ok = (uint32_t)ok;
+	v.attempts = 1;
+	if (done && sess_msg(MSG_ARM_DONE, PROC_ARM, &v, sizeof(v)) == -1)
+		die("arm done refused");
+}
+
+/* Counters that move no money: a noise train, the compressor, a sold-out. */
+static void
+sess_counters(void)
+{
+	struct msg_coin_count	cc = { .count = 2 };
+	struct msg_cool		cs = { 0 }, ce = { .run_s = 240 };
+	struct msg_select	sel = { .product = 2 };
+
+	sess_msg(MSG_COIN_NOISE, PROC_COIN, &cc, sizeof(cc));
+	sess_msg(MSG_COOL_START, PROC_COOLING, &cs, sizeof(cs));
+	sess_msg(MSG_COOL_STOP, PROC_COOLING, &ce, sizeof(ce));
+	sess_msg(MSG_VEND_SOLD_OUT, PROC_SALES, &sel, sizeof(sel));
+}
+
+/* A shop's quarter hour: coins, a sale, a failed vend, a restock, counters
+ * (20 records, more than a compaction's 16). */
+static void
+sess_round(uint32_t *vid)
+{
+	struct msg_restock	rs = { .product = 1, .stock = -1,
+				       .clear_fault = 1 };
+
+	for (int i = 0; i < 6; i++)
+		sess_coin(i % 2 ? 50 : 100);
+	sess_vend(++*vid, 0, 1, 1);		/* cola sold */
+	sess_vend(++*vid, 1, 1, 0);		/* water fails: out of order */
+	sess_msg(MSG_RESTOCK, PROC_CONTROL, &rs, sizeof(rs));
+	sess_counters();
+	sess_coin(200);
+	sess_vend(++*vid, 2, 1, 1);		/* chips sold */
+}
+
+/* From now on the disk refuses op on the file created as name. */
+static void
+disk_fail(const char *name, int op, int err)
+{
+	fail_name = name;
+	fail_op = op;
+	fail_err = err;
+}
+
+/*
+ * A full disk: a compaction fails (fault mode), records go on into the
+ * journal's reserve, a coin whose sync fails is held with one behind it, a
+ * retry writes them, a restart on the full disk journals its records, and
+ * the disk recovers.
+ */
+static void
+sess_full_disk(uint32_t *vid)
+{
+	disk_fail("snapshot.tmp", F_PWRITE, ENOSPC);
+	sess_round(vid);			/* its compaction fails */
+	if (!led.fault.on)
+		die("no fault mode on a full disk");
+	sess_coin(100);				/* in flight */
+	disk_fail("journal", F_FDATASYNC, EIO);
+	sess_coin(200);				/* held */
+	sess_coin(50);				/* held behind it */
+	if (sess_retry())
+		die("fault mode ended on a failing disk");
+	disk_fail("snapshot.tmp", F_PWRITE, ENOSPC);
+	if (sess_retry())			/* held written, no snapshot */
+		die("fault mode ended on a full disk");
+	sess_coin(100);
+	sess_vend(++*vid, 0, 0, 0);		/* refused */
+	sess_close();				/* a restart, still full */
+	sess_open();
+	if (!led.fault.on)
+		die("a start on a full disk not in fault mode");
+	sess_coin(100);
+	disk_fail(NULL, F_NONE, 0);		/* space again */
+	if (!sess_retry())
+		die("fault mode did not end");
+	sess_round(vid);
+}
+
+/* The scripted session; the recorder logs every op it makes. */
+static void
+session(void)
+{
+	uint32_t	vid = 0;
+
+	recording = 1;
+	sess_open();				/* a fresh machine */
+	for (int i = 0; i < 4; i++)
+		sess_round(&vid);		/* a compaction each */
+	sess_coin(100);
+	sess_vend(++vid, 2, 0, 0);		/* left pending */
+	tear_next_journal_write = 1;
+	if (sess_coin(100) == 0 && tear_next_journal_write)
+		die("the torn write did not happen");
+	sess_close();				/* the crash */
+	sess_open();				/* settles the vend */
+	for (int i = 0; i < 3; i++)
+		sess_round(&vid);
+	for (int i = 0; i < 5; i++)
+		sess_coin(100);
+	sess_vend(++vid, 0, 0, 0);		/* pending again */
+	sess_close();				/* a crash between records */
+	sess_open();
+	for (int i = 0; i < 3; i++)
+		sess_round(&vid);
+	sess_close();				/* a clean stop */
+	sess_open();
+	for (int i = 0; i < 2; i++)
+		sess_round(&vid);
+	sess_full_disk(&vid);
+	sess_close();
+	recording = 0;
+}
+
+/* ---- the crash states ---- */
+
+/* Describe a failure (the first few). */
+static void __attribute__((format(printf, 2, 3)))
+fail(int p, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (n_reported++ >= REPORT_MAX && !verbose)
+		return;
+	va_start(ap, fmt);
+	fprintf(report, "crashstates: crash before op %d of %d (epoch %d, "
+	    "acked %" PRIu64 ", issued %" PRIu64 "): ", p, crash_nops,
+	    p < crash_nops ? crash_ops[p].epoch : sess_epoch,
+	    p < crash_nops ? crash_ops[p].acked : sess_acked,
+	    p < crash_nops ? crash_ops[p].issued : sess_issued);
+	vfprintf(report, fmt, ap);
+	fprintf(report, "\n");
+	va_end(ap);
+}
+
+/* Whether two states are the same, field by field (no padding compared). */
+static int
+state_equal(const struct ledger_state *a, const struct ledger_state *b)
+{
+	if (a->seq != b->seq || a->credit != b->credit ||
+	    a->pending.active != b->pending.active ||
+	    a->pending.product != b->pending.product ||
+	    a->pending.vend_id != b->pending.vend_id ||
+	    a->pending.price != b->pending.price ||
+	    a->nproducts != b->nproducts ||
+	    memcmp(&a->c, &b->c, sizeof(a->c)) != 0)
+		return 0;
+	for (uint32_t i = 0; i < a->nproducts; i++) {
+		const struct ledger_product *x = &a->product[i], *y = &b->product[i];
+
+		if (strcmp(x->id, y->id) != 0 || x->stock != y->stock ||
+		    x->state != y->state || x->retired != y->retired ||
+		    x->paid_vends != y->paid_vends ||
+		    x->paid_value != y->paid_value ||
+		    x->failed_vends != y->failed_vends ||
+		    x->sold_out != y->sold_out)
+			return 0;
+	}
+	return 1;
+}
+
+/* The money adds up: every coin is credit, paid, or the pending price. */
+static int
+money_ok(const struct ledger_state *st)
+{
+	return st->c.cash_in == st->credit + st->c.paid_value +
+	    (st->pending.active ? st->pending.price : 0);
+}
+
+
+/* The state the model holds, replayed: see replay_files. */
+static int
+mfs_replay(const struct mfs *fs, struct ledger_state *st, char *err,
+    size_t errlen)
+{
+	const struct mfile *sf = crashfs_find(fs, "snapshot");
+	const struct mfile *jf = crashfs_find(fs, "journal");
+
+	return replay_files(sf ? sf->b : NULL, sf ? sf->len : 0, sf != NULL,
+	    jf ? jf->b : NULL, jf ? jf->len : 0, st, err, errlen);
+}
+
+/* Whether st is a reference state of epoch e (a seq may have two: a
+ * record whose sync failed, and the one later written in its slot). */
+static int
+ref_match(int e, const struct ledger_state *st)
+{
+	for (int i = 0; i < nrefs; i++)
+		if (refs[i].epoch == e && refs[i].st.seq == st->seq &&
+		    state_equal(&refs[i].st, st))
+			return 1;
+	return 0;
+}
+
+/* One crash state: replay its files, open it, check it. */
+static void
+check_state(const struct mfs *fs, int p)
+{
+	struct ledger_state	 rs;
+	struct ledger		 l;
+	char			 cdir[200], sdir[220], err[512];
+	int			 e = p < crash_nops ? crash_ops[p].epoch : sess_epoch, rc;
+	uint64_t		 acked = p < crash_nops ? crash_ops[p].acked : sess_acked;
+	uint64_t		 issued = p < crash_nops ? crash_ops[p].issued : sess_issued;
+
+	n_states++;
+	rc = mfs_replay(fs, &rs, err, sizeof(err));
+	snprintf(cdir, sizeof(cdir), "%s/crash", root);
+	snprintf(sdir, sizeof(sdir), "%s/state", cdir);
+	crashfs_write(fs, cdir, sdir);
+	snprintf(cf.state_dir, sizeof(cf.state_dir), "%s", sdir);
+	if (ledger_open(&l, &cf, err, sizeof(err)) == -1) {
+		n_refused++;
+		fail(p, "refused: %s", err);
+		goto out;
+	}
+	if (rc == -1) {
+		n_violations++;
+		fail(p, "opened, but its files do not replay: %s", err);
+	} else if (rc == 1 ? acked > 0 : rs.seq < acked) {
+		n_lost++;
+		fail(p, "lost: seq %" PRIu64 " recovered", rs.seq);
+	} else if (rc == 0 && (rs.seq > issued || !ref_match(e, &rs))) {
+		n_violations++;
+		fail(p, "seq %" PRIu64 " recovered is no state the session "
+		    "had", rs.seq);
+	} else if (rc == 0 && (!money_ok(&rs) || !money_ok(&l.st) ||
+	    l.st.pending.active || l.st.credit != rs.credit +
+	    (rs.pending.active ? rs.pending.price : 0) ||
+	    l.st.c.cash_in != rs.c.cash_in ||
+	    l.st.c.paid_value != rs.c.paid_value)) {
+		n_violations++;
+		fail(p, "money: replayed credit %" PRId64 " cash_in %" PRId64
+		    ", opened credit %" PRId64 " cash_in %" PRId64, rs.credit,
+		    rs.c.cash_in, l.st.credit, l.st.c.cash_in);
+	} else if (rc == 1 && !money_ok(&l.st)) {
+		n_violations++;
+		fail(p, "money of a fresh start");
+	}
+	ledger_close(&l);
+out:
+	nftw(cdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* A temp dir for the session and the states: tmpfs if there is one. */
+static void
+make_root(void)
+{
+	struct stat	sb;
+	const char	*base = stat("/dev/shm", &sb) == 0 &&
+			    access("/dev/shm", W_OK) == 0 ? "/dev/shm" :
+			    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+
+	snprintf(root, sizeof(root), "%s/crashstates.XXXXXX", base);
+	if (mkdtemp(root) == NULL)
+		die("mkdtemp %s: %s", root, strerror(errno));
+	snprintf(state_dir, sizeof(state_dir), "%s/state", root);
+}
+
+int
+main(int argc, char *argv[])
+{
+	int	devnull;
+
+	if (argc == 2 && strcmp(argv[1], "-v") == 0)
+		verbose = 1;
+	else if (argc != 1) {
+		fprintf(stderr, "usage: crashstates [-v]\n");
+		return 2;
+	}
+	/* the ledger logs every settled vend and torn record: not here */
+	if ((report = fdopen(dup(STDERR_FILENO), "w")) == NULL ||
+	    (devnull = open("/dev/null", O_WRONLY)) == -1 ||
+	    dup2(devnull, STDERR_FILENO) == -1)
+		return 2;
+	setvbuf(report, NULL, _IOLBF, 0);
+	log_init("crashstates", 0);
+	make_root();
+	config_defaults(&cf);
+	snprintf(cf.path, sizeof(cf.path), "crashstates");
+	cf.nproducts = 0;
+	cf_product("cola", 150, 8);
+	cf_product("water", 100, 10);
+	cf_product("chips", 120, 6);
+	cf.compact_records = 16;
+	snprintf(cf.state_dir, sizeof(cf.state_dir), "%s", state_dir);
+
+	ledger_set_io(&recorder);
+	session();
+	ledger_set_io(NULL);
+	crashfs_durability();
+	for (int p = 0; p <= crash_nops; p++)
+		crashfs_states(p, check_state);
+	nftw(root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	if (verbose)
+		fprintf(report, "crashstates: %d ops in the session, %d "
+		    "reference states\n", crash_nops, nrefs);
+	printf("crashstates: states=%" PRIu64 " refused=%" PRIu64 " lost=%"
+	    PRIu64 " invariant_violations=%" PRIu64 "\n", n_states, n_refused,
+	    n_lost, n_violations);
+	crashfs_free();
+	return n_refused || n_lost || n_violations ? 1 : 0;
+}
