@@ -303,7 +303,8 @@ main_init_activities(int control_fd)
 
 	coin_init(&main_procs[PROC_COIN], cf, main_hw.coin, main_hw.inhibit);
 	panel_init(&main_procs[PROC_PANEL], cf, main_hw.select, main_hw.vend);
-	sales_init(&main_procs[PROC_SALES], cf, &main_ledger.st);
+	sales_init(&main_procs[PROC_SALES], cf, &main_ledger.st,
+	    main_ledger.fault.on != 0);
 	arm_init(&main_procs[PROC_ARM], cf, main_hw.relay, main_hw.slot,
 	    main_hw.drop);
 	cooling_init(&main_procs[PROC_COOLING], cf, main_hw.compressor);

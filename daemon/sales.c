@@ -67,7 +67,7 @@ sales_update_inhibit(struct sales_core *s, struct outbox *ob)
 /* Start from the ledger's restored state; the ledger settled any vend. */
 void
 sales_core_init(struct sales_core *s, const struct config *cf,
-    const struct ledger_state *st, struct outbox *ob)
+    const struct ledger_state *st, int ledger_fault, struct outbox *ob)
 {
 	memset(s, 0, sizeof(*s));
 	s->cf = cf;
@@ -76,6 +76,7 @@ sales_core_init(struct sales_core *s, const struct config *cf,
 	s->pending_product = -1;
 	s->next_vend_id = st->pending.vend_id + 1;
 	s->inhibit_sent = -1;
+	s->ledger_fault = ledger_fault != 0;
 	for (int i = 0; i < cf->nproducts && i < VENDD_MAX_PRODUCTS; i++) {
 		s->stock[i] = st->product[i].stock;
 		s->state[i] = st->product[i].state;
@@ -437,13 +438,13 @@ sales_start(evutil_socket_t fd, short ev, void *arg)
 /* The thread shell: sales has no lines, only its inbox. */
 void
 sales_init(struct proc *p, const struct config *cf,
-    const struct ledger_state *st)
+    const struct ledger_state *st, int ledger_fault)
 {
 	struct timeval	now = { 0, 0 };
 
 	proc_init(p, PROC_SALES, "sales", sales_dispatch);
 	outbox_init(&sales_first);
-	sales_core_init(&sales, cf, st, &sales_first);
+	sales_core_init(&sales, cf, st, ledger_fault, &sales_first);
 	if (event_base_once(p->base, -1, EV_TIMEOUT, sales_start, p,
 	    &now) == -1)
 		fatalx("sales: event_base_once");

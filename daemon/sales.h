@@ -40,9 +40,13 @@ struct sales_core {
 	uint8_t		state[VENDD_MAX_PRODUCTS];	/* enum product_state */
 };
 
-/* Start from what the ledger restored (already settled: nothing pending). */
+/*
+ * Start from what the ledger restored (already settled: nothing pending),
+ * out of service from the first moment when the ledger opened in fault
+ * mode (a full disk), so the acceptor is never freed before it is blocked.
+ */
 void	sales_core_init(struct sales_core *, const struct config *,
-	    const struct ledger_state *, struct outbox *);
+	    const struct ledger_state *, int ledger_fault, struct outbox *);
 void	sales_core_credit(struct sales_core *, int64_t value, struct outbox *);
 void	sales_core_select(struct sales_core *, int product, struct outbox *);
 /* Returns why nothing happened, or SALES_OK when a vend was reserved. */
@@ -61,6 +65,6 @@ int	sales_core_handle(struct sales_core *, const struct msg *,
 const char *sales_reject_name(enum sales_reject);
 
 void	sales_init(struct proc *, const struct config *,
-	    const struct ledger_state *);
+	    const struct ledger_state *, int ledger_fault);
 
 #endif

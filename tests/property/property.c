@@ -928,7 +928,7 @@ restart(const char *why)
 	panel_core_init(&panel, &cf);
 	arm_core_init(&arm, &cf, 1);
 	outbox_init(&ob);
-	sales_core_init(&sales, &cf, &led.st, &ob);
+	sales_core_init(&sales, &cf, &led.st, led.fault.on != 0, &ob);
 	route(PROC_SALES, &ob);
 	if (sales.next_vend_id <= model.last_vend_id)
 		violation("after restart the next vend id %u is not above %u",
@@ -1169,7 +1169,7 @@ start(void)
 	panel_core_init(&panel, &cf);
 	arm_core_init(&arm, &cf, 1);
 	outbox_init(&ob);
-	sales_core_init(&sales, &cf, &led.st, &ob);
+	sales_core_init(&sales, &cf, &led.st, led.fault.on != 0, &ob);
 	route(PROC_SALES, &ob);
 	now = MS(1000);
 	coin_ch.next_action = now + MS(100);

@@ -52,7 +52,7 @@ static void
 start(void)
 {
 	outbox_init(&ob);
-	sales_core_init(&s, &cf, &ls, &ob);
+	sales_core_init(&s, &cf, &ls, 0, &ob);
 }
 
 static int
@@ -623,6 +623,23 @@ test_ledger_fault(void **state)
 	assert_int_equal(vend(), SALES_OK);
 }
 
+/* A ledger opened on a full disk: the acceptor is blocked from the start. */
+static void
+test_start_in_ledger_fault(void **state)
+{
+	struct msg_ledger_fault	f = { .on = 0 };
+
+	(void)state;
+	outbox_init(&ob);
+	sales_core_init(&s, &cf, &ls, 1, &ob);
+	assert_int_equal(inhibit_in(&ob), 1);
+	sel(COLA);
+	assert_int_equal(vend(), SALES_LEDGER_FAULT);
+	outbox_init(&ob);
+	sales_core_ledger_fault(&s, &f, &ob);
+	assert_int_equal(inhibit_in(&ob), 0);
+}
+
 /* The drop beam blocks dispensing: the same, until it clears. */
 static void
 test_arm_blocked(void **state)
@@ -651,6 +668,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_refund_keeps_column, setup),
 		cmocka_unit_test_setup(test_ledger_fault, setup),
+		cmocka_unit_test_setup(test_start_in_ledger_fault, setup),
 		cmocka_unit_test_setup(test_arm_blocked, setup),
 		cmocka_unit_test(test_init_restores),
 		cmocka_unit_test(test_init_out_of_service),
