@@ -20,7 +20,7 @@ chgrp "$group" "$chip" && chmod "$mode" "$chip" || fail "cannot apply the rule t
 as() {
 	u=$1
 	shift
-	su -s /bin/sh "$u" -c "$*"
+	su -s /bin/sh "$u" -c "exec $*"
 }
 
 # The service's own files: the state directory and the socket's directory.
@@ -35,7 +35,8 @@ VENDD_SOCK=$rundir/control.sock
 make_config "$VENDD_CONF" "vendd.state_dir=$VENDD_STATE" \
 	"vendd.control_socket=$VENDD_SOCK" "cooling.sensor=$SENSOR" $FAST_CONFIG
 chmod 644 "$VENDD_CONF"
-as _vendd vendd -c "$VENDD_CONF" 2>>"$VENDD_LOG" &
+# su and the shell exec vendd, so $! is vendd's own pid (not a subshell's).
+su -s /bin/sh _vendd -c "exec vendd -c $VENDD_CONF" 2>>"$VENDD_LOG" &
 VENDD_PID=$!
 vendd_wait_ready 10000
 expect_eq "the socket's group" vendd-operators "$(stat -c %G "$VENDD_SOCK")"
