@@ -51,10 +51,15 @@ $(B)/vendctl: $(B)/daemon/vendctl.o
 	$(CC) $(ALL_LDFLAGS) -o $@ $(B)/daemon/vendctl.o \
 	    $(shell $(PKG_CONFIG) --libs json-c)
 
-$(B)/simdrv: tests/sim/simdrv.c
+# The test tools (simdrv here, the others in the .mk files): one file each,
+# sharing the helpers of tests/sim/simlib.h.
+TOOL_CFLAGS	= $(CFLAGS) -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wshadow \
+		  -Wmissing-prototypes -Werror -Itests/sim
+SIMLIB		= tests/sim/simlib.h
+
+$(B)/simdrv: tests/sim/simdrv.c $(SIMLIB)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -std=gnu11 -Wall -Wextra -Wshadow -Wmissing-prototypes \
-	    -Werror -o $@ tests/sim/simdrv.c
+	$(CC) $(TOOL_CFLAGS) -o $@ tests/sim/simdrv.c
 
 $(B)/tests/test_%: tests/unit/test_%.c tests/unit/*.h $(B)/libvendd.a
 	@mkdir -p $(@D)

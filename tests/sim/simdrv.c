@@ -1,68 +1,24 @@
 /*
  * simdrv: drive and observe the gpio-sim vendd board from inside the test VM.
  *
- * Inputs of vendd (COIN, buttons, DROP) are driven through the simulator's
- * "pull" attribute, outputs (relays, inhibit) are observed through "value",
- * both under /sys/devices/platform/DEV_NAME/CHIP_NAME/sim_gpioN/. Timing uses
+ * Inputs of vendd are driven through the simulator's "pull" attribute,
+ * outputs observed through "value" (tests/sim/simlib.h). Timing uses
  * absolute CLOCK_MONOTONIC deadlines, and every command reports what it
  * achieved so a test can tell a slow VM from a wrong daemon.
  *
- * LINE is a name from the board file or a line offset. The board file is
- * $SIMDRV_BOARD, else /vendd/gpio/vendd-board.txt, else gpio/vendd-board.txt;
- * the chip directory is $SIMDRV_CHIP_DIR, else found through configfs device
- * "vendd" (as gpio/sim-board.sh creates it).
+ * LINE is a name from the board file ($SIMDRV_BOARD, else the repository's)
+ * or a line offset; $SIMDRV_CHIP_DIR overrides the chip's sysfs directory.
  *
  * Also `simdrv json FILE PATH` extracts a value from JSON (busybox has no jq).
  */
-#include <ctype.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
-#include <sched.h>
-#include <signal.h>
-#include <stdarg.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/mman.h>
-#include <time.h>
-#include <unistd.h>
+#include "simlib.h"
 
-#define SIM_CONFIGFS	"/sys/kernel/config/gpio-sim/vendd"
-#define SIM_BANK	"gpio-bank0"
 #define MAX_WATCH	16		/* lines one `watch` can observe */
 #define MAX_EDGES	4096		/* edges one `watch` keeps per line */
 #define DEF_POLL_US	500		/* output sampling period */
 #define DEF_BOUNCE_US	1000		/* one half-period of contact chatter */
 #define JSON_MAX	(1 << 20)	/* largest JSON document `json` reads */
-
-static const char *const board_paths[] = {
-	"/vendd/gpio/vendd-board.txt",
-	"gpio/vendd-board.txt",
-};
-
-static volatile sig_atomic_t watch_stop;	/* SIGTERM/SIGINT: end a watch now */
-
-struct sim_line {
-	char	name[32];
-	int	offset;
-	int	pull_fd;	/* "pull-up" / "pull-down", writable */
-	int	value_fd;	/* "0" / "1", what the line is at */
-};
-
-static void __attribute__((noreturn, format(printf, 1, 2)))
-die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("simdrv: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(2);
-}
+#define SIMDRV_PRIO	50		/* SCHED_FIFO: ahead of vendd's threads */
 
 static void __attribute__((noreturn))
 usage(void)
@@ -81,178 +37,27 @@ usage(void)
 	exit(2);
 }
 
-/* Parse a non-negative decimal argument or die naming it. */
-static long
-num_arg(const char *s, const char *what, long max)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < 0 || v > max)
-		die("bad %s '%s' (0..%ld)", what, s, max);
-	return v;
-}
-
-static int64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-static double
-ms(int64_t ns)
-{
-	return (double)ns / 1e6;
-}
-
-/* Sleep until the absolute monotonic time `t` (ns). */
-static void
-sleep_until(int64_t t)
-{
-	struct timespec ts = { .tv_sec = t / 1000000000, .tv_nsec = t % 1000000000 };
-
-	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR &&
-	    !watch_stop)
-		;
-}
-
-/* Best effort: run ahead of vendd's threads so our edges land on time. */
-static void
-go_realtime(void)
-{
-	struct sched_param sp = { .sched_priority = 50 };
-
-	(void)sched_setscheduler(0, SCHED_FIFO, &sp);
-	(void)mlockall(MCL_CURRENT | MCL_FUTURE);
-}
-
+/* A number from the environment, or def when unset. */
 static long
 env_long(const char *name, long def, long max)
 {
 	const char *s = getenv(name);
 
-	return s != NULL && *s != '\0' ? num_arg(s, name, max) : def;
+	return s != NULL && *s != '\0' ? sim_num(s, name, max) : def;
 }
 
-/* Find `name` in the board file; return its offset (bcm number). */
-static int
-board_offset(const char *name)
-{
-	const char *path = getenv("SIMDRV_BOARD");
-	char buf[256], n[64];
-	FILE *f = NULL;
-	size_t i;
-	int off;
-
-	if (path != NULL)
-		f = fopen(path, "r");
-	for (i = 0; f == NULL && path == NULL &&
-	    i < sizeof(board_paths) / sizeof(board_paths[0]); i++)
-		f = fopen(board_paths[i], "r");
-	if (f == NULL)
-		die("cannot open the board file (set SIMDRV_BOARD)");
-	while (fgets(buf, sizeof(buf), f) != NULL) {
-		if (buf[0] == '#' || sscanf(buf, "%63s %d", n, &off) != 2)
-			continue;
-		if (strcmp(n, name) == 0) {
-			fclose(f);
-			return off;
-		}
-	}
-	fclose(f);
-	die("no line named %s in the board file", name);
-}
-
-static void
-read_attr(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "r");
-
-	if (f == NULL || fgets(buf, (int)len, f) == NULL)
-		die("cannot read %s: %s (is the sim board created?)", path,
-		    strerror(errno));
-	fclose(f);
-	buf[strcspn(buf, "\n")] = '\0';
-}
-
-/* The sysfs directory of the sim chip, e.g. /sys/devices/platform/gpio-sim.0/gpiochip0. */
-static const char *
-chip_dir(void)
-{
-	static char dir[PATH_MAX];
-	char dev[64], chip[64];
-	const char *env = getenv("SIMDRV_CHIP_DIR");
-
-	if (env != NULL)
-		return env;
-	if (dir[0] == '\0') {
-		read_attr(SIM_CONFIGFS "/dev_name", dev, sizeof(dev));
-		read_attr(SIM_CONFIGFS "/" SIM_BANK "/chip_name", chip, sizeof(chip));
-		snprintf(dir, sizeof(dir), "/sys/devices/platform/%s/%s", dev, chip);
-	}
-	return dir;
-}
-
-static void
-line_open(struct sim_line *l, const char *name)
-{
-	char path[PATH_MAX];
-	const char *p;
-
-	for (p = name; isdigit((unsigned char)*p); p++)
-		;
-	l->offset = *name != '\0' && *p == '\0' ?
-	    (int)num_arg(name, "line offset", 1023) : board_offset(name);
-	snprintf(l->name, sizeof(l->name), "%s", name);
-	snprintf(path, sizeof(path), "%s/sim_gpio%d/pull", chip_dir(), l->offset);
-	if ((l->pull_fd = open(path, O_RDWR | O_CLOEXEC)) == -1)
-		die("%s: %s", path, strerror(errno));
-	snprintf(path, sizeof(path), "%s/sim_gpio%d/value", chip_dir(), l->offset);
-	if ((l->value_fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		die("%s: %s", path, strerror(errno));
-}
-
-static void
-line_set_pull(const struct sim_line *l, int up)
-{
-	const char *s = up ? "pull-up" : "pull-down";
-
-	if (pwrite(l->pull_fd, s, strlen(s), 0) == -1)
-		die("%s: set %s: %s", l->name, s, strerror(errno));
-}
-
-/* Read a sysfs attribute of `l` into buf; return buf. */
-static char *
-line_read(const struct sim_line *l, int fd, char *buf, size_t len)
-{
-	ssize_t n = pread(fd, buf, len - 1, 0);
-
-	if (n <= 0)
-		die("%s: read: %s", l->name, n == 0 ? "empty" : strerror(errno));
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	return buf;
-}
-
-static int
-line_get(const struct sim_line *l)
-{
-	char buf[16];
-
-	return line_read(l, l->value_fd, buf, sizeof(buf))[0] == '1';
-}
-
+/* Is the line pulled up (an input at rest, or a button released)? */
 static int
 line_pulled_up(const struct sim_line *l)
 {
-	char buf[16];
+	char	buf[16];
+	ssize_t	n = pread(l->pull_fd, buf, sizeof(buf) - 1, 0);
 
-	return strcmp(line_read(l, l->pull_fd, buf, sizeof(buf)), "pull-up") == 0;
+	if (n <= 0)
+		sim_die("%s: read pull: %s", l->name, n == 0 ? "empty" :
+		    strerror(errno));
+	buf[n] = '\0';
+	return strncmp(buf, "pull-up", 7) == 0;
 }
 
 /*
@@ -266,16 +71,16 @@ line_pulled_up(const struct sim_line *l)
 static int64_t
 bounce(const struct sim_line *l, int settle, long n, int64_t half)
 {
-	int64_t t = now_ns(), at[4] = { 0 }, longest = 0;
+	int64_t t = sim_now_ns(), at[4] = { 0 }, longest = 0;
 	long k = 0, i, sets = 2 * n + 1;
 
 	for (i = 0; i < sets; i++) {
-		line_set_pull(l, i % 2 == 0 ? settle : !settle);
-		at[k++ % 4] = now_ns();
+		sim_line_pull(l, i % 2 == 0 ? settle : !settle);
+		at[k++ % 4] = sim_now_ns();
 		if (k >= 4 && at[(k - 1) % 4] - at[k % 4] > longest)
 			longest = at[(k - 1) % 4] - at[k % 4];
 		if (i < sets - 1)
-			sleep_until(t += half);
+			sim_sleep_until(t += half);
 	}
 	return longest;
 }
@@ -290,29 +95,29 @@ cmd_coin(int argc, char **argv)
 
 	if (argc != 5)
 		usage();
-	line_open(&l, argv[1]);
-	count = num_arg(argv[2], "COUNT", 1000);
-	width = num_arg(argv[3], "WIDTH_MS", 100000) * 1000000;
-	gap = num_arg(argv[4], "GAP_MS", 100000) * 1000000;
+	sim_line_open(&l, argv[1]);
+	count = sim_num(argv[2], "COUNT", 1000);
+	width = sim_num(argv[3], "WIDTH_MS", 100000) * SIM_NS_PER_MS;
+	gap = sim_num(argv[4], "GAP_MS", 100000) * SIM_NS_PER_MS;
 	if ((up = calloc(count + 1, sizeof(*up))) == NULL ||
 	    (down = calloc(count + 1, sizeof(*down))) == NULL)
-		die("out of memory");
-	go_realtime();
+		sim_die("out of memory");
+	sim_go_realtime(SIMDRV_PRIO);
 	for (i = 0; i < count; i++) {
 		if (i > 0)
-			sleep_until(down[i - 1] + gap);
-		line_set_pull(&l, 1);
-		up[i] = now_ns();
-		sleep_until(up[i] + width);
-		line_set_pull(&l, 0);
-		down[i] = now_ns();
+			sim_sleep_until(down[i - 1] + gap);
+		sim_line_pull(&l, 1);
+		up[i] = sim_now_ns();
+		sim_sleep_until(up[i] + width);
+		sim_line_pull(&l, 0);
+		down[i] = sim_now_ns();
 	}
 	printf("coin %s: %ld pulses, widths ms:", l.name, count);
 	for (i = 0; i < count; i++)
-		printf(" %.1f", ms(down[i] - up[i]));
+		printf(" %.1f", sim_ms(down[i] - up[i]));
 	printf(", gaps ms:");
 	for (i = 1; i < count; i++)
-		printf(" %.1f", ms(up[i] - down[i - 1]));
+		printf(" %.1f", sim_ms(up[i] - down[i - 1]));
 	printf("\n");
 	free(up);
 	free(down);
@@ -330,32 +135,32 @@ cmd_press(int argc, char **argv)
 {
 	struct sim_line l;
 	long n = 0;
-	int64_t hold = 100 * 1000000, half, limit, t0, t1, t2, worst, w;
+	int64_t hold = 100 * SIM_NS_PER_MS, half, limit, t0, t1, t2, worst, w;
 
 	if (argc < 2 || argc > 4)
 		usage();
-	line_open(&l, argv[1]);
+	sim_line_open(&l, argv[1]);
 	if (argc > 2)
-		hold = num_arg(argv[2], "HOLD_MS", 3600000) * 1000000;
+		hold = sim_num(argv[2], "HOLD_MS", 3600000) * SIM_NS_PER_MS;
 	if (argc > 3)
-		n = num_arg(argv[3], "BOUNCE_N", 1000);
-	half = env_long("SIMDRV_BOUNCE_US", DEF_BOUNCE_US, 1000000) * 1000;
-	limit = env_long("SIMDRV_CHATTER_MAX_US", 0, 100000000) * 1000;
-	go_realtime();
-	t0 = now_ns();
+		n = sim_num(argv[3], "BOUNCE_N", 1000);
+	half = env_long("SIMDRV_BOUNCE_US", DEF_BOUNCE_US, 1000000) * SIM_NS_PER_US;
+	limit = env_long("SIMDRV_CHATTER_MAX_US", 0, 100000000) * SIM_NS_PER_US;
+	sim_go_realtime(SIMDRV_PRIO);
+	t0 = sim_now_ns();
 	worst = bounce(&l, 0, n, half);
-	t1 = now_ns();
-	sleep_until(t1 + hold);
-	t2 = now_ns();
+	t1 = sim_now_ns();
+	sim_sleep_until(t1 + hold);
+	t2 = sim_now_ns();
 	w = bounce(&l, 1, n, half);
 	if (w > worst)
 		worst = w;
 	printf("press %s: held %.1f ms, bounce %ld (%.1f ms chatter, "
-	    "longest 3 half-periods %.1f ms)\n", l.name, ms(t2 - t1), n,
-	    ms(t1 - t0), ms(worst));
+	    "longest 3 half-periods %.1f ms)\n", l.name, sim_ms(t2 - t1), n,
+	    sim_ms(t1 - t0), sim_ms(worst));
 	if (limit > 0 && worst > limit) {
 		printf("press %s: chatter stretched past %.1f ms by the host\n",
-		    l.name, ms(limit));
+		    l.name, sim_ms(limit));
 		return 3;
 	}
 	return 0;
@@ -371,21 +176,21 @@ cmd_hammer(int argc, char **argv)
 
 	if (argc != 5)
 		usage();
-	line_open(&l, argv[1]);
-	count = num_arg(argv[2], "COUNT", 10000);
-	hold = num_arg(argv[3], "HOLD_MS", 3600000) * 1000000;
-	gap = num_arg(argv[4], "GAP_MS", 3600000) * 1000000;
-	go_realtime();
-	t0 = t = now_ns();
+	sim_line_open(&l, argv[1]);
+	count = sim_num(argv[2], "COUNT", 10000);
+	hold = sim_num(argv[3], "HOLD_MS", 3600000) * SIM_NS_PER_MS;
+	gap = sim_num(argv[4], "GAP_MS", 3600000) * SIM_NS_PER_MS;
+	sim_go_realtime(SIMDRV_PRIO);
+	t0 = t = sim_now_ns();
 	for (i = 0; i < count; i++) {
 		if (i > 0)
-			sleep_until(t += gap);
-		line_set_pull(&l, 0);
-		sleep_until(t += hold);
-		line_set_pull(&l, 1);
+			sim_sleep_until(t += gap);
+		sim_line_pull(&l, 0);
+		sim_sleep_until(t += hold);
+		sim_line_pull(&l, 1);
 	}
 	printf("hammer %s: %ld presses in %.1f ms\n", l.name, count,
-	    ms(now_ns() - t0));
+	    sim_ms(sim_now_ns() - t0));
 	return 0;
 }
 
@@ -399,17 +204,17 @@ cmd_pulse(int argc, char **argv)
 
 	if (argc != 3)
 		usage();
-	line_open(&l, argv[1]);
-	len = num_arg(argv[2], "MS", 3600000) * 1000000;
+	sim_line_open(&l, argv[1]);
+	len = sim_num(argv[2], "MS", 3600000) * SIM_NS_PER_MS;
 	idle = line_pulled_up(&l);
-	go_realtime();
-	line_set_pull(&l, !idle);
-	t0 = now_ns();
-	sleep_until(t0 + len);
-	line_set_pull(&l, idle);
-	t1 = now_ns();
+	sim_go_realtime(SIMDRV_PRIO);
+	sim_line_pull(&l, !idle);
+	t0 = sim_now_ns();
+	sim_sleep_until(t0 + len);
+	sim_line_pull(&l, idle);
+	t1 = sim_now_ns();
 	printf("pulse %s: %s for %.1f ms\n", l.name, idle ? "pull-down" : "pull-up",
-	    ms(t1 - t0));
+	    sim_ms(t1 - t0));
 	return 0;
 }
 
@@ -429,8 +234,8 @@ cmd_set(int argc, char **argv)
 		up = 0;
 	else
 		usage();
-	line_open(&l, argv[1]);
-	line_set_pull(&l, up);
+	sim_line_open(&l, argv[1]);
+	sim_line_pull(&l, up);
 	return 0;
 }
 
@@ -441,8 +246,8 @@ cmd_get(int argc, char **argv)
 
 	if (argc != 2)
 		usage();
-	line_open(&l, argv[1]);
-	printf("%d\n", line_get(&l));
+	sim_line_open(&l, argv[1]);
+	printf("%d\n", sim_line_get(&l));
 	return 0;
 }
 
@@ -456,30 +261,24 @@ cmd_wait(int argc, char **argv)
 
 	if (argc != 4)
 		usage();
-	line_open(&l, argv[1]);
-	want = (int)num_arg(argv[2], "VALUE", 1);
-	deadline = num_arg(argv[3], "TIMEOUT_MS", 3600000) * 1000000;
-	poll = env_long("SIMDRV_POLL_US", DEF_POLL_US, 1000000) * 1000;
-	go_realtime();
-	for (t0 = t = now_ns();; t += poll) {
-		if ((v = line_get(&l)) == want) {
-			printf("%s=%d after %.1f ms\n", l.name, v, ms(now_ns() - t0));
+	sim_line_open(&l, argv[1]);
+	want = (int)sim_num(argv[2], "VALUE", 1);
+	deadline = sim_num(argv[3], "TIMEOUT_MS", 3600000) * SIM_NS_PER_MS;
+	poll = env_long("SIMDRV_POLL_US", DEF_POLL_US, 1000000) * SIM_NS_PER_US;
+	sim_go_realtime(SIMDRV_PRIO);
+	for (t0 = t = sim_now_ns();; t += poll) {
+		if ((v = sim_line_get(&l)) == want) {
+			printf("%s=%d after %.1f ms\n", l.name, v,
+			    sim_ms(sim_now_ns() - t0));
 			return 0;
 		}
 		if (t - t0 >= deadline)
 			break;
-		sleep_until(t + poll);
+		sim_sleep_until(t + poll);
 	}
-	printf("timeout: %s still %d after %.1f ms\n", l.name, v, ms(now_ns() - t0));
+	printf("timeout: %s still %d after %.1f ms\n", l.name, v,
+	    sim_ms(sim_now_ns() - t0));
 	return 1;
-}
-
-/* Ask the watch loop to finish early and print its summary. */
-static void
-watch_on_signal(int sig)
-{
-	(void)sig;
-	watch_stop = 1;
 }
 
 struct watch {
@@ -503,42 +302,42 @@ cmd_watch(int argc, char **argv)
 	if (argc != 3)
 		usage();
 	if ((list = strdup(argv[1])) == NULL)
-		die("out of memory");
+		sim_die("out of memory");
 	for (name = strtok_r(list, ",", &save); name != NULL;
 	    name = strtok_r(NULL, ",", &save)) {
 		if (n == MAX_WATCH)
-			die("at most %d lines", MAX_WATCH);
-		line_open(&w[n++].line, name);
+			sim_die("at most %d lines", MAX_WATCH);
+		sim_line_open(&w[n++].line, name);
 	}
 	if (n == 0)
 		usage();
-	end = num_arg(argv[2], "DURATION_MS", 86400000) * 1000000;
-	poll = env_long("SIMDRV_POLL_US", DEF_POLL_US, 1000000) * 1000;
-	signal(SIGTERM, watch_on_signal);
-	signal(SIGINT, watch_on_signal);
-	go_realtime();
-	t0 = now_ns();
+	end = sim_num(argv[2], "DURATION_MS", 86400000) * SIM_NS_PER_MS;
+	poll = env_long("SIMDRV_POLL_US", DEF_POLL_US, 1000000) * SIM_NS_PER_US;
+	signal(SIGTERM, sim_on_stop);	/* finish early, print the summary */
+	signal(SIGINT, sim_on_stop);
+	sim_go_realtime(SIMDRV_PRIO);
+	t0 = sim_now_ns();
 	printf("watch: start");	/* the first sample is taken: scripts may go on */
 	for (i = 0; i < n; i++) {
-		w[i].first = w[i].last = line_get(&w[i].line);
+		w[i].first = w[i].last = sim_line_get(&w[i].line);
 		w[i].rise = -1;
 		printf(" %s=%d", w[i].line.name, w[i].first);
 	}
 	printf("\n");
-	for (t = t0; t - t0 < end && !watch_stop;) {
-		sleep_until(t += poll);
+	for (t = t0; t - t0 < end && !sim_stop;) {
+		sim_sleep_until(t += poll);
 		/* One time per sample: lines that changed together (a slot set
 		 * just before the relay) keep their order even when the VM
 		 * stalls us between two reads. */
-		int64_t at = now_ns() - t0;
+		int64_t at = sim_now_ns() - t0;
 
 		for (i = 0; i < n; i++) {
-			if ((v = line_get(&w[i].line)) == w[i].last)
+			if ((v = sim_line_get(&w[i].line)) == w[i].last)
 				continue;
 
 			w[i].last = v;
 			w[i].edges++;
-			printf("+%.1f ms %s=%d\n", ms(at), w[i].line.name, v);
+			printf("+%.1f ms %s=%d\n", sim_ms(at), w[i].line.name, v);
 			if (v)
 				w[i].rise = at;
 			else if (w[i].rise >= 0 && w[i].npulses < MAX_EDGES)
@@ -550,7 +349,7 @@ cmd_watch(int argc, char **argv)
 	for (i = 0; i < n; i++) {
 		printf("%s pulses=%d widths=", w[i].line.name, w[i].npulses);
 		for (j = 0; j < w[i].npulses; j++)
-			printf("%s%.1f", j ? "," : "", ms(w[i].widths[j]));
+			printf("%s%.1f", j ? "," : "", sim_ms(w[i].widths[j]));
 		printf("%s edges=%d first=%d last=%d\n", w[i].npulses ? "" : "-",
 		    w[i].edges, w[i].first, w[i].last);
 	}
@@ -722,15 +521,15 @@ cmd_json(int argc, char **argv)
 		usage();
 	fd = strcmp(argv[1], "-") == 0 ? 0 : open(argv[1], O_RDONLY | O_CLOEXEC);
 	if (fd == -1)
-		die("json: %s: %s", argv[1], strerror(errno));
+		sim_die("json: %s: %s", argv[1], strerror(errno));
 	while ((n = read(fd, doc + len, JSON_MAX - len)) > 0)
 		len += (size_t)n;
 	if (n == -1)
-		die("json: %s: %s", argv[1], strerror(errno));
+		sim_die("json: %s: %s", argv[1], strerror(errno));
 	doc[len] = '\0';
 	p = json_ws(doc);
 	if (json_value_end(p) == NULL || *json_ws(json_value_end(p)) != '\0')
-		die("json: %s: not a single JSON value", argv[1]);
+		sim_die("json: %s: not a single JSON value", argv[1]);
 	for (seg = argv[2]; p != NULL && *seg != '\0'; seg = *dot ? dot + 1 : dot) {
 		dot = seg + strcspn(seg, ".");
 		p = json_step(p, seg, (size_t)(dot - seg));
@@ -746,28 +545,15 @@ cmd_json(int argc, char **argv)
 int
 main(int argc, char **argv)
 {
-	static const struct {
-		const char *name;
-		int (*fn)(int, char **);
-	} cmds[] = {
+	static const struct sim_cmd cmds[] = {
 		{ "coin", cmd_coin }, { "press", cmd_press }, { "pulse", cmd_pulse },
 		{ "hammer", cmd_hammer }, { "set", cmd_set },
 		{ "get", cmd_get }, { "wait", cmd_wait },
 		{ "watch", cmd_watch }, { "json", cmd_json },
 	};
-	size_t i;
-	int rc;
+	int	rc = sim_run_cmd(cmds, sizeof(cmds) / sizeof(cmds[0]), argc, argv);
 
-	if (argc < 2)
+	if (rc == -1)
 		usage();
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
-		if (strcmp(argv[1], cmds[i].name) == 0) {
-			rc = cmds[i].fn(argc - 1, argv + 1);
-			if (fflush(stdout) == EOF)
-				die("stdout: %s", strerror(errno));
-			return rc;
-		}
-	}
-	usage();
+	return rc;
 }
