@@ -13,10 +13,9 @@ CRASH_SOAK_CUTS		?= 50
 TSAN_SIM_TESTS		?= $(sort $(basename $(notdir $(wildcard tests/sim/scenarios/*.sh)))) \
 			   abuse crash tsan-scan
 
-$(B)/crashdrv: tests/crash/crashdrv.c
+$(B)/crashdrv: tests/crash/crashdrv.c $(SIMLIB)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wshadow \
-	    -Wmissing-prototypes -Werror -o $@ tests/crash/crashdrv.c
+	$(CC) $(TOOL_CFLAGS) -o $@ tests/crash/crashdrv.c
 
 # The test-hook build in its own tree.
 crash-bins: $(B)/vendd $(B)/vendctl $(B)/simdrv $(B)/crashdrv

@@ -1,7 +1,8 @@
 /*
  * crashdrv: the crash, power-cut, abuse and watchdog tests' helper in the
  * gpio-sim VM (issue 5). Separate from tests/sim/simdrv so the two evolve
- * independently; the sysfs access is the same (see simdrv.c).
+ * independently; the sysfs, timing and socket helpers are shared
+ * (tests/sim/simlib.h).
  *
  *   crashdrv mech [DROP_DELAY_MS]   the machine's mechanics: whenever ARM is
  *                                   energised, the product falls DROP_DELAY_MS
@@ -16,46 +17,14 @@
  *   crashdrv abuse SOCK NCLIENTS    control socket abuse (see cmd_abuse)
  *   crashdrv uptime                 ms since boot, like the log lines
  */
-#include <sys/socket.h>
-#include <sys/un.h>
-
-#include <ctype.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <grp.h>
-#include <limits.h>
 #include <poll.h>
-#include <sched.h>
-#include <signal.h>
-#include <stdarg.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/mman.h>
-#include <time.h>
-#include <unistd.h>
 
-#define SIM_CONFIGFS	"/sys/kernel/config/gpio-sim/vendd"
-#define SIM_BANK	"gpio-bank0"
-#define BOARD_FILE	"/vendd/gpio/vendd-board.txt"
+#include "simlib.h"
+
 #define DROP_PULSE_MS	60
-#define POLL_US		1000
-
-static volatile sig_atomic_t	stop;
-
-static void __attribute__((noreturn, format(printf, 1, 2)))
-die(const char *fmt, ...)
-{
-	va_list	ap;
-
-	fputs("crashdrv: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(2);
-}
+#define MECH_PRIO	40	/* SCHED_FIFO: below simdrv's, above vendd's */
+#define MECH_POLL_US	1000	/* how often mech samples ARM */
 
 static void __attribute__((noreturn))
 usage(void)
@@ -78,103 +47,6 @@ uptime_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void
-sleep_ms(long ms)
-{
-	struct timespec	ts = { ms / 1000, (ms % 1000) * 1000000 };
-
-	while (nanosleep(&ts, &ts) == -1 && errno == EINTR && !stop)
-		;
-}
-
-static long
-num(const char *s, const char *what)
-{
-	char	*end;
-	long	 v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end != '\0' || v < 0)
-		die("bad %s '%s'", what, s);
-	return v;
-}
-
-/* --- sim lines (as in simdrv.c) ------------------------------------- */
-
-static void
-read_attr(const char *path, char *buf, size_t len)
-{
-	FILE	*f = fopen(path, "r");
-
-	if (f == NULL || fgets(buf, (int)len, f) == NULL)
-		die("cannot read %s: %s", path, strerror(errno));
-	fclose(f);
-	buf[strcspn(buf, "\n")] = '\0';
-}
-
-/* The offset of a board line by name. */
-static int
-board_offset(const char *name)
-{
-	char	 buf[256], n[64];
-	FILE	*f = fopen(BOARD_FILE, "r");
-	int	 off;
-
-	if (f == NULL)
-		die("%s: %s", BOARD_FILE, strerror(errno));
-	while (fgets(buf, sizeof(buf), f) != NULL) {
-		if (sscanf(buf, "%63s %d", n, &off) == 2 &&
-		    strcmp(n, name) == 0) {
-			fclose(f);
-			return off;
-		}
-	}
-	die("no line %s in %s", name, BOARD_FILE);
-}
-
-/* Open a sim line's "pull" (O_RDWR) or "value" (O_RDONLY) attribute. */
-static int
-line_attr(const char *name, const char *attr)
-{
-	char	dev[64], chip[64], path[PATH_MAX];
-	int	fd;
-
-	read_attr(SIM_CONFIGFS "/dev_name", dev, sizeof(dev));
-	read_attr(SIM_CONFIGFS "/" SIM_BANK "/chip_name", chip, sizeof(chip));
-	snprintf(path, sizeof(path), "/sys/devices/platform/%s/%s/sim_gpio%d/%s",
-	    dev, chip, board_offset(name), attr);
-	if ((fd = open(path, strcmp(attr, "pull") == 0 ? O_RDWR : O_RDONLY)) == -1)
-		die("%s: %s", path, strerror(errno));
-	return fd;
-}
-
-static int
-line_value(int fd)
-{
-	char	c = '0';
-
-	if (pread(fd, &c, 1, 0) != 1)
-		die("read value: %s", strerror(errno));
-	return c == '1';
-}
-
-static void
-line_pull(int fd, int up)
-{
-	const char *s = up ? "pull-up" : "pull-down";
-
-	if (pwrite(fd, s, strlen(s), 0) == -1)
-		die("set pull: %s", strerror(errno));
-}
-
-static void
-on_term(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
-
 /*
  * mech: the product falls whenever the arm runs. One drop per energised
  * period; a period shorter than the delay (a kill) delivers nothing.
@@ -182,21 +54,21 @@ on_term(int sig)
 static int
 cmd_mech(int argc, char **argv)
 {
-	long	 delay = argc > 1 ? num(argv[1], "DROP_DELAY_MS") : 100;
-	int	 arm = line_attr("ARM", "value"), drop = line_attr("DROP", "pull");
-	int	 last = 0, v, dropped = 0;
-	int64_t	 on_at = 0;
-	struct sched_param sp = { .sched_priority = 40 };
+	long		 delay = argc > 1 ?
+	    sim_num(argv[1], "DROP_DELAY_MS", 60000) : 100;
+	struct sim_line	 arm, drop;
+	int		 last = 0, v, dropped = 0;
+	int64_t		 on_at = 0;
 
-	(void)sched_setscheduler(0, SCHED_FIFO, &sp);
-	(void)mlockall(MCL_CURRENT | MCL_FUTURE);
-	signal(SIGTERM, on_term);
-	signal(SIGINT, on_term);
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	line_pull(drop, 0);
+	sim_line_open(&arm, "ARM");
+	sim_line_open(&drop, "DROP");
+	sim_go_realtime(MECH_PRIO);
+	signal(SIGTERM, sim_on_stop);
+	signal(SIGINT, sim_on_stop);
+	sim_line_pull(&drop, 0);
 	printf("mech start %lld\n", (long long)uptime_ms());
-	while (!stop) {
-		v = line_value(arm);
+	while (!sim_stop) {
+		v = sim_line_get(&arm);
 		if (v && !last) {
 			on_at = uptime_ms();
 			dropped = 0;
@@ -207,15 +79,15 @@ cmd_mech(int argc, char **argv)
 		last = v;
 		if (v && !dropped && uptime_ms() - on_at >= delay) {
 			dropped = 1;
-			line_pull(drop, 1);
+			sim_line_pull(&drop, 1);
 			printf("drop %lld\n", (long long)uptime_ms());
-			sleep_ms(DROP_PULSE_MS);
-			line_pull(drop, 0);
+			sim_sleep_ms(DROP_PULSE_MS);
+			sim_line_pull(&drop, 0);
 			continue;
 		}
-		usleep(POLL_US);
+		usleep(MECH_POLL_US);
 	}
-	line_pull(drop, 0);
+	sim_line_pull(&drop, 0);
 	printf("mech stop %lld\n", (long long)uptime_ms());
 	return 0;
 }
@@ -224,29 +96,19 @@ cmd_mech(int argc, char **argv)
 static int
 cmd_notify_listen(int argc, char **argv)
 {
-	struct sockaddr_un	sun;
-	char			buf[4096];
-	ssize_t			n;
-	int			fd;
+	char	buf[4096];
+	ssize_t	n;
+	int	fd;
 
 	if (argc != 2)
 		usage();
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	if (strlen(argv[1]) >= sizeof(sun.sun_path))
-		die("path too long");
-	strcpy(sun.sun_path, argv[1]);
-	unlink(argv[1]);
-	if ((fd = socket(AF_UNIX, SOCK_DGRAM, 0)) == -1 ||
-	    bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1)
-		die("%s: %s", argv[1], strerror(errno));
-	setvbuf(stdout, NULL, _IOLBF, 0);
+	fd = sim_notify_listen(argv[1]);
 	for (;;) {
 		n = recv(fd, buf, sizeof(buf) - 1, 0);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1)
-			die("recv: %s", strerror(errno));
+			sim_die("recv: %s", strerror(errno));
 		buf[n] = '\0';
 		for (ssize_t i = 0; i < n; i++)
 			if (buf[i] == '\n')
@@ -267,14 +129,15 @@ cmd_asuser(int argc, char **argv)
 		usage();
 	for (s = strtok_r(argv[2], ",", &save); s && n < 16;
 	    s = strtok_r(NULL, ",", &save))
-		groups[n++] = (gid_t)num(s, "GID");
+		groups[n++] = (gid_t)sim_num(s, "GID", INT_MAX);
 	if (n == 0)
 		usage();
 	if (setgroups((size_t)n - 1, groups + 1) == -1 ||
-	    setgid(groups[0]) == -1 || setuid((uid_t)num(argv[1], "UID")) == -1)
-		die("cannot become uid %s: %s", argv[1], strerror(errno));
+	    setgid(groups[0]) == -1 ||
+	    setuid((uid_t)sim_num(argv[1], "UID", INT_MAX)) == -1)
+		sim_die("cannot become uid %s: %s", argv[1], strerror(errno));
 	execvp(argv[3], argv + 3);
-	die("%s: %s", argv[3], strerror(errno));
+	sim_die("%s: %s", argv[3], strerror(errno));
 }
 
 /* --- abuse ----------------------------------------------------------- */
@@ -288,22 +151,6 @@ struct conn {
 	int	 eof;
 	int	 reset;		/* ECONNRESET or EPIPE: dropped */
 };
-
-static int
-conn_open(const char *path)
-{
-	struct sockaddr_un	sun;
-	int			fd;
-
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
-	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) == -1)
-		die("socket: %s", strerror(errno));
-	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1)
-		die("connect %s: %s", path, strerror(errno));
-	return fd;
-}
 
 /* Read what is there (non-blocking); 1 at EOF or error. */
 static int
@@ -341,7 +188,7 @@ conns_wait(struct conn *cs, int n, long timeout_ms)
 	int		 left;
 
 	if (pfd == NULL)
-		die("out of memory");
+		sim_die("out of memory");
 	for (;;) {
 		left = 0;
 		for (int i = 0; i < n; i++) {
@@ -352,7 +199,7 @@ conns_wait(struct conn *cs, int n, long timeout_ms)
 		if (left == 0 || uptime_ms() >= end)
 			break;
 		if (poll(pfd, (nfds_t)n, 100) == -1 && errno != EINTR)
-			die("poll: %s", strerror(errno));
+			sim_die("poll: %s", strerror(errno));
 		for (int i = 0; i < n; i++)
 			if (!cs[i].eof && (pfd[i].revents & (POLLIN | POLLHUP |
 			    POLLERR)))
@@ -408,7 +255,7 @@ conn_send(struct conn *c, const void *buf, size_t len)
 {
 	if (send(c->fd, buf, len, MSG_NOSIGNAL) == -1 && errno != EPIPE &&
 	    errno != ECONNRESET && errno != EAGAIN)
-		die("send: %s", strerror(errno));
+		sim_die("send: %s", strerror(errno));
 }
 
 /*
@@ -435,17 +282,16 @@ cmd_abuse(int argc, char **argv)
 	if (argc != 3)
 		usage();
 	path = argv[1];
-	n = (int)num(argv[2], "NCLIENTS");
-	setvbuf(stdout, NULL, _IOLBF, 0);
+	n = (int)sim_num(argv[2], "NCLIENTS", 1000);
 	signal(SIGPIPE, SIG_IGN);
 	sp = calloc(NSPECIAL, sizeof(*sp));
 	cs = calloc((size_t)n, sizeof(*cs));
 	if (sp == NULL || cs == NULL)
-		die("out of memory");
+		sim_die("out of memory");
 
 	/* The bad ones first, so they hold slots while the good ones come. */
 	for (int i = 0; i < NSPECIAL; i++)
-		sp[i].fd = conn_open(path);
+		sp[i].fd = sim_ctl_connect(path);
 	conn_send(&sp[MALFORMED], "restock  cola 99999999 x\n", 25);
 	conn_send(&sp[BINARY], "\0\x01\xff\xfe status\r\n", 13);
 	memset(big, 'A', sizeof(big));
@@ -460,7 +306,7 @@ cmd_abuse(int argc, char **argv)
 	/* NCLIENTS status requests at once. */
 	t0 = uptime_ms();
 	for (int i = 0; i < n; i++) {
-		cs[i].fd = conn_open(path);
+		cs[i].fd = sim_ctl_connect(path);
 		conn_send(&cs[i], "status\n", 7);
 	}
 	/* Feed the slow one while the others are answered. */
@@ -485,7 +331,7 @@ cmd_abuse(int argc, char **argv)
 
 	/* Every special one ends within the daemon's per-phase timeout (3 s). */
 	while (slow_sent < (int)strlen(slow_req) && !sp[SLOW].eof) {
-		sleep_ms(next_slow > uptime_ms() ? next_slow - uptime_ms() : 0);
+		sim_sleep_ms(next_slow > uptime_ms() ? next_slow - uptime_ms() : 0);
 		conn_read(&sp[SLOW]);
 		if (sp[SLOW].eof)
 			break;
@@ -516,7 +362,7 @@ cmd_abuse(int argc, char **argv)
 
 	/* Still serving. */
 	memset(sp, 0, sizeof(*sp));
-	sp[0].fd = conn_open(path);
+	sp[0].fd = sim_ctl_connect(path);
 	conn_send(&sp[0], "status\n", 7);
 	conns_wait(sp, 1, 5000);
 	check(is_status(&sp[0]), "a status after the abuse is answered");
@@ -525,22 +371,28 @@ cmd_abuse(int argc, char **argv)
 	return abuse_bad ? 1 : 0;
 }
 
+/* uptime: ms since boot, as crashdrv's other lines have it. */
+static int
+cmd_uptime(int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 1)
+		usage();
+	printf("%lld\n", (long long)uptime_ms());
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
-	if (argc < 2)
+	static const struct sim_cmd cmds[] = {
+		{ "mech", cmd_mech }, { "notify-listen", cmd_notify_listen },
+		{ "asuser", cmd_asuser }, { "abuse", cmd_abuse },
+		{ "uptime", cmd_uptime },
+	};
+	int	rc = sim_run_cmd(cmds, sizeof(cmds) / sizeof(cmds[0]), argc, argv);
+
+	if (rc == -1)
 		usage();
-	if (strcmp(argv[1], "mech") == 0)
-		return cmd_mech(argc - 1, argv + 1);
-	if (strcmp(argv[1], "notify-listen") == 0)
-		return cmd_notify_listen(argc - 1, argv + 1);
-	if (strcmp(argv[1], "asuser") == 0)
-		return cmd_asuser(argc - 1, argv + 1);
-	if (strcmp(argv[1], "abuse") == 0)
-		return cmd_abuse(argc - 1, argv + 1);
-	if (strcmp(argv[1], "uptime") == 0) {
-		printf("%lld\n", (long long)uptime_ms());
-		return 0;
-	}
-	usage();
+	return rc;
 }
