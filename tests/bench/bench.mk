@@ -10,23 +10,19 @@ BENCH_COINS	?= 10000
 BENCH_IDLE_S	?= 60
 BENCH_STARTS	?= 20
 
-$(B)/prober: tests/bench/prober.c
+$(B)/prober: tests/bench/prober.c $(SIMLIB)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wshadow \
-	    -Wmissing-prototypes -Werror -o $@ tests/bench/prober.c
+	$(CC) $(TOOL_CFLAGS) -o $@ tests/bench/prober.c
 
-$(B)/floor: tests/bench/floor.c
+$(B)/floor: tests/bench/floor.c $(SIMLIB)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wshadow \
-	    -Wmissing-prototypes -Werror $(shell $(PKG_CONFIG) --cflags libgpiod) \
-	    -o $@ tests/bench/floor.c $(shell $(PKG_CONFIG) --libs libgpiod)
+	$(CC) $(TOOL_CFLAGS) $(shell $(PKG_CONFIG) --cflags libgpiod) -o $@ \
+	    tests/bench/floor.c $(shell $(PKG_CONFIG) --libs libgpiod)
 
 # What one message hop costs in the VM, apart from vendd (the last part).
-$(B)/hops: tests/bench/hops.c
+$(B)/hops: tests/bench/hops.c $(SIMLIB)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wshadow \
-	    -Wmissing-prototypes -Werror \
-	    $(shell $(PKG_CONFIG) --cflags libevent_core) -o $@ \
+	$(CC) $(TOOL_CFLAGS) $(shell $(PKG_CONFIG) --cflags libevent_core) -o $@ \
 	    tests/bench/hops.c $(shell $(PKG_CONFIG) --libs libevent_core) \
 	    -lpthread
 

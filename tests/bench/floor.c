@@ -9,20 +9,9 @@
  *
  * Prints "floor: ready" once both lines are held; runs until SIGTERM.
  */
-#include <errno.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
 #include <gpiod.h>
 
-/* Exit with a message: the bench reports it. */
-static void __attribute__((noreturn))
-die(const char *what)
-{
-	fprintf(stderr, "floor: %s: %s\n", what, strerror(errno));
-	exit(1);
-}
+#include "simlib.h"
 
 int
 main(int argc, char **argv)
@@ -41,17 +30,17 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: floor CHIP VEND_OFFSET ARM_OFFSET\n");
 		return 2;
 	}
-	vend = (unsigned int)atoi(argv[2]);
-	arm = (unsigned int)atoi(argv[3]);
+	vend = (unsigned int)sim_num(argv[2], "VEND_OFFSET", 1023);
+	arm = (unsigned int)sim_num(argv[3], "ARM_OFFSET", 1023);
 	if ((chip = gpiod_chip_open(argv[1])) == NULL)
-		die(argv[1]);
+		sim_die("%s: %s", argv[1], strerror(errno));
 	in = gpiod_line_settings_new();
 	out = gpiod_line_settings_new();
 	lc = gpiod_line_config_new();
 	rc = gpiod_request_config_new();
 	buf = gpiod_edge_event_buffer_new(1);
 	if (!in || !out || !lc || !rc || !buf)
-		die("alloc");
+		sim_die("alloc: %s", strerror(errno));
 	/* The button: to ground with a pull-up, so active low. */
 	gpiod_line_settings_set_direction(in, GPIOD_LINE_DIRECTION_INPUT);
 	gpiod_line_settings_set_edge_detection(in, GPIOD_LINE_EDGE_BOTH);
@@ -61,10 +50,10 @@ main(int argc, char **argv)
 	gpiod_line_settings_set_output_value(out, GPIOD_LINE_VALUE_INACTIVE);
 	if (gpiod_line_config_add_line_settings(lc, &vend, 1, in) == -1 ||
 	    gpiod_line_config_add_line_settings(lc, &arm, 1, out) == -1)
-		die("line config");
+		sim_die("line config: %s", strerror(errno));
 	gpiod_request_config_set_consumer(rc, "floor");
 	if ((req = gpiod_chip_request_lines(chip, rc, lc)) == NULL)
-		die("request lines");
+		sim_die("request lines: %s", strerror(errno));
 	printf("floor: ready\n");
 	fflush(stdout);
 	for (;;) {
@@ -72,7 +61,7 @@ main(int argc, char **argv)
 		if ((n = gpiod_line_request_read_edge_events(req, buf, 1)) < 0) {
 			if (errno == EINTR)
 				continue;
-			die("read edge");
+			sim_die("read edge: %s", strerror(errno));
 		}
 		if (n == 0)
 			continue;
@@ -81,6 +70,6 @@ main(int argc, char **argv)
 		    gpiod_edge_event_get_event_type(ev) ==
 		    GPIOD_EDGE_EVENT_RISING_EDGE ? GPIOD_LINE_VALUE_ACTIVE :
 		    GPIOD_LINE_VALUE_INACTIVE) == -1)
-			die("set arm");
+			sim_die("set arm: %s", strerror(errno));
 	}
 }

@@ -12,19 +12,12 @@
  * h0 the driver's write to the first read (a cross-CPU wake-up), h1 the
  * first hop on CPU 0, and so on.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
-#include <sched.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/epoll.h>
-#include <time.h>
-#include <unistd.h>
 
 #include <event2/event.h>
+
+#include "simlib.h"
 
 #define HOPS_MAX_THREADS	8
 #define HOPS_MAX_ROUNDS		10000
@@ -38,41 +31,18 @@ struct hops_msg {
 
 static int		 hops_mode, hops_threads;
 static int		 hops_r[HOPS_MAX_THREADS], hops_w[HOPS_MAX_THREADS];
-static uint64_t		(*hops_stamp)[HOPS_MAX_THREADS + 1];
-
-/* Exit with a message: a bench tool, not a daemon. */
-static void __attribute__((noreturn))
-hops_die(const char *what)
-{
-	fprintf(stderr, "hops: %s: %s\n", what, strerror(errno));
-	exit(1);
-}
-
-/* CLOCK_MONOTONIC in ns, as vendd's trace and the prober use. */
-static uint64_t
-hops_now(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
+static int64_t		(*hops_stamp)[HOPS_MAX_THREADS + 1];
 
 /* Pin the calling thread to cpu, under SCHED_FIFO at prio if above 0. */
 static void
 hops_pin(int cpu, int prio)
 {
 	struct sched_param	sp = { .sched_priority = prio };
-	cpu_set_t		set;
 
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	if ((errno = pthread_setaffinity_np(pthread_self(), sizeof(set),
-	    &set)) != 0)
-		hops_die("pin");
+	sim_pin(cpu);
 	if (prio > 0 && (errno = pthread_setschedparam(pthread_self(),
 	    SCHED_FIFO, &sp)) != 0)
-		hops_die("SCHED_FIFO");
+		sim_die("SCHED_FIFO: %s", strerror(errno));
 }
 
 /* One message in: stamp it and pass it on down the chain. */
@@ -82,13 +52,13 @@ hops_pass(int i)
 	struct hops_msg	m;
 
 	if (read(hops_r[i], &m, sizeof(m)) != (ssize_t)sizeof(m))
-		hops_die("read");
+		sim_die("read: %s", strerror(errno));
 	if (m.round >= HOPS_MAX_ROUNDS)
 		return;
-	hops_stamp[m.round][i + 1] = hops_now();
+	hops_stamp[m.round][i + 1] = sim_now_ns();
 	if (i + 1 < hops_threads &&
 	    write(hops_w[i + 1], &m, sizeof(m)) != (ssize_t)sizeof(m))
-		hops_die("write");
+		sim_die("write: %s", strerror(errno));
 }
 
 /* libevent's callback for a thread's pipe. */
@@ -108,7 +78,7 @@ hops_epoll_loop(int i)
 
 	if ((ep = epoll_create1(EPOLL_CLOEXEC)) == -1 ||
 	    epoll_ctl(ep, EPOLL_CTL_ADD, hops_r[i], &ev) == -1)
-		hops_die("epoll");
+		sim_die("epoll: %s", strerror(errno));
 	for (;;)
 		if (epoll_wait(ep, out, 4, -1) > 0)
 			hops_pass(i);
@@ -124,18 +94,18 @@ hops_libevent_loop(int i)
 	struct timeval		 hour = { 3600, 0 };
 
 	if ((ec = event_config_new()) == NULL)
-		hops_die("event_config_new");
+		sim_die("event_config_new: %s", strerror(errno));
 	event_config_set_flag(ec, EVENT_BASE_FLAG_NOLOCK |
 	    EVENT_BASE_FLAG_IGNORE_ENV);
 	if ((base = event_base_new_with_config(ec)) == NULL)
-		hops_die("event_base_new");
+		sim_die("event_base_new: %s", strerror(errno));
 	event_config_free(ec);
 	ev = event_new(base, hops_r[i], EV_READ | EV_PERSIST, hops_cb,
 	    (void *)(intptr_t)i);
 	timer = evtimer_new(base, hops_cb, NULL);
 	if (ev == NULL || timer == NULL || event_add(ev, NULL) == -1 ||
 	    evtimer_add(timer, &hour) == -1)
-		hops_die("event_add");
+		sim_die("event_add: %s", strerror(errno));
 	event_base_dispatch(base);
 }
 
@@ -159,30 +129,21 @@ hops_thread(void *arg)
 	return NULL;
 }
 
-/* Sort helper for the medians. */
-static int
-hops_cmp(const void *a, const void *b)
-{
-	uint64_t	x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /* Print the median of every hop over the rounds. */
 static void
 hops_report(const char *mode, int pause_ms, int rounds)
 {
-	uint64_t	*v;
+	int64_t	*v;
 
 	if ((v = calloc((size_t)rounds, sizeof(*v))) == NULL)
-		hops_die("calloc");
+		sim_die("calloc: %s", strerror(errno));
 	printf("hops: %s pause=%d", mode, pause_ms);
 	for (int h = 0; h < hops_threads; h++) {
 		for (int r = 0; r < rounds; r++)
 			v[r] = hops_stamp[r][h + 1] - hops_stamp[r][h];
-		qsort(v, (size_t)rounds, sizeof(*v), hops_cmp);
-		printf(" h%d=%llu", h,
-		    (unsigned long long)(v[(rounds - 1) / 2] / 1000));
+		qsort(v, (size_t)rounds, sizeof(*v), sim_cmp_i64);
+		printf(" h%d=%lld", h,
+		    (long long)(v[(rounds - 1) / 2] / SIM_NS_PER_US));
 	}
 	printf("\n");
 	free(v);
@@ -208,17 +169,17 @@ main(int argc, char **argv)
 		return 2;
 	}
 	if ((hops_stamp = calloc((size_t)rounds, sizeof(*hops_stamp))) == NULL)
-		hops_die("calloc");
+		sim_die("calloc: %s", strerror(errno));
 	for (int i = 0; i < hops_threads; i++) {
 		if (pipe2(fds, O_CLOEXEC) == -1)
-			hops_die("pipe");
+			sim_die("pipe: %s", strerror(errno));
 		hops_r[i] = fds[0];
 		hops_w[i] = fds[1];
 	}
 	for (int i = 0; i < hops_threads; i++)
 		if ((errno = pthread_create(&t, NULL, hops_thread,
 		    (void *)(intptr_t)i)) != 0)
-			hops_die("pthread_create");
+			sim_die("pthread_create: %s", strerror(errno));
 	hops_pin(1, 0);
 	pause.tv_sec = pause_ms / 1000;
 	pause.tv_nsec = (long)(pause_ms % 1000) * 1000000L;
@@ -226,9 +187,9 @@ main(int argc, char **argv)
 		struct hops_msg	m = { .round = (uint32_t)r };
 
 		nanosleep(&pause, NULL);
-		hops_stamp[r][0] = hops_now();
+		hops_stamp[r][0] = sim_now_ns();
 		if (write(hops_w[0], &m, sizeof(m)) != (ssize_t)sizeof(m))
-			hops_die("write");
+			sim_die("write: %s", strerror(errno));
 	}
 	nanosleep(&pause, NULL);
 	hops_report(modes[hops_mode], pause_ms, rounds);

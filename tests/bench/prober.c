@@ -41,126 +41,27 @@
  * mem: VmRSS, VmHWM, RssAnon, threads of PID, and its biggest mappings.
  */
 #include <dirent.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
-#include <sched.h>
-#include <signal.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/personality.h>
-#include <sys/mman.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
-#define NS_MS		1000000LL
+#include "simlib.h"
+
 #define MAX_TASKS	64
-
-/* Exit with a message; the bench shows it. */
-static void __attribute__((noreturn, format(printf, 1, 2)))
-die(const char *fmt, ...)
-{
-	va_list	ap;
-
-	fputs("prober: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(2);
-}
-
-static int64_t
-now_ns(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-/* Sleep until an absolute CLOCK_MONOTONIC time. */
-static void
-sleep_until(int64_t t)
-{
-	struct timespec	ts = { .tv_sec = t / 1000000000, .tv_nsec = t % 1000000000 };
-
-	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
-		;
-}
-
-static void
-sleep_ms(int64_t ms)
-{
-	sleep_until(now_ns() + ms * NS_MS);
-}
-
-/* A simulated line: pull (written), value (read). */
-struct sline {
-	const char	*dir;
-	int		 pull, value;
-};
-
-static void
-sline_open(struct sline *l, const char *dir)
-{
-	char	path[512];
-
-	l->dir = dir;
-	snprintf(path, sizeof(path), "%s/pull", dir);
-	if ((l->pull = open(path, O_RDWR | O_CLOEXEC)) == -1)
-		die("%s: %s", path, strerror(errno));
-	snprintf(path, sizeof(path), "%s/value", dir);
-	if ((l->value = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		die("%s: %s", path, strerror(errno));
-}
-
-static void
-sline_pull(const struct sline *l, int up)
-{
-	const char	*s = up ? "pull-up" : "pull-down";
-
-	if (pwrite(l->pull, s, strlen(s), 0) == -1)
-		die("%s: pull: %s", l->dir, strerror(errno));
-}
-
-static int
-sline_get(const struct sline *l)
-{
-	char	c[4];
-
-	if (pread(l->value, c, sizeof(c), 0) < 1)
-		die("%s: value: %s", l->dir, strerror(errno));
-	return c[0] == '1';
-}
+#define PROBER_PRIO	50	/* SCHED_FIFO for the coin trains */
 
 /* Wait (1 ms polls) until the line reads v; 0 on timeout. */
 static int
-sline_wait(const struct sline *l, int v, int64_t timeout_ms)
+line_wait(const struct sim_line *l, int v, int64_t timeout_ms)
 {
-	int64_t	end = now_ns() + timeout_ms * NS_MS;
+	int64_t	end = sim_now_ns() + timeout_ms * SIM_NS_PER_MS;
 
-	while (sline_get(l) != v) {
-		if (now_ns() > end)
+	while (sim_line_get(l) != v) {
+		if (sim_now_ns() > end)
 			return 0;
-		sleep_ms(1);
+		sim_sleep_ms(1);
 	}
 	return 1;
-}
-
-static int
-cmp_i64(const void *a, const void *b)
-{
-	int64_t	x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return x < y ? -1 : x > y;
 }
 
 /* Nearest-rank percentile of a sorted array. */
@@ -175,30 +76,16 @@ pct(const int64_t *v, size_t n, int p)
 static void
 print_stats(const char *what, int64_t *v, size_t n)
 {
-	qsort(v, n, sizeof(*v), cmp_i64);
+	qsort(v, n, sizeof(*v), sim_cmp_i64);
 	printf("%s: n=%zu p50_us=%lld p90_us=%lld p99_us=%lld max_us=%lld\n",
 	    what, n, (long long)pct(v, n, 50), (long long)pct(v, n, 90),
 	    (long long)pct(v, n, 99), (long long)(n ? v[n - 1] : 0));
 }
 
-/* Keep the prober on one CPU: its spinning never lands on vendd's. */
-static void
-pin(int cpu)
-{
-	cpu_set_t	set;
-
-	if (cpu < 0)
-		return;
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	if (sched_setaffinity(0, sizeof(set), &set) == -1)
-		die("sched_setaffinity %d: %s", cpu, strerror(errno));
-}
-
 static int
 cmd_vend(int argc, char **argv)
 {
-	struct sline	 sel, vend, arm;
+	struct sim_line	 sel, vend, arm;
 	int64_t		*lat, t0, t1, deadline;
 	long		 n, i, got = 0, fails = 0;
 	int		 select;
@@ -206,44 +93,44 @@ cmd_vend(int argc, char **argv)
 
 	if (argc != 7 || (strcmp(argv[1], "vendd") != 0 &&
 	    strcmp(argv[1], "floor") != 0 && strcmp(argv[1], "floor-nosel") != 0))
-		die("usage: vend vendd|floor|floor-nosel N SEL_DIR VEND_DIR "
+		sim_die("usage: vend vendd|floor|floor-nosel N SEL_DIR VEND_DIR "
 		    "ARM_DIR OUT");
 	select = strcmp(argv[1], "floor-nosel") != 0;
 	n = atol(argv[2]);
-	sline_open(&sel, argv[3]);
-	sline_open(&vend, argv[4]);
-	sline_open(&arm, argv[5]);
+	sim_line_open_dir(&sel, argv[3], argv[3]);
+	sim_line_open_dir(&vend, argv[4], argv[4]);
+	sim_line_open_dir(&arm, argv[5], argv[5]);
 	if ((out = fopen(argv[6], "w")) == NULL)
-		die("%s: %s", argv[6], strerror(errno));
+		sim_die("%s: %s", argv[6], strerror(errno));
 	if ((lat = calloc((size_t)n, sizeof(*lat))) == NULL)
-		die("out of memory");
-	mlockall(MCL_CURRENT | MCL_FUTURE);
+		sim_die("out of memory");
+	sim_go_realtime(0);
 	for (i = 0; i < n; i++) {
 		if (select) {
-			sline_pull(&sel, 0);	/* pressed: to ground */
-			sleep_ms(3);
-			sline_pull(&sel, 1);
-			sleep_ms(60);		/* sales takes the choice */
+			sim_line_pull(&sel, 0);	/* pressed: to ground */
+			sim_sleep_ms(3);
+			sim_line_pull(&sel, 1);
+			sim_sleep_ms(60);		/* sales takes the choice */
 		}
-		t0 = now_ns();
-		sline_pull(&vend, 0);
-		deadline = t0 + 2000 * NS_MS;
-		while (!sline_get(&arm) && now_ns() < deadline)
+		t0 = sim_now_ns();
+		sim_line_pull(&vend, 0);
+		deadline = t0 + 2000 * SIM_NS_PER_MS;
+		while (!sim_line_get(&arm) && sim_now_ns() < deadline)
 			;
-		t1 = now_ns();
-		sleep_ms(2);
-		sline_pull(&vend, 1);
+		t1 = sim_now_ns();
+		sim_sleep_ms(2);
+		sim_line_pull(&vend, 1);
 		if (t1 >= deadline) {
 			fails++;
 			fprintf(stderr, "prober: vend %ld: no arm within 2 s\n", i);
-			sleep_ms(200);
+			sim_sleep_ms(200);
 		} else {
 			lat[got++] = (t1 - t0) / 1000;
 			fprintf(out, "%lld\n", (long long)((t1 - t0) / 1000));
 		}
-		if (!sline_wait(&arm, 0, 5000))
-			die("vend %ld: arm stayed on for 5 s", i);
-		sleep_ms(40);	/* the cycle settles; VEND hold-off passes */
+		if (!line_wait(&arm, 0, 5000))
+			sim_die("vend %ld: arm stayed on for 5 s", i);
+		sim_sleep_ms(40);	/* the cycle settles; VEND hold-off passes */
 	}
 	fclose(out);
 	print_stats(argv[1], lat, (size_t)got);
@@ -285,24 +172,9 @@ json_num(const char *text, const char *key)
 static void
 counts_read(const char *sock, struct counts *c)
 {
-	static char		 buf[65536];
-	struct sockaddr_un	 sun;
-	size_t			 len = 0;
-	ssize_t			 r;
-	int			 fd;
+	static char	buf[65536];
 
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", sock);
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
-	    connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1 ||
-	    write(fd, "status\n", 7) != 7)
-		die("%s: %s", sock, strerror(errno));
-	while (len < sizeof(buf) - 1 &&
-	    (r = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
-		len += (size_t)r;
-	close(fd);
-	buf[len] = '\0';
+	sim_ctl_request(sock, "status\n", buf, sizeof(buf));
 	c->cash_in = json_num(buf, "cash_in");
 	c->unknown = json_num(buf, "unknown_coins");
 	c->faults = json_num(buf, "coin_faults");
@@ -322,8 +194,7 @@ cmd_coins(int argc, char **argv)
 	struct counts	 before, after;
 	long		 ok_clean = 0, bad_clean = 0;
 	static const int kinds[] = { 1, 2, 5 };
-	struct sline	 coin, inh;
-	struct sched_param sp = { .sched_priority = 50 };
+	struct sim_line	 coin, inh;
 	int64_t		 up0[5], up1[5], dn0[5], dn1[5], iw[5], ig[5];
 	int64_t		 w, g, last = 0, t;
 	int64_t		 wmin = INT64_MAX, wmax = 0, pmin, pmax, tgap;
@@ -333,41 +204,40 @@ cmd_coins(int argc, char **argv)
 	FILE		*out;
 
 	if (argc != 10)
-		die("usage: coins N SEED MIN_MS MAX_MS GAP_MS COIN_DIR INHIBIT_DIR "
+		sim_die("usage: coins N SEED MIN_MS MAX_MS GAP_MS COIN_DIR INHIBIT_DIR "
 		    "SOCKET OUT");
 	n = atol(argv[1]);
 	seed = strtoull(argv[2], NULL, 10) | 1;
-	pmin = atol(argv[3]) * NS_MS;
-	pmax = atol(argv[4]) * NS_MS;
-	tgap = atol(argv[5]) * NS_MS;
-	sline_open(&coin, argv[6]);
-	sline_open(&inh, argv[7]);
+	pmin = atol(argv[3]) * SIM_NS_PER_MS;
+	pmax = atol(argv[4]) * SIM_NS_PER_MS;
+	tgap = atol(argv[5]) * SIM_NS_PER_MS;
+	sim_line_open_dir(&coin, argv[6], argv[6]);
+	sim_line_open_dir(&inh, argv[7], argv[7]);
 	if ((out = fopen(argv[9], "w")) == NULL)
-		die("%s: %s", argv[9], strerror(errno));
-	mlockall(MCL_CURRENT | MCL_FUTURE);
-	(void)sched_setscheduler(0, SCHED_FIFO, &sp);
+		sim_die("%s: %s", argv[9], strerror(errno));
+	sim_go_realtime(PROBER_PRIO);
 	counts_read(argv[8], &before);
 	for (i = 0; i < n; i++) {
 		int	k = kinds[rnd(&seed, 0, 2)], ok = 1;
 
-		if (!sline_wait(&inh, 0, 5000))
+		if (!line_wait(&inh, 0, 5000))
 			stuck++;
 		/* apart from the last train by more than the gap */
-		t = now_ns();
-		if (t < last + tgap + 5 * NS_MS)
-			sleep_until(last + tgap + 5 * NS_MS);
+		t = sim_now_ns();
+		if (t < last + tgap + 5 * SIM_NS_PER_MS)
+			sim_sleep_until(last + tgap + 5 * SIM_NS_PER_MS);
 		for (int j = 0; j < k; j++) {
-			iw[j] = rnd(&seed, 5, 10) * NS_MS;
-			ig[j] = rnd(&seed, 5, 10) * NS_MS;
+			iw[j] = rnd(&seed, 5, 10) * SIM_NS_PER_MS;
+			ig[j] = rnd(&seed, 5, 10) * SIM_NS_PER_MS;
 			if (j > 0)
-				sleep_until(dn1[j - 1] + ig[j]);
-			up0[j] = now_ns();
-			sline_pull(&coin, 1);
-			up1[j] = now_ns();
-			sleep_until(up1[j] + iw[j]);
-			dn0[j] = now_ns();
-			sline_pull(&coin, 0);
-			dn1[j] = now_ns();
+				sim_sleep_until(dn1[j - 1] + ig[j]);
+			up0[j] = sim_now_ns();
+			sim_line_pull(&coin, 1);
+			up1[j] = sim_now_ns();
+			sim_sleep_until(up1[j] + iw[j]);
+			dn0[j] = sim_now_ns();
+			sim_line_pull(&coin, 0);
+			dn1[j] = sim_now_ns();
 		}
 		last = dn1[k - 1];
 		fprintf(out, "%ld %d", i, k);
@@ -379,19 +249,19 @@ cmd_coins(int argc, char **argv)
 			wmin = w < wmin ? w : wmin;
 			wmax = w > wmax ? w : wmax;
 			/* a stall of 2 ms stalls the kernel's edge thread too */
-			if (lo < pmin + NS_MS || hi > pmax - NS_MS ||
-			    hi > iw[j] + 2 * NS_MS ||
-			    up1[j] - up0[j] > NS_MS || dn1[j] - dn0[j] > NS_MS)
+			if (lo < pmin + SIM_NS_PER_MS || hi > pmax - SIM_NS_PER_MS ||
+			    hi > iw[j] + 2 * SIM_NS_PER_MS ||
+			    up1[j] - up0[j] > SIM_NS_PER_MS || dn1[j] - dn0[j] > SIM_NS_PER_MS)
 				ok = 0;
-			if (hi > 10 * NS_MS + NS_MS)
+			if (hi > 10 * SIM_NS_PER_MS + SIM_NS_PER_MS)
 				stretched++;
 			if (j > 0) {
 				g = up1[j] - dn0[j - 1];
-				if (g > tgap - 2 * NS_MS || g > ig[j] + 2 * NS_MS)
+				if (g > tgap - 2 * SIM_NS_PER_MS || g > ig[j] + 2 * SIM_NS_PER_MS)
 					ok = 0;
-				fprintf(out, " g%.1f", (double)g / NS_MS);
+				fprintf(out, " g%.1f", sim_ms(g));
 			}
-			fprintf(out, " w%.1f", (double)w / NS_MS);
+			fprintf(out, " w%.1f", sim_ms(w));
 		}
 		all[k]++;
 		if (ok) {
@@ -404,14 +274,14 @@ cmd_coins(int argc, char **argv)
 		 * (the coin is durable); a coin of k pulses is worth k minor
 		 * units in the bench's value table.
 		 */
-		sline_wait(&inh, 0, 5000);
-		t = now_ns() + 1000 * NS_MS;
+		line_wait(&inh, 0, 5000);
+		t = sim_now_ns() + 1000 * SIM_NS_PER_MS;
 		do {
 			counts_read(argv[8], &after);
-		} while (counts_same(&before, &after) && now_ns() < t &&
-		    (sleep_ms(2), 1));
+		} while (counts_same(&before, &after) && sim_now_ns() < t &&
+		    (sim_sleep_ms(2), 1));
 		if (!ok) {	/* pieces of a split train may come later */
-			sleep_ms(300);
+			sim_sleep_ms(300);
 			counts_read(argv[8], &after);
 		}
 		{
@@ -441,48 +311,38 @@ cmd_coins(int argc, char **argv)
 	    "clean_5=%ld all_1=%ld all_2=%ld all_5=%ld\n", n, clean, sent[1],
 	    sent[2], sent[5], all[1], all[2], all[5]);
 	printf("coins: width_ms min=%.2f max=%.2f pulses_over_11ms=%ld "
-	    "inhibit_stuck=%ld\n", (double)wmin / NS_MS, (double)wmax / NS_MS,
-	    stretched, stuck);
+	    "inhibit_stuck=%ld\n", sim_ms(wmin), sim_ms(wmax), stretched, stuck);
 	return 0;
 }
 
 static int
 cmd_startup(int argc, char **argv)
 {
-	struct sockaddr_un sun;
 	struct pollfd	 pfd;
 	char		 buf[512], name[64];
 	int64_t		*ms100, t0;
 	long		 n, i, got = 0;
-	socklen_t	 len;
 	int		 fd, status;
 	pid_t		 pid;
 	FILE		*out;
 
 	if (argc < 4)
-		die("usage: startup N OUT PROGRAM ARG...");
+		sim_die("usage: startup N OUT PROGRAM ARG...");
 	n = atol(argv[1]);
 	if ((out = fopen(argv[2], "w")) == NULL)
-		die("%s: %s", argv[2], strerror(errno));
+		sim_die("%s: %s", argv[2], strerror(errno));
 	if ((ms100 = calloc((size_t)n, sizeof(*ms100))) == NULL)
-		die("out of memory");
+		sim_die("out of memory");
 	snprintf(name, sizeof(name), "@vendd-bench-notify-%d", (int)getpid());
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	memcpy(sun.sun_path, name, strlen(name));
-	sun.sun_path[0] = '\0';
-	len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(name));
-	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1 ||
-	    bind(fd, (struct sockaddr *)&sun, len) == -1)
-		die("notify socket: %s", strerror(errno));
+	fd = sim_notify_listen(name);
 	setenv("NOTIFY_SOCKET", name, 1);
 	unsetenv("WATCHDOG_USEC");
 	for (i = 0; i < n; i++) {
 		int	ready = 0;
 
-		t0 = now_ns();
+		t0 = sim_now_ns();
 		if ((pid = fork()) == -1)
-			die("fork: %s", strerror(errno));
+			sim_die("fork: %s", strerror(errno));
 		if (pid == 0) {
 			/*
 			 * PROBER_NO_ASLR=1: the same start with the address
@@ -507,7 +367,7 @@ cmd_startup(int argc, char **argv)
 			buf[r] = '\0';
 			if (strstr(buf, "READY=1") != NULL) {
 				ready = 1;
-				ms100[got] = (now_ns() - t0) / 10000;
+				ms100[got] = (sim_now_ns() - t0) / 10000;
 				fprintf(out, "%.2f\n", (double)ms100[got] / 100);
 				got++;
 			}
@@ -520,7 +380,7 @@ cmd_startup(int argc, char **argv)
 			fprintf(stderr, "prober: start %ld: no READY=1 in 10 s\n", i);
 	}
 	fclose(out);
-	qsort(ms100, (size_t)got, sizeof(*ms100), cmp_i64);
+	qsort(ms100, (size_t)got, sizeof(*ms100), sim_cmp_i64);
 	printf("startup: n=%ld ready=%ld median_ms=%.2f min_ms=%.2f max_ms=%.2f\n",
 	    n, got, got ? (double)ms100[(got - 1) / 2] / 100 : 0.0,
 	    got ? (double)ms100[0] / 100 : 0.0,
@@ -546,7 +406,7 @@ tasks_read(int pid, struct task *t, int max)
 
 	snprintf(path, sizeof(path), "/proc/%d/task", pid);
 	if ((d = opendir(path)) == NULL)
-		die("%s: %s", path, strerror(errno));
+		sim_die("%s: %s", path, strerror(errno));
 	while ((de = readdir(d)) != NULL && n < max) {
 		if (de->d_name[0] == '.')
 			continue;
@@ -577,11 +437,11 @@ cmd_idle(int argc, char **argv)
 	long		tv = 0, ti = 0;
 
 	if (argc != 3)
-		die("usage: idle PID SECONDS");
+		sim_die("usage: idle PID SECONDS");
 	pid = atoi(argv[1]);
 	secs = atoi(argv[2]);
 	na = tasks_read(pid, a, MAX_TASKS);
-	sleep_ms((int64_t)secs * 1000);
+	sim_sleep_ms((int64_t)secs * 1000);
 	nb = tasks_read(pid, b, MAX_TASKS);
 	for (int i = 0; i < nb; i++) {
 		long	v = b[i].vol, iv = b[i].invol;
@@ -624,10 +484,10 @@ cmd_mem(int argc, char **argv)
 	FILE		*f;
 
 	if (argc != 2)
-		die("usage: mem PID");
+		sim_die("usage: mem PID");
 	snprintf(path, sizeof(path), "/proc/%s/status", argv[1]);
 	if ((f = fopen(path, "r")) == NULL)
-		die("%s: %s", path, strerror(errno));
+		sim_die("%s: %s", path, strerror(errno));
 	while (fgets(line, sizeof(line), f) != NULL)
 		if (strncmp(line, "Vm", 2) == 0 || strncmp(line, "Rss", 3) == 0 ||
 		    strncmp(line, "Threads", 7) == 0) {
@@ -640,7 +500,7 @@ cmd_mem(int argc, char **argv)
 	fclose(f);
 	snprintf(path, sizeof(path), "/proc/%s/smaps", argv[1]);
 	if ((f = fopen(path, "r")) == NULL)
-		die("%s: %s", path, strerror(errno));
+		sim_die("%s: %s", path, strerror(errno));
 	while (fgets(line, sizeof(line), f) != NULL) {
 		if (sscanf(line, "%lx-%lx", &lo, &hi) == 2 && strchr(line, ' ') &&
 		    line[strcspn(line, " ")] == ' ' &&
@@ -686,11 +546,11 @@ cmd_stats(int argc, char **argv)
 	FILE	*f;
 
 	if (argc != 2 || (f = fopen(argv[1], "r")) == NULL)
-		die("usage: stats FILE");
+		sim_die("usage: stats FILE");
 	while (fscanf(f, "%lld", &x) == 1) {
 		if (n == cap && (v = realloc(v, (cap = cap * 2 + 64) *
 		    sizeof(*v))) == NULL)
-			die("out of memory");
+			sim_die("out of memory");
 		v[n++] = x;
 	}
 	fclose(f);
@@ -705,10 +565,10 @@ cmd_burn(int argc, char **argv)
 	int64_t			end;
 
 	if (argc != 3)
-		die("usage: burn CPU SECONDS");
-	pin(atoi(argv[1]));
-	end = now_ns() + atol(argv[2]) * 1000 * NS_MS;
-	while (now_ns() < end)
+		sim_die("usage: burn CPU SECONDS");
+	sim_pin(atoi(argv[1]));
+	end = sim_now_ns() + atol(argv[2]) * 1000 * SIM_NS_PER_MS;
+	while (sim_now_ns() < end)
 		for (int i = 0; i < 100000; i++)
 			x++;
 	return 0;
@@ -718,29 +578,25 @@ static int
 cmd_pin(int argc, char **argv)
 {
 	if (argc < 3)
-		die("usage: pin CPU PROGRAM ARG...");
-	pin(atoi(argv[1]));
+		sim_die("usage: pin CPU PROGRAM ARG...");
+	sim_pin(atoi(argv[1]));
 	execvp(argv[2], argv + 2);
-	die("%s: %s", argv[2], strerror(errno));
+	sim_die("%s: %s", argv[2], strerror(errno));
 }
 
 int
 main(int argc, char **argv)
 {
-	static const struct {
-		const char	*name;
-		int		(*fn)(int, char **);
-	} cmds[] = {
+	static const struct sim_cmd cmds[] = {
 		{ "vend", cmd_vend }, { "coins", cmd_coins },
 		{ "startup", cmd_startup }, { "idle", cmd_idle },
 		{ "mem", cmd_mem }, { "stats", cmd_stats },
 		{ "burn", cmd_burn }, { "pin", cmd_pin },
 	};
+	int	rc = sim_run_cmd(cmds, sizeof(cmds) / sizeof(cmds[0]), argc, argv);
 
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	for (size_t i = 0; argc > 1 && i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		if (strcmp(argv[1], cmds[i].name) == 0)
-			return cmds[i].fn(argc - 1, argv + 1);
-	die("usage: prober vend|coins|startup|idle|mem|stats|burn|pin ... "
-	    "(see tests/bench/prober.c)");
+	if (rc == -1)
+		sim_die("usage: prober vend|coins|startup|idle|mem|stats|burn|pin "
+		    "... (see tests/bench/prober.c)");
+	return rc;
 }
