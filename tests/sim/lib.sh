@@ -7,8 +7,15 @@
 # the script's name) and builds a fresh sim board before each scenario.
 #
 # vendd:   vendd_start [section.key=value...]   test config, fresh state, wait ready
+#          vendd_config [section.key=value...]  the test config alone ($VENDD_CONF)
+#          vendd_restart [TIMEOUT_MS]           start on the config and state as
+#                                               they are, wait ready
+#          vendd_launch [TIMEOUT_MS]            the same, 1 if vendd exits
 #          vendd_stop                           SIGTERM; returns vendd's exit status
+#          vendd_kill9                          SIGKILL, no goodbye
 #          make_config FILE [section.key=value...]
+#          (VENDD_DEBUG=1: vendd logs debug lines)
+# guest:   now_ms; cmdline_arg NAME DEFAULT; pid_gone PID TIMEOUT_MS
 # status:  status_refresh; status KEY.PATH      a field of `vendctl status --json`
 #          wait_status KEY.PATH VALUE [TIMEOUT_MS]
 # checks:  expect_eq WHAT EXPECTED ACTUAL; pass; fail MESSAGE
@@ -36,6 +43,28 @@ mkdir -p "$WORK"
 # Timestamp in ms since boot, for timing checks in scripts.
 now_ms() {
 	awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime
+}
+
+# cmdline_arg NAME DEFAULT: the value of NAME=VALUE on the kernel command
+# line (how tests/*/run pass a test its parameters), else DEFAULT.
+cmdline_arg() {
+	for w in $(cat /proc/cmdline); do
+		case $w in
+		"$1"=*) echo "${w#*=}"; return ;;
+		esac
+	done
+	echo "$2"
+}
+
+# pid_gone PID TIMEOUT_MS: 0 once the process has ended, 1 if it still
+# runs after TIMEOUT_MS.
+pid_gone() {
+	pg_n=0	# (not i: callers loop with i)
+	while kill -0 "$1" 2>/dev/null; do
+		[ "$pg_n" -lt $(($2 / 20)) ] || return 1
+		usleep 20000
+		pg_n=$((pg_n + 1))
+	done
 }
 
 pass() {
@@ -111,32 +140,61 @@ make_config() {
 		}' "$BASE_INI" >"$out" || fail "make_config: awk failed"
 }
 
-# vendd_start [section.key=value...]: start vendd on a fresh state dir with a
-# test config (state dir, socket and sensor file under $WORK), wait until its
-# control socket answers (10 s at most).
-vendd_start() {
-	command -v vendd >/dev/null || fail "no vendd in the VM (build/vendd missing?)"
+# vendd_config [section.key=value...]: $VENDD_CONF, etc/vendd.ini with the
+# state dir, socket and sensor file under $WORK and the given overrides; the
+# sensor reads 4.000 degrees unless set before.
+vendd_config() {
 	[ -e "$SENSOR" ] || echo 4000 >"$SENSOR"
-	rm -rf "$VENDD_STATE"
-	mkdir -p "$VENDD_STATE"
 	make_config "$VENDD_CONF" "vendd.state_dir=$VENDD_STATE" \
 		"vendd.control_socket=$VENDD_SOCK" "cooling.sensor=$SENSOR" "$@"
-	vendd -c "$VENDD_CONF" 2>>"$VENDD_LOG" &
-	VENDD_PID=$!
-	vendd_wait_ready 10000
 }
 
-# vendd_wait_ready TIMEOUT_MS: the control socket answers (or, without
-# vendctl, every board line is held by consumer "vendd").
+# vendd_start [section.key=value...]: start vendd on a fresh state dir with a
+# test config (vendd_config), wait until its control socket answers (10 s at
+# most).
+vendd_start() {
+	command -v vendd >/dev/null || fail "no vendd in the VM (build/vendd missing?)"
+	rm -rf "$VENDD_STATE"
+	mkdir -p "$VENDD_STATE"
+	vendd_config "$@"
+	vendd_restart 10000
+}
+
+# vendd_launch [TIMEOUT_MS]: start vendd on $VENDD_CONF and the state dir as
+# they are, wait until it answers (default 10 s, then fail). 1 if vendd exits
+# during start-up, its status in $VENDD_EXIT: for tests that expect a refusal.
+vendd_launch() {
+	vendd ${VENDD_DEBUG:+-d} -c "$VENDD_CONF" 2>>"$VENDD_LOG" &
+	VENDD_PID=$!
+	vendd_await_ready "${1:-10000}"
+}
+
+# vendd_restart [TIMEOUT_MS]: vendd_launch, and an exit during start-up fails
+# the test. After a stop or a kill: the same config and state dir.
+vendd_restart() {
+	vendd_launch "$@" ||
+		fail "vendd exited with status $VENDD_EXIT during start-up"
+}
+
+# vendd_wait_ready TIMEOUT_MS: vendd (started as $VENDD_PID) answers; an exit
+# during start-up fails the test.
 vendd_wait_ready() {
+	vendd_await_ready "$1" ||
+		fail "vendd exited with status $VENDD_EXIT during start-up"
+}
+
+# vendd_await_ready TIMEOUT_MS: 0 once the control socket answers (or,
+# without vendctl, every board line is held by consumer "vendd"); 1 if vendd
+# exits first ($VENDD_EXIT); fails after TIMEOUT_MS.
+vendd_await_ready() {
 	deadline=$(($(now_ms) + $1))
 	nlines=$(grep -cE '^[A-Z]' "$BOARD")
 	while :; do
 		kill -0 "$VENDD_PID" 2>/dev/null || {
 			wait "$VENDD_PID"
-			rc=$?
+			VENDD_EXIT=$?
 			VENDD_PID=
-			fail "vendd exited with status $rc during start-up"
+			return 1
 		}
 		if command -v vendctl >/dev/null; then
 			vendctl -s "$VENDD_SOCK" status --json >"$STATUS_JSON" 2>/dev/null && return 0
@@ -155,16 +213,20 @@ vendd_stop() {
 	pid=$VENDD_PID
 	VENDD_PID=
 	kill -TERM "$pid" 2>/dev/null
-	i=0
-	while kill -0 "$pid" 2>/dev/null && [ "$i" -lt 250 ]; do
-		usleep 20000
-		i=$((i + 1))
-	done
-	if kill -0 "$pid" 2>/dev/null; then
+	if ! pid_gone "$pid" 5000; then
 		echo "lib.sh: vendd ignored SIGTERM for 5 s; killed" >>"$VENDD_LOG"
 		kill -KILL "$pid" 2>/dev/null
 	fi
 	wait "$pid"
+}
+
+# vendd_kill9: SIGKILL, no goodbye; wait for the process to be gone.
+vendd_kill9() {
+	[ -n "$VENDD_PID" ] || return 0
+	kill -KILL "$VENDD_PID" 2>/dev/null
+	wait "$VENDD_PID" 2>/dev/null
+	VENDD_PID=
+	return 0
 }
 
 # Never leave a vendd behind, whatever ends the scenario.
@@ -237,23 +299,6 @@ vendd_start_fast() {
 	DIAG_FILES="$WORK/coins $WORK/presses $WORK/drop $WORK/hammer"
 	# shellcheck disable=SC2086 # FAST_CONFIG is a list of words
 	vendd_start $FAST_CONFIG "$@"
-}
-
-# vendd_restart: start vendd again on the same config and state dir (after a
-# stop or a kill), wait until it answers.
-vendd_restart() {
-	vendd -c "$VENDD_CONF" 2>>"$VENDD_LOG" &
-	VENDD_PID=$!
-	vendd_wait_ready 10000
-}
-
-# vendd_kill9: SIGKILL, no goodbye; wait for the process to be gone.
-vendd_kill9() {
-	[ -n "$VENDD_PID" ] || return 0
-	kill -KILL "$VENDD_PID" 2>/dev/null
-	wait "$VENDD_PID" 2>/dev/null
-	VENDD_PID=
-	return 0
 }
 
 # coin PULSES: one coin, a train of PULSES pulses (simdrv's report in
