@@ -11,9 +11,9 @@
 
 mkdir -p "$VENDD_STATE"
 cr_config
-CR_VENDD_DEBUG=1
+VENDD_DEBUG=1
 crashdrv mech 100 >"$WORK/mech.log" 2>&1 &
-cr_start || fail "vendd did not start (exit $CR_START_RC)"
+vendd_restart "$CR_START_MS"
 chmod 755 "$WORK"
 
 crashdrv abuse "$VENDD_SOCK" 100 >"$WORK/abuse.out" 2>&1 &

@@ -21,9 +21,9 @@ mkdir -p "$VENDD_STATE"
 cr_config
 crashdrv mech 100 >"$MECH_LOG" 2>&1 &
 mech=$!
-trap 'kill "$mech" 2>/dev/null; cr_kill9' EXIT
+trap 'kill "$mech" 2>/dev/null; vendd_kill9' EXIT
 
-cr_start || fail "vendd did not start (exit $CR_START_RC)"
+vendd_restart "$CR_START_MS"
 status_refresh
 last_ack=$(status counters.cash_in)
 lost=0 double=0 bad=0 doubtful=0 shown= kills_done=0 t0=$(now_ms)
@@ -38,7 +38,7 @@ while [ "$i" -lt "$kills" ]; do
 	# inserting keeps going as a real acceptor's train would, vendd dies.
 	usleep $(( (200 + RANDOM % 5800) * 1000 ))
 	kill -STOP "$sess" 2>/dev/null
-	cr_kill9
+	vendd_kill9
 	kills_done=$((kills_done + 1))
 	usleep 1200000			# the longest train (10 pulses) ends
 	kill -KILL -"$sess" 2>/dev/null
@@ -62,8 +62,8 @@ while [ "$i" -lt "$kills" ]; do
 		bad=$((bad + 1)) ;;
 	esac
 
-	if ! cr_start; then
-		echo "crash: kill $i: vendd refused to start (exit $CR_START_RC)"
+	if ! vendd_launch "$CR_START_MS"; then
+		echo "crash: kill $i: vendd refused to start (exit $VENDD_EXIT)"
 		tail -n 5 "$VENDD_LOG" | sed 's/^/  | /'
 		bad=$((bad + 1))
 		break

@@ -13,16 +13,15 @@ NOTIFY=$WORK/notify.sock
 HANG=$WORK/hang
 crashdrv notify-listen "$NOTIFY" >"$WORK/notify.log" 2>&1 &
 listener=$!
-trap 'kill "$listener" 2>/dev/null; cr_kill9' EXIT
+trap 'kill "$listener" 2>/dev/null; vendd_kill9' EXIT
 # The board's pull resistor on the inhibit input.
 simdrv set COIN_INHIBIT pull-up
 mkdir -p "$VENDD_STATE"
 cr_config
 usleep 200000
-NOTIFY_SOCKET=$NOTIFY WATCHDOG_USEC=2000000 VENDD_TEST_HANG="sales:$HANG" \
-	vendd -c "$VENDD_CONF" 2>>"$VENDD_LOG" &
-VENDD_PID=$!
-vendd_wait_ready 20000
+# The service manager's environment, for vendd (the tools ignore it).
+export NOTIFY_SOCKET="$NOTIFY" WATCHDOG_USEC=2000000 VENDD_TEST_HANG="sales:$HANG"
+vendd_restart "$CR_START_MS"
 # Let it feed a few times, with a coin and a relay off.
 simdrv coin COIN 10 20 30 >/dev/null
 wait_status credit 100 5000
@@ -34,12 +33,8 @@ expect_eq "COIN_INHIBIT while selling" 0 "$(simdrv get COIN_INHIBIT)"
 
 t0=$(now_ms)
 touch "$HANG"
-i=0
-while kill -0 "$VENDD_PID" 2>/dev/null && [ "$i" -lt 200 ]; do
-	usleep 50000
-	i=$((i + 1))
-done
-kill -0 "$VENDD_PID" 2>/dev/null && fail "vendd still running 10 s after sales stopped answering"
+pid_gone "$VENDD_PID" 10000 ||
+	fail "vendd still running 10 s after sales stopped answering"
 wait "$VENDD_PID"
 rc=$?
 VENDD_PID=
