@@ -38,7 +38,8 @@
  *	sends READY=1, SIGTERM it, wait. One ms figure per line to OUT.
  * idle: context switches (voluntary + involuntary) of every thread of PID
  *	over SECONDS, per thread and in total, per minute.
- * mem: VmRSS, VmHWM, RssAnon, threads of PID, and its biggest mappings.
+ * mem: VmRSS, VmHWM, RssAnon, threads of PID; PSS and USS (private) from
+ *	smaps_rollup; its biggest mappings by PSS.
  */
 #include <dirent.h>
 #include <poll.h>
@@ -463,14 +464,50 @@ cmd_idle(int argc, char **argv)
 
 struct mapping {
 	char	name[128];
-	long	size_kb, rss_kb, anon_kb;
+	long	size_kb, rss_kb, pss_kb, anon_kb;
 };
 
+/* Biggest share of the board's memory first. */
 static int
 cmp_map(const void *a, const void *b)
 {
-	return (int)(((const struct mapping *)b)->rss_kb -
-	    ((const struct mapping *)a)->rss_kb);
+	return (int)(((const struct mapping *)b)->pss_kb -
+	    ((const struct mapping *)a)->pss_kb);
+}
+
+/*
+ * What the process costs the board, from smaps_rollup: PSS (each page
+ * divided among the processes that map it, so a shared library is charged
+ * in part) and USS (Private_Clean + Private_Dirty: what its end would free).
+ */
+static void
+mem_rollup(const char *pid)
+{
+	char	path[128], line[256];
+	long	v, pss = -1, pss_anon = 0, pss_file = 0, pclean = 0, pdirty = 0;
+	FILE	*f;
+
+	snprintf(path, sizeof(path), "/proc/%s/smaps_rollup", pid);
+	if ((f = fopen(path, "r")) == NULL)
+		sim_die("%s: %s", path, strerror(errno));
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (sscanf(line, "Pss: %ld kB", &v) == 1)
+			pss = v;
+		else if (sscanf(line, "Pss_Anon: %ld kB", &v) == 1)
+			pss_anon = v;
+		else if (sscanf(line, "Pss_File: %ld kB", &v) == 1)
+			pss_file = v;
+		else if (sscanf(line, "Private_Clean: %ld kB", &v) == 1)
+			pclean = v;
+		else if (sscanf(line, "Private_Dirty: %ld kB", &v) == 1)
+			pdirty = v;
+	}
+	fclose(f);
+	if (pss < 0)
+		sim_die("%s: no Pss line", path);
+	printf("mem-rollup: pss_kb=%ld pss_anon_kb=%ld pss_file_kb=%ld "
+	    "uss_kb=%ld private_clean_kb=%ld private_dirty_kb=%ld\n", pss,
+	    pss_anon, pss_file, pclean + pdirty, pclean, pdirty);
 }
 
 static int
@@ -498,6 +535,7 @@ cmd_mem(int argc, char **argv)
 			printf("mem-status: %s\n", line);
 		}
 	fclose(f);
+	mem_rollup(argv[1]);
 	snprintf(path, sizeof(path), "/proc/%s/smaps", argv[1]);
 	if ((f = fopen(path, "r")) == NULL)
 		sim_die("%s: %s", path, strerror(errno));
@@ -516,6 +554,8 @@ cmd_mem(int argc, char **argv)
 			m[n].size_kb = (long)((hi - lo) / 1024);
 		} else if (n >= 0 && sscanf(line, "Rss: %ld kB", &v) == 1)
 			m[n].rss_kb = v;
+		else if (n >= 0 && sscanf(line, "Pss: %ld kB", &v) == 1)
+			m[n].pss_kb = v;
 		else if (n >= 0 && sscanf(line, "Anonymous: %ld kB", &v) == 1)
 			m[n].anon_kb = v;
 	}
@@ -532,8 +572,9 @@ cmd_mem(int argc, char **argv)
 	printf("mem-stacks: %d\n", stacks);
 	qsort(m, (size_t)n, sizeof(m[0]), cmp_map);
 	for (int i = 0; i < n && i < 16; i++)
-		printf("mem-map: rss_kb=%ld anon_kb=%ld size_kb=%ld %s\n",
-		    m[i].rss_kb, m[i].anon_kb, m[i].size_kb, m[i].name);
+		printf("mem-map: pss_kb=%ld rss_kb=%ld anon_kb=%ld size_kb=%ld "
+		    "%s\n", m[i].pss_kb, m[i].rss_kb, m[i].anon_kb,
+		    m[i].size_kb, m[i].name);
 	return 0;
 }
 
