@@ -36,9 +36,10 @@ bench: bench-bins
 check-bench: bench-bins
 	tests/bench/run --smoke --vends 200 --coins 300 --idle 5 --starts 5
 
-# Where the vend's time goes: vendd built with -DVENDD_TRACE (each thread
-# records its messages and the ledger's and arm's system calls, prints them
-# at exit) and a short bench that adds a step-by-step table of medians.
+# Where the vend's and the coin's time goes: vendd built with -DVENDD_TRACE
+# (each thread marks the messages it sends and receives, main its start-up
+# phases, all printed at exit) and a short bench that adds a step-by-step
+# table of medians (tests/bench/trace-path.awk).
 bench-trace:
 	$(MAKE) B=build/trace CPPFLAGS="$(CPPFLAGS) -DVENDD_TRACE" bench-bins
 	BUILD=$(CURDIR)/build/trace tests/bench/run --vends 300 --coins 100 \

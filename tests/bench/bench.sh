@@ -189,13 +189,14 @@ t3=$(cut -d' ' -f1 /proc/uptime)
 say "start-up: vendd --help (exec and libraries only) takes $(awk -v a="$t2" -v b="$t3" 'BEGIN { printf "%.1f", (b - a) * 100 }') ms (mean of 10)"
 say "start-up: vendd --check takes $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) * 100 }') ms (mean of 10)"
 
-# --- the vend path, step by step (only from a trace build: make bench-trace) --
+# --- vend and coin paths, step by step (only from a trace build: make bench-trace)
 if grep -q '^trace ' "$VENDD_LOG"; then
-	grep '^trace ' "$VENDD_LOG" | sort -n -k5,5 |
-		awk -f /vendd/tests/bench/trace-path.awk >"$R/steps"
-	say "trace: medians over every traced vend and start (us; start-up in ms)"
+	grep '^trace ' "$VENDD_LOG" | sort -n -k5,5 >"$R/trace"
+	awk -f /vendd/tests/bench/trace-path.awk /vendd/daemon/msg.h "$R/trace" \
+		>"$R/steps" || fail "trace-path.awk failed"
+	say "trace: medians over every traced vend, coin and start (us; start-up in ms)"
 	sort -k1,1 -k2,2n "$R/steps" | awk '
-		function out() { if (n) printf "  %-24s p50 %9.2f  p90 %9.2f  (n=%d)\n", key, v[int((n - 1) / 2)], v[int((n - 1) * 0.9)], n }
+		function out() { if (n) printf "  %-38s p50 %9.2f  p90 %9.2f  (n=%d)\n", key, v[int((n - 1) / 2)], v[int((n - 1) * 0.9)], n }
 		{ name = $1; val = $2 }
 		name != key { out(); key = name; n = 0 }
 		{ v[n++] = val }

@@ -1,44 +1,104 @@
-# The vend path, step by step, from a vendd built with -DVENDD_TRACE (make
-# bench-trace): reads "trace THREAD WHAT TYPE NS" lines sorted by NS, prints
-# "STEP MICROSECONDS" for every step of every vend, and "start-PHASE MS"
-# for every start-up phase (main's marks).
+# Where a vend's and a coin's time goes, from a vendd built with -DVENDD_TRACE
+# (make bench-trace).
 #
-# A vend: panel reads the VEND edge and sends MSG_PANEL_VEND (21); sales
-# receives it and sends MSG_VEND_RESERVE (31); the ledger writes the journal
-# and sends MSG_ARM_DISPENSE (33); the arm sets the slot, then the relay.
-# Steps use "send", the mark just before write(): with [vendd] realtime the
-# receiver preempts its sender inside write(), so "sent" comes after the
-# rest of the path.
-# One step: the time from the mark before to this one, named by this one.
-function step(i, name, t) {
-	if (last > 0 && t >= last)
-		printf "%02d-%s %.1f\n", i, name, (t - last) / 1000
-	last = t
+# usage: awk -f trace-path.awk daemon/msg.h TRACE
+#
+# daemon/msg.h gives the numbers of enum msg_type; TRACE holds the
+# "trace THREAD WHAT TYPE NS" lines of vendd's log, sorted by NS. The marks
+# are the transport's ("send" just before a message's write(), "sent" after
+# it, "recv" as the receiver takes it from its inbox) and main's start-up
+# phases. Prints "STEP MICROSECONDS" for each step of each vend and coin, and
+# "start-NN-PHASE MS" for each start-up phase, in their order.
+#
+# A path is a chain of messages, each received by the thread that sends the
+# next. Its steps alternate between a hop (the sender's "send" to the
+# receiver's "recv": the pipe and the wake-up) and the work in a thread
+# (its "recv" of one message to its "send" of the next). "send", not
+# "sent": with [vendd] realtime the receiver preempts its sender inside
+# write(), so "sent" comes after the rest of the path. The edge before the
+# first message and the relay after the last one carry no marks any more:
+# the prober's latency is the whole, these are its parts inside vendd.
+
+function path(name, spec,    n, i, w) {
+	n = split(spec, w, " ")
+	npath++
+	pname[npath] = name
+	plen[npath] = (n - 1) / 2
+	for (i = 1; i <= plen[npath]; i++) {
+		pfrom[npath, i] = w[2 * i - 1]
+		ptype[npath, i] = w[2 * i]
+		pto[npath, i] = w[2 * i + 1]
+	}
 }
-$2 == "panel" && $3 == "edge" { edge = $5 }
-$2 == "panel" && $3 == "read" { readt = $5 }
-$2 == "panel" && $3 == "send" && $4 == 21 {
-	last = 0; on = 1
-	step(0, "edge", edge); step(1, "panel-read", readt); step(2, "panel-sent", $5)
+
+# One step of path p: the time since its last mark, named by its number.
+function step(p, name, t) {
+	nstep[p]++
+	printf "%s-%02d-%s %.1f\n", pname[p], nstep[p], name, (t - last[p]) / 1000
+	last[p] = t
+}
+
+# daemon/msg.h, the first file: MSG_NAME [= N], one per line of the enum.
+FNR == NR {
+	if ($0 ~ /^enum msg_type/)
+		inenum = 1
+	else if (inenum && $0 ~ /^}/)
+		inenum = 0
+	else if (inenum && $1 ~ /^MSG_[A-Z0-9_]+,?$/) {
+		name = $1
+		sub(/,$/, "", name)
+		val = $2 == "=" ? $3 + 0 : val + 1
+		num[name] = val
+	}
 	next
 }
-on && $2 == "sales" && $3 == "recv" && $4 == 21 { step(3, "sales-recv", $5); next }
-on && $2 == "sales" && $3 == "send" && $4 == 31 { step(4, "sales-sent", $5); next }
-on && $2 == "ledger" && $3 == "recv" && $4 == 31 { step(5, "ledger-recv", $5); next }
-on && $2 == "ledger" && $3 == "jwrite" { step(6, "ledger-jwrite", $5); next }
-on && $2 == "ledger" && $3 == "jwritten" { step(7, "ledger-jwritten", $5); next }
-on && $2 == "ledger" && $3 == "send" && $4 == 33 { step(8, "ledger-sent", $5); next }
-on && $2 == "arm" && $3 == "recv" && $4 == 33 { step(9, "arm-recv", $5); next }
-on && $2 == "arm" && $3 == "slot_on" { step(10, "arm-slot-set", $5); next }
-on && $2 == "arm" && $3 == "relay_on" {
-	step(11, "arm-relay-set", $5); on = 0
-	if (edge > 0 && $5 > edge)
-		printf "12-edge-to-relay %.1f\n", ($5 - edge) / 1000
-	next
+
+# The paths, once the numbers are known.
+FNR == 1 {
+	path("vend", "panel MSG_PANEL_VEND sales MSG_VEND_RESERVE ledger " \
+	    "MSG_ARM_DISPENSE arm")
+	path("coin", "coin MSG_COIN_INSERTED ledger MSG_CREDIT_ADDED sales")
+	for (p = 1; p <= npath; p++)
+		for (i = 1; i <= plen[p]; i++) {
+			if (!(ptype[p, i] in num)) {
+				print "trace-path.awk: no " ptype[p, i] " in msg.h" | "cat 1>&2"
+				exit 1
+			}
+			ptype[p, i] = num[ptype[p, i]]
+		}
 }
-$2 == "main" && $3 == "main" { ms = $5; pm = $5; next }
-$2 == "main" && ms > 0 && $3 != "send" && $3 != "sent" && $3 != "recv" && $3 != "pong" {
-	printf "start-%s %.2f\n", $3, ($5 - pm) / 1e6
+
+$1 != "trace" { next }
+
+$3 == "send" {
+	for (p = 1; p <= npath; p++) {
+		if ($2 == pfrom[p, 1] && $4 == ptype[p, 1]) {
+			at[p] = 1; first[p] = last[p] = $5; nstep[p] = 0
+		} else if (at[p] > 1 && $2 == pfrom[p, at[p]] && $4 == ptype[p, at[p]])
+			step(p, "in-" $2, $5)
+	}
+}
+
+$3 == "recv" {
+	for (p = 1; p <= npath; p++) {
+		i = at[p]
+		if (i == 0 || $2 != pto[p, i] || $4 != ptype[p, i])
+			continue
+		step(p, "hop-" pfrom[p, i] "-" $2, $5)
+		if (i < plen[p]) {
+			at[p] = i + 1
+			continue
+		}
+		printf "%s-%02d-total-%s-send-to-%s-recv %.1f\n", pname[p],
+		    nstep[p] + 1, pfrom[p, 1], $2, ($5 - first[p]) / 1000
+		at[p] = 0
+	}
+}
+
+# main's start-up phases: every mark of main that is not the transport's.
+$2 == "main" && $3 == "main" { ms = $5; pm = $5; nphase = 0; next }
+$2 == "main" && ms > 0 && $3 != "send" && $3 != "sent" && $3 != "recv" {
+	printf "start-%02d-%s %.2f\n", ++nphase, $3, ($5 - pm) / 1e6
 	pm = $5
 	if ($3 == "ready") {
 		printf "start-total %.2f\n", ($5 - ms) / 1e6
