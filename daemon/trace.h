@@ -1,6 +1,7 @@
 /*
  * A latency trace through the message path, built only with -DVENDD_TRACE
- * (make trace): each thread keeps its own marks, prints them when it ends.
+ * (make bench-trace): each thread keeps its own marks, prints them when it
+ * ends.
  */
 #ifndef VENDD_TRACE_H
 #define VENDD_TRACE_H
