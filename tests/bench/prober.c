@@ -625,6 +625,13 @@ cmd_pin(int argc, char **argv)
 	sim_die("%s: %s", argv[2], strerror(errno));
 }
 
+static void
+usage(void)
+{
+	fputs("usage: prober vend|coins|startup|idle|mem|stats|burn|pin ... "
+	    "(see tests/bench/prober.c)\n", stderr);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -634,10 +641,5 @@ main(int argc, char **argv)
 		{ "mem", cmd_mem }, { "stats", cmd_stats },
 		{ "burn", cmd_burn }, { "pin", cmd_pin },
 	};
-	int	rc = sim_run_cmd(cmds, sizeof(cmds) / sizeof(cmds[0]), argc, argv);
-
-	if (rc == -1)
-		sim_die("usage: prober vend|coins|startup|idle|mem|stats|burn|pin "
-		    "... (see tests/bench/prober.c)");
-	return rc;
+	return sim_run_cmd(cmds, SIM_NELEM(cmds), argc, argv, usage);
 }

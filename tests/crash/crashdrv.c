@@ -390,9 +390,5 @@ main(int argc, char **argv)
 		{ "asuser", cmd_asuser }, { "abuse", cmd_abuse },
 		{ "uptime", cmd_uptime },
 	};
-	int	rc = sim_run_cmd(cmds, sizeof(cmds) / sizeof(cmds[0]), argc, argv);
-
-	if (rc == -1)
-		usage();
-	return rc;
+	return sim_run_cmd(cmds, SIM_NELEM(cmds), argc, argv, usage);
 }

@@ -551,9 +551,5 @@ main(int argc, char **argv)
 		{ "get", cmd_get }, { "wait", cmd_wait },
 		{ "watch", cmd_watch }, { "json", cmd_json },
 	};
-	int	rc = sim_run_cmd(cmds, sizeof(cmds) / sizeof(cmds[0]), argc, argv);
-
-	if (rc == -1)
-		usage();
-	return rc;
+	return sim_run_cmd(cmds, SIM_NELEM(cmds), argc, argv, usage);
 }

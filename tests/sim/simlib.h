@@ -37,6 +37,8 @@
 #define SIM_NS_PER_MS	1000000LL
 #define SIM_NS_PER_S	1000000000LL
 
+#define SIM_NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+
 /* ---- errors ----------------------------------------------------------- */
 
 /* Print "TOOL: message" and exit 2: a test tool's only error path. */
@@ -75,10 +77,12 @@ struct sim_cmd {
 
 /*
  * Run the subcommand argv[1] of cmds[0..n) with stdout line-buffered (a test
- * reads it as it comes); its exit status, or -1 when there is none such.
+ * reads it as it comes) and return its exit status; usage() when there is
+ * none such.
  */
 static inline int
-sim_run_cmd(const struct sim_cmd *cmds, size_t n, int argc, char **argv)
+sim_run_cmd(const struct sim_cmd *cmds, size_t n, int argc, char **argv,
+    void (*usage)(void))
 {
 	size_t	i;
 	int	rc;
@@ -92,7 +96,8 @@ sim_run_cmd(const struct sim_cmd *cmds, size_t n, int argc, char **argv)
 			sim_die("stdout: %s", strerror(errno));
 		return rc;
 	}
-	return -1;
+	usage();
+	exit(2);
 }
 
 /* ---- time --------------------------------------------------------------- */
@@ -231,7 +236,7 @@ sim_board_offset(const char *name)
 	if (env != NULL)
 		f = fopen(env, "r");
 	for (i = 0; f == NULL && env == NULL &&
-	    i < sizeof(paths) / sizeof(paths[0]); i++)
+	    i < SIM_NELEM(paths); i++)
 		f = fopen(paths[i], "r");
 	if (f == NULL)
 		sim_die("cannot open the board file (set SIMDRV_BOARD)");
