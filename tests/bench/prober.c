@@ -479,12 +479,15 @@ cmp_map(const void *a, const void *b)
  * What the process costs the board, from smaps_rollup: PSS (each page
  * divided among the processes that map it, so a shared library is charged
  * in part) and USS (Private_Clean + Private_Dirty: what its end would free).
+ * PSS's parts too: anonymous, file and shmem (the test VM's files live on
+ * tmpfs, so there its libraries are shmem, not file).
  */
 static void
 mem_rollup(const char *pid)
 {
 	char	path[128], line[256];
-	long	v, pss = -1, pss_anon = 0, pss_file = 0, pclean = 0, pdirty = 0;
+	long	v, pss = -1, pss_anon = 0, pss_file = 0, pss_shmem = 0;
+	long	pclean = 0, pdirty = 0;
 	FILE	*f;
 
 	snprintf(path, sizeof(path), "/proc/%s/smaps_rollup", pid);
@@ -497,6 +500,8 @@ mem_rollup(const char *pid)
 			pss_anon = v;
 		else if (sscanf(line, "Pss_File: %ld kB", &v) == 1)
 			pss_file = v;
+		else if (sscanf(line, "Pss_Shmem: %ld kB", &v) == 1)
+			pss_shmem = v;
 		else if (sscanf(line, "Private_Clean: %ld kB", &v) == 1)
 			pclean = v;
 		else if (sscanf(line, "Private_Dirty: %ld kB", &v) == 1)
@@ -506,8 +511,9 @@ mem_rollup(const char *pid)
 	if (pss < 0)
 		sim_die("%s: no Pss line", path);
 	printf("mem-rollup: pss_kb=%ld pss_anon_kb=%ld pss_file_kb=%ld "
-	    "uss_kb=%ld private_clean_kb=%ld private_dirty_kb=%ld\n", pss,
-	    pss_anon, pss_file, pclean + pdirty, pclean, pdirty);
+	    "pss_shmem_kb=%ld uss_kb=%ld private_clean_kb=%ld "
+	    "private_dirty_kb=%ld\n", pss, pss_anon, pss_file, pss_shmem,
+	    pclean + pdirty, pclean, pdirty);
 }
 
 static int
