@@ -238,16 +238,19 @@ excerpt(const struct conn *c)
 }
 
 static int
-is_status(const struct conn *c)
-{
-	return c->len > 0 && strncmp(c->reply, "{\"currency\":", 12) == 0 &&
-	    c->reply[c->len - 1] == '\n';
-}
-
-static int
 is_error(const struct conn *c)
 {
 	return strncmp(c->reply, "{\"error\":", 9) == 0;
+}
+
+/* A whole status reply: one JSON object, not an error, that has the money
+ * fields (whatever key the reply starts with), ending in a newline. */
+static int
+is_status(const struct conn *c)
+{
+	return c->len > 0 && c->reply[0] == '{' && !is_error(c) &&
+	    strstr(c->reply, "\"currency\":") != NULL &&
+	    c->reply[c->len - 1] == '\n';
 }
 
 static void
