@@ -19,16 +19,6 @@ cr_config() {
 	vendd_config $CR_CONFIG "product cola.capacity=10000" "$@"
 }
 
-# cr_start [TIMEOUT_MS]: vendd_launch with the crash tests' patience, the
-# exit status of a refused start in $CR_START_RC. Only powercut.sh still
-# calls it (it is being changed on another branch); remove it once that
-# calls vendd_launch "$CR_START_MS" and reads $VENDD_EXIT.
-cr_start() {
-	vendd_launch "${1:-$CR_START_MS}" && return 0
-	CR_START_RC=$VENDD_EXIT
-	return 1
-}
-
 # cr_idle_status [TIMEOUT_MS]: a status with no vend pending and the arm
 # idle (the moment the money invariant must hold); fails after the timeout.
 cr_idle_status() {

@@ -31,13 +31,13 @@ fi
 first=0
 [ -e "$VENDD_STATE/snapshot" ] || [ -e "$VENDD_STATE/journal" ] || first=1
 echo "powercut: boot $cut: state files: $(ls "$VENDD_STATE" | tr '\n' ' ')"
-if ! cr_start 60000; then
+if ! vendd_launch 60000; then
 	if ! grep -q 'ledger' "$VENDD_LOG"; then
-		echo "powercut: FAIL cut=$cut: vendd exited $CR_START_RC at start-up, not about the ledger:"
+		echo "powercut: FAIL cut=$cut: vendd exited $VENDD_EXIT at start-up, not about the ledger:"
 		tail -n 3 "$VENDD_LOG" | sed 's/^/  | /'
 		fail "vendd did not start"
 	fi
-	echo "powercut: REFUSED cut=$cut: vendd exited $CR_START_RC at start-up:"
+	echo "powercut: REFUSED cut=$cut: vendd exited $VENDD_EXIT at start-up:"
 	tail -n 5 "$VENDD_LOG" | sed 's/^/  | /'
 	ls -l "$VENDD_STATE" | sed 's/^/  | /'
 	fail "vendd refused the ledger after power cut $cut"
