@@ -17,12 +17,7 @@ base="vendd.state_dir=$WORK/state vendd.control_socket=$VENDD_SOCK cooling.senso
 try() {
 	vendd -c "$2" >"$WORK/$1.out" 2>"$WORK/$1.err" &
 	pid=$!
-	i=0
-	while kill -0 "$pid" 2>/dev/null && [ "$i" -lt 50 ]; do
-		usleep 100000
-		i=$((i + 1))
-	done
-	if kill -0 "$pid" 2>/dev/null; then
+	if ! pid_gone "$pid" 5000; then
 		kill -TERM "$pid"
 		wait "$pid"
 		fail "expected vendd to refuse $1 and exit, saw it running: $(head -c 300 "$WORK/$1.err")"

@@ -20,12 +20,7 @@ sigterm_mid_vend() {
 stopped_within() {
 	pid=$VENDD_PID
 	VENDD_PID=
-	i=0
-	while kill -0 "$pid" 2>/dev/null && [ "$i" -lt $(($1 / 20)) ]; do
-		usleep 20000
-		i=$((i + 1))
-	done
-	kill -0 "$pid" 2>/dev/null && fail "expected vendd to stop within $1 ms"
+	pid_gone "$pid" "$1" || fail "expected vendd to stop within $1 ms"
 	wait "$pid"
 	rc=$?
 }
