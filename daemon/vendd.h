@@ -31,9 +31,9 @@ enum product_state {
 	PRODUCT_OUT_OF_ORDER = 1,	/* a vend failed: the technician must look */
 };
 
-/* Why a vend did not sell; the credit is restored in every case. */
+/* Why a vend did not sell (0: it sold); the credit is restored in every case. */
 enum vend_why {
-	VEND_WHY_NO_DROP = 0,		/* no drop in every attempt: column out of order */
+	VEND_WHY_NO_DROP = 1,		/* no drop in every attempt: column out of order */
 	VEND_WHY_BEAM_BLOCKED,		/* the drop beam was already broken: no motor run */
 	VEND_WHY_STOPPED,		/* vendd stopped before the product dropped */
 	VEND_WHY_REFUSED,		/* the ledger could not record the reservation */

@@ -585,6 +585,7 @@ sess_vend(uint32_t id, uint32_t p, int done, int ok)
 	if (!led.st.pending.active)	/* fault mode: refused, not sold */
 		return;
 	v.ok = (uint32_t)ok;
+	v.why = ok ? 0 : VEND_WHY_NO_DROP;
 	v.attempts = 1;
 	if (done && sess_msg(MSG_ARM_DONE, PROC_ARM, &v, sizeof(v)) == -1)
 		die("arm done refused");

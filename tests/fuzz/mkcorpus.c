@@ -104,9 +104,9 @@ main(int argc, char *argv[])
 	v.ok = 1; v.attempts = 1; feed(MSG_ARM_DONE, &v, sizeof(v));
 	/* then water fails: credit restored, column out of order */
 	ci.value = 200; ci.pulses = 20; feed(MSG_COIN_INSERTED, &ci, sizeof(ci));
-	v.vend_id = 2; v.product = 1; v.price = 100; v.ok = 0; v.attempts = 0;
+	v.vend_id = 2; v.product = 1; v.price = 100; v.ok = 0; v.why = VEND_WHY_NO_DROP; v.attempts = 0;
 	feed(MSG_VEND_RESERVE, &v, sizeof(v));
-	v.ok = 0; v.attempts = 4; feed(MSG_ARM_DONE, &v, sizeof(v));
+	v.ok = 0; v.why = VEND_WHY_NO_DROP; v.attempts = 4; feed(MSG_ARM_DONE, &v, sizeof(v));
 	sel.product = 1; feed(MSG_VEND_SOLD_OUT, &sel, sizeof(sel));
 	rs.product = 1; rs.stock = -1; rs.clear_fault = 1;
 	feed(MSG_RESTOCK, &rs, sizeof(rs));
@@ -115,7 +115,7 @@ main(int argc, char *argv[])
 	cool.kind = 2; feed(MSG_COOL_SENSOR_FAULT, &cool, sizeof(cool));
 	cc.count = 0; cc.width_ms = 450; feed(MSG_COIN_FAULT, &cc, sizeof(cc));
 	/* and a juice vend is left pending, as a power cut leaves it */
-	v.vend_id = 3; v.product = 2; v.price = 200; v.ok = 0; v.attempts = 0;
+	v.vend_id = 3; v.product = 2; v.price = 200; v.ok = 0; v.why = VEND_WHY_NO_DROP; v.attempts = 0;
 	feed(MSG_VEND_RESERVE, &v, sizeof(v));
 	ledger_close(&l);
 
