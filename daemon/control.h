@@ -76,10 +76,15 @@ struct json_object *control_restock_json(const char *product,
 /* --- the socket (control_socket.c) ----------------------------------- */
 
 /*
- * Bind the socket (mode 0660, group control_group), before control_init. A
- * group that does not exist, a socket that cannot be given to it, or a path
- * that cannot be bound: -1 with "FILE:LINE: [vendd] KEY: ..." in err, and no
- * socket file left behind.
+ * Before anything is written: the socket's path, control_group (it exists,
+ * and vendd may give the socket to it), a stale socket removed. -1 with
+ * "FILE:LINE: [vendd] KEY: ..." in err.
+ */
+int	control_prepare(const struct config *, char *err, size_t errlen);
+/*
+ * Bind the socket (mode 0660, group control_group), after control_prepare
+ * and before control_init. -1 with "FILE:LINE: [vendd] KEY: ..." in err,
+ * and no socket file left behind.
  */
 int	control_listen(const struct config *, char *err, size_t errlen);
 /* Make p the control thread, accepting clients on listen_fd. */

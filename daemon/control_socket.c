@@ -245,10 +245,57 @@ control_chown_group(const struct config *cf, gid_t gid, char *err,
 	return -1;
 }
 
+/* Whether this process may give a file to gid: root, or one of its groups. */
+static int
+control_in_group(gid_t gid)
+{
+	gid_t	groups[CONTROL_PEER_GROUPS];
+	int	n;
+
+	if (geteuid() == 0 || getegid() == gid)
+		return 1;
+	if ((n = getgroups(CONTROL_PEER_GROUPS, groups)) == -1)
+		return 0;
+	for (int i = 0; i < n; i++)
+		if (groups[i] == gid)
+			return 1;
+	return 0;
+}
+
+/*
+ * Everything about the socket that can be refused without making it: the
+ * path, the group (it exists, and vendd may give the socket to it), a stale
+ * socket removed. main calls it before the ledger writes anything, so that
+ * a start refused here leaves nothing behind; it records the group for the
+ * restock checks.
+ */
+int
+control_prepare(const struct config *cf, char *err, size_t errlen)
+{
+	struct sockaddr_un	sun;
+
+	ctl_have_group = 0;
+	if (control_address(cf, &sun, err, errlen) == -1)
+		return -1;
+	if (cf->control_group[0] != '\0') {
+		if (control_group_gid(cf, &ctl_group_gid, err, errlen) == -1)
+			return -1;
+		if (!control_in_group(ctl_group_gid)) {
+			control_group_error(cf, err, errlen, "vendd (uid %u) is "
+			    "not a member of group \"%s\", so it cannot give "
+			    "its socket %s to it (the unit's "
+			    "SupplementaryGroups= names it)", (unsigned)geteuid(),
+			    cf->control_group, cf->control_socket);
+			return -1;
+		}
+		ctl_have_group = 1;
+	}
+	return control_unlink_stale(cf, &sun, err, errlen);
+}
+
 /*
  * Bind the socket: mode 0660, group control_group (empty: vendd's own
- * group, and only root may change things). main calls it at start-up,
- * before control_init; it records the group for the restock checks. A
+ * group, and only root may change things), after control_prepare. A
  * failure leaves no socket file behind.
  */
 int
@@ -257,15 +304,7 @@ control_listen(const struct config *cf, char *err, size_t errlen)
 	struct sockaddr_un	sun;
 	int			fd;
 
-	ctl_have_group = 0;
 	if (control_address(cf, &sun, err, errlen) == -1)
-		return -1;
-	if (cf->control_group[0] != '\0') {
-		if (control_group_gid(cf, &ctl_group_gid, err, errlen) == -1)
-			return -1;
-		ctl_have_group = 1;
-	}
-	if (control_unlink_stale(cf, &sun, err, errlen) == -1)
 		return -1;
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd == -1) {

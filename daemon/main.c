@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <grp.h>
 #include <malloc.h>
 #include <poll.h>
 #include <pthread.h>
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -43,7 +45,11 @@
  * TimeoutStopSec (30 s) must still leave the others time to stop. */
 #define MAIN_ARM_STOP_MAX_MS	25000
 
-/* The order activities stop in: inputs first, the arm's cycle, the ledger last. */
+/*
+ * The order activities stop in once the arm was told (so that no retry
+ * starts while they stop): inputs first, then the arm's cycle is waited
+ * for, the ledger last, so that every outcome is recorded.
+ */
 static const int main_stop_order[] = {
 	PROC_CONTROL, PROC_PANEL, PROC_COIN, PROC_ARM, PROC_SALES,
 	PROC_COOLING, PROC_LEDGER,
@@ -204,7 +210,41 @@ main_resolve_lines(const struct line_conf **lines, int n,
 	return bad;
 }
 
-/* Every configured line resolved and none used twice, or start-up stops. */
+/*
+ * The socket's group must not be one that opens the GPIO chips vendd uses:
+ * its members could drive the outputs (a machine upgraded from a version
+ * whose control_group was the service's own _vendd keeps its edited
+ * config). The socket then stays with root alone, and the log says so.
+ */
+static void
+main_check_control_group(const struct gpio_where *w, int n)
+{
+	struct group	*gr;
+	struct stat	 sb;
+	char		 where[512];
+
+	if (main_cf.control_group[0] == '\0' ||
+	    (gr = getgrnam(main_cf.control_group)) == NULL)
+		return;		/* control_prepare names a missing group */
+	for (int i = 0; i < n; i++) {
+		if (stat(w[i].chip, &sb) == -1 || sb.st_gid != gr->gr_gid ||
+		    !(sb.st_mode & 0060))
+			continue;
+		config_where(&main_cf, "vendd", "control_group",
+		    main_cf.control_group_line, where, sizeof(where));
+		log_warnx("%s: group \"%s\" also opens %s: operators could "
+		    "drive the outputs; only root may use vendctl until "
+		    "control_group names the operators' group (vendd-operators)",
+		    where, main_cf.control_group, w[i].chip);
+		main_cf.control_group[0] = '\0';
+		return;
+	}
+}
+
+/*
+ * Every configured line resolved and none used twice, or start-up stops;
+ * and the socket's group kept off the chips.
+ */
 static void
 main_check_wiring(void)
 {
@@ -215,6 +255,7 @@ main_check_wiring(void)
 	n = config_lines(&main_cf, lines, MAIN_MAX_LINES);
 	if (main_resolve_lines(lines, n, w, NULL) > 0)
 		exit(EX_CONFIG);
+	main_check_control_group(w, n);
 }
 
 /*
@@ -276,6 +317,16 @@ main_open_ledger(void)
 		main_refuse(EX_CONFIG, "ledger: %s", err);
 }
 
+/* The socket's path and group, refused before the ledger writes anything. */
+static void
+main_prepare_socket(void)
+{
+	char	err[1024];
+
+	if (control_prepare(&main_cf, err, sizeof(err)) == -1)
+		main_refuse(EX_CONFIG, "%s", err);
+}
+
 /* The control socket, in control_group; a start that fails removes it. */
 static int
 main_listen(void)
@@ -312,13 +363,12 @@ main_init_activities(int control_fd)
 	control_init(&main_procs[PROC_CONTROL], cf, control_fd);
 }
 
-/* Start every activity's thread, then place and prioritise them. */
+/* Start every activity's thread (each inherits main's CPU). */
 static void
 main_spawn_all(void)
 {
 	for (int id = PROC_COIN; id < PROC_MAX; id++)
 		proc_spawn(&main_procs[id], MAIN_STACK_SIZE);
-	tune_threads(&main_cf, main_procs);
 }
 
 /* Ask every activity to answer: a missed round means one is stuck. */
@@ -417,19 +467,19 @@ main_arm_stop_ms(void)
 }
 
 /*
- * Stop the arm: it finishes the attempt in progress (a product that drops
- * is sold, not refunded), then ends. A second signal or the time limit
- * aborts the cycle (relay off; the ledger restores the credit).
+ * Wait for the arm, told to stop first: it finishes the attempt in
+ * progress (a product that drops is sold, not refunded), then ends. A
+ * second signal or the time limit aborts the cycle (relay off; the ledger
+ * restores the credit).
  */
 static void
-main_stop_arm(struct proc *p, int sfd)
+main_wait_arm(struct proc *p, int sfd)
 {
 	struct proc	*arm = &main_procs[PROC_ARM];
 	struct timespec	 now, until;
 	uint64_t	 deadline;
 	int		 aborted = 0;
 
-	proc_send(p, PROC_ARM, MSG_STOP, 0, NULL, 0);
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	deadline = (uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec /
 	    1000000 + main_arm_stop_ms();
@@ -459,14 +509,15 @@ static void
 main_stop_activities(struct proc *p, int sfd)
 {
 	notify_send("STOPPING=1");
+	proc_send(p, PROC_ARM, MSG_STOP, 0, NULL, 0);	/* no retry from now */
 	for (size_t i = 0; i < sizeof(main_stop_order) / sizeof(int); i++) {
 		int id = main_stop_order[i];
 
 		if (id == PROC_ARM)
-			main_stop_arm(p, sfd);
+			main_wait_arm(p, sfd);
 		else {
 			proc_send(p, id, MSG_STOP, 0, NULL, 0);
-			pthread_join(main_procs[id].thread, NULL);
+			proc_join(&main_procs[id]);
 		}
 		proc_free(&main_procs[id]);
 	}
@@ -496,7 +547,7 @@ main_signals(void)
 /*
  * Run the daemon until a signal; returns the exit status. Start-up in the
  * order that leaves nothing behind when it fails: config (done), lines,
- * ledger, control socket, activities.
+ * what can be refused about the socket, ledger, socket, activities.
  */
 static int
 main_run(void)
@@ -505,7 +556,7 @@ main_run(void)
 	struct event	*ev_sig, *ev_wd = NULL;
 	struct timeval	 tv;
 	uint64_t	 wd_usec;
-	int		 sfd;
+	int		 sfd, control_fd;
 
 	sfd = main_signals();
 	if (proc_setup_inboxes() == -1)
@@ -515,10 +566,14 @@ main_run(void)
 	main_request_all(&main_hw);
 	gpio_forget_names();
 	trace_mark("lines", 0, 0);
+	main_prepare_socket();
 	main_open_ledger();
 	trace_mark("ledger", 0, 0);
-	main_init_activities(main_listen());
+	control_fd = main_listen();
+	main_init_activities(control_fd);
+	tune_pin(&main_cf);		/* the threads inherit main's CPU */
 	main_spawn_all();
+	tune_realtime(&main_cf, main_procs);
 	trace_mark("spawned", 0, 0);
 
 	proc_init(p, PROC_MAIN, "main", main_dispatch);
@@ -545,7 +600,7 @@ main_run(void)
 	return 0;
 }
 
-/* How to run vendd. */
+/* How to run vendd; status 2 for a bad command line. */
 static void __attribute__((noreturn))
 main_usage(int status)
 {
@@ -580,11 +635,11 @@ main(int argc, char *argv[])
 		case 'S': safe = 1; break;
 		case 'd': debug = 1; break;
 		case 'h': main_usage(0);
-		default: main_usage(1);
+		default: main_usage(2);
 		}
 	}
 	if (optind != argc || (check && safe))
-		main_usage(1);
+		main_usage(2);
 	trace_mark("main", 0, 0);
 	log_init("vendd", debug);
 	/* One malloc arena, not one per thread: the threads allocate little

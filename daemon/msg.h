@@ -57,7 +57,7 @@ enum msg_type {
 	MSG_ARM_DISPENSE = 40,	/* ledger -> arm: the reservation is durable */
 	MSG_ARM_DONE,		/* arm -> ledger: the cycle ended, ok or why not */
 	MSG_ARM_BUSY,		/* arm -> coin: dispensing, block the acceptor */
-	MSG_ARM_BLOCKED,	/* arm -> sales: the drop beam is broken with no vend */
+	MSG_ARM_BLOCKED,	/* arm -> sales: a broken drop beam blocks dispensing, or no longer */
 
 	/* cooling: 50-59 */
 	MSG_COOL_START = 50,	/* cooling -> ledger: compressor started */

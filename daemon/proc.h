@@ -66,7 +66,7 @@ void	 proc_send_outbox(struct proc *, const struct outbox *);
 void	 proc_timer_at(struct event *ev, uint64_t deadline_ns);
 uint64_t now_ns(void);
 
-/* The write end of an activity's inbox (tests, main's signal path). */
+/* The ends of an activity's inbox (the transport's tests). */
 int	 proc_inbox_wfd(int id);
 int	 proc_inbox_rfd(int id);
 

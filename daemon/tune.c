@@ -24,12 +24,11 @@ static const int tune_rt_prio[PROC_MAX] = {
 	[PROC_LEDGER] = 3, [PROC_ARM] = 4,
 };
 
-/* Pin main and every thread to cf->cpu, if it names a CPU we may use. */
-static void
-tune_pin(const struct config *cf, struct proc procs[PROC_MAX])
+/* Pin main (and so the threads it starts) to cf->cpu, if we may use it. */
+void
+tune_pin(const struct config *cf)
 {
 	cpu_set_t	set;
-	int		err;
 
 	if (cf->cpu < 0)
 		return;
@@ -41,19 +40,12 @@ tune_pin(const struct config *cf, struct proc procs[PROC_MAX])
 	}
 	CPU_ZERO(&set);
 	CPU_SET(cf->cpu, &set);
-	if (sched_setaffinity(0, sizeof(set), &set) == -1) {
+	if (sched_setaffinity(0, sizeof(set), &set) == -1)
 		log_warn("%s: cpu = %d: not pinned", cf->path, cf->cpu);
-		return;
-	}
-	for (int id = PROC_COIN; id < PROC_MAX; id++)
-		if ((err = pthread_setaffinity_np(procs[id].thread, sizeof(set),
-		    &set)) != 0)
-			log_warnx("%s: cpu = %d: %s not pinned: %s", cf->path,
-			    cf->cpu, procs[id].name, strerror(err));
 }
 
 /* SCHED_FIFO for the threads on the coin and vend paths; say if refused. */
-static void
+void
 tune_realtime(const struct config *cf, struct proc procs[PROC_MAX])
 {
 	struct sched_param	sp;
@@ -77,11 +69,4 @@ tune_realtime(const struct config *cf, struct proc procs[PROC_MAX])
 		    "%d threads (%s; RLIMIT_RTPRIO below 4? see LimitRTPRIO= "
 		    "in vendd.service): they run with normal priority",
 		    cf->path, refused, strerror(err));
-}
-
-void
-tune_threads(const struct config *cf, struct proc procs[PROC_MAX])
-{
-	tune_pin(cf, procs);
-	tune_realtime(cf, procs);
 }

@@ -10,11 +10,16 @@
 #include "proc.h"
 
 /*
- * Pin main and every activity's thread to [vendd] cpu, and give the
- * activities on the coin and vend paths their SCHED_FIFO priority when
- * [vendd] realtime says so. What the kernel refuses is logged once; vendd
+ * Pin main to [vendd] cpu before the activities' threads exist: they
+ * inherit it, so none starts on one CPU and moves. Refused: logged, vendd
  * runs on without it.
  */
-void	tune_threads(const struct config *, struct proc procs[PROC_MAX]);
+void	tune_pin(const struct config *);
+/*
+ * Give the activities on the coin and vend paths their SCHED_FIFO priority
+ * when [vendd] realtime says so, once their threads exist. Refused: logged
+ * once, they run with normal priority.
+ */
+void	tune_realtime(const struct config *, struct proc procs[PROC_MAX]);
 
 #endif

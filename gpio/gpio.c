@@ -427,6 +427,7 @@ where_dev(struct gpio_where *w)
 	    (uint64_t)sb.st_rdev : 0;
 }
 
+/* One line by any two names: the chip's device and the offset decide. */
 int
 gpio_same_line(const struct gpio_where *a, const struct gpio_where *b)
 {

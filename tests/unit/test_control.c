@@ -847,6 +847,15 @@ assert_no_socket_file(const struct config *cf)
 		    (unsigned)st.st_mode);
 }
 
+/* What main does: the checks that write nothing, then the socket. */
+static int
+sock_listen(const struct config *cf, char *err, size_t errlen)
+{
+	if (control_prepare(cf, err, errlen) == -1)
+		return -1;
+	return control_listen(cf, err, errlen);
+}
+
 /* Mode 0660, non-blocking, close-on-exec, accepting connections. */
 static void
 test_listen_creates(void **state)
@@ -859,7 +868,7 @@ test_listen_creates(void **state)
 
 	(void)state;
 	sock_config(&cf, "");
-	fd = control_listen(&cf, err, sizeof(err));
+	fd = sock_listen(&cf, err, sizeof(err));
 	if (fd == -1)
 		fail_msg("%s", err);
 	assert_int_equal(stat(cf.control_socket, &st), 0);
@@ -876,13 +885,13 @@ test_listen_creates(void **state)
 	close(cfd);
 
 	/* A second daemon must not steal a live socket. */
-	assert_int_equal(control_listen(&cf, err, sizeof(err)), -1);
+	assert_int_equal(sock_listen(&cf, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, cf.control_socket));
 	assert_non_null(strstr(err, "another vendd"));
 	close(fd);
 
 	/* Closed: now it is stale and replaced. */
-	fd = control_listen(&cf, err, sizeof(err));
+	fd = sock_listen(&cf, err, sizeof(err));
 	if (fd == -1)
 		fail_msg("stale socket not replaced: %s", err);
 	close(fd);
@@ -903,7 +912,7 @@ test_listen_refuses_file(void **state)
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, "keep\n", 5), 5);
 	close(fd);
-	assert_int_equal(control_listen(&cf, err, sizeof(err)), -1);
+	assert_int_equal(sock_listen(&cf, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, cf.control_socket));
 	assert_non_null(strstr(err, "not a socket"));
 	assert_int_equal(stat(cf.control_socket, &st), 0);
@@ -913,7 +922,7 @@ test_listen_refuses_file(void **state)
 	/* A directory neither. */
 	unlink(cf.control_socket);
 	assert_int_equal(mkdir(cf.control_socket, 0755), 0);
-	assert_int_equal(control_listen(&cf, err, sizeof(err)), -1);
+	assert_int_equal(sock_listen(&cf, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "not a socket"));
 	rmdir(cf.control_socket);
 }
@@ -929,25 +938,25 @@ test_listen_bad_paths(void **state)
 	/* The config's buffer is sun_path's size: an unterminated one. */
 	sock_config(&cf, "");
 	memset(cf.control_socket, 'x', sizeof(cf.control_socket));
-	assert_int_equal(control_listen(&cf, err, sizeof(err)), -1);
+	assert_int_equal(sock_listen(&cf, err, sizeof(err)), -1);
 	assert_names_key(err, "control_socket", TEST_SOCKET_LINE);
 	assert_non_null(strstr(err, "too long"));
 
 	cf.control_socket[0] = '\0';
-	assert_int_equal(control_listen(&cf, err, sizeof(err)), -1);
+	assert_int_equal(sock_listen(&cf, err, sizeof(err)), -1);
 	assert_names_key(err, "control_socket", TEST_SOCKET_LINE);
 	assert_non_null(strstr(err, "empty"));
 
 	snprintf(cf.control_socket, sizeof(cf.control_socket),
 	    "%s/nodir/control.sock", tmpdir);
-	assert_int_equal(control_listen(&cf, err, sizeof(err)), -1);
+	assert_int_equal(sock_listen(&cf, err, sizeof(err)), -1);
 	assert_names_key(err, "control_socket", TEST_SOCKET_LINE);
 	assert_non_null(strstr(err, cf.control_socket));
 	assert_no_socket_file(&cf);
 
 	/* A key the file does not set is named as the default. */
 	cf.control_socket_line = 0;
-	assert_int_equal(control_listen(&cf, err, sizeof(err)), -1);
+	assert_int_equal(sock_listen(&cf, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, TEST_INI ": [vendd] control_socket "
 	    "(default): "));
 }
@@ -966,7 +975,7 @@ test_listen_group(void **state)
 	if ((gr = getgrgid(getegid())) == NULL)
 		fail_msg("gid %u has no name", (unsigned)getegid());
 	sock_config(&cf, gr->gr_name);
-	fd = control_listen(&cf, err, sizeof(err));
+	fd = sock_listen(&cf, err, sizeof(err));
 	if (fd == -1)
 		fail_msg("%s", err);
 	assert_int_equal(stat(cf.control_socket, &st), 0);
@@ -974,7 +983,7 @@ test_listen_group(void **state)
 	close(fd);
 
 	sock_config(&cf, "");
-	fd = control_listen(&cf, err, sizeof(err));
+	fd = sock_listen(&cf, err, sizeof(err));
 	if (fd == -1)
 		fail_msg("%s", err);
 	assert_int_equal(stat(cf.control_socket, &st), 0);
@@ -994,7 +1003,7 @@ test_listen_group_missing(void **state)
 
 	(void)state;
 	sock_config(&cf, "no_such_group_vendd");
-	assert_int_equal(control_listen(&cf, err, sizeof(err)), -1);
+	assert_int_equal(sock_listen(&cf, err, sizeof(err)), -1);
 	assert_names_key(err, "control_group", TEST_GROUP_LINE);
 	assert_non_null(strstr(err, "\"no_such_group_vendd\""));
 	assert_non_null(strstr(err, "does not exist"));
@@ -1002,7 +1011,7 @@ test_listen_group_missing(void **state)
 }
 
 /*
- * Run control_listen in a child that holds no group but its own: as root,
+ * Run the listen in a child that holds no group but its own: as root,
  * the child becomes nobody first. Writes the result to the pipe: the fd (or
  * -1), then the error text.
  */
@@ -1015,7 +1024,7 @@ listen_unprivileged(const struct config *cf, int out)
 	if (geteuid() == 0 && (setgroups(0, NULL) == -1 ||
 	    setgid(65534) == -1 || setuid(65534) == -1))
 		_exit(2);
-	fd = control_listen(cf, err, sizeof(err));
+	fd = sock_listen(cf, err, sizeof(err));
 	if (write(out, &fd, sizeof(fd)) != sizeof(fd) ||
 	    write(out, err, strlen(err) + 1) == -1)
 		_exit(3);
@@ -1084,7 +1093,7 @@ setup_thread(void **state)
 		return -1;
 	make_config(&ctl_cf);
 	sock_fields(&ctl_cf, gr ? gr->gr_name : "");
-	if ((fd = control_listen(&ctl_cf, err, sizeof(err))) == -1) {
+	if ((fd = sock_listen(&ctl_cf, err, sizeof(err))) == -1) {
 		print_error("%s\n", err);
 		return -1;
 	}

@@ -5,8 +5,9 @@
 # package makes it) on a chip given to _vendd as the package's udev rule
 # gives it. A member of vendd-operators restocks through vendctl, answered
 # once the refill is durable, and cannot open a GPIO chip; a user in neither
-# group may read the status but not restock; a control_group that does not
-# exist stops the start with the key's FILE:LINE, whatever uid vendd runs as.
+# group cannot even connect (the socket is 0660); a control_group that does
+# not exist stops the start with the key's FILE:LINE and exit status 78,
+# whatever uid vendd runs as.
 . /vendd/tests/sim/lib.sh
 
 rule=$VENDD_ROOT/gpio/60-vendd-gpio.rules
@@ -69,8 +70,25 @@ chmod 644 "$VENDD_CONF"
 line=$(grep -n '^control_group' "$VENDD_CONF" | cut -d: -f1)
 as _vendd vendd -c "$VENDD_CONF" >"$WORK/nogroup.out" 2>&1
 rc=$?
-[ "$rc" != 0 ] || fail "expected vendd to refuse a control_group that does not exist"
+expect_eq "exit status for a control_group that does not exist" 78 "$rc"
 grep -q "$VENDD_CONF:$line: \[vendd\] control_group" "$WORK/nogroup.out" ||
 	fail "expected $VENDD_CONF:$line: [vendd] control_group in the message, saw: $(cat "$WORK/nogroup.out")"
 [ ! -e "$VENDD_SOCK" ] || fail "expected no socket left behind the refused start"
+
+# An upgraded machine whose edited config still names the service's own
+# group: vendd runs, leaves the socket to root alone, and says why.
+# shellcheck disable=SC2086
+make_config "$VENDD_CONF" "vendd.state_dir=$VENDD_STATE" \
+	"vendd.control_socket=$VENDD_SOCK" "cooling.sensor=$SENSOR" $FAST_CONFIG \
+	vendd.control_group=_vendd
+chmod 644 "$VENDD_CONF"
+su -s /bin/sh _vendd -c "exec vendd -c $VENDD_CONF" 2>>"$VENDD_LOG" &
+VENDD_PID=$!
+vendd_wait_ready 10000
+[ "$(log_count 'group "_vendd" also opens')" -ge 1 ] ||
+	fail "expected a warning that _vendd also opens the GPIO chip"
+as vendd-op "vendctl -s $VENDD_SOCK restock cola" >"$WORK/old.out" 2>&1 &&
+	fail "expected vendd-op refused while control_group is _vendd, saw: $(cat "$WORK/old.out")"
+vendctl -s "$VENDD_SOCK" restock cola >"$WORK/root.out" 2>&1 ||
+	fail "expected root to restock, saw: $(cat "$WORK/root.out")"
 pass
