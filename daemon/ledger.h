@@ -28,6 +28,8 @@ struct ledger {
 	size_t		journal_cap;	/* its bytes: written zeros or records */
 	uint64_t	journal_records;	/* since the last snapshot: the
 					 * next record's slot */
+	int		journal_abandoned;	/* that slot may hold a record
+					 * whose write or sync failed */
 	int		fresh;		/* opened without a snapshot */
 	int		made_dir, made_snapshot, made_journal;	/* by this open */
 	struct msg_ledger_fault fault;	/* on: the disk failed, and how */

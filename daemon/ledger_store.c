@@ -38,12 +38,16 @@
  *     a valid record newer than the state is refused: it was acknowledged
  *     after one that is now lost.
  *   A record damaged in the middle thus shows as a refusal when a newer
- *   record follows it, and as a torn end when it was the last. A record
- *   whose write or sync failed may or may not be on disk; nothing flowed
- *   on for it, and its slot is written next with the same seq (the same
- *   record, held until the disk takes it, or the next one). Should a crash
- *   come first and replay find it whole, it applies: a reservation found so
- *   is settled at the start, like any vend a crash left unresolved.
+ *   record follows it, and as a torn end when it was the last.
+ * - A record whose write or sync failed may or may not be on disk; nothing
+ *   flowed on for it, and its slot stays the append point. The next record
+ *   written there has the same seq (the same record, held until the disk
+ *   takes it, or the next one). A compaction moves the append point back
+ *   to 0, so it first writes zeros over that slot and syncs them, or fails
+ *   (fault mode stays): no such record is left after the journal's end,
+ *   where replay would refuse it. Should a crash come before either and
+ *   replay find it whole, it applies: a reservation found so is settled at
+ *   the start, like any vend a crash left unresolved.
  * - The snapshot bounds replay time and carries the product ids, so the
  *   config may reorder or drop products between runs. It is written to
  *   snapshot.tmp, fsync'd, renamed over snapshot, and the directory
@@ -171,13 +175,33 @@ fail:
 }
 
 /*
+ * Zeros over the append point's slot if it may hold a record whose write
+ * or sync failed, synced: once the append point leaves it, nothing else
+ * would write it, and replay would find that record after the journal's
+ * end (or apply it, a record nobody acted on).
+ */
+static int
+ledger_clear_abandoned(struct ledger *l)
+{
+	if (!l->journal_abandoned)
+		return 0;
+	if (ledger_write_full(l->journal_fd, ledger_zero, JREC_SIZE,
+	    l->journal_records * JREC_SIZE) == -1 ||
+	    io->fdatasync(l->journal_fd) == -1)
+		return -1;
+	l->journal_abandoned = 0;
+	return 0;
+}
+
+/*
  * Snapshot the state; the journal then starts again at offset 0, over the
- * records the snapshot covers (replay skips them by their seq).
+ * records the snapshot covers (replay skips them by their seq). A record
+ * abandoned at the append point is cleared first.
  */
 int
 ledger_compact(struct ledger *l)
 {
-	if (ledger_write_snapshot(l) == -1)
+	if (ledger_clear_abandoned(l) == -1 || ledger_write_snapshot(l) == -1)
 		return -1;
 	l->journal_records = 0;
 	return 0;
@@ -262,9 +286,11 @@ ledger_append(struct ledger *l, const struct jrec *r, int money,
 		return -1;
 	*op = LEDGER_OP_RECORD;
 	jrec_encode(r, b);
+	l->journal_abandoned = 1;	/* until the disk has taken it */
 	if (ledger_write_full(l->journal_fd, b, sizeof(b), off) == -1 ||
 	    io->fdatasync(l->journal_fd) == -1)
 		return -1;
+	l->journal_abandoned = 0;
 	l->journal_records++;
 	return 0;
 }

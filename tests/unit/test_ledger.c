@@ -1579,6 +1579,78 @@ test_full_disk_record_held(void **state)
 	}
 }
 
+/* Put bytes that are no whole record in the journal's first slot: what a
+ * power cut leaves when it tears the record written there. */
+static void
+fx_tear_first_slot(struct fx *f)
+{
+	size_t	 len;
+	uint8_t	*b = fx_read(f, "journal", &len);
+
+	memset(b + REC / 2, 0xee, REC / 2);
+	fx_write(f, "journal", b, len);
+	free(b);
+}
+
+/*
+ * A record whose sync fails and that is not kept (a reservation refused,
+ * a counter dropped) may be whole on disk all the same. The retry then
+ * compacts and the journal starts again at slot 0, so nothing writes its
+ * slot again: the ledger must clear it first, and not compact if it
+ * cannot. Else, after a crash, replay applies it (a vend that never
+ * happened settled at the start, a dropped counter counted), and if the
+ * cut tore the record written at slot 0, the start is refused: a valid
+ * record after the journal's end.
+ */
+static void
+test_abandoned_record_cleared(void **state)
+{
+	struct msg_cool	cs = { 0 };
+	struct outbox	ob;
+	char		err[512];
+
+	for (int k = 0; k < 4; k++) {
+		struct fx	*f = *state;
+		int		 counter = k & 1, tear = k & 2;
+
+		fx_open(f);
+		fx_coin(f, 200, 8);
+		fx_coin(f, 100, 4);
+		t_fail(T_FDATASYNC, "journal", EIO, 0, 1);
+		if (counter) {
+			assert_int_equal(fx_msg(f, MSG_COOL_START,
+			    PROC_COOLING, &cs, sizeof(cs), &ob), 0);
+			assert_int_equal(f->l.st.c.compressor_starts, 0);
+		} else {
+			assert_int_equal(fx_reserve(f, 5, P_COLA, &ob), 0);
+			assert_int_equal(fx_one(&ob, MSG_VEND_RESULT), 0);
+			assert_int_equal(ob.m[0].u.vend.why, VEND_WHY_REFUSED);
+		}
+		assert_int_equal(f->l.fault.on, 1);
+		t_fail(T_PWRITE, "journal", EIO, 0, 1);	/* its zeros fail */
+		outbox_init(&ob);
+		assert_int_equal(ledger_retry(&f->l, &ob), 1);
+		assert_int_equal(f->l.journal_records, 2);	/* not compacted */
+		assert_int_equal(fx_size(f, "snapshot.tmp"), -1);
+		outbox_init(&ob);
+		assert_int_equal(ledger_retry(&f->l, &ob), 0);	/* compacts */
+		assert_int_equal(f->l.journal_records, 0);
+		fx_crash(f);			/* before the next record */
+		if (tear)			/* or in its write */
+			fx_tear_first_slot(f);
+		if (ledger_open(&f->l, &f->cf, err, sizeof(err)) == -1)
+			fail_msg("%s: refused: %s", counter ? "counter" :
+			    "reservation", err);
+		f->open = 1;
+		assert_int_equal(f->l.st.credit, 300);
+		assert_int_equal(f->l.st.c.unresolved_settled, 0);
+		assert_int_equal(f->l.st.c.compressor_starts, 0);
+		assert_money_invariant(&f->l.st);
+		fx_crash(f);
+		nftw(f->cf.state_dir, fx_rm, 16, FTW_DEPTH | FTW_PHYS);
+	}
+}
+
 /* More money waiting for the disk than the ledger holds is a loud
  * failure (the shell makes it fatal), never a silent loss. */
 static void
@@ -1965,6 +2037,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_full_disk_compaction,
 		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_full_disk_record_held,
+		    fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_abandoned_record_cleared,
 		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_held_overflow,
 		    fx_setup, fx_teardown),
