@@ -6,15 +6,17 @@
  * 1. A scripted session runs the real ledger on a temp dir with its I/O
  *    seam (struct ledger_io) replaced by a recorder that does each call and
  *    logs every mkdir, create, truncate, write, sync, rename and unlink:
- *    the start-up compaction of a fresh machine, coins, vends (committed,
- *    failed, left pending), a restock, counters, periodic compactions
- *    ([vendd] compact_records lowered to 16), a record torn by a crash in
- *    its write, a restart that settles the pending vend, more records and
- *    compactions, a clean restart, a full disk (fault mode, held coins, a
- *    start on it), and records whose sync failed and that the ledger gave
- *    up on (a counter dropped, a reservation refused), each followed by
- *    the retry's compaction and more records, the reservation's first one
- *    torn.
+ *    a machine an older vendd ran (the start-up compaction of a fresh
+ *    machine, 300 records, the compaction after them and that vendd's
+ *    clearing of the journal: see sess_older_vendd), upgraded; then coins,
+ *    vends (committed, failed, left pending), a restock, counters,
+ *    periodic compactions ([vendd] compact_records lowered to 16), a
+ *    record torn by a crash in its write, a restart that settles the
+ *    pending vend, more records and compactions, a clean restart, a full
+ *    disk (fault mode, held coins, a start on it), and records whose sync
+ *    failed and that the ledger gave up on (a counter dropped, a
+ *    reservation refused), each followed by the retry's compaction and
+ *    more records, the reservation's first one torn.
  * 2. For every prefix of that log (a crash after each call), and for every
  *    way the calls not yet made durable could have reached the disk, the
  *    state directory the crash leaves is built and the ledger opened on it.
@@ -72,7 +74,9 @@
 
 #include "crashfs.h"
 
-#define MAX_REFS	2048		/* reference states, all epochs */
+#define MAX_REFS	4096		/* reference states, all epochs */
+#define COMPACT_RECORDS	16		/* [vendd] compact_records, lowered */
+#define OLDER_RECORDS	300		/* the older vendd's records */
 #define REPORT_MAX	10		/* failures described in full */
 
 /*
@@ -755,6 +759,49 @@ sess_abandoned(uint32_t *vid)
 	return 0;
 }
 
+/*
+ * The session begins on a machine run by an older vendd, cut by a power
+ * cut while it cleared its journal, then upgraded: issue 14's fault 1,
+ * enumerated. Until that fault was fixed, a compaction, once its snapshot
+ * was durable, zeroed the journal's used bytes a page at a time from
+ * offset 0 and synced them; a cut in between left slots half zeros, half
+ * old records, which the vendd of that time refused. Today's vendd never
+ * clears the journal, so only an upgraded machine can hold such a state,
+ * and today's vendd must open every prefix and tear of that clear.
+ * The fresh start, the records and the snapshot covering them are written
+ * by today's ledger: their formats, writes and syncs are what that
+ * vendd's were (the journal's size aside, which plays no part). That vendd
+ * compacted at every start and every 4096 records; here the compaction
+ * comes after 300 records, the issue's reproduction. Only the clear is
+ * gone, so the session writes it through the recorder right after the
+ * snapshot, as that compaction did. -1: the restart was refused.
+ */
+static int
+sess_older_vendd(void)
+{
+	static const uint8_t	zeros[4096];
+	size_t			used = OLDER_RECORDS * 48, n;
+
+	cf.compact_records = OLDER_RECORDS;
+	if (sess_open() == -1)			/* a fresh machine */
+		return -1;
+	for (int i = 0; i < OLDER_RECORDS; i++)
+		sess_coin(i % 2 ? 50 : 100);
+	if (led.journal_records != 0)
+		die("no compaction after the older vendd's records");
+	for (size_t off = 0; off < used; off += n) {
+		n = used - off < sizeof(zeros) ? used - off : sizeof(zeros);
+		if (rec_pwrite(led.journal_fd, zeros, n, (off_t)off) !=
+		    (ssize_t)n)
+			die("clearing the journal: %s", strerror(errno));
+	}
+	if (rec_fdatasync(led.journal_fd) == -1)
+		die("clearing the journal: %s", strerror(errno));
+	sess_close();				/* the upgrade */
+	cf.compact_records = COMPACT_RECORDS;
+	return sess_open();
+}
+
 /* The scripted session; the recorder logs every op it makes. -1: a
  * restart was refused and the session ended there. */
 static int
@@ -762,7 +809,7 @@ session(void)
 {
 	uint32_t	vid = 0;
 
-	if (sess_open() == -1)			/* a fresh machine */
+	if (sess_older_vendd() == -1)
 		return -1;
 	for (int i = 0; i < 4; i++)
 		sess_round(&vid);		/* a compaction each */
@@ -961,7 +1008,7 @@ main(int argc, char *argv[])
 	cf_product("cola", 150, 8);
 	cf_product("water", 100, 10);
 	cf_product("chips", 120, 6);
-	cf.compact_records = 16;
+	cf.compact_records = COMPACT_RECORDS;
 	snprintf(cf.state_dir, sizeof(cf.state_dir), "%s", state_dir);
 
 	ledger_set_io(&recorder);
