@@ -101,6 +101,13 @@ static const struct ledger_io ledger_libc = {
 };
 static const struct ledger_io *io = &ledger_libc;
 
+/*
+ * What the loading steps return, apart from 0 and -1 (an error of the
+ * state directory: it cannot be opened, created or written): its files
+ * hold what no power cut leaves. The message names the file, not the key.
+ */
+#define LEDGER_REFUSED	(-2)
+
 /* Replace the store's I/O calls (tests); NULL restores libc's. */
 void
 ledger_set_io(const struct ledger_io *t)
@@ -338,7 +345,8 @@ ledger_read_file(int fd, size_t max, uint8_t **out, size_t *outlen)
 	return 0;
 }
 
-/* Load the snapshot, or a fresh state if there is none: 0, 1 fresh, -1. */
+/* Load the snapshot, or a fresh state if there is none: 0, 1 fresh, -1,
+ * or LEDGER_REFUSED. */
 static int
 ledger_load_snapshot(struct ledger *l, char *err, size_t errlen)
 {
@@ -365,12 +373,13 @@ ledger_load_snapshot(struct ledger *l, char *err, size_t errlen)
 	free(buf);
 	if (rc == -1) {
 		snprintf(err, errlen, "%s/%s: %s", dir, LEDGER_SNAPSHOT, why);
-		return -1;
+		return LEDGER_REFUSED;
 	}
 	return 0;
 }
 
-/* Replay the journal; a torn last record is cut off, corruption refused. */
+/* Replay the journal; a torn last record is cut off, corruption refused
+ * (LEDGER_REFUSED). */
 static int
 ledger_load_journal(struct ledger *l, char *err, size_t errlen)
 {
@@ -392,7 +401,7 @@ ledger_load_journal(struct ledger *l, char *err, size_t errlen)
 	free(buf);
 	if (rc == -1) {
 		snprintf(err, errlen, "%s/%s: %s", dir, LEDGER_JOURNAL, why);
-		return -1;
+		return LEDGER_REFUSED;
 	}
 	if (rc == 1)
 		log_warnx("%s/%s: torn record at offset %zu dropped (never "
@@ -472,14 +481,15 @@ ledger_open_dir(struct ledger *l, char *why, size_t len)
 	return 0;
 }
 
-/* Load the snapshot and replay the journal: what the last run left. */
+/* Load the snapshot and replay the journal: what the last run left. 0,
+ * -1 or LEDGER_REFUSED. */
 static int
 ledger_load(struct ledger *l, char *why, size_t len)
 {
 	const char	*dir = l->cf->state_dir;
 
-	if ((l->fresh = ledger_load_snapshot(l, why, len)) == -1)
-		return -1;
+	if ((l->fresh = ledger_load_snapshot(l, why, len)) < 0)
+		return l->fresh;
 	l->journal_fd = io->openat(l->dirfd, LEDGER_JOURNAL, O_RDWR |
 	    O_CLOEXEC);
 	if (l->journal_fd == -1 && errno != ENOENT) {
@@ -494,11 +504,10 @@ ledger_load(struct ledger *l, char *why, size_t len)
 	 * very first start leaves a state this check accepts.
 	 */
 	if (l->fresh && l->journal_fd != -1) {
-		snprintf(why, len, "%s/%s exists but %s/%s is missing: "
-		    "refusing to start from an empty ledger (move both away "
-		    "to start a fresh machine)", dir, LEDGER_JOURNAL, dir,
-		    LEDGER_SNAPSHOT);
-		return -1;
+		snprintf(why, len, "%s/%s exists but %s/%s is missing (to "
+		    "start a fresh machine, move the journal away)", dir,
+		    LEDGER_JOURNAL, dir, LEDGER_SNAPSHOT);
+		return LEDGER_REFUSED;
 	}
 	if (l->journal_fd == -1)
 		return 0;	/* created once the snapshot is there */
@@ -617,23 +626,33 @@ ledger_undo(struct ledger *l)
 	}
 }
 
-/* Open the ledger: see ledger.h. */
+/*
+ * Open the ledger: see ledger.h. An error of the state directory names the
+ * key and where it was set; files that hold what no power cut leaves are
+ * named alone, since the key is not at fault.
+ */
 int
 ledger_open(struct ledger *l, const struct config *cf, char *err,
     size_t errlen)
 {
 	char	why[1024];
 	size_t	n;
+	int	rc;
 
 	memset(l, 0, sizeof(*l));
 	l->cf = cf;
 	l->dirfd = l->journal_fd = -1;
-	if (ledger_open_dir(l, why, sizeof(why)) == 0 &&
-	    ledger_load(l, why, sizeof(why)) == 0 &&
-	    ledger_begin(l, why, sizeof(why)) == 0)
+	if ((rc = ledger_open_dir(l, why, sizeof(why))) == 0 &&
+	    (rc = ledger_load(l, why, sizeof(why))) == 0 &&
+	    (rc = ledger_begin(l, why, sizeof(why))) == 0)
 		return 0;
 	ledger_undo(l);
 	ledger_close(l);
+	if (rc == LEDGER_REFUSED) {
+		snprintf(err, errlen, "%s: refusing to start; the files are "
+		    "left as they are", why);
+		return -1;
+	}
 	config_where(cf, "vendd", "state_dir", cf->state_dir_line, err, errlen);
 	n = strlen(err);
 	snprintf(err + n, errlen - n, ": %s", why);

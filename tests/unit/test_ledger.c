@@ -799,8 +799,9 @@ test_corrupt_middle_refused(void **state)
 	j0 = fx_read(f, "journal", &jl0);
 	s0 = fx_read(f, "snapshot", &sl0);
 	fx_open_fails(f, err, sizeof(err));
-	assert_non_null(strstr(err, fx_path(f, "journal")));
-	assert_non_null(strstr(err, "offset 48"));
+	assert_int_equal(strncmp(err, fx_path(f, "journal"),
+	    strlen(fx_path(f, "journal"))), 0);
+	assert_non_null(strstr(err, "(offset 96): refusing to start"));
 	j1 = fx_read(f, "journal", &jl1);
 	s1 = fx_read(f, "snapshot", &sl1);
 	assert_int_equal(jl0, jl1);
@@ -830,12 +831,13 @@ test_corrupt_middle_refused(void **state)
 }
 
 /* A record lost from the middle (its slot zeros) is corruption: the
- * records after it are newer than where the journal seems to end. */
+ * records after it are newer than where the journal seems to end. The
+ * message names the file and the record's offset, not the config key. */
 static void
 test_zeroed_middle_refused(void **state)
 {
 	struct fx	*f = *state;
-	char		 err[512];
+	char		 err[512], want[PATH_MAX + 160];
 	size_t		 len;
 	uint8_t		*b;
 
@@ -845,9 +847,10 @@ test_zeroed_middle_refused(void **state)
 	fx_write(f, "journal", b, len);
 	free(b);
 	fx_open_fails(f, err, sizeof(err));
-	assert_non_null(strstr(err, fx_path(f, "journal")));
-	assert_non_null(strstr(err, "end at offset 48"));
-	assert_non_null(strstr(err, "(offset 96)"));
+	snprintf(want, sizeof(want), "%s: record seq 4 after the journal's "
+	    "end (offset 96): refusing to start; the files are left as they "
+	    "are", fx_path(f, "journal"));
+	assert_string_equal(err, want);
 }
 
 /*
@@ -902,7 +905,7 @@ static void
 test_corrupt_snapshot_refused(void **state)
 {
 	struct fx	*f = *state;
-	char		 err[512];
+	char		 err[512], want[PATH_MAX + 160];
 	uint8_t		*s0, *s1;
 	size_t		 sl0, sl1;
 
@@ -914,9 +917,10 @@ test_corrupt_snapshot_refused(void **state)
 
 	fx_flip(f, "snapshot", 40);		/* inside the body: CRC */
 	fx_open_fails(f, err, sizeof(err));
-	assert_non_null(strstr(err, fx_path(f, "snapshot")));
-	assert_non_null(strstr(err, "CRC"));
-	assert_non_null(strstr(err, "offset"));
+	snprintf(want, sizeof(want), "%s: bad snapshot CRC (offset %zu): "
+	    "refusing to start; the files are left as they are",
+	    fx_path(f, "snapshot"), sl0 - 4);
+	assert_string_equal(err, want);
 	s1 = fx_read(f, "snapshot", &sl1);
 	assert_int_equal(sl1, sl0);
 	assert_int_not_equal(memcmp(s0, s1, sl0), 0);
@@ -953,7 +957,11 @@ test_journal_without_snapshot(void **state)
 	fx_crash(f);
 	assert_int_equal(unlink(fx_path(f, "snapshot")), 0);
 	fx_open_fails(f, err, sizeof(err));
+	assert_int_equal(strncmp(err, fx_path(f, "journal"),
+	    strlen(fx_path(f, "journal"))), 0);
 	assert_non_null(strstr(err, "snapshot is missing"));
+	assert_non_null(strstr(err, ": refusing to start; the files are left "
+	    "as they are"));
 	assert_int_equal(fx_size(f, "journal"), JSIZE);
 	assert_int_equal(fx_size(f, "snapshot"), -1);
 	/* right after a compaction the journal is empty: still refused */
