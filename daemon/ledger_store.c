@@ -10,14 +10,12 @@
  *   an error returned to the caller, never a signal. The file is
  *   preallocated with written zeros (compact_records + LEDGER_RESERVE
  *   records, in whole pages), so a record overwrites allocated blocks and
- *   changes no file size or block map: on ext4 its fdatasync writes the
- *   data block alone, with no filesystem journal commit. Measured on the
- *   build host's ext4 (virtio disk), 2000-3000 records each: p50 78-115 us
- *   into written zeros against 118-151 us appended, so the preallocation
- *   stays. Each record carries a magic, a monotonic seq, its fields and a
- *   CRC-32, so replay can tell a record cut by a power cut (the torn end,
- *   never acknowledged: dropped) from real corruption (refused, file left
- *   as it is for a human).
+ *   changes no file size or block map: its fdatasync writes the data
+ *   alone, no metadata (on ext4, no filesystem journal commit). Each
+ *   record carries a magic, a monotonic seq, its fields and a CRC-32, so
+ *   replay can tell a record cut by a power cut (the torn end, never
+ *   acknowledged: dropped) from real corruption (refused, file left as it
+ *   is for a human).
  * - The journal is never cleared. Its records are the run of consecutive
  *   seqs after the snapshot's; replay skips records the snapshot already
  *   has wherever they are (by seq, cheaply: no CRC past the end). The run
