@@ -355,7 +355,7 @@ fx_three_coins(struct fx *f)
 /* n coins of 1.00 through ledger_handle alone, each answered to sales, with
  * no compaction after them: what the shell does before it compacts. */
 static void
-fx_coins_untidied(struct fx *f, int n)
+fx_coins_uncompacted(struct fx *f, int n)
 {
 	struct msg	m;
 	struct outbox	ob;
@@ -872,7 +872,7 @@ test_cut_while_clearing(void **state)
 	size_t			 zeroed[] = { 4096, 512 };
 
 	fx_open(f);
-	fx_coins_untidied(f, 300);
+	fx_coins_uncompacted(f, 300);
 	fx_crash(f);
 	j = fx_read(f, "journal", &jl);		/* the 300 records */
 	fx_open(f);				/* a snapshot covering them */
@@ -1390,7 +1390,7 @@ test_compaction_after_answer(void **state)
 	struct fx	*f = *state;
 
 	fx_open(f);
-	fx_coins_untidied(f, 4096);
+	fx_coins_uncompacted(f, 4096);
 	assert_int_equal(f->l.journal_records, 4096);
 	assert_int_equal(fx_compact_if_due(f), 0);
 	assert_int_equal(f->l.journal_records, 0);
@@ -1409,10 +1409,10 @@ test_compact_records_configured(void **state)
 	f->cf.compact_records = 16;
 	fx_open(f);
 	assert_int_equal(fx_size(f, "journal"), 16384);	/* 16 + 256 records */
-	fx_coins_untidied(f, 15);
+	fx_coins_uncompacted(f, 15);
 	assert_int_equal(fx_compact_if_due(f), 0);
 	assert_int_equal(f->l.journal_records, 15);
-	fx_coins_untidied(f, 1);
+	fx_coins_uncompacted(f, 1);
 	assert_int_equal(fx_compact_if_due(f), 0);
 	assert_int_equal(f->l.journal_records, 0);
 	fx_crash(f);
@@ -1790,7 +1790,7 @@ test_fault_reserve(void **state)
 	slots = f->l.journal_cap / REC;
 	assert_true(slots >= 16 + 256);
 	t_fail(T_PWRITE, "snapshot.tmp", ENOSPC, 0, -1);
-	fx_coins_untidied(f, 16);
+	fx_coins_uncompacted(f, 16);
 	assert_int_equal(fx_compact_if_due(f), 1);
 	while (f->l.journal_records < slots - 64)
 		assert_int_equal(fx_msg(f, MSG_COOL_START, PROC_COOLING, &cs,
