@@ -28,6 +28,8 @@ struct ledger {
 	size_t		journal_cap;	/* its bytes: written zeros or records */
 	uint64_t	journal_records;	/* since the last snapshot: the
 					 * next record's slot */
+	int		journal_abandoned;	/* that slot may hold a record
+					 * whose write or sync failed */
 	int		fresh;		/* opened without a snapshot */
 	int		made_dir, made_snapshot, made_journal;	/* by this open */
 	struct msg_ledger_fault fault;	/* on: the disk failed, and how */
@@ -47,8 +49,11 @@ struct ledger {
  * is refused and left as it is; a start that fails removes what it made.
  * On a disk that takes no snapshot but can still be replayed, it opens in
  * fault mode (fault.on): the settlement and the start count are journalled
- * instead, and the thread (ledger_init) tells sales and retries.
- * -1 with "FILE:LINE: [vendd] state_dir: what is wrong" in err.
+ * instead, and the thread (ledger_init) tells sales and retries. -1 with
+ * why in err: "FILE:LINE: [vendd] state_dir: what is wrong" when the
+ * directory is missing its parent or cannot be created, opened or written;
+ * "STATE_DIR/FILE: what (offset N): refusing to start; the files are left
+ * as they are" when a file holds what no power cut leaves.
  */
 int	ledger_open(struct ledger *, const struct config *, char *err,
 	    size_t errlen);

@@ -213,8 +213,7 @@ replay_run(const uint8_t *b, size_t len, struct ledger_state *st,
  */
 static int
 replay_check_tail(const uint8_t *b, size_t len, size_t end,
-    const struct ledger_state *st, const char *torn, char *err,
-    size_t errlen)
+    const struct ledger_state *st, char *err, size_t errlen)
 {
 	const char	*why;
 	struct jrec	 r;
@@ -235,8 +234,7 @@ replay_check_tail(const uint8_t *b, size_t len, size_t end,
 		    r.seq <= st->seq)
 			continue;
 		snprintf(err, errlen, "record seq %llu after the journal's end "
-		    "at offset %zu%s%s (offset %zu)", (unsigned long long)r.seq,
-		    end, torn ? ": " : "", torn ? torn : "", off);
+		    "(offset %zu)", (unsigned long long)r.seq, off);
 		return -1;
 	}
 	return 0;
@@ -263,7 +261,7 @@ ledger_replay(const void *buf, size_t len, struct ledger_state *st,
 		return -1;
 	}
 	if ((end = replay_run(buf, len, st, &torn, err, errlen)) == SIZE_MAX ||
-	    replay_check_tail(buf, len, end, st, torn, err, errlen) == -1)
+	    replay_check_tail(buf, len, end, st, err, errlen) == -1)
 		return -1;
 	*good_len = end;
 	return torn != NULL;

@@ -10,14 +10,12 @@
  *   an error returned to the caller, never a signal. The file is
  *   preallocated with written zeros (compact_records + LEDGER_RESERVE
  *   records, in whole pages), so a record overwrites allocated blocks and
- *   changes no file size or block map: on ext4 its fdatasync writes the
- *   data block alone, with no filesystem journal commit. Measured on the
- *   build host's ext4 (virtio disk), 2000-3000 records each: p50 78-115 us
- *   into written zeros against 118-151 us appended, so the preallocation
- *   stays. Each record carries a magic, a monotonic seq, its fields and a
- *   CRC-32, so replay can tell a record cut by a power cut (the torn end,
- *   never acknowledged: dropped) from real corruption (refused, file left
- *   as it is for a human).
+ *   changes no file size or block map: its fdatasync writes the data
+ *   alone, no metadata (on ext4, no filesystem journal commit). Each
+ *   record carries a magic, a monotonic seq, its fields and a CRC-32, so
+ *   replay can tell a record cut by a power cut (the torn end, never
+ *   acknowledged: dropped) from real corruption (refused, file left as it
+ *   is for a human).
  * - The journal is never cleared. Its records are the run of consecutive
  *   seqs after the snapshot's; replay skips records the snapshot already
  *   has wherever they are (by seq, cheaply: no CRC past the end). The run
@@ -38,12 +36,16 @@
  *     a valid record newer than the state is refused: it was acknowledged
  *     after one that is now lost.
  *   A record damaged in the middle thus shows as a refusal when a newer
- *   record follows it, and as a torn end when it was the last. A record
- *   whose write or sync failed may or may not be on disk; nothing flowed
- *   on for it, and its slot is written next with the same seq (the same
- *   record, held until the disk takes it, or the next one). Should a crash
- *   come first and replay find it whole, it applies: a reservation found so
- *   is settled at the start, like any vend a crash left unresolved.
+ *   record follows it, and as a torn end when it was the last.
+ * - A record whose write or sync failed may or may not be on disk; nothing
+ *   flowed on for it, and its slot stays the append point. The next record
+ *   written there has the same seq (the same record, held until the disk
+ *   takes it, or the next one). A compaction moves the append point back
+ *   to 0, so it first writes zeros over that slot and syncs them, or fails
+ *   (fault mode stays): no such record is left after the journal's end,
+ *   where replay would refuse it. Should a crash come before either and
+ *   replay find it whole, it applies: a reservation found so is settled at
+ *   the start, like any vend a crash left unresolved.
  * - The snapshot bounds replay time and carries the product ids, so the
  *   config may reorder or drop products between runs. It is written to
  *   snapshot.tmp, fsync'd, renamed over snapshot, and the directory
@@ -96,6 +98,13 @@ static const struct ledger_io ledger_libc = {
 	.close = close,
 };
 static const struct ledger_io *io = &ledger_libc;
+
+/*
+ * What the loading steps return, apart from 0 and -1 (an error of the
+ * state directory: it cannot be opened, created or written): its files
+ * hold what no power cut leaves. The message names the file, not the key.
+ */
+#define LEDGER_REFUSED	(-2)
 
 /* Replace the store's I/O calls (tests); NULL restores libc's. */
 void
@@ -171,13 +180,33 @@ fail:
 }
 
 /*
+ * Zeros over the append point's slot if it may hold a record whose write
+ * or sync failed, synced: once the append point leaves it, nothing else
+ * would write it, and replay would find that record after the journal's
+ * end (or apply it, a record nobody acted on).
+ */
+static int
+ledger_clear_abandoned(struct ledger *l)
+{
+	if (!l->journal_abandoned)
+		return 0;
+	if (ledger_write_full(l->journal_fd, ledger_zero, JREC_SIZE,
+	    l->journal_records * JREC_SIZE) == -1 ||
+	    io->fdatasync(l->journal_fd) == -1)
+		return -1;
+	l->journal_abandoned = 0;
+	return 0;
+}
+
+/*
  * Snapshot the state; the journal then starts again at offset 0, over the
- * records the snapshot covers (replay skips them by their seq).
+ * records the snapshot covers (replay skips them by their seq). A record
+ * abandoned at the append point is cleared first.
  */
 int
 ledger_compact(struct ledger *l)
 {
-	if (ledger_write_snapshot(l) == -1)
+	if (ledger_clear_abandoned(l) == -1 || ledger_write_snapshot(l) == -1)
 		return -1;
 	l->journal_records = 0;
 	return 0;
@@ -262,9 +291,11 @@ ledger_append(struct ledger *l, const struct jrec *r, int money,
 		return -1;
 	*op = LEDGER_OP_RECORD;
 	jrec_encode(r, b);
+	l->journal_abandoned = 1;	/* until the disk has taken it */
 	if (ledger_write_full(l->journal_fd, b, sizeof(b), off) == -1 ||
 	    io->fdatasync(l->journal_fd) == -1)
 		return -1;
+	l->journal_abandoned = 0;
 	l->journal_records++;
 	return 0;
 }
@@ -312,7 +343,8 @@ ledger_read_file(int fd, size_t max, uint8_t **out, size_t *outlen)
 	return 0;
 }
 
-/* Load the snapshot, or a fresh state if there is none: 0, 1 fresh, -1. */
+/* Load the snapshot, or a fresh state if there is none: 0, 1 fresh, -1,
+ * or LEDGER_REFUSED. */
 static int
 ledger_load_snapshot(struct ledger *l, char *err, size_t errlen)
 {
@@ -339,12 +371,13 @@ ledger_load_snapshot(struct ledger *l, char *err, size_t errlen)
 	free(buf);
 	if (rc == -1) {
 		snprintf(err, errlen, "%s/%s: %s", dir, LEDGER_SNAPSHOT, why);
-		return -1;
+		return LEDGER_REFUSED;
 	}
 	return 0;
 }
 
-/* Replay the journal; a torn last record is cut off, corruption refused. */
+/* Replay the journal; a torn last record is cut off, corruption refused
+ * (LEDGER_REFUSED). */
 static int
 ledger_load_journal(struct ledger *l, char *err, size_t errlen)
 {
@@ -366,7 +399,7 @@ ledger_load_journal(struct ledger *l, char *err, size_t errlen)
 	free(buf);
 	if (rc == -1) {
 		snprintf(err, errlen, "%s/%s: %s", dir, LEDGER_JOURNAL, why);
-		return -1;
+		return LEDGER_REFUSED;
 	}
 	if (rc == 1)
 		log_warnx("%s/%s: torn record at offset %zu dropped (never "
@@ -446,14 +479,15 @@ ledger_open_dir(struct ledger *l, char *why, size_t len)
 	return 0;
 }
 
-/* Load the snapshot and replay the journal: what the last run left. */
+/* Load the snapshot and replay the journal: what the last run left. 0,
+ * -1 or LEDGER_REFUSED. */
 static int
 ledger_load(struct ledger *l, char *why, size_t len)
 {
 	const char	*dir = l->cf->state_dir;
 
-	if ((l->fresh = ledger_load_snapshot(l, why, len)) == -1)
-		return -1;
+	if ((l->fresh = ledger_load_snapshot(l, why, len)) < 0)
+		return l->fresh;
 	l->journal_fd = io->openat(l->dirfd, LEDGER_JOURNAL, O_RDWR |
 	    O_CLOEXEC);
 	if (l->journal_fd == -1 && errno != ENOENT) {
@@ -468,11 +502,10 @@ ledger_load(struct ledger *l, char *why, size_t len)
 	 * very first start leaves a state this check accepts.
 	 */
 	if (l->fresh && l->journal_fd != -1) {
-		snprintf(why, len, "%s/%s exists but %s/%s is missing: "
-		    "refusing to start from an empty ledger (move both away "
-		    "to start a fresh machine)", dir, LEDGER_JOURNAL, dir,
-		    LEDGER_SNAPSHOT);
-		return -1;
+		snprintf(why, len, "%s/%s exists but %s/%s is missing (to "
+		    "start a fresh machine, move the journal away)", dir,
+		    LEDGER_JOURNAL, dir, LEDGER_SNAPSHOT);
+		return LEDGER_REFUSED;
 	}
 	if (l->journal_fd == -1)
 		return 0;	/* created once the snapshot is there */
@@ -591,23 +624,33 @@ ledger_undo(struct ledger *l)
 	}
 }
 
-/* Open the ledger: see ledger.h. */
+/*
+ * Open the ledger: see ledger.h. An error of the state directory names the
+ * key and where it was set; files that hold what no power cut leaves are
+ * named alone, since the key is not at fault.
+ */
 int
 ledger_open(struct ledger *l, const struct config *cf, char *err,
     size_t errlen)
 {
 	char	why[1024];
 	size_t	n;
+	int	rc;
 
 	memset(l, 0, sizeof(*l));
 	l->cf = cf;
 	l->dirfd = l->journal_fd = -1;
-	if (ledger_open_dir(l, why, sizeof(why)) == 0 &&
-	    ledger_load(l, why, sizeof(why)) == 0 &&
-	    ledger_begin(l, why, sizeof(why)) == 0)
+	if ((rc = ledger_open_dir(l, why, sizeof(why))) == 0 &&
+	    (rc = ledger_load(l, why, sizeof(why))) == 0 &&
+	    (rc = ledger_begin(l, why, sizeof(why))) == 0)
 		return 0;
 	ledger_undo(l);
 	ledger_close(l);
+	if (rc == LEDGER_REFUSED) {
+		snprintf(err, errlen, "%s: refusing to start; the files are "
+		    "left as they are", why);
+		return -1;
+	}
 	config_where(cf, "vendd", "state_dir", cf->state_dir_line, err, errlen);
 	n = strlen(err);
 	snprintf(err + n, errlen - n, ": %s", why);

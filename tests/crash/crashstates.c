@@ -6,11 +6,17 @@
  * 1. A scripted session runs the real ledger on a temp dir with its I/O
  *    seam (struct ledger_io) replaced by a recorder that does each call and
  *    logs every mkdir, create, truncate, write, sync, rename and unlink:
- *    the start-up compaction of a fresh machine, coins, vends (committed,
- *    failed, left pending), a restock, counters, periodic compactions
- *    ([vendd] compact_records lowered to 16), a record torn by a crash in
- *    its write, a restart that settles the pending vend, more records and
- *    compactions, and a clean restart.
+ *    a machine an older vendd ran (the start-up compaction of a fresh
+ *    machine, 300 records, the compaction after them and that vendd's
+ *    clearing of the journal: see sess_older_vendd), upgraded; then coins,
+ *    vends (committed, failed, left pending), a restock, counters,
+ *    periodic compactions ([vendd] compact_records lowered to 16), a
+ *    record torn by a crash in its write, a restart that settles the
+ *    pending vend, more records and compactions, a clean restart, a full
+ *    disk (fault mode, held coins, a start on it), and records whose sync
+ *    failed and that the ledger gave up on (a counter dropped, a
+ *    reservation refused), each followed by the retry's compaction and
+ *    more records, the reservation's first one torn.
  * 2. For every prefix of that log (a crash after each call), and for every
  *    way the calls not yet made durable could have reached the disk, the
  *    state directory the crash leaves is built and the ledger opened on it.
@@ -41,7 +47,10 @@
  * + the pending vend's price (0 once the open settled it). The session's
  * states after k records are made by applying each record it wrote to the
  * one before (ledger_replay of that one record), and checked against the
- * ledger's own state wherever the session sees it.
+ * ledger's own state wherever the session sees it; a record the ledger
+ * gave up on makes a state only until its next compaction (struct ref).
+ * A restart of the session that is refused ends the session there; the
+ * states up to it are enumerated as usual.
  *
  *   crashstates [-v]	prints one line; exits 1 unless every count is 0
  */
@@ -50,6 +59,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,17 +74,27 @@
 
 #include "crashfs.h"
 
-#define MAX_REFS	2048		/* reference states, all epochs */
+#define MAX_REFS	4096		/* reference states, all epochs */
+#define COMPACT_RECORDS	16		/* [vendd] compact_records, lowered */
+#define OLDER_RECORDS	300		/* the older vendd's records */
 #define REPORT_MAX	10		/* failures described in full */
 
-/* A state the session's ledger held, for one epoch (run of the daemon). */
+/*
+ * A state the session's ledger held, for one epoch (run of the daemon). A
+ * record whose sync failed (abandoned) makes a state a crash may leave
+ * only until the ledger's next compaction: from its directory sync on (op
+ * until) the journal starts again at slot 0, and a record the ledger gave
+ * up on (a reservation refused, a counter dropped) must not be found. One
+ * it keeps (a held coin) is written again and makes its state anew.
+ */
 struct ref {
 	int			epoch;
+	int			abandoned, until;
 	struct ledger_state	st;
 };
 
 static struct ref	 refs[MAX_REFS];
-static int		 nrefs;
+static int		 nrefs, last_chained = -1;
 
 /* The session's accounting, stamped on each op it makes. */
 static uint64_t		 sess_acked, sess_issued;
@@ -213,7 +233,8 @@ disk_fails(int op, int fd)
 static void	ref_chain(const uint8_t *rec);
 
 /* pwrite: the bytes written; the write chosen to tear stops at 24. A
- * whole record written to the journal extends the reference states. */
+ * whole record (not zeros) written to the journal extends the reference
+ * states. */
 static ssize_t
 rec_pwrite(int fd, const void *buf, size_t len, off_t off)
 {
@@ -240,14 +261,17 @@ rec_pwrite(int fd, const void *buf, size_t len, off_t off)
 	if ((o->data = malloc((size_t)n)) == NULL)
 		die("malloc");
 	memcpy(o->data, buf, (size_t)n);
+	last_chained = -1;
 	if (tear) {		/* the process died in its write */
 		errno = EIO;
 		return -1;
 	}
-	if (journal && n == 48 && off % 48 == 0)
+	if (journal && n == 48 && off % 48 == 0 && memcmp(buf, "VNDJ", 4) == 0)
 		ref_chain(buf);
 	return n;
 }
+
+static void	refs_expire(int op);
 
 /* A sync: of a file, of the state dir, or of its parent. */
 static void
@@ -257,9 +281,10 @@ rec_sync(int fd)
 
 	if (!recording)
 		return;
-	if (fd_is_dir(fd, state_dir))
+	if (fd_is_dir(fd, state_dir)) {
 		op_add(OP_DIRSYNC);
-	else if (fd_is_dir(fd, root))
+		refs_expire(crash_nops - 1);
+	} else if (fd_is_dir(fd, root))
 		op_add(OP_PARENTSYNC);
 	else if ((o = op_add(OP_SYNC)), (o->ino = ino_of(fd)) < 0)
 		die("sync of a file not created in the session");
@@ -276,14 +301,18 @@ rec_fsync(int fd)
 	return rc;
 }
 
-/* fdatasync, recorded; the failing disk's fails, its data left unsynced. */
+/* fdatasync, recorded; the failing disk's fails, its data left unsynced
+ * (and the journal's last record is one the ledger may give up on). */
 static int
 rec_fdatasync(int fd)
 {
 	int	rc;
 
-	if (disk_fails(F_FDATASYNC, fd))
+	if (disk_fails(F_FDATASYNC, fd)) {
+		if (strcmp(fail_name, "journal") == 0 && last_chained >= 0)
+			refs[last_chained].abandoned = 1;
 		return -1;
+	}
 	rc = fdatasync(fd);
 
 	if (rc == 0)
@@ -351,7 +380,19 @@ ref_add(const struct ledger_state *st)
 	if (nrefs == MAX_REFS)
 		die("more than %d reference states", MAX_REFS);
 	refs[nrefs].epoch = sess_epoch;
+	refs[nrefs].abandoned = 0;
+	refs[nrefs].until = INT_MAX;
 	refs[nrefs++].st = *st;
+}
+
+/* A compaction's directory sync at op: records given up on before it are
+ * found no more after it. */
+static void
+refs_expire(int op)
+{
+	for (int i = 0; i < nrefs; i++)
+		if (refs[i].abandoned && refs[i].until == INT_MAX)
+			refs[i].until = op;
 }
 
 /* The latest reference state of this epoch with seq, or NULL. */
@@ -390,6 +431,7 @@ ref_chain(const uint8_t *rec)
 	    st.seq != seq)
 		die("record seq %" PRIu64 " does not apply: %s", seq, err);
 	ref_add(&st);
+	last_chained = nrefs - 1;
 }
 
 /* Fill one product of the session's config. */
@@ -494,8 +536,10 @@ sess_retry(void)
 	return rc == 0;
 }
 
-/* Open (or reopen) the session's ledger: a new epoch, the start issued. */
-static void
+/* Open (or reopen) the session's ledger: a new epoch, the start issued.
+ * -1 if its own files are refused: the session cannot go on (the state is
+ * among those enumerated, and counted there). */
+static int
 sess_open(void)
 {
 	struct ledger_state	 base;
@@ -509,8 +553,11 @@ sess_open(void)
 	rc = replay_files(s, sl, s != NULL, j, jl, &base, err, sizeof(err));
 	free(s);
 	free(j);
-	if (rc == -1)
-		die("the session's own state is refused: %s", err);
+	if (rc == -1) {
+		fprintf(report, "crashstates: the session's restart is "
+		    "refused, it ends there: %s\n", err);
+		return -1;
+	}
 	sess_epoch++;
 	if (rc == 1)		/* a fresh machine: no snapshot yet */
 		fresh_state(&base);
@@ -528,6 +575,7 @@ sess_open(void)
 	if (!led.fault.on)	/* else its records made it: ref_chain */
 		ref_add(&led.st);
 	sess_ack();
+	return 0;
 }
 
 /* The daemon stops or dies: the files stay as they are. */
@@ -636,9 +684,9 @@ disk_fail(const char *name, int op, int err)
  * A full disk: a compaction fails (fault mode), records go on into the
  * journal's reserve, a coin whose sync fails is held with one behind it, a
  * retry writes them, a restart on the full disk journals its records, and
- * the disk recovers.
+ * the disk recovers. -1: the restart was refused.
  */
-static void
+static int
 sess_full_disk(uint32_t *vid)
 {
 	disk_fail("snapshot.tmp", F_PWRITE, ENOSPC);
@@ -657,7 +705,8 @@ sess_full_disk(uint32_t *vid)
 	sess_coin(100);
 	sess_vend(++*vid, 0, 0, 0);		/* refused */
 	sess_close();				/* a restart, still full */
-	sess_open();
+	if (sess_open() == -1)
+		return -1;
 	if (!led.fault.on)
 		die("a start on a full disk not in fault mode");
 	sess_coin(100);
@@ -665,41 +714,127 @@ sess_full_disk(uint32_t *vid)
 	if (!sess_retry())
 		die("fault mode did not end");
 	sess_round(vid);
+	return 0;
 }
 
-/* The scripted session; the recorder logs every op it makes. */
-static void
+/* The next record is cut by a power cut in its write; vendd restarts.
+ * -1: the restart was refused. */
+static int
+sess_torn_restart(void)
+{
+	tear_next_journal_write = 1;
+	if (sess_coin(100) == 0 && tear_next_journal_write)
+		die("the torn write did not happen");
+	sess_close();
+	return sess_open();
+}
+
+/*
+ * Records the ledger gives up on, each whole on disk all the same: a
+ * counter whose sync fails (dropped), then a reservation whose sync fails
+ * (refused). Each time the retry compacts and the journal starts again at
+ * slot 0, over older records, and more records follow; after the
+ * reservation's retry the first of them is torn by a power cut, and vendd
+ * restarts. -1: the restart was refused.
+ */
+static int
+sess_abandoned(uint32_t *vid)
+{
+	struct msg_cool	cs = { 0 };
+
+	disk_fail("journal", F_FDATASYNC, EIO);
+	sess_msg(MSG_COOL_START, PROC_COOLING, &cs, sizeof(cs));  /* dropped */
+	disk_fail(NULL, F_NONE, 0);
+	if (!led.fault.on || !sess_retry())
+		die("a counter whose sync failed");
+	sess_round(vid);
+	disk_fail("journal", F_FDATASYNC, EIO);
+	sess_vend(++*vid, 0, 1, 1);		/* refused */
+	disk_fail(NULL, F_NONE, 0);
+	if (!led.fault.on || led.st.pending.active || !sess_retry())
+		die("a reservation whose sync failed");
+	if (sess_torn_restart() == -1)
+		return -1;
+	sess_round(vid);
+	return 0;
+}
+
+/*
+ * The session begins on a machine run by an older vendd, cut by a power
+ * cut while it cleared its journal, then upgraded: issue 14's fault 1,
+ * enumerated. Until that fault was fixed, a compaction, once its snapshot
+ * was durable, zeroed the journal's used bytes a page at a time from
+ * offset 0 and synced them; a cut in between left slots half zeros, half
+ * old records, which the vendd of that time refused. Today's vendd never
+ * clears the journal, so only an upgraded machine can hold such a state,
+ * and today's vendd must open every prefix and tear of that clear.
+ * The fresh start, the records and the snapshot covering them are written
+ * by today's ledger: their formats, writes and syncs are what that
+ * vendd's were (the journal's size aside, which plays no part). That vendd
+ * compacted at every start and every 4096 records; here the compaction
+ * comes after 300 records, the issue's reproduction. Only the clear is
+ * gone, so the session writes it through the recorder right after the
+ * snapshot, as that compaction did. -1: the restart was refused.
+ */
+static int
+sess_older_vendd(void)
+{
+	static const uint8_t	zeros[4096];
+	size_t			used = OLDER_RECORDS * 48, n;
+
+	cf.compact_records = OLDER_RECORDS;
+	if (sess_open() == -1)			/* a fresh machine */
+		return -1;
+	for (int i = 0; i < OLDER_RECORDS; i++)
+		sess_coin(i % 2 ? 50 : 100);
+	if (led.journal_records != 0)
+		die("no compaction after the older vendd's records");
+	for (size_t off = 0; off < used; off += n) {
+		n = used - off < sizeof(zeros) ? used - off : sizeof(zeros);
+		if (rec_pwrite(led.journal_fd, zeros, n, (off_t)off) !=
+		    (ssize_t)n)
+			die("clearing the journal: %s", strerror(errno));
+	}
+	if (rec_fdatasync(led.journal_fd) == -1)
+		die("clearing the journal: %s", strerror(errno));
+	sess_close();				/* the upgrade */
+	cf.compact_records = COMPACT_RECORDS;
+	return sess_open();
+}
+
+/* The scripted session; the recorder logs every op it makes. -1: a
+ * restart was refused and the session ended there. */
+static int
 session(void)
 {
 	uint32_t	vid = 0;
 
-	recording = 1;
-	sess_open();				/* a fresh machine */
+	if (sess_older_vendd() == -1)
+		return -1;
 	for (int i = 0; i < 4; i++)
 		sess_round(&vid);		/* a compaction each */
 	sess_coin(100);
 	sess_vend(++vid, 2, 0, 0);		/* left pending */
-	tear_next_journal_write = 1;
-	if (sess_coin(100) == 0 && tear_next_journal_write)
-		die("the torn write did not happen");
-	sess_close();				/* the crash */
-	sess_open();				/* settles the vend */
+	if (sess_torn_restart() == -1)		/* settles the vend */
+		return -1;
 	for (int i = 0; i < 3; i++)
 		sess_round(&vid);
 	for (int i = 0; i < 5; i++)
 		sess_coin(100);
 	sess_vend(++vid, 0, 0, 0);		/* pending again */
 	sess_close();				/* a crash between records */
-	sess_open();
+	if (sess_open() == -1)
+		return -1;
 	for (int i = 0; i < 3; i++)
 		sess_round(&vid);
 	sess_close();				/* a clean stop */
-	sess_open();
+	if (sess_open() == -1)
+		return -1;
 	for (int i = 0; i < 2; i++)
 		sess_round(&vid);
-	sess_full_disk(&vid);
-	sess_close();
-	recording = 0;
+	if (sess_full_disk(&vid) == -1)
+		return -1;
+	return sess_abandoned(&vid);
 }
 
 /* ---- the crash states ---- */
@@ -770,14 +905,15 @@ mfs_replay(const struct mfs *fs, struct ledger_state *st, char *err,
 	    jf ? jf->b : NULL, jf ? jf->len : 0, st, err, errlen);
 }
 
-/* Whether st is a reference state of epoch e (a seq may have two: a
- * record whose sync failed, and the one later written in its slot). */
+/* Whether st is a reference state of epoch e at crash point p (a seq may
+ * have two: a record whose sync failed, until it is given up on, and the
+ * one later written in its slot). */
 static int
-ref_match(int e, const struct ledger_state *st)
+ref_match(int e, const struct ledger_state *st, int p)
 {
 	for (int i = 0; i < nrefs; i++)
 		if (refs[i].epoch == e && refs[i].st.seq == st->seq &&
-		    state_equal(&refs[i].st, st))
+		    p <= refs[i].until && state_equal(&refs[i].st, st))
 			return 1;
 	return 0;
 }
@@ -810,7 +946,7 @@ check_state(const struct mfs *fs, int p)
 	} else if (rc == 1 ? acked > 0 : rs.seq < acked) {
 		n_lost++;
 		fail(p, "lost: seq %" PRIu64 " recovered", rs.seq);
-	} else if (rc == 0 && (rs.seq > issued || !ref_match(e, &rs))) {
+	} else if (rc == 0 && (rs.seq > issued || !ref_match(e, &rs, p))) {
 		n_violations++;
 		fail(p, "seq %" PRIu64 " recovered is no state the session "
 		    "had", rs.seq);
@@ -872,11 +1008,14 @@ main(int argc, char *argv[])
 	cf_product("cola", 150, 8);
 	cf_product("water", 100, 10);
 	cf_product("chips", 120, 6);
-	cf.compact_records = 16;
+	cf.compact_records = COMPACT_RECORDS;
 	snprintf(cf.state_dir, sizeof(cf.state_dir), "%s", state_dir);
 
 	ledger_set_io(&recorder);
+	recording = 1;
 	session();
+	sess_close();
+	recording = 0;
 	ledger_set_io(NULL);
 	crashfs_durability();
 	for (int p = 0; p <= crash_nops; p++)

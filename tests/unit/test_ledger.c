@@ -355,7 +355,7 @@ fx_three_coins(struct fx *f)
 /* n coins of 1.00 through ledger_handle alone, each answered to sales, with
  * no compaction after them: what the shell does before it compacts. */
 static void
-fx_coins_untidied(struct fx *f, int n)
+fx_coins_uncompacted(struct fx *f, int n)
 {
 	struct msg	m;
 	struct outbox	ob;
@@ -799,8 +799,9 @@ test_corrupt_middle_refused(void **state)
 	j0 = fx_read(f, "journal", &jl0);
 	s0 = fx_read(f, "snapshot", &sl0);
 	fx_open_fails(f, err, sizeof(err));
-	assert_non_null(strstr(err, fx_path(f, "journal")));
-	assert_non_null(strstr(err, "offset 48"));
+	assert_int_equal(strncmp(err, fx_path(f, "journal"),
+	    strlen(fx_path(f, "journal"))), 0);
+	assert_non_null(strstr(err, "(offset 96): refusing to start"));
 	j1 = fx_read(f, "journal", &jl1);
 	s1 = fx_read(f, "snapshot", &sl1);
 	assert_int_equal(jl0, jl1);
@@ -830,12 +831,13 @@ test_corrupt_middle_refused(void **state)
 }
 
 /* A record lost from the middle (its slot zeros) is corruption: the
- * records after it are newer than where the journal seems to end. */
+ * records after it are newer than where the journal seems to end. The
+ * message names the file and the record's offset, not the config key. */
 static void
 test_zeroed_middle_refused(void **state)
 {
 	struct fx	*f = *state;
-	char		 err[512];
+	char		 err[512], want[PATH_MAX + 160];
 	size_t		 len;
 	uint8_t		*b;
 
@@ -845,9 +847,10 @@ test_zeroed_middle_refused(void **state)
 	fx_write(f, "journal", b, len);
 	free(b);
 	fx_open_fails(f, err, sizeof(err));
-	assert_non_null(strstr(err, fx_path(f, "journal")));
-	assert_non_null(strstr(err, "end at offset 48"));
-	assert_non_null(strstr(err, "(offset 96)"));
+	snprintf(want, sizeof(want), "%s: record seq 4 after the journal's "
+	    "end (offset 96): refusing to start; the files are left as they "
+	    "are", fx_path(f, "journal"));
+	assert_string_equal(err, want);
 }
 
 /*
@@ -869,7 +872,7 @@ test_cut_while_clearing(void **state)
 	size_t			 zeroed[] = { 4096, 512 };
 
 	fx_open(f);
-	fx_coins_untidied(f, 300);
+	fx_coins_uncompacted(f, 300);
 	fx_crash(f);
 	j = fx_read(f, "journal", &jl);		/* the 300 records */
 	fx_open(f);				/* a snapshot covering them */
@@ -902,7 +905,7 @@ static void
 test_corrupt_snapshot_refused(void **state)
 {
 	struct fx	*f = *state;
-	char		 err[512];
+	char		 err[512], want[PATH_MAX + 160];
 	uint8_t		*s0, *s1;
 	size_t		 sl0, sl1;
 
@@ -914,9 +917,10 @@ test_corrupt_snapshot_refused(void **state)
 
 	fx_flip(f, "snapshot", 40);		/* inside the body: CRC */
 	fx_open_fails(f, err, sizeof(err));
-	assert_non_null(strstr(err, fx_path(f, "snapshot")));
-	assert_non_null(strstr(err, "CRC"));
-	assert_non_null(strstr(err, "offset"));
+	snprintf(want, sizeof(want), "%s: bad snapshot CRC (offset %zu): "
+	    "refusing to start; the files are left as they are",
+	    fx_path(f, "snapshot"), sl0 - 4);
+	assert_string_equal(err, want);
 	s1 = fx_read(f, "snapshot", &sl1);
 	assert_int_equal(sl1, sl0);
 	assert_int_not_equal(memcmp(s0, s1, sl0), 0);
@@ -953,7 +957,11 @@ test_journal_without_snapshot(void **state)
 	fx_crash(f);
 	assert_int_equal(unlink(fx_path(f, "snapshot")), 0);
 	fx_open_fails(f, err, sizeof(err));
+	assert_int_equal(strncmp(err, fx_path(f, "journal"),
+	    strlen(fx_path(f, "journal"))), 0);
 	assert_non_null(strstr(err, "snapshot is missing"));
+	assert_non_null(strstr(err, ": refusing to start; the files are left "
+	    "as they are"));
 	assert_int_equal(fx_size(f, "journal"), JSIZE);
 	assert_int_equal(fx_size(f, "snapshot"), -1);
 	/* right after a compaction the journal is empty: still refused */
@@ -1382,7 +1390,7 @@ test_compaction_after_answer(void **state)
 	struct fx	*f = *state;
 
 	fx_open(f);
-	fx_coins_untidied(f, 4096);
+	fx_coins_uncompacted(f, 4096);
 	assert_int_equal(f->l.journal_records, 4096);
 	assert_int_equal(fx_compact_if_due(f), 0);
 	assert_int_equal(f->l.journal_records, 0);
@@ -1401,10 +1409,10 @@ test_compact_records_configured(void **state)
 	f->cf.compact_records = 16;
 	fx_open(f);
 	assert_int_equal(fx_size(f, "journal"), 16384);	/* 16 + 256 records */
-	fx_coins_untidied(f, 15);
+	fx_coins_uncompacted(f, 15);
 	assert_int_equal(fx_compact_if_due(f), 0);
 	assert_int_equal(f->l.journal_records, 15);
-	fx_coins_untidied(f, 1);
+	fx_coins_uncompacted(f, 1);
 	assert_int_equal(fx_compact_if_due(f), 0);
 	assert_int_equal(f->l.journal_records, 0);
 	fx_crash(f);
@@ -1579,6 +1587,78 @@ test_full_disk_record_held(void **state)
 	}
 }
 
+/* Put bytes that are no whole record in the journal's first slot: what a
+ * power cut leaves when it tears the record written there. */
+static void
+fx_tear_first_slot(struct fx *f)
+{
+	size_t	 len;
+	uint8_t	*b = fx_read(f, "journal", &len);
+
+	memset(b + REC / 2, 0xee, REC / 2);
+	fx_write(f, "journal", b, len);
+	free(b);
+}
+
+/*
+ * A record whose sync fails and that is not kept (a reservation refused,
+ * a counter dropped) may be whole on disk all the same. The retry then
+ * compacts and the journal starts again at slot 0, so nothing writes its
+ * slot again: the ledger must clear it first, and not compact if it
+ * cannot. Else, after a crash, replay applies it (a vend that never
+ * happened settled at the start, a dropped counter counted), and if the
+ * cut tore the record written at slot 0, the start is refused: a valid
+ * record after the journal's end.
+ */
+static void
+test_abandoned_record_cleared(void **state)
+{
+	struct msg_cool	cs = { 0 };
+	struct outbox	ob;
+	char		err[512];
+
+	for (int k = 0; k < 4; k++) {
+		struct fx	*f = *state;
+		int		 counter = k & 1, tear = k & 2;
+
+		fx_open(f);
+		fx_coin(f, 200, 8);
+		fx_coin(f, 100, 4);
+		t_fail(T_FDATASYNC, "journal", EIO, 0, 1);
+		if (counter) {
+			assert_int_equal(fx_msg(f, MSG_COOL_START,
+			    PROC_COOLING, &cs, sizeof(cs), &ob), 0);
+			assert_int_equal(f->l.st.c.compressor_starts, 0);
+		} else {
+			assert_int_equal(fx_reserve(f, 5, P_COLA, &ob), 0);
+			assert_int_equal(fx_one(&ob, MSG_VEND_RESULT), 0);
+			assert_int_equal(ob.m[0].u.vend.why, VEND_WHY_REFUSED);
+		}
+		assert_int_equal(f->l.fault.on, 1);
+		t_fail(T_PWRITE, "journal", EIO, 0, 1);	/* its zeros fail */
+		outbox_init(&ob);
+		assert_int_equal(ledger_retry(&f->l, &ob), 1);
+		assert_int_equal(f->l.journal_records, 2);	/* not compacted */
+		assert_int_equal(fx_size(f, "snapshot.tmp"), -1);
+		outbox_init(&ob);
+		assert_int_equal(ledger_retry(&f->l, &ob), 0);	/* compacts */
+		assert_int_equal(f->l.journal_records, 0);
+		fx_crash(f);			/* before the next record */
+		if (tear)			/* or in its write */
+			fx_tear_first_slot(f);
+		if (ledger_open(&f->l, &f->cf, err, sizeof(err)) == -1)
+			fail_msg("%s: refused: %s", counter ? "counter" :
+			    "reservation", err);
+		f->open = 1;
+		assert_int_equal(f->l.st.credit, 300);
+		assert_int_equal(f->l.st.c.unresolved_settled, 0);
+		assert_int_equal(f->l.st.c.compressor_starts, 0);
+		assert_money_invariant(&f->l.st);
+		fx_crash(f);
+		nftw(f->cf.state_dir, fx_rm, 16, FTW_DEPTH | FTW_PHYS);
+	}
+}
+
 /* More money waiting for the disk than the ledger holds is a loud
  * failure (the shell makes it fatal), never a silent loss. */
 static void
@@ -1710,7 +1790,7 @@ test_fault_reserve(void **state)
 	slots = f->l.journal_cap / REC;
 	assert_true(slots >= 16 + 256);
 	t_fail(T_PWRITE, "snapshot.tmp", ENOSPC, 0, -1);
-	fx_coins_untidied(f, 16);
+	fx_coins_uncompacted(f, 16);
 	assert_int_equal(fx_compact_if_due(f), 1);
 	while (f->l.journal_records < slots - 64)
 		assert_int_equal(fx_msg(f, MSG_COOL_START, PROC_COOLING, &cs,
@@ -1965,6 +2045,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_full_disk_compaction,
 		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_full_disk_record_held,
+		    fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_abandoned_record_cleared,
 		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_held_overflow,
 		    fx_setup, fx_teardown),
