@@ -32,7 +32,7 @@ LIB_SRCS	= daemon/log.c daemon/msg.c daemon/proc.c daemon/config.c \
 		  daemon/notify.c daemon/trace.c daemon/tune.c gpio/gpio.c gpio/edge.c
 LIB_OBJS	= $(LIB_SRCS:%.c=$(B)/%.o)
 UNIT_TESTS	= transport config edge coin panel sales arm cooling ledger \
-		  ledger_codec ledger_store control control_socket wiring
+		  ledger_codec ledger_store control_protocol control_socket wiring
 UNIT_BINS	= $(UNIT_TESTS:%=$(B)/tests/test_%)
 
 all: $(B)/vendd $(B)/vendctl $(B)/simdrv
