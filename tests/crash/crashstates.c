@@ -48,7 +48,7 @@
  * states after k records are made by applying each record it wrote to the
  * one before (ledger_replay of that one record), and checked against the
  * ledger's own state wherever the session sees it; a record the ledger
- * gave up on makes a state only until its next compaction (struct ref).
+ * gave up on makes a state only until its next compaction (crashrefs.c).
  * A restart of the session that is refused ends the session there; the
  * states up to it are enumerated as usual.
  *
@@ -59,7 +59,6 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <inttypes.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,28 +72,11 @@
 #include "msg.h"
 
 #include "crashfs.h"
+#include "crashrefs.h"
 
-#define MAX_REFS	4096		/* reference states, all epochs */
 #define COMPACT_RECORDS	16		/* [vendd] compact_records, lowered */
 #define OLDER_RECORDS	300		/* the older vendd's records */
 #define REPORT_MAX	10		/* failures described in full */
-
-/*
- * A state the session's ledger held, for one epoch (run of the daemon). A
- * record whose sync failed (abandoned) makes a state a crash may leave
- * only until the ledger's next compaction: from its directory sync on (op
- * until) the journal starts again at slot 0, and a record the ledger gave
- * up on (a reservation refused, a counter dropped) must not be found. One
- * it keeps (a held coin) is written again and makes its state anew.
- */
-struct ref {
-	int			epoch;
-	int			abandoned, until;
-	struct ledger_state	st;
-};
-
-static struct ref	 refs[MAX_REFS];
-static int		 nrefs, last_chained = -1;
 
 /* The session's accounting, stamped on each op it makes. */
 static uint64_t		 sess_acked, sess_issued;
@@ -230,8 +212,6 @@ disk_fails(int op, int fd)
 	return 1;
 }
 
-static void	ref_chain(const uint8_t *rec);
-
 /* pwrite: the bytes written; the write chosen to tear stops at 24. A
  * whole record (not zeros) written to the journal extends the reference
  * states. */
@@ -261,17 +241,15 @@ rec_pwrite(int fd, const void *buf, size_t len, off_t off)
 	if ((o->data = malloc((size_t)n)) == NULL)
 		die("malloc");
 	memcpy(o->data, buf, (size_t)n);
-	last_chained = -1;
+	crashrefs_unchain();
 	if (tear) {		/* the process died in its write */
 		errno = EIO;
 		return -1;
 	}
 	if (journal && n == 48 && off % 48 == 0 && memcmp(buf, "VNDJ", 4) == 0)
-		ref_chain(buf);
+		crashrefs_chain(sess_epoch, buf);
 	return n;
 }
-
-static void	refs_expire(int op);
 
 /* A sync: of a file, of the state dir, or of its parent. */
 static void
@@ -283,7 +261,7 @@ rec_sync(int fd)
 		return;
 	if (fd_is_dir(fd, state_dir)) {
 		op_add(OP_DIRSYNC);
-		refs_expire(crash_nops - 1);
+		crashrefs_expire(crash_nops - 1);
 	} else if (fd_is_dir(fd, root))
 		op_add(OP_PARENTSYNC);
 	else if ((o = op_add(OP_SYNC)), (o->ino = ino_of(fd)) < 0)
@@ -309,8 +287,8 @@ rec_fdatasync(int fd)
 	int	rc;
 
 	if (disk_fails(F_FDATASYNC, fd)) {
-		if (strcmp(fail_name, "journal") == 0 && last_chained >= 0)
-			refs[last_chained].abandoned = 1;
+		if (strcmp(fail_name, "journal") == 0)
+			crashrefs_abandon();
 		return -1;
 	}
 	rc = fdatasync(fd);
@@ -373,67 +351,6 @@ static const struct ledger_io recorder = {
 
 /* ---- the session ---- */
 
-/* Keep the ledger's state as a reference of the current epoch. */
-static void
-ref_add(const struct ledger_state *st)
-{
-	if (nrefs == MAX_REFS)
-		die("more than %d reference states", MAX_REFS);
-	refs[nrefs].epoch = sess_epoch;
-	refs[nrefs].abandoned = 0;
-	refs[nrefs].until = INT_MAX;
-	refs[nrefs++].st = *st;
-}
-
-/* A compaction's directory sync at op: records given up on before it are
- * found no more after it. */
-static void
-refs_expire(int op)
-{
-	for (int i = 0; i < nrefs; i++)
-		if (refs[i].abandoned && refs[i].until == INT_MAX)
-			refs[i].until = op;
-}
-
-/* The latest reference state of this epoch with seq, or NULL. */
-static const struct ledger_state *
-ref_find(uint64_t seq)
-{
-	for (int i = nrefs - 1; i >= 0; i--)
-		if (refs[i].epoch == sess_epoch && refs[i].st.seq == seq)
-			return &refs[i].st;
-	return NULL;
-}
-
-/*
- * A record reached the journal: the state it makes (the one before it,
- * with it applied) is a state a crash may leave. Records written inside
- * one call (the held records a retry writes, a start's records when no
- * snapshot can be written) are seen only here; sess_msg checks that the
- * ledger's own state agrees.
- */
-static void
-ref_chain(const uint8_t *rec)
-{
-	struct ledger_state	 st;
-	const struct ledger_state *base;
-	uint64_t		 seq = 0;
-	size_t			 good;
-	char			 err[256];
-
-	for (int i = 0; i < 8; i++)
-		seq |= (uint64_t)rec[8 + i] << (8 * i);
-	if (seq == 0 || (base = ref_find(seq - 1)) == NULL)
-		die("record seq %" PRIu64 " follows no state of the session",
-		    seq);
-	st = *base;
-	if (ledger_replay(rec, 48, &st, &good, err, sizeof(err)) != 0 ||
-	    st.seq != seq)
-		die("record seq %" PRIu64 " does not apply: %s", seq, err);
-	ref_add(&st);
-	last_chained = nrefs - 1;
-}
-
 /* Fill one product of the session's config. */
 static void
 cf_product(const char *id, int64_t price, int capacity)
@@ -468,25 +385,6 @@ file_read(const char *dir, const char *name, size_t *len)
 	return b;
 }
 
-/* The state replayed from a snapshot and a journal (no start-up effects):
- * 0, 1 when there is no snapshot (st left zero), -1 when refused. */
-static int
-replay_files(const uint8_t *s, size_t sl, int has_snap, const uint8_t *j,
-    size_t jl, struct ledger_state *st, char *err, size_t errlen)
-{
-	size_t	good;
-
-	memset(st, 0, sizeof(*st));
-	if (!has_snap) {
-		snprintf(err, errlen, "no snapshot%s", jl ? " but a journal" :
-		    "");
-		return jl ? -1 : 1;
-	}
-	if (ledger_decode_snapshot(s, sl, st, err, errlen) == -1)
-		return -1;
-	return ledger_replay(j, jl, st, &good, err, errlen) == -1 ? -1 : 0;
-}
-
 /* What a fresh machine starts from: every column full, nothing counted. */
 static void
 fresh_state(struct ledger_state *st)
@@ -499,17 +397,14 @@ fresh_state(struct ledger_state *st)
 	}
 }
 
-static int	state_equal(const struct ledger_state *,
-		    const struct ledger_state *);
-
 /* The ledger's state is durable: acknowledged, and it must be the state
  * its records made. */
 static void
 sess_ack(void)
 {
-	const struct ledger_state *ref = ref_find(led.st.seq);
+	const struct ledger_state *ref = crashrefs_find(sess_epoch, led.st.seq);
 
-	if (ref == NULL || !state_equal(ref, &led.st))
+	if (ref == NULL || !crashrefs_equal(ref, &led.st))
 		die("the ledger's state at seq %" PRIu64 " is not the one its "
 		    "records make", led.st.seq);
 	sess_acked = led.st.seq;
@@ -550,7 +445,7 @@ sess_open(void)
 
 	s = file_read(state_dir, "snapshot", &sl);
 	j = file_read(state_dir, "journal", &jl);
-	rc = replay_files(s, sl, s != NULL, j, jl, &base, err, sizeof(err));
+	rc = crashrefs_replay(s, sl, s != NULL, j, jl, &base, err, sizeof(err));
 	free(s);
 	free(j);
 	if (rc == -1) {
@@ -562,18 +457,15 @@ sess_open(void)
 	if (rc == 1)		/* a fresh machine: no snapshot yet */
 		fresh_state(&base);
 	/* what the new epoch may recover: the earlier states up to its base */
-	for (int i = 0, n = nrefs; i < n; i++)
-		if (refs[i].epoch == sess_epoch - 1 &&
-		    refs[i].st.seq <= base.seq)
-			ref_add(&refs[i].st);
+	crashrefs_carry(sess_epoch, base.seq);
 	if (rc == 1)
-		ref_add(&base);
+		crashrefs_add(sess_epoch, &base);
 	sess_acked = base.seq;
 	sess_issued = base.seq + 2;	/* a settlement and the start */
 	if (ledger_open(&led, &cf, err, sizeof(err)) == -1)
 		die("session: ledger_open: %s", err);
-	if (!led.fault.on)	/* else its records made it: ref_chain */
-		ref_add(&led.st);
+	if (!led.fault.on)	/* else its records made it: crashrefs_chain */
+		crashrefs_add(sess_epoch, &led.st);
 	sess_ack();
 	return 0;
 }
@@ -858,32 +750,6 @@ fail(int p, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Whether two states are the same, field by field (no padding compared). */
-static int
-state_equal(const struct ledger_state *a, const struct ledger_state *b)
-{
-	if (a->seq != b->seq || a->credit != b->credit ||
-	    a->pending.active != b->pending.active ||
-	    a->pending.product != b->pending.product ||
-	    a->pending.vend_id != b->pending.vend_id ||
-	    a->pending.price != b->pending.price ||
-	    a->nproducts != b->nproducts ||
-	    memcmp(&a->c, &b->c, sizeof(a->c)) != 0)
-		return 0;
-	for (uint32_t i = 0; i < a->nproducts; i++) {
-		const struct ledger_product *x = &a->product[i], *y = &b->product[i];
-
-		if (strcmp(x->id, y->id) != 0 || x->stock != y->stock ||
-		    x->state != y->state || x->retired != y->retired ||
-		    x->paid_vends != y->paid_vends ||
-		    x->paid_value != y->paid_value ||
-		    x->failed_vends != y->failed_vends ||
-		    x->sold_out != y->sold_out)
-			return 0;
-	}
-	return 1;
-}
-
 /* The money adds up: every coin is credit, paid, or the pending price. */
 static int
 money_ok(const struct ledger_state *st)
@@ -893,7 +759,7 @@ money_ok(const struct ledger_state *st)
 }
 
 
-/* The state the model holds, replayed: see replay_files. */
+/* The state the model holds, replayed: see crashrefs_replay. */
 static int
 mfs_replay(const struct mfs *fs, struct ledger_state *st, char *err,
     size_t errlen)
@@ -901,21 +767,8 @@ mfs_replay(const struct mfs *fs, struct ledger_state *st, char *err,
 	const struct mfile *sf = crashfs_find(fs, "snapshot");
 	const struct mfile *jf = crashfs_find(fs, "journal");
 
-	return replay_files(sf ? sf->b : NULL, sf ? sf->len : 0, sf != NULL,
+	return crashrefs_replay(sf ? sf->b : NULL, sf ? sf->len : 0, sf != NULL,
 	    jf ? jf->b : NULL, jf ? jf->len : 0, st, err, errlen);
-}
-
-/* Whether st is a reference state of epoch e at crash point p (a seq may
- * have two: a record whose sync failed, until it is given up on, and the
- * one later written in its slot). */
-static int
-ref_match(int e, const struct ledger_state *st, int p)
-{
-	for (int i = 0; i < nrefs; i++)
-		if (refs[i].epoch == e && refs[i].st.seq == st->seq &&
-		    p <= refs[i].until && state_equal(&refs[i].st, st))
-			return 1;
-	return 0;
 }
 
 /* One crash state: replay its files, open it, check it. */
@@ -946,7 +799,8 @@ check_state(const struct mfs *fs, int p)
 	} else if (rc == 1 ? acked > 0 : rs.seq < acked) {
 		n_lost++;
 		fail(p, "lost: seq %" PRIu64 " recovered", rs.seq);
-	} else if (rc == 0 && (rs.seq > issued || !ref_match(e, &rs, p))) {
+	} else if (rc == 0 && (rs.seq > issued ||
+	    !crashrefs_match(e, &rs, p))) {
 		n_violations++;
 		fail(p, "seq %" PRIu64 " recovered is no state the session "
 		    "had", rs.seq);
@@ -1023,7 +877,7 @@ main(int argc, char *argv[])
 	nftw(root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 	if (verbose)
 		fprintf(report, "crashstates: %d ops in the session, %d "
-		    "reference states\n", crash_nops, nrefs);
+		    "reference states\n", crash_nops, crashrefs_count());
 	printf("crashstates: states=%" PRIu64 " refused=%" PRIu64 " lost=%"
 	    PRIu64 " invariant_violations=%" PRIu64 "\n", n_states, n_refused,
 	    n_lost, n_violations);
