@@ -37,13 +37,13 @@ soak: crash-bins
 # Every crash state of a scripted ledger session (issue 14), no VM: each
 # prefix of its writes, syncs and renames, the unsynced writes torn and
 # dropped, opened by the ledger. Under ASan+UBSan; prints one line.
-$(B)/tests/crashstates: tests/crash/crashstates.c tests/crash/crashrefs.c \
-    tests/crash/crashfs.c tests/crash/crashrefs.h tests/crash/crashfs.h \
-    $(B)/libvendd.a
+$(B)/tests/crashstates: tests/crash/crashstates.c tests/crash/crashsession.c \
+    tests/crash/crashrefs.c tests/crash/crashfs.c tests/crash/crashsession.h \
+    tests/crash/crashrefs.h tests/crash/crashfs.h $(B)/libvendd.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ tests/crash/crashstates.c \
-	    tests/crash/crashrefs.c tests/crash/crashfs.c $(B)/libvendd.a \
-	    $(PKG_LIBS)
+	    tests/crash/crashsession.c tests/crash/crashrefs.c \
+	    tests/crash/crashfs.c $(B)/libvendd.a $(PKG_LIBS)
 
 check-crashstates:
 	$(MAKE) B=build/asan SAN="$(ASAN)" crashstates-run

@@ -3,20 +3,11 @@
  * filesystem crash-consistency tools enumerate them (ALICE, OSDI 2014;
  * SQLite's crash-test VFS).
  *
- * 1. A scripted session runs the real ledger on a temp dir with its I/O
+ * 1. A scripted session (crashsession.c: a machine an older vendd ran,
+ *    upgraded, then sales, restarts, torn records, a full disk and records
+ *    the ledger gave up on) runs the real ledger on a temp dir with its I/O
  *    seam (struct ledger_io) replaced by a recorder that does each call and
- *    logs every mkdir, create, truncate, write, sync, rename and unlink:
- *    a machine an older vendd ran (the start-up compaction of a fresh
- *    machine, 300 records, the compaction after them and that vendd's
- *    clearing of the journal: see sess_older_vendd), upgraded; then coins,
- *    vends (committed, failed, left pending), a restock, counters,
- *    periodic compactions ([vendd] compact_records lowered to 16), a
- *    record torn by a crash in its write, a restart that settles the
- *    pending vend, more records and compactions, a clean restart, a full
- *    disk (fault mode, held coins, a start on it), and records whose sync
- *    failed and that the ledger gave up on (a counter dropped, a
- *    reservation refused), each followed by the retry's compaction and
- *    more records, the reservation's first one torn.
+ *    logs every mkdir, create, truncate, write, sync, rename and unlink.
  * 2. For every prefix of that log (a crash after each call), and for every
  *    way the calls not yet made durable could have reached the disk, the
  *    state directory the crash leaves is built and the ledger opened on it.
@@ -54,7 +45,6 @@
  *
  *   crashstates [-v]	prints one line; exits 1 unless every count is 0
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -69,38 +59,20 @@
 #include "config.h"
 #include "ledger.h"
 #include "log.h"
-#include "msg.h"
 
 #include "crashfs.h"
 #include "crashrefs.h"
+#include "crashsession.h"
 
-#define COMPACT_RECORDS	16		/* [vendd] compact_records, lowered */
-#define OLDER_RECORDS	300		/* the older vendd's records */
 #define REPORT_MAX	10		/* failures described in full */
 
-/* The session's accounting, stamped on each op it makes. */
-static uint64_t		 sess_acked, sess_issued;
-static int		 sess_epoch;
-
-/* The recorder's view: real inodes to model ones and the name each was
- * created as ("snapshot.tmp" keeps its name here after its rename). */
-static struct { dev_t dev; ino_t ino; char name[16]; } real_ino[CRASH_INO_MAX];
-static int		 nino;
-static int		 recording, tear_next_journal_write;
-/* A disk that fails: calls of fail_op on the file created as fail_name. */
-enum { F_NONE, F_PWRITE, F_FDATASYNC };
-static int		 fail_op, fail_err;
-static const char	*fail_name;
-static char		 root[128], state_dir[160];
-static struct config	 cf;
-static struct ledger	 led;
+static char		 root[128];
+static struct config	 cf;		/* the session's, to open the states */
 static FILE		*report;	/* stderr; the ledger's log goes nowhere */
 static int		 verbose;
 
 /* Counts: the line the program prints. */
 static uint64_t	n_states, n_refused, n_lost, n_violations, n_reported;
-
-/* ---- the recorder: the ledger's I/O seam ---- */
 
 /* nftw callback: remove one entry. */
 static int
@@ -128,623 +100,19 @@ die(const char *fmt, ...)
 	exit(2);
 }
 
-/* Log one op, stamped with the session's accounting. */
-static struct op *
-op_add(int kind)
-{
-	struct op	*o = crashfs_add(kind);
-
-	o->acked = sess_acked;
-	o->issued = sess_issued;
-	o->epoch = sess_epoch;
-	return o;
-}
-
-/* The model inode of an open fd, or -1. */
-static int
-ino_of(int fd)
-{
-	struct stat	sb;
-
-	if (fstat(fd, &sb) == -1)
-		return -1;
-	for (int i = nino - 1; i >= 0; i--)
-		if (real_ino[i].dev == sb.st_dev && real_ino[i].ino == sb.st_ino)
-			return i;
-	return -1;
-}
-
-/* Whether fd is the directory at path. */
-static int
-fd_is_dir(int fd, const char *path)
-{
-	struct stat	a, b;
-
-	return fstat(fd, &a) == 0 && S_ISDIR(a.st_mode) &&
-	    stat(path, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
-}
-
-/* openat: a name that did not exist is a create, O_TRUNC a truncate. */
-static int
-rec_openat(int dirfd, const char *name, int flags, ...)
-{
-	struct stat	 sb;
-	struct op	*o;
-	va_list		 ap;
-	mode_t		 mode = 0;
-	int		 fd, existed;
-
-	if (flags & O_CREAT) {
-		va_start(ap, flags);
-		mode = (mode_t)va_arg(ap, int);
-		va_end(ap);
-	}
-	existed = fstatat(dirfd, name, &sb, 0) == 0;
-	if ((fd = openat(dirfd, name, flags, mode)) == -1 || !recording)
-		return fd;
-	if (!existed) {
-		if (nino == CRASH_INO_MAX || fstat(fd, &sb) == -1)
-			die("too many files");
-		real_ino[nino].dev = sb.st_dev;
-		real_ino[nino].ino = sb.st_ino;
-		snprintf(real_ino[nino].name, sizeof(real_ino[nino].name), "%s",
-		    name);
-		o = op_add(OP_CREATE);
-		o->ino = nino++;
-		snprintf(o->name, sizeof(o->name), "%s", name);
-	} else if (flags & O_TRUNC) {
-		o = op_add(OP_TRUNC);
-		o->ino = ino_of(fd);
-	}
-	return fd;
-}
-
-/* Whether this call on fd is one the failing disk refuses. */
-static int
-disk_fails(int op, int fd)
-{
-	int	ino = ino_of(fd);
-
-	if (!recording || op != fail_op || ino < 0 || fail_name == NULL ||
-	    strcmp(real_ino[ino].name, fail_name) != 0)
-		return 0;
-	errno = fail_err;
-	return 1;
-}
-
-/* pwrite: the bytes written; the write chosen to tear stops at 24. A
- * whole record (not zeros) written to the journal extends the reference
- * states. */
-static ssize_t
-rec_pwrite(int fd, const void *buf, size_t len, off_t off)
-{
-	struct op	*o;
-	ssize_t		 n;
-	int		 ino = ino_of(fd), journal, tear = 0;
-
-	if (disk_fails(F_PWRITE, fd))
-		return -1;
-	journal = ino >= 0 && strcmp(real_ino[ino].name, "journal") == 0;
-	if (recording && tear_next_journal_write && journal && len == 48) {
-		tear = 1;
-		len = 24;
-		tear_next_journal_write = 0;
-	}
-	if ((n = pwrite(fd, buf, len, off)) <= 0 || !recording)
-		return n;
-	if (ino < 0)
-		die("pwrite to a file not created in the session");
-	o = op_add(OP_WRITE);
-	o->ino = ino;
-	o->off = (size_t)off;
-	o->len = (size_t)n;
-	if ((o->data = malloc((size_t)n)) == NULL)
-		die("malloc");
-	memcpy(o->data, buf, (size_t)n);
-	crashrefs_unchain();
-	if (tear) {		/* the process died in its write */
-		errno = EIO;
-		return -1;
-	}
-	if (journal && n == 48 && off % 48 == 0 && memcmp(buf, "VNDJ", 4) == 0)
-		crashrefs_chain(sess_epoch, buf);
-	return n;
-}
-
-/* A sync: of a file, of the state dir, or of its parent. */
-static void
-rec_sync(int fd)
-{
-	struct op	*o;
-
-	if (!recording)
-		return;
-	if (fd_is_dir(fd, state_dir)) {
-		op_add(OP_DIRSYNC);
-		crashrefs_expire(crash_nops - 1);
-	} else if (fd_is_dir(fd, root))
-		op_add(OP_PARENTSYNC);
-	else if ((o = op_add(OP_SYNC)), (o->ino = ino_of(fd)) < 0)
-		die("sync of a file not created in the session");
-}
-
-/* fsync, recorded. */
-static int
-rec_fsync(int fd)
-{
-	int	rc = fsync(fd);
-
-	if (rc == 0)
-		rec_sync(fd);
-	return rc;
-}
-
-/* fdatasync, recorded; the failing disk's fails, its data left unsynced
- * (and the journal's last record is one the ledger may give up on). */
-static int
-rec_fdatasync(int fd)
-{
-	int	rc;
-
-	if (disk_fails(F_FDATASYNC, fd)) {
-		if (strcmp(fail_name, "journal") == 0)
-			crashrefs_abandon();
-		return -1;
-	}
-	rc = fdatasync(fd);
-
-	if (rc == 0)
-		rec_sync(fd);
-	return rc;
-}
-
-/* renameat within the state dir, recorded. */
-static int
-rec_renameat(int fromdir, const char *from, int todir, const char *to)
-{
-	struct op	*o;
-	int		 rc = renameat(fromdir, from, todir, to);
-
-	if (rc == 0 && recording) {
-		o = op_add(OP_RENAME);
-		snprintf(o->name, sizeof(o->name), "%s", from);
-		snprintf(o->to, sizeof(o->to), "%s", to);
-	}
-	return rc;
-}
-
-/* unlinkat, recorded. */
-static int
-rec_unlinkat(int dirfd, const char *name, int flags)
-{
-	struct op	*o;
-	int		 rc = unlinkat(dirfd, name, flags);
-
-	if (rc == 0 && recording) {
-		o = op_add(OP_UNLINK);
-		snprintf(o->name, sizeof(o->name), "%s", name);
-	}
-	return rc;
-}
-
-/* mkdir: only the state dir's is a state change. */
-static int
-rec_mkdir(const char *path, mode_t mode)
-{
-	int	rc = mkdir(path, mode);
-
-	if (rc == 0 && recording && strcmp(path, state_dir) == 0)
-		op_add(OP_MKDIR);
-	return rc;
-}
-
-static const struct ledger_io recorder = {
-	.openat = rec_openat,
-	.pwrite = rec_pwrite,
-	.fsync = rec_fsync,
-	.fdatasync = rec_fdatasync,
-	.renameat = rec_renameat,
-	.unlinkat = rec_unlinkat,
-	.mkdir = rec_mkdir,
-	.close = close,
-};
-
-/* ---- the session ---- */
-
-/* Fill one product of the session's config. */
-static void
-cf_product(const char *id, int64_t price, int capacity)
-{
-	struct product_conf *p = &cf.product[cf.nproducts++];
-
-	memset(p, 0, sizeof(*p));
-	snprintf(p->id, sizeof(p->id), "%s", id);
-	snprintf(p->label, sizeof(p->label), "%s", id);
-	p->price = price;
-	p->capacity = capacity;
-}
-
-/* A whole file of the state dir, or NULL (len 0) if it is missing. */
-static uint8_t *
-file_read(const char *dir, const char *name, size_t *len)
-{
-	char		 path[256];
-	struct stat	 sb;
-	uint8_t		*b;
-	int		 fd;
-
-	*len = 0;
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if ((fd = open(path, O_RDONLY)) == -1)
-		return NULL;
-	if (fstat(fd, &sb) == -1 || (b = malloc((size_t)sb.st_size + 1)) ==
-	    NULL || read(fd, b, (size_t)sb.st_size) != sb.st_size)
-		die("%s: %s", path, strerror(errno));
-	close(fd);
-	*len = (size_t)sb.st_size;
-	return b;
-}
-
-/* What a fresh machine starts from: every column full, nothing counted. */
-static void
-fresh_state(struct ledger_state *st)
-{
-	memset(st, 0, sizeof(*st));
-	st->nproducts = (uint32_t)cf.nproducts;
-	for (int i = 0; i < cf.nproducts; i++) {
-		snprintf(st->product[i].id, VENDD_ID_MAX, "%s", cf.product[i].id);
-		st->product[i].stock = cf.product[i].capacity;
-	}
-}
-
-/* The ledger's state is durable: acknowledged, and it must be the state
- * its records made. */
-static void
-sess_ack(void)
-{
-	const struct ledger_state *ref = crashrefs_find(sess_epoch, led.st.seq);
-
-	if (ref == NULL || !crashrefs_equal(ref, &led.st))
-		die("the ledger's state at seq %" PRIu64 " is not the one its "
-		    "records make", led.st.seq);
-	sess_acked = led.st.seq;
-}
-
-/* Retry a failing disk, as the ledger's timer does, until it stops asking
- * to be called again; whether fault mode is over. */
-static int
-sess_retry(void)
-{
-	struct outbox	ob;
-	uint64_t	seq0 = led.st.seq;
-	int		rc;
-
-	sess_issued = led.st.seq + led.fault.held > sess_issued ?
-	    led.st.seq + led.fault.held : sess_issued;
-	do {
-		outbox_init(&ob);
-		if ((rc = ledger_retry(&led, &ob)) == -1)
-			die("retry: a held record is refused");
-	} while (rc == 2);
-	if (led.st.seq != seq0)
-		sess_ack();
-	return rc == 0;
-}
-
-/* Open (or reopen) the session's ledger: a new epoch, the start issued.
- * -1 if its own files are refused: the session cannot go on (the state is
- * among those enumerated, and counted there). */
-static int
-sess_open(void)
-{
-	struct ledger_state	 base;
-	uint8_t			*s, *j;
-	size_t			 sl, jl;
-	char			 err[512];
-	int			 rc;
-
-	s = file_read(state_dir, "snapshot", &sl);
-	j = file_read(state_dir, "journal", &jl);
-	rc = crashrefs_replay(s, sl, s != NULL, j, jl, &base, err, sizeof(err));
-	free(s);
-	free(j);
-	if (rc == -1) {
-		fprintf(report, "crashstates: the session's restart is "
-		    "refused, it ends there: %s\n", err);
-		return -1;
-	}
-	sess_epoch++;
-	if (rc == 1)		/* a fresh machine: no snapshot yet */
-		fresh_state(&base);
-	/* what the new epoch may recover: the earlier states up to its base */
-	crashrefs_carry(sess_epoch, base.seq);
-	if (rc == 1)
-		crashrefs_add(sess_epoch, &base);
-	sess_acked = base.seq;
-	sess_issued = base.seq + 2;	/* a settlement and the start */
-	if (ledger_open(&led, &cf, err, sizeof(err)) == -1)
-		die("session: ledger_open: %s", err);
-	if (!led.fault.on)	/* else its records made it: crashrefs_chain */
-		crashrefs_add(sess_epoch, &led.st);
-	sess_ack();
-	return 0;
-}
-
-/* The daemon stops or dies: the files stay as they are. */
-static void
-sess_close(void)
-{
-	ledger_close(&led);
-}
-
-/* One message through the ledger as its thread handles it; 0, or -1 if
- * the ledger failed (the session then treats it as a crash). */
-static int
-sess_msg(uint16_t type, int src, const void *pl, size_t len)
-{
-	struct msg	m;
-	struct outbox	ob;
-	uint64_t	seq0 = led.st.seq;
-	int		rc;
-
-	memset(&m, 0, sizeof(m));
-	m.hdr.type = type;
-	m.hdr.src = (uint16_t)src;
-	m.hdr.len = (uint16_t)len;
-	memcpy(&m.u, pl, len);
-	if (led.st.seq + 1 > sess_issued)
-		sess_issued = led.st.seq + 1;
-	outbox_init(&ob);
-	rc = ledger_handle(&led, &m, &ob);
-	if (led.st.seq != seq0)		/* durable: acknowledged */
-		sess_ack();
-	outbox_init(&ob);		/* as the shell, after sending */
-	if (rc == 0)
-		ledger_compact_if_due(&led, &ob);
-	return rc;
-}
-
-/* A coin of value. */
-static int
-sess_coin(int64_t value)
-{
-	struct msg_coin_inserted c = { .value = value, .pulses = 1 };
-
-	return sess_msg(MSG_COIN_INSERTED, PROC_COIN, &c, sizeof(c));
-}
-
-/* A paid vend of product p: reserved, then (if done) its outcome. */
-static void
-sess_vend(uint32_t id, uint32_t p, int done, int ok)
-{
-	struct msg_vend	v = { .vend_id = id, .product = p,
-			    .price = cf.product[p].price };
-
-	if (sess_msg(MSG_VEND_RESERVE, PROC_SALES, &v, sizeof(v)) == -1)
-		die("reserve refused");
-	if (!led.st.pending.active)	/* fault mode: refused, not sold */
-		return;
-	v.ok = (uint32_t)ok;
-	v.why = ok ? 0 : VEND_WHY_NO_DROP;
-	v.attempts = 1;
-	if (done && sess_msg(MSG_ARM_DONE, PROC_ARM, &v, sizeof(v)) == -1)
-		die("arm done refused");
-}
-
-/* Counters that move no money: a noise train, the compressor, a sold-out. */
-static void
-sess_counters(void)
-{
-	struct msg_coin_count	cc = { .count = 2 };
-	struct msg_cool		cs = { 0 }, ce = { .run_s = 240 };
-	struct msg_select	sel = { .product = 2 };
-
-	sess_msg(MSG_COIN_NOISE, PROC_COIN, &cc, sizeof(cc));
-	sess_msg(MSG_COOL_START, PROC_COOLING, &cs, sizeof(cs));
-	sess_msg(MSG_COOL_STOP, PROC_COOLING, &ce, sizeof(ce));
-	sess_msg(MSG_VEND_SOLD_OUT, PROC_SALES, &sel, sizeof(sel));
-}
-
-/* A shop's quarter hour: coins, a sale, a failed vend, a restock, counters
- * (20 records, more than a compaction's 16). */
-static void
-sess_round(uint32_t *vid)
-{
-	struct msg_restock	rs = { .product = 1, .stock = -1,
-				       .clear_fault = 1 };
-
-	for (int i = 0; i < 6; i++)
-		sess_coin(i % 2 ? 50 : 100);
-	sess_vend(++*vid, 0, 1, 1);		/* cola sold */
-	sess_vend(++*vid, 1, 1, 0);		/* water fails: out of order */
-	sess_msg(MSG_RESTOCK, PROC_CONTROL, &rs, sizeof(rs));
-	sess_counters();
-	sess_coin(200);
-	sess_vend(++*vid, 2, 1, 1);		/* chips sold */
-}
-
-/* From now on the disk refuses op on the file created as name. */
-static void
-disk_fail(const char *name, int op, int err)
-{
-	fail_name = name;
-	fail_op = op;
-	fail_err = err;
-}
-
-/*
- * A full disk: a compaction fails (fault mode), records go on into the
- * journal's reserve, a coin whose sync fails is held with one behind it, a
- * retry writes them, a restart on the full disk journals its records, and
- * the disk recovers. -1: the restart was refused.
- */
-static int
-sess_full_disk(uint32_t *vid)
-{
-	disk_fail("snapshot.tmp", F_PWRITE, ENOSPC);
-	sess_round(vid);			/* its compaction fails */
-	if (!led.fault.on)
-		die("no fault mode on a full disk");
-	sess_coin(100);				/* in flight */
-	disk_fail("journal", F_FDATASYNC, EIO);
-	sess_coin(200);				/* held */
-	sess_coin(50);				/* held behind it */
-	if (sess_retry())
-		die("fault mode ended on a failing disk");
-	disk_fail("snapshot.tmp", F_PWRITE, ENOSPC);
-	if (sess_retry())			/* held written, no snapshot */
-		die("fault mode ended on a full disk");
-	sess_coin(100);
-	sess_vend(++*vid, 0, 0, 0);		/* refused */
-	sess_close();				/* a restart, still full */
-	if (sess_open() == -1)
-		return -1;
-	if (!led.fault.on)
-		die("a start on a full disk not in fault mode");
-	sess_coin(100);
-	disk_fail(NULL, F_NONE, 0);		/* space again */
-	if (!sess_retry())
-		die("fault mode did not end");
-	sess_round(vid);
-	return 0;
-}
-
-/* The next record is cut by a power cut in its write; vendd restarts.
- * -1: the restart was refused. */
-static int
-sess_torn_restart(void)
-{
-	tear_next_journal_write = 1;
-	if (sess_coin(100) == 0 && tear_next_journal_write)
-		die("the torn write did not happen");
-	sess_close();
-	return sess_open();
-}
-
-/*
- * Records the ledger gives up on, each whole on disk all the same: a
- * counter whose sync fails (dropped), then a reservation whose sync fails
- * (refused). Each time the retry compacts and the journal starts again at
- * slot 0, over older records, and more records follow; after the
- * reservation's retry the first of them is torn by a power cut, and vendd
- * restarts. -1: the restart was refused.
- */
-static int
-sess_abandoned(uint32_t *vid)
-{
-	struct msg_cool	cs = { 0 };
-
-	disk_fail("journal", F_FDATASYNC, EIO);
-	sess_msg(MSG_COOL_START, PROC_COOLING, &cs, sizeof(cs));  /* dropped */
-	disk_fail(NULL, F_NONE, 0);
-	if (!led.fault.on || !sess_retry())
-		die("a counter whose sync failed");
-	sess_round(vid);
-	disk_fail("journal", F_FDATASYNC, EIO);
-	sess_vend(++*vid, 0, 1, 1);		/* refused */
-	disk_fail(NULL, F_NONE, 0);
-	if (!led.fault.on || led.st.pending.active || !sess_retry())
-		die("a reservation whose sync failed");
-	if (sess_torn_restart() == -1)
-		return -1;
-	sess_round(vid);
-	return 0;
-}
-
-/*
- * The session begins on a machine run by an older vendd, cut by a power
- * cut while it cleared its journal, then upgraded: issue 14's fault 1,
- * enumerated. Until that fault was fixed, a compaction, once its snapshot
- * was durable, zeroed the journal's used bytes a page at a time from
- * offset 0 and synced them; a cut in between left slots half zeros, half
- * old records, which the vendd of that time refused. Today's vendd never
- * clears the journal, so only an upgraded machine can hold such a state,
- * and today's vendd must open every prefix and tear of that clear.
- * The fresh start, the records and the snapshot covering them are written
- * by today's ledger: their formats, writes and syncs are what that
- * vendd's were (the journal's size aside, which plays no part). That vendd
- * compacted at every start and every 4096 records; here the compaction
- * comes after 300 records, the issue's reproduction. Only the clear is
- * gone, so the session writes it through the recorder right after the
- * snapshot, as that compaction did. -1: the restart was refused.
- */
-static int
-sess_older_vendd(void)
-{
-	static const uint8_t	zeros[4096];
-	size_t			used = OLDER_RECORDS * 48, n;
-
-	cf.compact_records = OLDER_RECORDS;
-	if (sess_open() == -1)			/* a fresh machine */
-		return -1;
-	for (int i = 0; i < OLDER_RECORDS; i++)
-		sess_coin(i % 2 ? 50 : 100);
-	if (led.journal_records != 0)
-		die("no compaction after the older vendd's records");
-	for (size_t off = 0; off < used; off += n) {
-		n = used - off < sizeof(zeros) ? used - off : sizeof(zeros);
-		if (rec_pwrite(led.journal_fd, zeros, n, (off_t)off) !=
-		    (ssize_t)n)
-			die("clearing the journal: %s", strerror(errno));
-	}
-	if (rec_fdatasync(led.journal_fd) == -1)
-		die("clearing the journal: %s", strerror(errno));
-	sess_close();				/* the upgrade */
-	cf.compact_records = COMPACT_RECORDS;
-	return sess_open();
-}
-
-/* The scripted session; the recorder logs every op it makes. -1: a
- * restart was refused and the session ended there. */
-static int
-session(void)
-{
-	uint32_t	vid = 0;
-
-	if (sess_older_vendd() == -1)
-		return -1;
-	for (int i = 0; i < 4; i++)
-		sess_round(&vid);		/* a compaction each */
-	sess_coin(100);
-	sess_vend(++vid, 2, 0, 0);		/* left pending */
-	if (sess_torn_restart() == -1)		/* settles the vend */
-		return -1;
-	for (int i = 0; i < 3; i++)
-		sess_round(&vid);
-	for (int i = 0; i < 5; i++)
-		sess_coin(100);
-	sess_vend(++vid, 0, 0, 0);		/* pending again */
-	sess_close();				/* a crash between records */
-	if (sess_open() == -1)
-		return -1;
-	for (int i = 0; i < 3; i++)
-		sess_round(&vid);
-	sess_close();				/* a clean stop */
-	if (sess_open() == -1)
-		return -1;
-	for (int i = 0; i < 2; i++)
-		sess_round(&vid);
-	if (sess_full_disk(&vid) == -1)
-		return -1;
-	return sess_abandoned(&vid);
-}
-
-/* ---- the crash states ---- */
-
 /* Describe a failure (the first few). */
 static void __attribute__((format(printf, 2, 3)))
 fail(int p, const char *fmt, ...)
 {
-	va_list	ap;
+	struct crash_at	at = crashsession_at(p);
+	va_list		ap;
 
 	if (n_reported++ >= REPORT_MAX && !verbose)
 		return;
 	va_start(ap, fmt);
 	fprintf(report, "crashstates: crash before op %d of %d (epoch %d, "
 	    "acked %" PRIu64 ", issued %" PRIu64 "): ", p, crash_nops,
-	    p < crash_nops ? crash_ops[p].epoch : sess_epoch,
-	    p < crash_nops ? crash_ops[p].acked : sess_acked,
-	    p < crash_nops ? crash_ops[p].issued : sess_issued);
+	    at.epoch, at.acked, at.issued);
 	vfprintf(report, fmt, ap);
 	fprintf(report, "\n");
 	va_end(ap);
@@ -775,12 +143,11 @@ mfs_replay(const struct mfs *fs, struct ledger_state *st, char *err,
 static void
 check_state(const struct mfs *fs, int p)
 {
+	struct crash_at		 at = crashsession_at(p);
 	struct ledger_state	 rs;
 	struct ledger		 l;
 	char			 cdir[200], sdir[220], err[512];
-	int			 e = p < crash_nops ? crash_ops[p].epoch : sess_epoch, rc;
-	uint64_t		 acked = p < crash_nops ? crash_ops[p].acked : sess_acked;
-	uint64_t		 issued = p < crash_nops ? crash_ops[p].issued : sess_issued;
+	int			 rc;
 
 	n_states++;
 	rc = mfs_replay(fs, &rs, err, sizeof(err));
@@ -796,11 +163,11 @@ check_state(const struct mfs *fs, int p)
 	if (rc == -1) {
 		n_violations++;
 		fail(p, "opened, but its files do not replay: %s", err);
-	} else if (rc == 1 ? acked > 0 : rs.seq < acked) {
+	} else if (rc == 1 ? at.acked > 0 : rs.seq < at.acked) {
 		n_lost++;
 		fail(p, "lost: seq %" PRIu64 " recovered", rs.seq);
-	} else if (rc == 0 && (rs.seq > issued ||
-	    !crashrefs_match(e, &rs, p))) {
+	} else if (rc == 0 && (rs.seq > at.issued ||
+	    !crashrefs_match(at.epoch, &rs, p))) {
 		n_violations++;
 		fail(p, "seq %" PRIu64 " recovered is no state the session "
 		    "had", rs.seq);
@@ -834,7 +201,6 @@ make_root(void)
 	snprintf(root, sizeof(root), "%s/crashstates.XXXXXX", base);
 	if (mkdtemp(root) == NULL)
 		die("mkdtemp %s: %s", root, strerror(errno));
-	snprintf(state_dir, sizeof(state_dir), "%s/state", root);
 }
 
 int
@@ -856,21 +222,9 @@ main(int argc, char *argv[])
 	setvbuf(report, NULL, _IOLBF, 0);
 	log_init("crashstates", 0);
 	make_root();
-	config_defaults(&cf);
-	snprintf(cf.path, sizeof(cf.path), "crashstates");
-	cf.nproducts = 0;
-	cf_product("cola", 150, 8);
-	cf_product("water", 100, 10);
-	cf_product("chips", 120, 6);
-	cf.compact_records = COMPACT_RECORDS;
-	snprintf(cf.state_dir, sizeof(cf.state_dir), "%s", state_dir);
-
-	ledger_set_io(&recorder);
-	recording = 1;
-	session();
-	sess_close();
-	recording = 0;
-	ledger_set_io(NULL);
+	/* a session that ended early (-1) is enumerated all the same */
+	crashsession_run(root, report);
+	cf = *crashsession_config();
 	crashfs_durability();
 	for (int p = 0; p <= crash_nops; p++)
 		crashfs_states(p, check_state);
