@@ -456,6 +456,16 @@ main_signalled_again(int sfd)
 	return 0;
 }
 
+/* The monotonic clock in milliseconds, for the stop deadline. */
+static uint64_t
+main_now_ms(void)
+{
+	struct timespec	now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec / 1000000;
+}
+
 /* How long the arm may take to finish its cycle after SIGTERM. */
 static uint64_t
 main_arm_stop_ms(void)
@@ -476,27 +486,15 @@ static void
 main_wait_arm(struct proc *p, int sfd)
 {
 	struct proc	*arm = &main_procs[PROC_ARM];
-	struct timespec	 now, until;
-	uint64_t	 deadline;
+	struct pollfd	 pfd = { .fd = sfd, .events = POLLIN };
+	uint64_t	 deadline = main_now_ms() + main_arm_stop_ms();
 	int		 aborted = 0;
 
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	deadline = (uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec /
-	    1000000 + main_arm_stop_ms();
-	for (;;) {
-		clock_gettime(CLOCK_MONOTONIC, &until);
-		until.tv_nsec += 100 * 1000000L;	/* look again in 0.1 s */
-		if (until.tv_nsec >= 1000000000L) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000L;
-		}
-		if (pthread_clockjoin_np(arm->thread, NULL, CLOCK_MONOTONIC,
-		    &until) == 0)
-			return;
-		clock_gettime(CLOCK_MONOTONIC, &now);
+	/* pthread_tryjoin_np, not a timed join: TSan sees this join. */
+	while (pthread_tryjoin_np(arm->thread, NULL) != 0) {
+		(void)poll(&pfd, 1, 20);	/* a signal, or look again */
 		if (!aborted && (main_signalled_again(sfd) ||
-		    (uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec /
-		    1000000 >= deadline)) {
+		    main_now_ms() >= deadline)) {
 			log_warnx("arm: vend cycle cut short: stopping now");
 			proc_send(p, PROC_ARM, MSG_ABORT, 0, NULL, 0);
 			aborted = 1;
