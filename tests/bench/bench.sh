@@ -17,13 +17,14 @@
 #
 # Kernel command line: bench.vends=N bench.coins=N bench.idle=S
 # bench.starts=N bench.cpu=CPU (vendd's [vendd] cpu; none: -1, not pinned;
-# default: as etc/vendd.ini has it).
+# default: as etc/vendd.ini has it) bench.debug=1 (vendd -d, and the raw
+# edges around each miscounted clean coin train on the console).
 # Prints a table, then one line: "bench: vend_p50_us=N ...". The result
 # line is PASS when every part ran; budgets are judged by people (CI never
 # fails on a timing).
 . /vendd/tests/sim/lib.sh
 
-vends=1000 coins=10000 idle=60 starts=20 cpu=default
+vends=1000 coins=10000 idle=60 starts=20 cpu=default debug=0
 for w in $(cat /proc/cmdline); do
 	case $w in
 	bench.vends=*) vends=${w#*=} ;;
@@ -31,6 +32,7 @@ for w in $(cat /proc/cmdline); do
 	bench.idle=*) idle=${w#*=} ;;
 	bench.starts=*) starts=${w#*=} ;;
 	bench.cpu=*) cpu=${w#*=} ;;
+	bench.debug=*) debug=${w#*=} ;;
 	esac
 done
 # The prober and the load run on the CPU vendd is not pinned to.
@@ -90,6 +92,7 @@ cat "$R/floor.res" "$R/floor-nosel.res"
 # Supervised as under systemd: the watchdog (30 s, as debian/vendd.service)
 # runs, so the idle figure includes its heartbeats.
 export WATCHDOG_USEC=30000000 NOTIFY_SOCKET=@vendd-bench-sink
+[ "$debug" = 1 ] && VENDD_FLAGS=-d
 say "vendd: $vends vends (cpu=$vcpu)"
 vendd_start ${pinned:+"$pinned"} "panel.debounce_ms=0" "arm.drop_line=" "arm.run_ms=50" \
 	"coin.pulse_min_ms=2" "coin.pulse_max_ms=30" "coin.train_gap_ms=40" \
@@ -161,6 +164,22 @@ miscounted=$(field "$R/coins.res" miscounted)
 unclean=$(( a1 + a2 + a5 - coins_sent ))
 grep ' clean .*MISCOUNTED' "$R/trains" | head -n 5 | sed 's/^/  miscounted clean train: /'
 grep -c 'UNCLEAN.* ok$' "$R/trains" | sed 's/^/  unclean trains vendd still counted right: /' 
+# With bench.debug=1: vendd's raw edges (coin.c, coin_raw_log) logged within
+# 300 ms after the start of each miscounted clean train (at= in $R/trains).
+if [ "$debug" = 1 ]; then
+	awk 'FNR == NR { if ($0 ~ / clean .*MISCOUNTED/) for (i = 1; i <= NF; i++)
+			if ($i ~ /^at=/) { n++; at[n] = substr($i, 4) + 0; rec[n] = $0 }
+		next }
+	/coin: .*the last edges read/ { hdr = $0; next }
+	/coin: edge seq=/ { match($0, /ts=[0-9.]+/); ts = substr($0, RSTART + 3, RLENGTH - 3) + 0
+		for (i = 1; i <= n; i++) if (ts >= at[i] - 0.1 && ts <= at[i] + 0.3) {
+			if (!shown[i]++) print "  raw edges of: " rec[i]
+			if (hdr != "") { print "  " hdr; hdr = "" }
+			print "  " $0
+		} }' "$R/trains" "$VENDD_LOG" | head -n 400
+	grep -E 'coin: .*the last edges read' "$VENDD_LOG" | sed 's/.*coin: //' |
+		sort | uniq -c | sed 's/^/  raw edge dumps: /'
+fi
 vendd_stop >/dev/null
 
 # --- 5. start-up --------------------------------------------------------------

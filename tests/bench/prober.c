@@ -370,7 +370,10 @@ cmd_coins(int argc, char **argv)
 			dn1[j] = now_ns();
 		}
 		last = dn1[k - 1];
-		fprintf(out, "%ld %d", i, k);
+		/* at=: CLOCK_MONOTONIC, as the kernel's edge timestamps */
+		fprintf(out, "%ld %d at=%lld.%06lld", i, k,
+		    (long long)(up0[0] / 1000000000),
+		    (long long)(up0[0] % 1000000000 / 1000));
 		for (int j = 0; j < k; j++) {
 			/* the edge lies between the two stamps of its write */
 			int64_t lo = dn0[j] - up1[j], hi = dn1[j] - up0[j];

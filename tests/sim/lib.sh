@@ -7,6 +7,7 @@
 # the script's name) and builds a fresh sim board before each scenario.
 #
 # vendd:   vendd_start [section.key=value...]   test config, fresh state, wait ready
+#          (VENDD_FLAGS: extra options for vendd, e.g. -d)
 #          vendd_stop                           SIGTERM; returns vendd's exit status
 #          make_config FILE [section.key=value...]
 # status:  status_refresh; status KEY.PATH      a field of `vendctl status --json`
@@ -121,7 +122,7 @@ vendd_start() {
 	mkdir -p "$VENDD_STATE"
 	make_config "$VENDD_CONF" "vendd.state_dir=$VENDD_STATE" \
 		"vendd.control_socket=$VENDD_SOCK" "cooling.sensor=$SENSOR" "$@"
-	vendd -c "$VENDD_CONF" 2>>"$VENDD_LOG" &
+	vendd ${VENDD_FLAGS:-} -c "$VENDD_CONF" 2>>"$VENDD_LOG" &
 	VENDD_PID=$!
 	vendd_wait_ready 10000
 }
