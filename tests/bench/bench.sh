@@ -136,10 +136,28 @@ say "coins: $coins trains, CPU $other loaded"
 status_refresh
 c1=$(status counters.coins.1) c2=$(status counters.coins.2) c5=$(status counters.coins.5)
 un0=$(status counters.unknown_coins) no0=$(status counters.noise_pulses) fa0=$(status counters.coin_faults)
+# The kernel's thread for COIN's interrupt (irq/N-vendd): the prober checks
+# it kept up with every edge (prober.c, struct kthread).
+cirq=$(awk -v o="$("$SIM_BOARD" offset COIN)" '{ for (i = 2; i < NF; i++)
+	if ($i == "irq_sim" && $(i + 1) == o) { sub(":", "", $1); print $1 } }' /proc/interrupts)
+kpid=0
+for d in /proc/[0-9]*; do
+	case $(cat "$d/comm" 2>/dev/null) in "irq/$cirq-"*) kpid=${d#/proc/} ;; esac
+done
+[ "$kpid" != 0 ] || say "coins: no interrupt thread found for COIN (irq ${cirq:-?})"
+kthread_where() {	# where the thread may run and last ran, how often it slept
+	[ "$kpid" != 0 ] || return 0
+	say "coins: irq $cirq thread $kpid: cpus $(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' /proc/"$kpid"/status)," \
+		"last on CPU $(cut -d' ' -f39 /proc/"$kpid"/stat)," \
+		"slept $(sed -n 's/^voluntary_ctxt_switches:[[:space:]]*//p' /proc/"$kpid"/status) times"
+	grep "^ *$cirq:" /proc/interrupts | sed 's/^/  /'
+}
+kthread_where
 prober burn "$other" 100000 &
 burn=$!
-prober pin "$other" prober coins "$coins" 42 2 30 40 "$coin" "$inh" "$VENDD_SOCK" "$R/trains" \
+prober pin "$other" prober coins "$coins" 42 2 30 40 "$coin" "$inh" "$VENDD_SOCK" "$R/trains" "$kpid" \
 	>"$R/coins.res" 2>>"$R/prober.err" || fail "prober coins: $(tail -n 2 "$R/prober.err")"
+kthread_where
 kill "$burn"
 wait "$burn" 2>/dev/null
 usleep 500000
@@ -164,19 +182,29 @@ miscounted=$(field "$R/coins.res" miscounted)
 unclean=$(( a1 + a2 + a5 - coins_sent ))
 grep ' clean .*MISCOUNTED' "$R/trains" | head -n 5 | sed 's/^/  miscounted clean train: /'
 grep -c 'UNCLEAN.* ok$' "$R/trains" | sed 's/^/  unclean trains vendd still counted right: /' 
-# With bench.debug=1: vendd's raw edges (coin.c, coin_raw_log) logged within
-# 300 ms after the start of each miscounted clean train (at= in $R/trains).
+# With bench.debug=1: for each miscounted clean train, the prober's edges
+# (offsets from at= in ms, from its achieved widths and gaps) and vendd's raw
+# edges (coin.c, coin_raw_log) logged within 300 ms after at=.
 if [ "$debug" = 1 ]; then
-	awk 'FNR == NR { if ($0 ~ / clean .*MISCOUNTED/) for (i = 1; i <= NF; i++)
-			if ($i ~ /^at=/) { n++; at[n] = substr($i, 4) + 0; rec[n] = $0 }
-		next }
-	/coin: .*the last edges read/ { hdr = $0; next }
-	/coin: edge seq=/ { match($0, /ts=[0-9.]+/); ts = substr($0, RSTART + 3, RLENGTH - 3) + 0
-		for (i = 1; i <= n; i++) if (ts >= at[i] - 0.1 && ts <= at[i] + 0.3) {
-			if (!shown[i]++) print "  raw edges of: " rec[i]
-			if (hdr != "") { print "  " hdr; hdr = "" }
-			print "  " $0
-		} }' "$R/trains" "$VENDD_LOG" | head -n 400
+	awk 'FNR == NR { if ($0 !~ / clean .*MISCOUNTED/) next
+			n++; rec[n] = $0; t = 0; edges[n] = "+0.0"
+			for (i = 1; i <= NF; i++) {
+				if ($i ~ /^at=/) at[n] = substr($i, 4) + 0
+				if ($i !~ /^[wg][0-9.]+$/) continue
+				t += substr($i, 2)
+				edges[n] = edges[n] sprintf(" %s%.1f", $i ~ /^w/ ? "-" : "+", t)
+			}
+			next }
+		/coin: edge seq=/ { match($0, /ts=[0-9.]+/); ts = substr($0, RSTART + 3, RLENGTH - 3) + 0
+			match($0, /seq=[0-9]+/); seq = substr($0, RSTART + 4, RLENGTH - 4)
+			sub(/.*coin: edge /, "")
+			for (i = 1; i <= n; i++)
+				if (ts >= at[i] - 0.1 && ts <= at[i] + 0.3 && !seen[i, seq]++)
+					out[i] = out[i] sprintf("    %+8.1f ms  %s\n", (ts - at[i]) * 1000, $0) }
+		END { for (i = 1; i <= n; i++) {
+			print "  miscounted: " rec[i]
+			print "    prober edges (+ rising, - falling, ms): " edges[i]
+			printf "%s", out[i] } }' "$R/trains" "$VENDD_LOG" | head -n 3000
 	grep -E 'coin: .*the last edges read' "$VENDD_LOG" | sed 's/.*coin: //' |
 		sort | uniq -c | sed 's/^/  raw edge dumps: /'
 fi

@@ -6,6 +6,7 @@
  *
  * usage: prober vend vendd|floor|floor-nosel N SEL_DIR VEND_DIR ARM_DIR OUT
  *        prober coins N SEED MIN_MS MAX_MS GAP_MS COIN_DIR INHIBIT_DIR SOCKET OUT
+ *              [KTHREAD_PID]
  *        prober startup N OUT PROGRAM ARG...
  *        prober idle PID SECONDS
  *        prober mem PID
@@ -33,7 +34,9 @@
  *	stalled too) and no write took over 1 ms. After each train the
  *	ledger's counters (vendd's control SOCKET) must have moved by exactly
  *	that coin: pulses_K is worth K minor units in the bench config.
- *	OUT gets one line per train.
+ *	OUT gets one line per train. KTHREAD_PID (the coin line's interrupt
+ *	thread): before each edge, check that it kept up with the edge
+ *	before (struct kthread); kl=N in OUT counts the edges it did not.
  * startup: N times: exec PROGRAM with NOTIFY_SOCKET set, time until it
  *	sends READY=1, SIGTERM it, wait. One ms figure per line to OUT.
  * idle: context switches (voluntary + involuntary) of every thread of PID
@@ -153,6 +156,57 @@ sline_wait(const struct sline *l, int v, int64_t timeout_ms)
 		sleep_ms(1);
 	}
 	return 1;
+}
+
+/*
+ * The kernel's thread for the coin line's interrupt (irq/N-vendd), which
+ * reads the level that names each edge (gpiolib-cdev.c, edge_irq_thread).
+ * It keeps up when, at each next edge, it is back waiting for its
+ * interrupt (state S) and has slept since the check before the edge before:
+ * it has read that edge's level. Otherwise the kernel may have merged the
+ * two edges into one event (one timestamp), or named one late.
+ */
+struct kthread {
+	int	fd;		/* /proc/PID/status; -1: not checked */
+	long	slept;		/* voluntary_ctxt_switches at the last check */
+};
+
+static void
+kthread_open(struct kthread *k, const char *pid)
+{
+	char	path[64];
+
+	k->fd = -1;
+	k->slept = 0;
+	if (atol(pid) <= 0)
+		return;
+	snprintf(path, sizeof(path), "/proc/%s/status", pid);
+	if ((k->fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		die("%s: %s", path, strerror(errno));
+}
+
+/* Check before an edge: 1 if the thread kept up (first: only waiting). */
+static int
+kthread_kept_up(struct kthread *k, int first)
+{
+	char		 buf[2048], *p;
+	ssize_t		 n;
+	long		 slept;
+	int		 waiting;
+
+	if (k->fd == -1)
+		return 1;
+	if ((n = pread(k->fd, buf, sizeof(buf) - 1, 0)) <= 0)
+		die("kernel thread status: %s", strerror(errno));
+	buf[n] = '\0';
+	if ((p = strstr(buf, "State:")) != NULL)
+		p += strspn(p + 6, " \t") + 6;
+	waiting = p != NULL && *p == 'S';
+	slept = (p = strstr(buf, "\nvoluntary_ctxt_switches:")) != NULL ?
+	    atol(p + 26) : 0;
+	n = waiting && (first || slept > k->slept);
+	k->slept = slept;
+	return (int)n;
 }
 
 static int
@@ -323,6 +377,8 @@ cmd_coins(int argc, char **argv)
 	long		 ok_clean = 0, bad_clean = 0;
 	static const int kinds[] = { 1, 2, 5 };
 	struct sline	 coin, inh;
+	struct kthread	 kt;
+	long		 kl_clean = 0, kl_bad = 0;
 	struct sched_param sp = { .sched_priority = 50 };
 	int64_t		 up0[5], up1[5], dn0[5], dn1[5], iw[5], ig[5];
 	int64_t		 w, g, last = 0, t;
@@ -332,9 +388,10 @@ cmd_coins(int argc, char **argv)
 	uint64_t	 seed;
 	FILE		*out;
 
-	if (argc != 10)
+	if (argc != 10 && argc != 11)
 		die("usage: coins N SEED MIN_MS MAX_MS GAP_MS COIN_DIR INHIBIT_DIR "
-		    "SOCKET OUT");
+		    "SOCKET OUT [KTHREAD_PID]");
+	kthread_open(&kt, argc == 11 ? argv[10] : "0");
 	n = atol(argv[1]);
 	seed = strtoull(argv[2], NULL, 10) | 1;
 	pmin = atol(argv[3]) * NS_MS;
@@ -348,7 +405,7 @@ cmd_coins(int argc, char **argv)
 	(void)sched_setscheduler(0, SCHED_FIFO, &sp);
 	counts_read(argv[8], &before);
 	for (i = 0; i < n; i++) {
-		int	k = kinds[rnd(&seed, 0, 2)], ok = 1;
+		int	k = kinds[rnd(&seed, 0, 2)], ok = 1, kl = 0;
 
 		if (!sline_wait(&inh, 0, 5000))
 			stuck++;
@@ -361,10 +418,12 @@ cmd_coins(int argc, char **argv)
 			ig[j] = rnd(&seed, 5, 10) * NS_MS;
 			if (j > 0)
 				sleep_until(dn1[j - 1] + ig[j]);
+			kl += !kthread_kept_up(&kt, j == 0);
 			up0[j] = now_ns();
 			sline_pull(&coin, 1);
 			up1[j] = now_ns();
 			sleep_until(up1[j] + iw[j]);
+			kl += !kthread_kept_up(&kt, 0);
 			dn0[j] = now_ns();
 			sline_pull(&coin, 0);
 			dn1[j] = now_ns();
@@ -427,6 +486,12 @@ cmd_coins(int argc, char **argv)
 				ok_clean++;
 			else if (ok)
 				bad_clean++;
+			if (ok && kl)
+				kl_clean++;
+			if (ok && kl && !good)
+				kl_bad++;
+			if (kt.fd != -1)
+				fprintf(out, " kl=%d", kl);
 			fprintf(out, " %s vendd:cash+%lld,unknown+%lld,faults+%lld,"
 			    "noise+%lld %s\n", ok ? "clean" : "UNCLEAN",
 			    after.cash_in - before.cash_in,
@@ -446,6 +511,10 @@ cmd_coins(int argc, char **argv)
 	printf("coins: width_ms min=%.2f max=%.2f pulses_over_11ms=%ld "
 	    "inhibit_stuck=%ld\n", (double)wmin / NS_MS, (double)wmax / NS_MS,
 	    stretched, stuck);
+	if (kt.fd != -1)
+		printf("coins: kernel edge thread behind in clean trains: "
+		    "kl_clean=%ld of them miscounted kl_miscounted=%ld\n",
+		    kl_clean, kl_bad);
 	return 0;
 }
 
