@@ -29,14 +29,16 @@
  *	5..10 ms, each train started once INHIBIT is 0 (the acceptor free)
  *	and more than GAP_MS after the last one. A train is clean when every
  *	achieved width is in MIN+1..MAX-1 ms, every gap under GAP_MS-2 ms,
- *	no width or gap overshot its aim by 2 ms (a stalled guest: the
- *	kernel's edge thread, which reads the level to name the edge, was
- *	stalled too) and no write took over 1 ms. After each train the
+ *	no width or gap overshot its aim by 2 ms (a stalled guest), no write
+ *	took over 1 ms, and the kernel's edge thread kept up: with
+ *	KTHREAD_PID (the coin line's interrupt thread), checked before each
+ *	edge (struct kthread; kl=N in OUT counts the edges it was behind).
+ *	A thread behind merges two edges into one event or names one late,
+ *	and that thread may run on the other CPU, where a stall of the guest
+ *	does not show in the prober's timing. After each train the
  *	ledger's counters (vendd's control SOCKET) must have moved by exactly
  *	that coin: pulses_K is worth K minor units in the bench config.
- *	OUT gets one line per train. KTHREAD_PID (the coin line's interrupt
- *	thread): before each edge, check that it kept up with the edge
- *	before (struct kthread); kl=N in OUT counts the edges it did not.
+ *	OUT gets one line per train.
  * startup: N times: exec PROGRAM with NOTIFY_SOCKET set, time until it
  *	sends READY=1, SIGTERM it, wait. One ms figure per line to OUT.
  * idle: context switches (voluntary + involuntary) of every thread of PID
@@ -378,7 +380,7 @@ cmd_coins(int argc, char **argv)
 	static const int kinds[] = { 1, 2, 5 };
 	struct sline	 coin, inh;
 	struct kthread	 kt;
-	long		 kl_clean = 0, kl_bad = 0;
+	long		 behind = 0, behind_ok = 0;
 	struct sched_param sp = { .sched_priority = 50 };
 	int64_t		 up0[5], up1[5], dn0[5], dn1[5], iw[5], ig[5];
 	int64_t		 w, g, last = 0, t;
@@ -405,7 +407,7 @@ cmd_coins(int argc, char **argv)
 	(void)sched_setscheduler(0, SCHED_FIFO, &sp);
 	counts_read(argv[8], &before);
 	for (i = 0; i < n; i++) {
-		int	k = kinds[rnd(&seed, 0, 2)], ok = 1, kl = 0;
+		int	k = kinds[rnd(&seed, 0, 2)], ok = 1, kl = 0, kbehind;
 
 		if (!sline_wait(&inh, 0, 5000))
 			stuck++;
@@ -456,6 +458,9 @@ cmd_coins(int argc, char **argv)
 			fprintf(out, " w%.1f", (double)w / NS_MS);
 		}
 		all[k]++;
+		/* timed right, but the kernel may have merged its edges */
+		kbehind = ok && kl;
+		ok = ok && !kl;
 		if (ok) {
 			clean++;
 			sent[k]++;
@@ -486,10 +491,8 @@ cmd_coins(int argc, char **argv)
 				ok_clean++;
 			else if (ok)
 				bad_clean++;
-			if (ok && kl)
-				kl_clean++;
-			if (ok && kl && !good)
-				kl_bad++;
+			behind += kbehind;
+			behind_ok += kbehind && good;
 			if (kt.fd != -1)
 				fprintf(out, " kl=%d", kl);
 			fprintf(out, " %s vendd:cash+%lld,unknown+%lld,faults+%lld,"
@@ -512,9 +515,9 @@ cmd_coins(int argc, char **argv)
 	    "inhibit_stuck=%ld\n", (double)wmin / NS_MS, (double)wmax / NS_MS,
 	    stretched, stuck);
 	if (kt.fd != -1)
-		printf("coins: kernel edge thread behind in clean trains: "
-		    "kl_clean=%ld of them miscounted kl_miscounted=%ld\n",
-		    kl_clean, kl_bad);
+		printf("coins: kernel_behind=%ld trains timed right but the "
+		    "kernel's edge thread behind, of them counted right %ld\n",
+		    behind, behind_ok);
 	return 0;
 }
 
