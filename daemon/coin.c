@@ -18,6 +18,7 @@
 #define NS_PER_MS	1000000ULL
 #define COIN_EDGES	16	/* edges read per wake-up */
 #define COIN_STOP_MAX_MS 3000	/* longest wait for a train to end at stop */
+#define COIN_RAW	16	/* edges kept to log around an anomaly (-d) */
 
 /* Start idle: line inactive, no train, acceptor blocked until sales frees it. */
 void
@@ -259,12 +260,65 @@ static int		 coin_inhibit_driven;	/* level on the output */
 static struct event	*coin_ev_line;
 static struct event	*coin_ev_timer;
 
+static struct gpio_edge	 coin_raw[COIN_RAW];	/* the last edges read */
+static unsigned		 coin_raw_n;		/* edges ever kept */
+
 static void	coin_drive_inhibit(int);
+
+/* Keep an edge as the kernel reported it, for coin_raw_log. */
+static void
+coin_raw_keep(const struct gpio_edge *e)
+{
+	coin_raw[coin_raw_n++ % COIN_RAW] = *e;
+}
+
+/*
+ * With -d, after an anomaly: the last edges as the kernel reported them and
+ * as gpio/edge.c named them, oldest first, so a miscount can be replayed.
+ */
+static void
+coin_raw_log(const char *why)
+{
+	const struct gpio_edge	*e;
+	uint64_t		 prev = 0;
+	unsigned		 i;
+
+	if (!log_debugging())
+		return;
+	log_debug("coin: %s; the last edges read:", why);
+	i = coin_raw_n > COIN_RAW ? coin_raw_n - COIN_RAW : 0;
+	for (; i < coin_raw_n; i++) {
+		e = &coin_raw[i % COIN_RAW];
+		log_debug("coin: edge seq=%u ts=%llu.%06llu +%.3f ms "
+		    "reported=%s named=%s%s%s", e->seqno,
+		    (unsigned long long)(e->ts_ns / 1000000000ULL),
+		    (unsigned long long)(e->ts_ns % 1000000000ULL / 1000),
+		    prev ? (double)(e->ts_ns - prev) / NS_PER_MS : 0.0,
+		    e->reported ? "rising" : "falling",
+		    e->active ? "rising" : "falling",
+		    e->resync ? " resync" : "", e->lost ? " lost" : "");
+		prev = e->ts_ns;
+	}
+}
+
+/* Whether the core's messages say something went wrong with a train. */
+static int
+coin_anomaly(const struct outbox *ob)
+{
+	for (int i = 0; i < ob->n; i++)
+		if (ob->m[i].hdr.type == MSG_COIN_UNKNOWN ||
+		    ob->m[i].hdr.type == MSG_COIN_NOISE ||
+		    ob->m[i].hdr.type == MSG_COIN_FAULT)
+			return 1;
+	return 0;
+}
 
 /* Send what the core decided and sleep until its next deadline. */
 static void
 coin_flush(struct outbox *ob)
 {
+	if (coin_anomaly(ob))
+		coin_raw_log("a train with noise, a fault or no value");
 	proc_send_outbox(coin_proc, ob);
 	proc_timer_at(coin_ev_timer, coin_core_deadline(&coin));
 	coin_drive_inhibit(coin_core_inhibit_level(&coin));
@@ -305,6 +359,10 @@ coin_line_cb(evutil_socket_t fd, short what, void *arg)
 				log_warnx("coin line %s: the kernel dropped %u "
 				    "edges: a coin may be miscounted",
 				    gpio_line_name(coin_line), e[i].lost);
+			coin_raw_keep(&e[i]);
+			if (e[i].resync || e[i].lost)
+				coin_raw_log(e[i].resync ? "a resync" :
+				    "edges lost");
 			outbox_init(&ob);
 			if (e[i].resync)
 				coin_core_glitch(&coin, e[i].ts_ns);
@@ -330,6 +388,7 @@ coin_check_spike(uint64_t now)
 	level = gpio_line_get(coin_line);
 	coin_line_cb(gpio_line_fd(coin_line), EV_READ, NULL);
 	if (level == 0 && coin.active && gpio_line_suspect(coin_line)) {
+		coin_raw_log("a spike found by reading the line");
 		gpio_line_assume(coin_line, 0);
 		coin_core_glitch(&coin, now);
 	}

@@ -2,22 +2,38 @@
  * The direction of each edge of a line requested for both edges, decided
  * without libgpiod so unit tests can drive it.
  *
- * The kernel timestamps an edge in its hard IRQ but reads the line's level,
- * which names the edge rising or falling, later in its IRQ thread. Two
- * things go wrong when that thread runs late:
+ * The kernel stamps an edge in its hard IRQ (gpiolib-cdev.c,
+ * edge_irq_handler) but reads the level that names it rising or falling
+ * later, in its IRQ thread (edge_irq_thread). That read comes after the
+ * IRQ, so it is never older than the edge (gpio-sim raises the IRQ under
+ * the chip lock its get takes, before it stores the value), only later.
+ * When the thread is late:
  *
- *  (a) the line changed again while the thread ran: two events come out,
- *      both named after the new level, with the right timestamps. The first
- *      is misnamed; edges alternate, so its direction is the opposite of the
- *      last one.
- *  (b) the line changed and came back before the thread ran (a spike, or a
- *      pulse shorter than the thread's delay): one event comes out, named
- *      after the level the line was already at. Taking it for an edge by
- *      alternation inverts every later edge.
+ *  (a) it read the level after the next edge: two events, both named after
+ *      the new level, each with its own timestamp. The first is misnamed;
+ *      edges alternate, so its direction is the opposite of the last one.
+ *  (b) the next edge came before it ran at all: that edge's wake-up finds
+ *      the first still pending (kernel/irq/handle.c, __irq_wake_thread) and
+ *      only its timestamp is kept. One event stands for both edges, named
+ *      after the level they came back to. A spike gives this, and so does a
+ *      real pulse or gap if the thread is held off for all of it: nothing
+ *      in the events tells them apart. Named by alternation, it would
+ *      invert every later edge.
  *
  * A single disagreement with alternation is taken as (a). A second one in a
- * row can only follow (b): the line is where the kernel says, and the edge
- * before was a pulse too short to time; the event carries `resync`.
+ * row is taken as (b): the line is where the kernel says, and the edge
+ * before stood for a pulse too short to time; the event carries `resync`.
+ * (a) twice in a row gives the same reports, and the next report does not
+ * settle it: (a) twice then an edge read in time, and a spike, an edge read
+ * in time, then one read late, report alike. (b) is the bet: on a board,
+ * microsecond spikes are common and a thread late by a whole pulse is rare;
+ * (a) twice needs that twice, each time with the thread started before the
+ * next edge and reading after it.
+ *
+ * Issue 14, fault 8 was (b) with a real gap of 5 ms: in the bench VM the
+ * thread ran on vendd's CPU, and a stall of that vCPU held it off while the
+ * prober, on the other, wrote both edges. The prober now checks that the
+ * thread kept up before it calls a train clean (tests/bench/prober.c).
  */
 #include "gpio.h"
 

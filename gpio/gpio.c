@@ -632,9 +632,11 @@ gpio_line_read_edges(struct gpio_line *l, struct gpio_edge *ev, int max)
 		ev[i].lost = l->seqno && seq > l->seqno + 1 ?
 		    (uint32_t)(seq - l->seqno - 1) : 0;
 		/* the reported direction is the level late: see edge.c */
-		ev[i].active = gpio_phase_edge(&l->phase,
-		    gpiod_edge_event_get_event_type(e) ==
-		    GPIOD_EDGE_EVENT_RISING_EDGE, ev[i].lost, &ev[i].resync);
+		ev[i].reported = gpiod_edge_event_get_event_type(e) ==
+		    GPIOD_EDGE_EVENT_RISING_EDGE;
+		ev[i].seqno = (uint32_t)seq;
+		ev[i].active = gpio_phase_edge(&l->phase, ev[i].reported,
+		    ev[i].lost, &ev[i].resync);
 		l->seqno = seq;
 	}
 	return n;

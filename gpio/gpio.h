@@ -51,6 +51,8 @@ struct gpio_where {
 struct gpio_edge {
 	uint64_t	ts_ns;		/* kernel timestamp, CLOCK_MONOTONIC */
 	int		active;		/* 1: became active, 0: became inactive */
+	int		reported;	/* the kernel's word: 1 active, 0 not */
+	uint32_t	seqno;		/* the kernel's line seqno, for logs */
 	uint32_t	lost;		/* edges the kernel dropped before this one */
 	int		resync;		/* the edge before was a pulse too short
 					 * to time: the line never stayed there */

@@ -13,14 +13,17 @@
 #      (smaps_rollup: the libraries' shared pages charged in part), RssAnon,
 #      VmRSS
 #   3. idle: vendd's context switches, all threads, over bench.idle seconds
-#   4. coin fidelity: bench.coins trains of 5-10 ms pulses, the other CPU busy
+#   4. coin fidelity: bench.coins trains of 5-10 ms pulses, the other CPU
+#      busy; a train counts when the prober timed it right and the kernel's
+#      edge thread kept up with it (prober.c, coins)
 #   5. start-up: exec to READY=1, median of bench.starts starts (reported,
 #      not judged)
 #   6. hops (diagnostic): one message hop apart from vendd (tests/bench/hops.c)
 #
 # Kernel command line: bench.vends=N bench.coins=N bench.idle=S
 # bench.starts=N bench.cpu=CPU (vendd's [vendd] cpu; none: -1, not pinned;
-# default: as etc/vendd.ini has it).
+# default: as etc/vendd.ini has it) bench.debug=1 (vendd -d, and the raw
+# edges around each miscounted clean coin train on the console).
 # Prints a table, then one line: "bench: vend_p50_us=N ...". The result
 # line is PASS when every part ran; budgets are judged by people (CI never
 # fails on a timing).
@@ -31,6 +34,7 @@ coins=$(cmdline_arg bench.coins 10000)
 idle=$(cmdline_arg bench.idle 60)
 starts=$(cmdline_arg bench.starts 20)
 cpu=$(cmdline_arg bench.cpu default)
+debug=$(cmdline_arg bench.debug 0)
 # The prober and the load run on the CPU vendd is not pinned to.
 # vendd's CPU: [vendd] cpu of etc/vendd.ini (0) unless bench.cpu says
 # otherwise ("none": not pinned, the prober takes CPU 0).
@@ -91,6 +95,7 @@ cat "$R/floor.res" "$R/floor-nosel.res"
 # Supervised as under systemd: the watchdog (30 s, as debian/vendd.service)
 # runs, so the idle figure includes its heartbeats.
 export WATCHDOG_USEC=30000000 NOTIFY_SOCKET=@vendd-bench-sink
+[ "$debug" = 1 ] && VENDD_DEBUG=1
 say "vendd: $vends vends (cpu=$vcpu)"
 vendd_start ${pinned:+"$pinned"} "panel.debounce_ms=0" "arm.drop_line=" "arm.run_ms=50" \
 	"coin.pulse_min_ms=2" "coin.pulse_max_ms=30" "coin.train_gap_ms=40" \
@@ -135,10 +140,28 @@ say "coins: $coins trains, CPU $other loaded"
 status_refresh
 c1=$(status counters.coins.1) c2=$(status counters.coins.2) c5=$(status counters.coins.5)
 un0=$(status counters.unknown_coins) no0=$(status counters.noise_pulses) fa0=$(status counters.coin_faults)
+# The kernel's thread for COIN's interrupt (irq/N-vendd): the prober checks
+# it kept up with every edge (prober.c, struct kthread).
+cirq=$(awk -v o="$("$SIM_BOARD" offset COIN)" '{ for (i = 2; i < NF; i++)
+	if ($i == "irq_sim" && $(i + 1) == o) { sub(":", "", $1); print $1 } }' /proc/interrupts)
+kpid=0
+for d in /proc/[0-9]*; do
+	case $(cat "$d/comm" 2>/dev/null) in "irq/$cirq-"*) kpid=${d#/proc/} ;; esac
+done
+[ "$kpid" != 0 ] || fail "no interrupt thread for COIN (irq ${cirq:-?}) to check"
+kthread_where() {	# where the thread may run and last ran, how often it slept
+	[ "$kpid" != 0 ] || return 0
+	say "coins: irq $cirq thread $kpid: cpus $(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' /proc/"$kpid"/status)," \
+		"last on CPU $(cut -d' ' -f39 /proc/"$kpid"/stat)," \
+		"slept $(sed -n 's/^voluntary_ctxt_switches:[[:space:]]*//p' /proc/"$kpid"/status) times"
+	grep "^ *$cirq:" /proc/interrupts | sed 's/^/  /'
+}
+kthread_where
 prober burn "$other" 100000 &
 burn=$!
-prober pin "$other" prober coins "$coins" 42 2 30 40 "$coin" "$inh" "$VENDD_SOCK" "$R/trains" \
+prober pin "$other" prober coins "$coins" 42 2 30 40 "$coin" "$inh" "$VENDD_SOCK" "$R/trains" "$kpid" \
 	>"$R/coins.res" 2>>"$R/prober.err" || fail "prober coins: $(tail -n 2 "$R/prober.err")"
+kthread_where
 kill "$burn"
 wait "$burn" 2>/dev/null
 usleep 500000
@@ -163,6 +186,32 @@ miscounted=$(field "$R/coins.res" miscounted)
 unclean=$(( a1 + a2 + a5 - coins_sent ))
 grep ' clean .*MISCOUNTED' "$R/trains" | head -n 5 | sed 's/^/  miscounted clean train: /'
 grep -c 'UNCLEAN.* ok$' "$R/trains" | sed 's/^/  unclean trains vendd still counted right: /' 
+# With bench.debug=1: for each miscounted clean train, the prober's edges
+# (offsets from at= in ms, from its achieved widths and gaps) and vendd's raw
+# edges (coin.c, coin_raw_log) logged within 300 ms after at=.
+if [ "$debug" = 1 ]; then
+	awk 'FNR == NR { if ($0 !~ / clean .*MISCOUNTED/) next
+			n++; rec[n] = $0; t = 0; edges[n] = "+0.0"
+			for (i = 1; i <= NF; i++) {
+				if ($i ~ /^at=/) at[n] = substr($i, 4) + 0
+				if ($i !~ /^[wg][0-9.]+$/) continue
+				t += substr($i, 2)
+				edges[n] = edges[n] sprintf(" %s%.1f", $i ~ /^w/ ? "-" : "+", t)
+			}
+			next }
+		/coin: edge seq=/ { match($0, /ts=[0-9.]+/); ts = substr($0, RSTART + 3, RLENGTH - 3) + 0
+			match($0, /seq=[0-9]+/); seq = substr($0, RSTART + 4, RLENGTH - 4)
+			sub(/.*coin: edge /, "")
+			for (i = 1; i <= n; i++)
+				if (ts >= at[i] - 0.1 && ts <= at[i] + 0.3 && !seen[i, seq]++)
+					out[i] = out[i] sprintf("    %+8.1f ms  %s\n", (ts - at[i]) * 1000, $0) }
+		END { for (i = 1; i <= n; i++) {
+			print "  miscounted: " rec[i]
+			print "    prober edges (+ rising, - falling, ms): " edges[i]
+			printf "%s", out[i] } }' "$R/trains" "$VENDD_LOG" | head -n 3000
+	grep -E 'coin: .*the last edges read' "$VENDD_LOG" | sed 's/.*coin: //' |
+		sort | uniq -c | sed 's/^/  raw edge dumps: /'
+fi
 vendd_stop >/dev/null
 
 # --- 5. start-up --------------------------------------------------------------
@@ -241,6 +290,7 @@ startup_i=$(awk -v v="$startup" 'BEGIN { i = int(v); printf "%d", (v > i) ? i + 
 wmin=$(sed -n 's/.*width_ms min=\([0-9.]*\).*/\1/p' "$R/coins.res")
 wmax=$(sed -n 's/.*width_ms min=[0-9.]* max=\([0-9.]*\).*/\1/p' "$R/coins.res")
 over=$(field "$R/coins.res" pulses_over_11ms)
+behind=$(field "$R/coins.res" kernel_behind)
 # Idle budget: one wake-up of cooling per sample (10 s: 6/min), and per
 # watchdog round (every 15 s: 4/min) main's timer, each of 7 activities
 # answering, main reading the answers (at most 7): 15 switches.
@@ -271,7 +321,7 @@ cat <<EOF
 | threads; stacks size:rss (KiB)  | $threads; $stacks | 1 | - | - |
 | idle context switches / min     | $spm | - | <= $budget_idle (cooling 6 + watchdog 4 x 15) | $(verdict "$ok_idle") |
 | coins credited / clean trains   | $coins_ok / $coins_sent | - | 0 miscounted | $(verdict "$ok_coins") |
-| coin trains spoiled by the prober | $unclean (widths ${wmin}-${wmax} ms, $over pulses > 11 ms) | - | - | - |
+| coin trains spoiled by the prober | $unclean (widths ${wmin}-${wmax} ms, $over pulses > 11 ms; $behind timed right, the kernel's edge thread behind) | - | - | - |
 | start-up to READY=1, median (ms) | $startup | - | reported | - |
 | same, ASLR off (no TCG retranslation) | $startup_noaslr | - | diagnostic | - |
 EOF

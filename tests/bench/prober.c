@@ -6,6 +6,7 @@
  *
  * usage: prober vend vendd|floor|floor-nosel N SEL_DIR VEND_DIR ARM_DIR OUT
  *        prober coins N SEED MIN_MS MAX_MS GAP_MS COIN_DIR INHIBIT_DIR SOCKET OUT
+ *              [KTHREAD_PID]
  *        prober startup N OUT PROGRAM ARG...
  *        prober idle PID SECONDS
  *        prober mem PID
@@ -28,9 +29,13 @@
  *	5..10 ms, each train started once INHIBIT is 0 (the acceptor free)
  *	and more than GAP_MS after the last one. A train is clean when every
  *	achieved width is in MIN+1..MAX-1 ms, every gap under GAP_MS-2 ms,
- *	no width or gap overshot its aim by 2 ms (a stalled guest: the
- *	kernel's edge thread, which reads the level to name the edge, was
- *	stalled too) and no write took over 1 ms. After each train the
+ *	no width or gap overshot its aim by 2 ms (a stalled guest), no write
+ *	took over 1 ms, and the kernel's edge thread kept up: with
+ *	KTHREAD_PID (the coin line's interrupt thread), checked before each
+ *	edge (struct kthread; kl=N in OUT counts the edges it was behind).
+ *	A thread behind merges two edges into one event or names one late,
+ *	and that thread may run on the other CPU, where a stall of the guest
+ *	does not show in the prober's timing. After each train the
  *	ledger's counters (vendd's control SOCKET) must have moved by exactly
  *	that coin: pulses_K is worth K minor units in the bench config.
  *	OUT gets one line per train.
@@ -189,6 +194,58 @@ counts_same(const struct counts *a, const struct counts *b)
 	    a->faults == b->faults && a->noise == b->noise;
 }
 
+/*
+ * The kernel's thread for the coin line's interrupt (irq/N-vendd), which
+ * reads the level that names each edge (gpiolib-cdev.c, edge_irq_thread).
+ * It keeps up when, at each next edge, it is back waiting for its
+ * interrupt (state S) and has slept since the check before the edge before:
+ * it has read that edge's level. Otherwise the kernel may have merged the
+ * two edges into one event (one timestamp), or named one late.
+ */
+struct kthread {
+	int	fd;		/* /proc/PID/status; -1: not checked */
+	long	slept;		/* voluntary_ctxt_switches at the last check */
+};
+
+/* Open the interrupt thread's status, or check nothing when PID is 0. */
+static void
+kthread_open(struct kthread *k, const char *pid)
+{
+	char	path[64];
+
+	k->fd = -1;
+	k->slept = 0;
+	if (atol(pid) <= 0)
+		return;
+	snprintf(path, sizeof(path), "/proc/%s/status", pid);
+	if ((k->fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		sim_die("%s: %s", path, strerror(errno));
+}
+
+/* Check before an edge: 1 if the thread kept up (first: only waiting). */
+static int
+kthread_kept_up(struct kthread *k, int first)
+{
+	char		 buf[2048], *p;
+	ssize_t		 n;
+	long		 slept;
+	int		 waiting;
+
+	if (k->fd == -1)
+		return 1;
+	if ((n = pread(k->fd, buf, sizeof(buf) - 1, 0)) <= 0)
+		sim_die("kernel thread status: %s", strerror(errno));
+	buf[n] = '\0';
+	if ((p = strstr(buf, "State:")) != NULL)
+		p += strspn(p + 6, " \t") + 6;
+	waiting = p != NULL && *p == 'S';
+	slept = (p = strstr(buf, "\nvoluntary_ctxt_switches:")) != NULL ?
+	    atol(p + 26) : 0;
+	n = waiting && (first || slept > k->slept);
+	k->slept = slept;
+	return (int)n;
+}
+
 static int
 cmd_coins(int argc, char **argv)
 {
@@ -196,6 +253,8 @@ cmd_coins(int argc, char **argv)
 	long		 ok_clean = 0, bad_clean = 0;
 	static const int kinds[] = { 1, 2, 5 };
 	struct sim_line	 coin, inh;
+	struct kthread	 kt;
+	long		 behind = 0, behind_ok = 0;
 	int64_t		 up0[5], up1[5], dn0[5], dn1[5], iw[5], ig[5];
 	int64_t		 w, g, last = 0, t;
 	int64_t		 wmin = INT64_MAX, wmax = 0, pmin, pmax, tgap;
@@ -204,9 +263,10 @@ cmd_coins(int argc, char **argv)
 	uint64_t	 seed;
 	FILE		*out;
 
-	if (argc != 10)
+	if (argc != 10 && argc != 11)
 		sim_die("usage: coins N SEED MIN_MS MAX_MS GAP_MS COIN_DIR INHIBIT_DIR "
-		    "SOCKET OUT");
+		    "SOCKET OUT [KTHREAD_PID]");
+	kthread_open(&kt, argc == 11 ? argv[10] : "0");
 	n = atol(argv[1]);
 	seed = strtoull(argv[2], NULL, 10) | 1;
 	pmin = atol(argv[3]) * SIM_NS_PER_MS;
@@ -219,7 +279,7 @@ cmd_coins(int argc, char **argv)
 	sim_go_realtime(PROBER_PRIO);
 	counts_read(argv[8], &before);
 	for (i = 0; i < n; i++) {
-		int	k = kinds[rnd(&seed, 0, 2)], ok = 1;
+		int	k = kinds[rnd(&seed, 0, 2)], ok = 1, kl = 0, kbehind;
 
 		if (!line_wait(&inh, 0, 5000))
 			stuck++;
@@ -232,16 +292,21 @@ cmd_coins(int argc, char **argv)
 			ig[j] = rnd(&seed, 5, 10) * SIM_NS_PER_MS;
 			if (j > 0)
 				sim_sleep_until(dn1[j - 1] + ig[j]);
+			kl += !kthread_kept_up(&kt, j == 0);
 			up0[j] = sim_now_ns();
 			sim_line_pull(&coin, 1);
 			up1[j] = sim_now_ns();
 			sim_sleep_until(up1[j] + iw[j]);
+			kl += !kthread_kept_up(&kt, 0);
 			dn0[j] = sim_now_ns();
 			sim_line_pull(&coin, 0);
 			dn1[j] = sim_now_ns();
 		}
 		last = dn1[k - 1];
-		fprintf(out, "%ld %d", i, k);
+		/* at=: CLOCK_MONOTONIC, as the kernel's edge timestamps */
+		fprintf(out, "%ld %d at=%lld.%06lld", i, k,
+		    (long long)(up0[0] / 1000000000),
+		    (long long)(up0[0] % 1000000000 / 1000));
 		for (int j = 0; j < k; j++) {
 			/* the edge lies between the two stamps of its write */
 			int64_t lo = dn0[j] - up1[j], hi = dn1[j] - up0[j];
@@ -265,6 +330,9 @@ cmd_coins(int argc, char **argv)
 			fprintf(out, " w%.1f", sim_ms(w));
 		}
 		all[k]++;
+		/* timed right, but the kernel may have merged its edges */
+		kbehind = ok && kl;
+		ok = ok && !kl;
 		if (ok) {
 			clean++;
 			sent[k]++;
@@ -295,6 +363,10 @@ cmd_coins(int argc, char **argv)
 				ok_clean++;
 			else if (ok)
 				bad_clean++;
+			behind += kbehind;
+			behind_ok += kbehind && good;
+			if (kt.fd != -1)
+				fprintf(out, " kl=%d", kl);
 			fprintf(out, " %s vendd:cash+%lld,unknown+%lld,faults+%lld,"
 			    "noise+%lld %s\n", ok ? "clean" : "UNCLEAN",
 			    after.cash_in - before.cash_in,
@@ -313,6 +385,10 @@ cmd_coins(int argc, char **argv)
 	    sent[2], sent[5], all[1], all[2], all[5]);
 	printf("coins: width_ms min=%.2f max=%.2f pulses_over_11ms=%ld "
 	    "inhibit_stuck=%ld\n", sim_ms(wmin), sim_ms(wmax), stretched, stuck);
+	if (kt.fd != -1)
+		printf("coins: kernel_behind=%ld trains timed right but the "
+		    "kernel's edge thread behind, of them counted right %ld\n",
+		    behind, behind_ok);
 	return 0;
 }
 
