@@ -28,7 +28,8 @@ LIB_SRCS	= daemon/log.c daemon/msg.c daemon/proc.c daemon/config.c \
 		  daemon/coin.c daemon/panel.c daemon/sales.c daemon/arm.c \
 		  daemon/cooling.c daemon/ledger.c daemon/ledger_codec.c \
 		  daemon/ledger_rules.c daemon/ledger_store.c \
-		  daemon/control_protocol.c daemon/control_socket.c \
+		  daemon/control_protocol.c daemon/control_listen.c \
+		  daemon/control_socket.c \
 		  daemon/notify.c daemon/trace.c daemon/tune.c gpio/gpio.c gpio/edge.c
 LIB_OBJS	= $(LIB_SRCS:%.c=$(B)/%.o)
 UNIT_TESTS	= transport config edge coin panel sales arm cooling ledger \

@@ -4,10 +4,13 @@
  * MSG_STATUS_REQ, never by reading another thread's memory. Replies are JSON.
  *
  * control_protocol.c is the pure part (the request line, the replies);
- * control_socket.c the socket, its clients and the control thread.
+ * control_listen.c makes the socket at start-up; control_socket.c is the
+ * control thread and its clients.
  */
 #ifndef CONTROL_H
 #define CONTROL_H
+
+#include <sys/types.h>
 
 #include <stddef.h>
 #include <stdint.h>
@@ -73,21 +76,31 @@ struct msg_restock_done;
 struct json_object *control_restock_json(const char *product,
 	    const struct msg_restock_done *);
 
-/* --- the socket (control_socket.c) ----------------------------------- */
+/* --- the socket (control_listen.c, control_socket.c) ----------------- */
+
+/* The listening socket, and the group whose members may change things. */
+struct control_listener {
+	int	fd;		/* -1 until control_listen */
+	int	have_group;	/* control_group set */
+	gid_t	gid;		/* and its gid */
+};
 
 /*
  * Before anything is written: the socket's path, control_group (it exists,
  * and vendd may give the socket to it), a stale socket removed. -1 with
  * "FILE:LINE: [vendd] KEY: ..." in err.
  */
-int	control_prepare(const struct config *, char *err, size_t errlen);
+int	control_prepare(const struct config *, struct control_listener *,
+	    char *err, size_t errlen);
 /*
- * Bind the socket (mode 0660, group control_group), after control_prepare
- * and before control_init. -1 with "FILE:LINE: [vendd] KEY: ..." in err,
- * and no socket file left behind.
+ * Bind the socket (mode 0660, group control_group) into l->fd, after
+ * control_prepare and before control_init. -1 with "FILE:LINE: [vendd]
+ * KEY: ..." in err, and no socket file left behind.
  */
-int	control_listen(const struct config *, char *err, size_t errlen);
-/* Make p the control thread, accepting clients on listen_fd. */
-void	control_init(struct proc *, const struct config *, int listen_fd);
+int	control_listen(const struct config *, struct control_listener *,
+	    char *err, size_t errlen);
+/* Make p the control thread, accepting clients on l's socket. */
+void	control_init(struct proc *, const struct config *,
+	    const struct control_listener *);
 
 #endif

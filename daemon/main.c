@@ -70,6 +70,7 @@ static struct main_hw	 main_hw;
 static struct gpio_line	*main_outputs[MAIN_MAX_LINES];
 static int		 main_noutputs;
 static int		 main_socket_made;	/* control_listen made the socket */
+static struct control_listener main_listener;	/* given to control */
 static uint32_t		 main_round;		/* heartbeat round */
 static unsigned		 main_pongs;		/* answers in this round */
 static int		 main_missed;		/* rounds not answered in full */
@@ -323,23 +324,21 @@ main_prepare_socket(void)
 {
 	char	err[1024];
 
-	if (control_prepare(&main_cf, err, sizeof(err)) == -1)
+	if (control_prepare(&main_cf, &main_listener, err, sizeof(err)) == -1)
 		main_refuse(EX_CONFIG, "%s", err);
 }
 
 /* The control socket, in control_group; a start that fails removes it. */
-static int
+static void
 main_listen(void)
 {
 	char	err[1024];
-	int	fd;
 
-	if ((fd = control_listen(&main_cf, err, sizeof(err))) == -1) {
+	if (control_listen(&main_cf, &main_listener, err, sizeof(err)) == -1) {
 		ledger_close(&main_ledger);
 		main_refuse(EX_CONFIG, "%s", err);
 	}
 	main_socket_made = 1;
-	return fd;
 }
 
 /*
@@ -348,7 +347,7 @@ main_listen(void)
  * on owns them alone.
  */
 static void
-main_init_activities(int control_fd)
+main_init_activities(void)
 {
 	struct config	*cf = &main_cf;
 
@@ -360,7 +359,7 @@ main_init_activities(int control_fd)
 	    main_hw.drop);
 	cooling_init(&main_procs[PROC_COOLING], cf, main_hw.compressor);
 	ledger_init(&main_procs[PROC_LEDGER], &main_ledger);
-	control_init(&main_procs[PROC_CONTROL], cf, control_fd);
+	control_init(&main_procs[PROC_CONTROL], cf, &main_listener);
 }
 
 /* Start every activity's thread (each inherits main's CPU). */
@@ -554,7 +553,7 @@ main_run(void)
 	struct event	*ev_sig, *ev_wd = NULL;
 	struct timeval	 tv;
 	uint64_t	 wd_usec;
-	int		 sfd, control_fd;
+	int		 sfd;
 
 	sfd = main_signals();
 	if (proc_setup_inboxes() == -1)
@@ -567,8 +566,8 @@ main_run(void)
 	main_prepare_socket();
 	main_open_ledger();
 	trace_mark("ledger", 0, 0);
-	control_fd = main_listen();
-	main_init_activities(control_fd);
+	main_listen();
+	main_init_activities();
 	tune_pin(&main_cf);		/* the threads inherit main's CPU */
 	main_spawn_all();
 	tune_realtime(&main_cf, main_procs);

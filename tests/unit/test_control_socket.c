@@ -105,9 +105,12 @@ assert_no_socket_file(const struct config *cf)
 static int
 sock_listen(const struct config *cf, char *err, size_t errlen)
 {
-	if (control_prepare(cf, err, errlen) == -1)
+	struct control_listener	l;
+
+	if (control_prepare(cf, &l, err, errlen) == -1 ||
+	    control_listen(cf, &l, err, errlen) == -1)
 		return -1;
-	return control_listen(cf, err, errlen);
+	return l.fd;
 }
 
 /* Mode 0660, non-blocking, close-on-exec, accepting connections. */
@@ -339,19 +342,20 @@ static struct config	ctl_cf;
 static int
 setup_thread(void **state)
 {
-	struct group	*gr = getgrgid(getegid());
-	char		 err[512];
-	int		 fd;
+	struct group		*gr = getgrgid(getegid());
+	struct control_listener	 l;
+	char			 err[512];
 
 	if (setup_dir(state) == -1)
 		return -1;
 	make_config(&ctl_cf);
 	sock_fields(&ctl_cf, gr ? gr->gr_name : "");
-	if ((fd = sock_listen(&ctl_cf, err, sizeof(err))) == -1) {
+	if (control_prepare(&ctl_cf, &l, err, sizeof(err)) == -1 ||
+	    control_listen(&ctl_cf, &l, err, sizeof(err)) == -1) {
 		print_error("%s\n", err);
 		return -1;
 	}
-	control_init(&ctl, &ctl_cf, fd);
+	control_init(&ctl, &ctl_cf, &l);
 	return 0;
 }
 
