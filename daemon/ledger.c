@@ -509,7 +509,7 @@ ledger_retry_later(void)
 
 /* The retry timer: the held records, then a compaction; again later if
  * the disk still fails. Also the first thing the thread does after a
- * start in fault mode, which tells sales. */
+ * start in fault mode: sales hears when the disk takes records again. */
 static void
 ledger_retry_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -599,7 +599,7 @@ ledger_on_stop(struct proc *p)
 }
 
 /* Make p the ledger's thread around a ledger already opened; opened in
- * fault mode, its first act is to try the disk (and tell sales). */
+ * fault mode, its first act is to try the disk again. */
 void
 ledger_init(struct proc *p, struct ledger *l)
 {

@@ -642,8 +642,11 @@ ledger_open(struct ledger *l, const struct config *cf, char *err,
 	l->dirfd = l->journal_fd = -1;
 	if ((rc = ledger_open_dir(l, why, sizeof(why))) == 0 &&
 	    (rc = ledger_load(l, why, sizeof(why))) == 0 &&
-	    (rc = ledger_begin(l, why, sizeof(why))) == 0)
+	    (rc = ledger_begin(l, why, sizeof(why))) == 0) {
+		/* sales starts knowing it (main gives it fault.on) */
+		l->fault_told = l->fault.on != 0;
 		return 0;
+	}
 	ledger_undo(l);
 	ledger_close(l);
 	if (rc == LEDGER_REFUSED) {
