@@ -10,6 +10,7 @@
 #include <sys/un.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -190,8 +191,32 @@ control_in_group(gid_t gid)
 }
 
 /*
+ * The socket's directory exists and vendd may make files in it: a typo in
+ * control_socket is refused before the ledger writes anything.
+ */
+static int
+control_check_dir(const struct config *cf, char *err, size_t errlen)
+{
+	char	dir[sizeof(cf->control_socket)], *slash;
+
+	memcpy(dir, cf->control_socket, sizeof(dir));
+	dir[sizeof(dir) - 1] = '\0';
+	if ((slash = strrchr(dir, '/')) == NULL)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		dir[1] = '\0';			/* "/x.sock": the root */
+	else
+		*slash = '\0';
+	if (faccessat(AT_FDCWD, dir, W_OK | X_OK, AT_EACCESS) == 0)
+		return 0;
+	control_socket_error(cf, err, errlen, "directory %s: %s", dir,
+	    strerror(errno));
+	return -1;
+}
+
+/*
  * Everything about the socket that can be refused without making it: the
- * path, the group (it exists, and vendd may give the socket to it), a stale
+ * path and its directory, the group (it exists, and vendd may give the socket to it), a stale
  * socket removed. main calls it before the ledger writes anything, so that
  * a start refused here leaves nothing behind; it records the group for the
  * restock checks.
@@ -204,7 +229,8 @@ control_prepare(const struct config *cf, struct control_listener *l,
 
 	l->fd = -1;
 	l->have_group = 0;
-	if (control_address(cf, &sun, err, errlen) == -1)
+	if (control_address(cf, &sun, err, errlen) == -1 ||
+	    control_check_dir(cf, err, errlen) == -1)
 		return -1;
 	if (cf->control_group[0] != '\0') {
 		if (control_group_gid(cf, &l->gid, err, errlen) == -1)

@@ -218,7 +218,7 @@ main_resolve_lines(const struct line_conf **lines, int n,
  * config). The socket then stays with root alone, and the log says so.
  */
 static void
-main_check_control_group(const struct gpio_where *w, int n)
+main_drop_unsafe_control_group(const struct gpio_where *w, int n)
 {
 	struct group	*gr;
 	struct stat	 sb;
@@ -244,7 +244,7 @@ main_check_control_group(const struct gpio_where *w, int n)
 
 /*
  * Every configured line resolved and none used twice, or start-up stops;
- * and the socket's group kept off the chips.
+ * a control_group that opens the chips is dropped (root alone restocks).
  */
 static void
 main_check_wiring(void)
@@ -256,7 +256,7 @@ main_check_wiring(void)
 	n = config_lines(&main_cf, lines, MAIN_MAX_LINES);
 	if (main_resolve_lines(lines, n, w, NULL) > 0)
 		exit(EX_CONFIG);
-	main_check_control_group(w, n);
+	main_drop_unsafe_control_group(w, n);
 }
 
 /*
@@ -482,11 +482,10 @@ main_arm_stop_ms(void)
  * restores the credit).
  */
 static void
-main_wait_arm(struct proc *p, int sfd)
+main_wait_arm(struct proc *p, int sfd, uint64_t deadline)
 {
 	struct proc	*arm = &main_procs[PROC_ARM];
 	struct pollfd	 pfd = { .fd = sfd, .events = POLLIN };
-	uint64_t	 deadline = main_now_ms() + main_arm_stop_ms();
 	int		 aborted = 0;
 
 	/* pthread_tryjoin_np, not a timed join: TSan sees this join. */
@@ -501,17 +500,23 @@ main_wait_arm(struct proc *p, int sfd)
 	}
 }
 
-/* Stop the activities one by one, inputs first, the ledger last. */
+/*
+ * Stop the activities one by one, inputs first, the ledger last. The arm's
+ * time limit counts from the signal, so the inputs' own stop (coin waits
+ * for a train in progress) does not push the whole past TimeoutStopSec.
+ */
 static void
 main_stop_activities(struct proc *p, int sfd)
 {
+	uint64_t	deadline = main_now_ms() + main_arm_stop_ms();
+
 	notify_send("STOPPING=1");
 	proc_send(p, PROC_ARM, MSG_STOP, 0, NULL, 0);	/* no retry from now */
 	for (size_t i = 0; i < sizeof(main_stop_order) / sizeof(int); i++) {
 		int id = main_stop_order[i];
 
 		if (id == PROC_ARM)
-			main_wait_arm(p, sfd);
+			main_wait_arm(p, sfd, deadline);
 		else {
 			proc_send(p, id, MSG_STOP, 0, NULL, 0);
 			proc_join(&main_procs[id]);

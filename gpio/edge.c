@@ -30,10 +30,10 @@
  * (a) twice needs that twice, each time with the thread started before the
  * next edge and reading after it.
  *
- * Issue 14, fault 8 was (b) with a real gap of 5 ms: in the bench VM the
- * thread ran on vendd's CPU, and a stall of that vCPU held it off while the
- * prober, on the other, wrote both edges. The prober now checks that the
- * thread kept up before it calls a train clean (tests/bench/prober.c).
+ * Under emulation (b) also happens to real gaps of 5 ms: a stall of the
+ * vCPU the thread runs on holds it off while the simulator, on the other,
+ * gets both edges. So the bench calls a coin train clean only if the
+ * thread kept up with each edge (tests/bench/prober.c, struct kthread).
  */
 #include "gpio.h"
 

@@ -188,8 +188,9 @@ test_listen_refuses_file(void **state)
 static void
 test_listen_bad_paths(void **state)
 {
-	struct config	cf;
-	char		err[512];
+	struct config		cf;
+	struct control_listener	l;
+	char			err[512];
 
 	(void)state;
 	/* The config's buffer is sun_path's size: an unterminated one. */
@@ -210,6 +211,9 @@ test_listen_bad_paths(void **state)
 	assert_names_key(err, "control_socket", TEST_SOCKET_LINE);
 	assert_non_null(strstr(err, cf.control_socket));
 	assert_no_socket_file(&cf);
+	/* refused by control_prepare, before the ledger writes anything */
+	assert_int_equal(control_prepare(&cf, &l, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "/nodir: "));
 
 	/* A key the file does not set is named as the default. */
 	cf.control_socket_line = 0;

@@ -114,13 +114,18 @@ case $err in
 esac
 [ ! -e "$VENDD_SOCK" ] || fail "expected no control socket left by the read-only start"
 
-# The refusals so far happened before the ledger: they wrote nothing.
-left=$(ls -A "$WORK/state")
-[ -z "$left" ] || fail "expected the refusals to leave $WORK/state empty, saw: $left"
+# A control socket in a directory that does not exist (a typo): refused,
+# naming the key and the directory.
+# shellcheck disable=SC2086
+make_config "$WORK/nodir.ini" $base "vendd.control_socket=$WORK/no-such-dir/vendd.sock"
+try "a control socket in a missing directory" "$WORK/nodir.ini"
+expect_eq "exit status for the socket's missing directory" 78 "$rc"
+case $err in
+*"control_socket"*"$WORK/no-such-dir: "*) ;;
+*) fail "expected the message to name control_socket and $WORK/no-such-dir, saw: $err" ;;
+esac
 
-# A control socket that cannot be bound (a file is in its place): the
-# ledger opened first (a start counted, no half-made file), the file is
-# left alone.
+# A control socket path taken by a file: refused, the file left alone.
 # shellcheck disable=SC2086
 make_config "$WORK/nosock.ini" $base "vendd.control_socket=$WORK/not-a-socket"
 echo "an operator's notes" >"$WORK/not-a-socket"
@@ -131,7 +136,10 @@ case $err in
 *) fail "expected the message to name $WORK/not-a-socket, saw: $err" ;;
 esac
 expect_eq "the file at the socket's path" "an operator's notes" "$(cat "$WORK/not-a-socket")"
-[ ! -e "$WORK/state/snapshot.tmp" ] || fail "expected no snapshot.tmp left behind"
+
+# Every refusal so far happened before the ledger: they wrote nothing.
+left=$(ls -A "$WORK/state")
+[ -z "$left" ] || fail "expected the refusals to leave $WORK/state empty, saw: $left"
 
 # No relay may have moved during the refusals.
 for relay in ARM COMPRESSOR SLOT_A SLOT_B SLOT_C SLOT_D; do
