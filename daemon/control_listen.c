@@ -75,6 +75,19 @@ control_address(const struct config *cf, struct sockaddr_un *sun,
 	return 0;
 }
 
+/* A non-blocking Unix stream socket; -1 with err naming the key. */
+static int
+control_new_socket(const struct config *cf, char *err, size_t errlen)
+{
+	int	fd;
+
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd == -1)
+		control_socket_error(cf, err, errlen, "socket: %s",
+		    strerror(errno));
+	return fd;
+}
+
 /* Remove a socket left by a previous run; refuse anything else at the path. */
 static int
 control_unlink_stale(const struct config *cf, const struct sockaddr_un *sun,
@@ -96,12 +109,8 @@ control_unlink_stale(const struct config *cf, const struct sockaddr_un *sun,
 		return -1;
 	}
 	/* A socket someone answers on belongs to a running vendd. */
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd == -1) {
-		control_socket_error(cf, err, errlen, "socket: %s",
-		    strerror(errno));
+	if ((fd = control_new_socket(cf, err, errlen)) == -1)
 		return -1;
-	}
 	/* EAGAIN: a full backlog, still someone's. */
 	live = connect(fd, (const struct sockaddr *)sun, sizeof(*sun)) == 0 ||
 	    errno == EAGAIN;
@@ -262,12 +271,8 @@ control_listen(const struct config *cf, struct control_listener *l,
 
 	if (control_address(cf, &sun, err, errlen) == -1)
 		return -1;
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd == -1) {
-		control_socket_error(cf, err, errlen, "socket: %s",
-		    strerror(errno));
+	if ((fd = control_new_socket(cf, err, errlen)) == -1)
 		return -1;
-	}
 	/* Nobody can connect before listen(): set the mode in between. */
 	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
 		control_socket_error(cf, err, errlen, "bind: %s",
