@@ -112,6 +112,7 @@ include tests/fuzz/fuzz.mk
 include tests/package/package.mk
 include tests/crash/crash.mk
 include tests/bench/bench.mk
+include tests/system/system.mk
 
 clean:
 	rm -rf build
