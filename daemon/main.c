@@ -32,6 +32,7 @@
 #include "ledger.h"
 #include "log.h"
 #include "notify.h"
+#include "outputs_file.h"
 #include "panel.h"
 #include "proc.h"
 #include "sales.h"
@@ -70,6 +71,10 @@ static struct main_hw	 main_hw;
 static struct gpio_line	*main_outputs[MAIN_MAX_LINES];
 static int		 main_noutputs;
 static int		 main_socket_made;	/* control_listen made the socket */
+static struct outputs_entry main_safe[MAIN_MAX_LINES];	/* what we drive */
+static int		 main_nsafe;
+static char		 main_safe_path[VENDD_SOCK_MAX + 16];
+static int		 main_safe_made;	/* we wrote main_safe_path */
 static struct control_listener main_listener;	/* given to control */
 static uint32_t		 main_round;		/* heartbeat round */
 static unsigned		 main_pongs;		/* answers in this round */
@@ -87,6 +92,8 @@ main_fatal_hook(void)
 		gpio_line_set_safe(main_outputs[i]);
 	if (main_socket_made)		/* a dead vendd answers nobody */
 		unlink(main_cf.control_socket);
+	if (main_safe_made && !main_ready)	/* a failed start leaves nothing */
+		unlink(main_safe_path);
 }
 
 /* A start-up error: the message, every output safe, the exit status. */
@@ -257,19 +264,93 @@ main_check_wiring(void)
 	if (main_resolve_lines(lines, n, w, NULL) > 0)
 		exit(EX_CONFIG);
 	main_drop_unsafe_control_group(w, n);
+	for (int i = 0; i < n; i++) {
+		struct outputs_entry	*e = &main_safe[main_nsafe];
+
+		if (!lines[i]->output)
+			continue;
+		if (snprintf(e->line, sizeof(e->line), "%s:%u", w[i].chip,
+		    w[i].offset) >= (int)sizeof(e->line) ||
+		    snprintf(e->key, sizeof(e->key), "%s", lines[i]->key) < 0)
+			continue;	/* a chip path that long: the config's */
+		e->active_low = lines[i]->active_low;
+		e->safe_active = lines[i] == &main_cf.coin.inhibit;
+		main_nsafe++;
+	}
 }
 
 /*
- * --safe-outputs (systemd's ExecStopPost): every configured output to its
- * safe level, the motors first, carrying on past a line that fails.
+ * The outputs just requested, beside the control socket, for --safe-outputs
+ * after this vendd ends (whatever vendd.ini says by then). Without it,
+ * --safe-outputs falls back to the config: worth a warning, not a refusal.
+ */
+static void
+main_write_safe_list(void)
+{
+	char	err[1024];
+
+	if (outputs_file_path(main_cf.control_socket, main_safe_path,
+	    sizeof(main_safe_path)) == -1 ||
+	    outputs_file_write(main_safe_path, main_safe, main_nsafe, err,
+	    sizeof(err)) == -1) {
+		log_warnx("%s (--safe-outputs will use the config)", err);
+		return;
+	}
+	main_safe_made = 1;
+}
+
+/* Drive one output of vendd.outputs to its safe level; 0 or -1. */
+static int
+main_safe_from_list(const struct outputs_entry *e)
+{
+	struct line_conf	lc;
+	char			err[1600];
+
+	memset(&lc, 0, sizeof(lc));
+	if (snprintf(lc.name, sizeof(lc.name), "%s", e->line) < 0 ||
+	    snprintf(lc.key, sizeof(lc.key), "%s", e->key) < 0)
+		return -1;
+	lc.active_low = e->active_low;
+	lc.output = 1;
+	if (main_try_request(&lc, GPIO_DIR_OUTPUT, e->safe_active, err,
+	    sizeof(err)) == NULL) {
+		fprintf(stderr, "vendd: %s: %s\n", main_safe_path, err);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * --safe-outputs (systemd's ExecStopPost): every output the last vendd
+ * drove (vendd.outputs beside the socket) to its safe level, carrying on
+ * past a line that fails. Without that list, the outputs of the config,
+ * the motors first; with neither (a broken config, no list), status 78.
  */
 static int
-main_safe_outputs(void)
+main_safe_outputs(int config_ok)
 {
 	const struct line_conf	*lc[2 + 2 * VENDD_MAX_PRODUCTS];
+	struct outputs_entry	 list[MAIN_MAX_LINES];
 	char			 err[1600];
 	int			 n = 0, bad = 0;
 
+	if (outputs_file_path(main_cf.control_socket, main_safe_path,
+	    sizeof(main_safe_path)) == 0 &&
+	    (n = outputs_file_read(main_safe_path, list, MAIN_MAX_LINES, err,
+	    sizeof(err))) >= 0) {
+		for (int i = 0; i < n; i++)
+			bad += main_safe_from_list(&list[i]) == -1;
+		for (int i = 0; i < main_noutputs; i++)
+			gpio_line_release(main_outputs[i]);
+		printf("vendd: %d outputs at their safe level (as the last "
+		    "start drove them: %s), %d failed\n", main_noutputs,
+		    main_safe_path, bad);
+		return bad ? 1 : 0;
+	}
+	if (errno != ENOENT)
+		fprintf(stderr, "vendd: %s\n", err);
+	if (!config_ok)
+		return EX_CONFIG;
 	lc[n++] = &main_cf.arm.relay;
 	lc[n++] = &main_cf.cooling.compressor;
 	for (int i = 0; i < main_cf.nproducts; i++)
@@ -569,6 +650,7 @@ main_run(void)
 	gpio_forget_names();
 	trace_mark("lines", 0, 0);
 	main_prepare_socket();
+	main_write_safe_list();
 	main_open_ledger();
 	trace_mark("ledger", 0, 0);
 	main_listen();
@@ -649,11 +731,12 @@ main(int argc, char *argv[])
 	mallopt(M_ARENA_MAX, 1);
 	if (config_load(&main_cf, path, err, sizeof(err)) == -1) {
 		fprintf(stderr, "vendd: %s\n", err);
-		return EX_CONFIG;
+		/* A crashed vendd's motors must stop whatever the file says now. */
+		return safe ? main_safe_outputs(0) : EX_CONFIG;
 	}
 	if (check)
 		return main_check();
 	if (safe)
-		return main_safe_outputs();
+		return main_safe_outputs(1);
 	return main_run();
 }
