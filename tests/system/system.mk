@@ -14,4 +14,9 @@ SUITE		?= bookworm
 check-system: deb
 	tests/system/run --suite $(SUITE) $(if $(BREAK),--break $(BREAK)) $(DEB_FILE)
 
-.PHONY: check-system
+# The board's architecture belongs to the long run; its time is printed.
+soak: soak-system
+soak-system:
+	$(MAKE) check-system ARCH=arm64
+
+.PHONY: check-system soak-system
