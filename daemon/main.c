@@ -92,7 +92,8 @@ main_fatal_hook(void)
 		gpio_line_set_safe(main_outputs[i]);
 	if (main_socket_made)		/* a dead vendd answers nobody */
 		unlink(main_cf.control_socket);
-	if (main_safe_made && !main_ready)	/* a failed start leaves nothing */
+	/* A failed start leaves nothing (another thread may be the caller). */
+	if (main_safe_made && !__atomic_load_n(&main_ready, __ATOMIC_RELAXED))
 		unlink(main_safe_path);
 }
 
@@ -269,10 +270,15 @@ main_check_wiring(void)
 
 		if (!lines[i]->output)
 			continue;
+		/* One that does not fit: no list (the config serves). */
 		if (snprintf(e->line, sizeof(e->line), "%s:%u", w[i].chip,
 		    w[i].offset) >= (int)sizeof(e->line) ||
+		    snprintf(e->label, sizeof(e->label), "%s", w[i].label) >=
+		    (int)sizeof(e->label) ||
 		    snprintf(e->key, sizeof(e->key), "%s", lines[i]->key) < 0)
-			continue;	/* a chip path that long: the config's */
+			main_nsafe = -1;
+		if (main_nsafe == -1)
+			continue;
 		e->active_low = lines[i]->active_low;
 		e->safe_active = lines[i] == &main_cf.coin.inhibit;
 		main_nsafe++;
@@ -287,16 +293,31 @@ main_check_wiring(void)
 static void
 main_write_safe_list(void)
 {
-	char	err[1024];
+	char	err[1024] = "";
 
-	if (outputs_file_path(main_cf.control_socket, main_safe_path,
-	    sizeof(main_safe_path)) == -1 ||
-	    outputs_file_write(main_safe_path, main_safe, main_nsafe, err,
-	    sizeof(err)) == -1) {
-		log_warnx("%s (--safe-outputs will use the config)", err);
+	if (main_nsafe == -1)
+		snprintf(err, sizeof(err), "%s: a chip path or label too long",
+		    main_safe_path);
+	else if (outputs_file_write(main_safe_path, main_safe, main_nsafe,
+	    err, sizeof(err)) == 0) {
+		main_safe_made = 1;
 		return;
 	}
-	main_safe_made = 1;
+	log_warnx("%s (--safe-outputs will use the config)", err);
+}
+
+/*
+ * The lines are ours now, so whoever drove them before has ended: its list
+ * goes, lest a start that fails from here on leave it to ExecStopPost.
+ */
+static void
+main_forget_old_safe_list(void)
+{
+	if (outputs_file_path(main_cf.control_socket, main_safe_path,
+	    sizeof(main_safe_path)) == -1)
+		main_nsafe = -1;
+	else
+		unlink(main_safe_path);
 }
 
 /* Drive one output of vendd.outputs to its safe level; 0 or -1. */
@@ -304,8 +325,21 @@ static int
 main_safe_from_list(const struct outputs_entry *e)
 {
 	struct line_conf	lc;
+	struct gpio_where	w;
 	char			err[1600];
 
+	/* A chip renumbered since (another boot): not the line we drove. */
+	if (gpio_resolve(e->line, &w, err, sizeof(err)) == -1) {
+		fprintf(stderr, "vendd: %s: %s (%s): %s\n", main_safe_path,
+		    e->line, e->key, err);
+		return -1;
+	}
+	if (strcmp(w.label, e->label) != 0) {
+		fprintf(stderr, "vendd: %s: %s (%s): on chip \"%s\" now, not "
+		    "\"%s\": not driven\n", main_safe_path, e->line, e->key,
+		    w.label, e->label);
+		return -1;
+	}
 	memset(&lc, 0, sizeof(lc));
 	if (snprintf(lc.name, sizeof(lc.name), "%s", e->line) < 0 ||
 	    snprintf(lc.key, sizeof(lc.key), "%s", e->key) < 0)
@@ -327,18 +361,20 @@ main_safe_from_list(const struct outputs_entry *e)
  * the motors first; with neither (a broken config, no list), status 78.
  */
 static int
-main_safe_outputs(int config_ok)
+main_safe_outputs(const char *config_err)
 {
 	const struct line_conf	*lc[2 + 2 * VENDD_MAX_PRODUCTS];
 	struct outputs_entry	 list[MAIN_MAX_LINES];
-	char			 err[1600];
-	int			 n = 0, bad = 0;
+	char			 err[1600] = "";
+	int			 n = 0, nlist = -1, bad = 0;
 
+	errno = ENAMETOOLONG;
 	if (outputs_file_path(main_cf.control_socket, main_safe_path,
-	    sizeof(main_safe_path)) == 0 &&
-	    (n = outputs_file_read(main_safe_path, list, MAIN_MAX_LINES, err,
-	    sizeof(err))) >= 0) {
-		for (int i = 0; i < n; i++)
+	    sizeof(main_safe_path)) == 0)
+		nlist = outputs_file_read(main_safe_path, list, MAIN_MAX_LINES,
+		    err, sizeof(err));
+	if (nlist >= 0) {
+		for (int i = 0; i < nlist; i++)
 			bad += main_safe_from_list(&list[i]) == -1;
 		for (int i = 0; i < main_noutputs; i++)
 			gpio_line_release(main_outputs[i]);
@@ -347,10 +383,12 @@ main_safe_outputs(int config_ok)
 		    main_safe_path, bad);
 		return bad ? 1 : 0;
 	}
-	if (errno != ENOENT)
+	if (errno != ENOENT && err[0] != '\0')
 		fprintf(stderr, "vendd: %s\n", err);
-	if (!config_ok)
+	if (config_err != NULL) {
+		fprintf(stderr, "vendd: %s\n", config_err);
 		return EX_CONFIG;
+	}
 	lc[n++] = &main_cf.arm.relay;
 	lc[n++] = &main_cf.cooling.compressor;
 	for (int i = 0; i < main_cf.nproducts; i++)
@@ -491,7 +529,7 @@ main_dispatch(struct proc *p, const struct msg *m)
 		if (m->hdr.id != main_round)
 			break;
 		if (++main_pongs == PROC_MAX - 1 && !main_ready) {
-			main_ready = 1;
+			__atomic_store_n(&main_ready, 1, __ATOMIC_RELAXED);
 			trace_mark("ready", 0, 0);
 			notify_send("READY=1\nSTATUS=selling");
 			log_info("ready: %d products, state in %s",
@@ -647,6 +685,7 @@ main_run(void)
 	log_set_fatal_hook(main_fatal_hook);
 	main_check_wiring();
 	main_request_all(&main_hw);
+	main_forget_old_safe_list();
 	gpio_forget_names();
 	trace_mark("lines", 0, 0);
 	main_prepare_socket();
@@ -730,13 +769,15 @@ main(int argc, char *argv[])
 	 * (libevent, json-c), and an arena each costs more than it saves. */
 	mallopt(M_ARENA_MAX, 1);
 	if (config_load(&main_cf, path, err, sizeof(err)) == -1) {
-		fprintf(stderr, "vendd: %s\n", err);
 		/* A crashed vendd's motors must stop whatever the file says now. */
-		return safe ? main_safe_outputs(0) : EX_CONFIG;
+		if (safe)
+			return main_safe_outputs(err);
+		fprintf(stderr, "vendd: %s\n", err);
+		return EX_CONFIG;
 	}
 	if (check)
 		return main_check();
 	if (safe)
-		return main_safe_outputs(1);
+		return main_safe_outputs(NULL);
 	return main_run();
 }

@@ -15,6 +15,8 @@
 
 struct outputs_entry {
 	char	line[OUTPUTS_LINE_MAX];		/* CHIP:OFFSET, as resolved */
+	char	label[64];			/* the chip's label, to tell a
+						   renumbered chip */
 	int	active_low;
 	int	safe_active;			/* 1: the inhibit (block coins) */
 	char	key[64];			/* "[arm] relay_line" */
@@ -23,7 +25,10 @@ struct outputs_entry {
 /* DIR_OF_SOCKET/vendd.outputs into buf; -1 if it does not fit. */
 int	outputs_file_path(const char *control_socket, char *buf, size_t size);
 
-/* Write the entries (a temporary file renamed over PATH); -1 with err. */
+/*
+ * Write the entries (a temporary file renamed over PATH), those with
+ * safe_active (the inhibit) after the motors; -1 with err.
+ */
 int	outputs_file_write(const char *path, const struct outputs_entry *,
 	    int n, char *err, size_t errlen);
 

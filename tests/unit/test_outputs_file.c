@@ -72,25 +72,46 @@ test_path_beside_socket(void **state)
 static void
 test_round_trip(void **state)
 {
+	/* Written motors first, the inhibit last, whatever the order given. */
 	struct outputs_entry	out[3] = {
-		{ "/dev/gpiochip0:23", 0, 0, "[arm] relay_line" },
-		{ "/dev/gpiochip0:20", 1, 0, "[cooling] compressor_line" },
-		{ "/dev/gpiochip3:27", 0, 1, "[coin] inhibit_line" },
+		{ "/dev/gpiochip3:27", "gpio sim", 0, 1, "[coin] inhibit_line" },
+		{ "/dev/gpiochip0:23", "pinctrl-bcm2711", 0, 0,
+		    "[arm] relay_line" },
+		{ "/dev/gpiochip0:20", "pinctrl-bcm2711", 1, 0,
+		    "[cooling] compressor_line" },
 	}, in[8];
+	static const int	order[3] = { 1, 2, 0 };
 	char			err[256];
 
 	(void)state;
 	assert_int_equal(outputs_file_write(path, out, 3, err, sizeof(err)), 0);
 	assert_int_equal(outputs_file_read(path, in, 8, err, sizeof(err)), 3);
 	for (int i = 0; i < 3; i++) {
-		assert_string_equal(in[i].line, out[i].line);
-		assert_string_equal(in[i].key, out[i].key);
-		assert_int_equal(in[i].active_low, out[i].active_low);
-		assert_int_equal(in[i].safe_active, out[i].safe_active);
+		const struct outputs_entry *o = &out[order[i]];
+
+		assert_string_equal(in[i].line, o->line);
+		assert_string_equal(in[i].label, o->label);
+		assert_string_equal(in[i].key, o->key);
+		assert_int_equal(in[i].active_low, o->active_low);
+		assert_int_equal(in[i].safe_active, o->safe_active);
 	}
 	/* Too many for the reader's room: refused, not cut short. */
 	assert_int_equal(outputs_file_read(path, in, 2, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, ":4: too many outputs"));
+}
+
+static void
+test_tab_in_field_refused(void **state)
+{
+	struct outputs_entry	out[1] = {
+		{ "/dev/gpiochip0:23", "bad\tlabel", 0, 0, "[arm] relay_line" },
+	};
+	char			err[256];
+
+	(void)state;
+	assert_int_equal(outputs_file_write(path, out, 1, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "[arm] relay_line"));
+	assert_int_equal(access(path, F_OK), -1);
 }
 
 static void
@@ -111,12 +132,10 @@ test_malformed_refused(void **state)
 	static const char *bad[] = {
 		"",					/* empty */
 		"garbage\n",				/* no header, no fields */
-		"# vendd outputs: CHIP:OFFSET ACTIVE_LOW SAFE_ACTIVE KEY\n"
-		    "/dev/gpiochip0:23 0 0\n",		/* no key */
-		"# vendd outputs: CHIP:OFFSET ACTIVE_LOW SAFE_ACTIVE KEY\n"
-		    "/dev/gpiochip0:23 2 0 [arm] relay_line\n",
-		"# vendd outputs: CHIP:OFFSET ACTIVE_LOW SAFE_ACTIVE KEY\n"
-		    "ARM 0 0 [arm] relay_line\n",	/* not CHIP:OFFSET */
+		"/dev/gpiochip0:23\tchip\t0\t0\n",	/* no key */
+		"/dev/gpiochip0:23\tchip\t2\t0\t[arm] relay_line\n",
+		"ARM\tchip\t0\t0\t[arm] relay_line\n",	/* not CHIP:OFFSET */
+		"/dev/gpiochip0:23 chip 0 0 [arm] relay_line\n", /* no tabs */
 	};
 	struct outputs_entry	in[4];
 	char			err[256];
@@ -137,6 +156,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_path_beside_socket),
 		cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tab_in_field_refused, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_missing_is_enoent, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_malformed_refused, setup,
