@@ -24,7 +24,7 @@
  * 1024 is the kernel's ceiling (GPIO_V2_LINES_MAX * 16).
  */
 #define GPIO_KERNEL_EVENTS	1024
-#define GPIO_UDEV_HINT	"is vendd in group _vendd? see gpio/60-vendd-gpio.rules"
+#define GPIO_UDEV_HINT	"is vendd in group _vendd? see the udev rule 60-vendd-gpio.rules"
 
 struct gpio_line {
 	struct gpiod_line_request	*req;
