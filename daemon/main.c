@@ -251,6 +251,28 @@ main_drop_unsafe_control_group(const struct gpio_where *w, int n)
 }
 
 /*
+ * One output for vendd.outputs, where it is on the board; one that does not
+ * fit makes no list at all (main_nsafe -1: --safe-outputs uses the config).
+ */
+static void
+main_note_output(const struct line_conf *lc, const struct gpio_where *w)
+{
+	struct outputs_entry	*e = &main_safe[main_nsafe];
+
+	if (snprintf(e->line, sizeof(e->line), "%s:%u", w->chip, w->offset) >=
+	    (int)sizeof(e->line) ||
+	    snprintf(e->label, sizeof(e->label), "%s", w->label) >=
+	    (int)sizeof(e->label) ||
+	    snprintf(e->key, sizeof(e->key), "%s", lc->key) < 0) {
+		main_nsafe = -1;
+		return;
+	}
+	e->active_low = lc->active_low;
+	e->safe_active = lc == &main_cf.coin.inhibit;
+	main_nsafe++;
+}
+
+/*
  * Every configured line resolved and none used twice, or start-up stops;
  * a control_group that opens the chips is dropped (root alone restocks).
  */
@@ -265,24 +287,9 @@ main_check_wiring(void)
 	if (main_resolve_lines(lines, n, w, NULL) > 0)
 		exit(EX_CONFIG);
 	main_drop_unsafe_control_group(w, n);
-	for (int i = 0; i < n; i++) {
-		struct outputs_entry	*e = &main_safe[main_nsafe];
-
-		if (!lines[i]->output)
-			continue;
-		/* One that does not fit: no list (the config serves). */
-		if (snprintf(e->line, sizeof(e->line), "%s:%u", w[i].chip,
-		    w[i].offset) >= (int)sizeof(e->line) ||
-		    snprintf(e->label, sizeof(e->label), "%s", w[i].label) >=
-		    (int)sizeof(e->label) ||
-		    snprintf(e->key, sizeof(e->key), "%s", lines[i]->key) < 0)
-			main_nsafe = -1;
-		if (main_nsafe == -1)
-			continue;
-		e->active_low = lines[i]->active_low;
-		e->safe_active = lines[i] == &main_cf.coin.inhibit;
-		main_nsafe++;
-	}
+	for (int i = 0; i < n && main_nsafe >= 0; i++)
+		if (lines[i]->output)
+			main_note_output(lines[i], &w[i]);
 }
 
 /*
