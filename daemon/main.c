@@ -361,41 +361,14 @@ main_safe_from_list(const struct outputs_entry *e)
 	return 0;
 }
 
-/*
- * --safe-outputs (systemd's ExecStopPost): every output the last vendd
- * drove (vendd.outputs beside the socket) to its safe level, carrying on
- * past a line that fails. Without that list, the outputs of the config,
- * the motors first; with neither (a broken config, no list), status 78.
- */
+/* The outputs the config names to their safe level, motors first; failures. */
 static int
-main_safe_outputs(const char *config_err)
+main_safe_from_config(void)
 {
 	const struct line_conf	*lc[2 + 2 * VENDD_MAX_PRODUCTS];
-	struct outputs_entry	 list[MAIN_MAX_LINES];
-	char			 err[1600] = "";
-	int			 n = 0, nlist = -1, bad = 0;
+	char			 err[1600];
+	int			 n = 0, bad = 0;
 
-	errno = ENAMETOOLONG;
-	if (outputs_file_path(main_cf.control_socket, main_safe_path,
-	    sizeof(main_safe_path)) == 0)
-		nlist = outputs_file_read(main_safe_path, list, MAIN_MAX_LINES,
-		    err, sizeof(err));
-	if (nlist >= 0) {
-		for (int i = 0; i < nlist; i++)
-			bad += main_safe_from_list(&list[i]) == -1;
-		for (int i = 0; i < main_noutputs; i++)
-			gpio_line_release(main_outputs[i]);
-		printf("vendd: %d outputs at their safe level (as the last "
-		    "start drove them: %s), %d failed\n", main_noutputs,
-		    main_safe_path, bad);
-		return bad ? 1 : 0;
-	}
-	if (errno != ENOENT && err[0] != '\0')
-		fprintf(stderr, "vendd: %s\n", err);
-	if (config_err != NULL) {
-		fprintf(stderr, "vendd: %s\n", config_err);
-		return EX_CONFIG;
-	}
 	lc[n++] = &main_cf.arm.relay;
 	lc[n++] = &main_cf.cooling.compressor;
 	for (int i = 0; i < main_cf.nproducts; i++)
@@ -410,10 +383,45 @@ main_safe_outputs(const char *config_err)
 			bad++;
 		}
 	}
+	return bad;
+}
+
+/*
+ * --safe-outputs (systemd's ExecStopPost): every output the last vendd
+ * drove (vendd.outputs beside the socket) to its safe level, carrying on
+ * past a line that fails. Without that list, the outputs of the config,
+ * the motors first; with neither (a broken config, no list), status 78.
+ */
+static int
+main_safe_outputs(const char *config_err)
+{
+	struct outputs_entry	 list[MAIN_MAX_LINES];
+	char			 err[1600] = "", from[sizeof(main_safe_path) + 40];
+	int			 nlist = -1, bad = 0;
+
+	if (outputs_file_path(main_cf.control_socket, main_safe_path,
+	    sizeof(main_safe_path)) == 0)
+		nlist = outputs_file_read(main_safe_path, list, MAIN_MAX_LINES,
+		    err, sizeof(err));
+	if (nlist >= 0) {
+		for (int i = 0; i < nlist; i++)
+			bad += main_safe_from_list(&list[i]) == -1;
+		snprintf(from, sizeof(from), " (as the last start drove them: "
+		    "%s)", main_safe_path);
+	} else {
+		if (errno != ENOENT && err[0] != '\0')
+			fprintf(stderr, "vendd: %s\n", err);
+		if (config_err != NULL) {
+			fprintf(stderr, "vendd: %s\n", config_err);
+			return EX_CONFIG;
+		}
+		bad = main_safe_from_config();
+		from[0] = '\0';
+	}
 	for (int i = 0; i < main_noutputs; i++)
 		gpio_line_release(main_outputs[i]);
-	printf("vendd: %d outputs at their safe level, %d failed\n",
-	    main_noutputs, bad);
+	printf("vendd: %d outputs at their safe level%s, %d failed\n",
+	    main_noutputs, from, bad);
 	return bad ? 1 : 0;
 }
 
