@@ -387,6 +387,25 @@ watch_widths() {
 	sed -n "s/^$2 pulses=[0-9]* widths=\([0-9.,-]*\) .*/\1/p" "$1" |
 		awk -F, '$0 != "-" { for (i = 1; i <= NF; i++) printf "%s%d", (i > 1 ? "," : ""), $i }'
 }
+# watch_most FILE LINE: the longest each pulse can have been ("315,301"):
+# from the last sample before its rise to the first after its fall.
+watch_most() {
+	sed -n "s/^$2 pulses=[0-9]* widths=[0-9.,-]* most=\([0-9.,-]*\) .*/\1/p" "$1" |
+		awk -F, '$0 != "-" { for (i = 1; i <= NF; i++) printf "%s%d", (i > 1 ? "," : ""), $i }'
+}
+# expect_pulse_widths WHAT FILE LINE LO HI: every pulse of LINE lasted LO..HI
+# ms. Samples bound each edge from both sides, so a stall of the watcher
+# widens the bounds instead of failing a pulse the daemon timed right: the
+# longest it can have been must reach LO, the width seen must not pass HI.
+expect_pulse_widths() {
+	_bad=$(awk -v w="$(watch_widths "$2" "$3")" -v m="$(watch_most "$2" "$3")" \
+	    -v lo="$4" -v hi="$5" 'BEGIN {
+		n = split(w, seen, ","); if (n == 0 || split(m, most, ",") != n) {
+			print "no pulse"; exit }
+		for (i = 1; i <= n; i++) if (most[i] + 0 < lo || seen[i] + 0 > hi) {
+			printf "%d (at most %d)\n", seen[i], most[i]; exit } }')
+	[ -z "$_bad" ] || fail "expected $1 in $4..$5, saw $_bad"
+}
 # watch_edge_ms FILE LINE VALUE [N]: time (whole ms) of the Nth (default 1st)
 # change of LINE to VALUE; "" if none.
 watch_edge_ms() {

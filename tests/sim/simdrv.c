@@ -285,18 +285,23 @@ struct watch {
 	struct sim_line	line;
 	int		first, last;
 	int64_t		rise;		/* start of the current high period, or -1 */
+	int64_t		low_seen;	/* last sample still low before that rise */
 	int		edges;
 	int		npulses;
-	int64_t		widths[MAX_EDGES];
+	int64_t		widths[MAX_EDGES];	/* first high to first low sample */
+	int64_t		most[MAX_EDGES];	/* last low to first low sample */
 };
 
-/* watch LINE[,LINE...] DURATION_MS: log each change; count high pulses. */
+/* watch LINE[,LINE...] DURATION_MS: log each change; count high pulses.
+ * A stall of this process between two samples hides when an edge came, so
+ * each pulse gets two figures: widths= (first high to first low sample) and
+ * most= (last low to first low sample), the longest it can have been. */
 static int
 cmd_watch(int argc, char **argv)
 {
 	static struct watch w[MAX_WATCH];
 	char *list, *name, *save = NULL;
-	int64_t t0, t, end, poll;
+	int64_t t0, t, end, poll, prev;
 	int n = 0, i, j, v;
 
 	if (argc != 3)
@@ -324,7 +329,7 @@ cmd_watch(int argc, char **argv)
 		printf(" %s=%d", w[i].line.name, w[i].first);
 	}
 	printf("\n");
-	for (t = t0; t - t0 < end && !sim_stop;) {
+	for (t = t0, prev = 0; t - t0 < end && !sim_stop;) {
 		sim_sleep_until(t += poll);
 		/* One time per sample: lines that changed together (a slot set
 		 * just before the relay) keep their order even when the VM
@@ -338,18 +343,25 @@ cmd_watch(int argc, char **argv)
 			w[i].last = v;
 			w[i].edges++;
 			printf("+%.1f ms %s=%d\n", sim_ms(at), w[i].line.name, v);
-			if (v)
+			if (v) {
 				w[i].rise = at;
-			else if (w[i].rise >= 0 && w[i].npulses < MAX_EDGES)
+				w[i].low_seen = prev;
+			} else if (w[i].rise >= 0 && w[i].npulses < MAX_EDGES) {
+				w[i].most[w[i].npulses] = at - w[i].low_seen;
 				w[i].widths[w[i].npulses++] = at - w[i].rise;
+			}
 			if (!v)
 				w[i].rise = -1;
 		}
+		prev = at;
 	}
 	for (i = 0; i < n; i++) {
 		printf("%s pulses=%d widths=", w[i].line.name, w[i].npulses);
 		for (j = 0; j < w[i].npulses; j++)
 			printf("%s%.1f", j ? "," : "", sim_ms(w[i].widths[j]));
+		printf("%s most=", w[i].npulses ? "" : "-");
+		for (j = 0; j < w[i].npulses; j++)
+			printf("%s%.1f", j ? "," : "", sim_ms(w[i].most[j]));
 		printf("%s edges=%d first=%d last=%d\n", w[i].npulses ? "" : "-",
 		    w[i].edges, w[i].first, w[i].last);
 	}

@@ -77,12 +77,8 @@ wait_exit "$watch" 5000 || fail "simdrv watch did not end"
 kill "$set" 2>/dev/null
 wait "$set" 2>/dev/null
 summary=$(tail -n 1 "$WORK/watch")
-pulses=$(echo "$summary" | sed -n 's/.* pulses=\([0-9]*\) .*/\1/p')
-width=$(echo "$summary" | sed -n 's/.* widths=\([0-9]*\).*/\1/p')
-expect_eq "ARM pulses seen by simdrv watch ($summary)" 1 "$pulses"
+expect_eq "ARM pulses seen by simdrv watch ($summary)" 1 "$(watch_pulses "$WORK/watch" ARM)"
 # gpioset's own timer sets the width: generous upper bound for a loaded host.
-if [ -z "$width" ] || [ "$width" -lt 280 ] || [ "$width" -gt 800 ]; then
-	fail "expected an ARM pulse of about 300 ms, saw $width ms ($summary)"
-fi
+expect_pulse_widths "an ARM pulse of about 300 ms ($summary)" "$WORK/watch" ARM 280 800
 
 pass

@@ -20,7 +20,8 @@ watch_end
 
 w=$WORK/watch
 expect_eq "ARM pulses" 1 "$(watch_pulses "$w" ARM)"
-expect_range "ARM pulse width (run_ms $RUN_MS)" $((RUN_MS - 20)) $((RUN_MS + 700)) "$(watch_widths "$w" ARM)"
+expect_pulse_widths "ARM pulse width (run_ms $RUN_MS)" "$w" ARM \
+	$((RUN_MS - 20)) $((RUN_MS + 700))
 expect_eq "SLOT_A pulses" 1 "$(watch_pulses "$w" SLOT_A)"
 for s in SLOT_B SLOT_C SLOT_D; do
 	expect_eq "$s pulses (not selected)" 0 "$(watch_pulses "$w" "$s")"

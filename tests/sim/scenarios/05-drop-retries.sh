@@ -19,9 +19,8 @@ wait_status counters.failed_vends 1
 watch_end
 
 expect_eq "ARM pulses (1 + retries 2)" 3 "$(watch_pulses "$WORK/watch" ARM)"
-for wd in $(watch_widths "$WORK/watch" ARM | tr , ' '); do
-	expect_range "ARM pulse width (run_ms $RUN_MS)" $((RUN_MS - 20)) $((RUN_MS + 700)) "$wd"
-done
+expect_pulse_widths "ARM pulse width (run_ms $RUN_MS)" "$WORK/watch" ARM \
+	$((RUN_MS - 20)) $((RUN_MS + 700))
 expect_eq "SLOT_B pulses (held through the retries)" 1 "$(watch_pulses "$WORK/watch" SLOT_B)"
 status_refresh
 expect_eq "credit restored in full" 100 "$(status credit)"
