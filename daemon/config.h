@@ -52,7 +52,9 @@ struct product_conf {
 	char		label[VENDD_LABEL_MAX];
 	int64_t		price;			/* minor units */
 	int		capacity;
-	struct line_conf select;		/* input */
+	char		code[VENDD_CODE_MAX];	/* keypad code ("12"), "" = none */
+	int		code_line;		/* where the code was set */
+	struct line_conf select;		/* input, optional with a keypad */
 	struct line_conf slot;			/* output, optional */
 	int		lineno;			/* the section header */
 };
@@ -82,6 +84,63 @@ struct cooling_conf {
 	int		fault_off_s;
 };
 
+enum display_type {
+	DISPLAY_NONE = 0,
+	DISPLAY_CHARLCD,			/* the kernel's charlcd: /dev/lcd */
+	DISPLAY_TERMINAL,			/* ANSI on a tty */
+};
+
+/* The customer's texts, [display] keys of the same names. */
+enum display_text {
+	DT_INSERT = 0,		/* idle: "Insert coins" */
+	DT_CREDIT,		/* %s: the credit */
+	DT_PRICE,		/* %s %s: label, price */
+	DT_MORE,		/* %s: what is missing */
+	DT_CHOOSE,		/* vend with nothing selected */
+	DT_SOLD_OUT,
+	DT_OUT_OF_ORDER,
+	DT_VENDING,
+	DT_TAKE,
+	DT_REFUND,
+	DT_NO_CHANGE,
+	DT_FAULT,		/* not selling */
+	DT_NOT_COLD,		/* the cooling has a fault: still selling */
+	DT_CODE,		/* %s: digits typed so far */
+	DT_UNKNOWN,		/* %s: a code that names no product */
+	DT_KEYPAD_FAULT,	/* the keypad is unplugged */
+	DT_MAX
+};
+
+#define DISPLAY_ROWS_MAX	4
+#define DISPLAY_COLS_MAX	40
+#define DISPLAY_TEXT_MAX	64	/* bytes of one text, NUL included */
+
+struct display_conf {
+	int		type;			/* enum display_type */
+	char		device[VENDD_PATH_MAX];
+	int		device_line;
+	int		rows, cols;
+	int		message_s;		/* a message, then back */
+	int		idle_cycle_s;		/* prices on the idle screen; 0 off */
+	int		backlight_s;		/* idle this long: off; 0 always on */
+	int		retry_s;		/* a device that failed: try again */
+	char		text[DT_MAX][DISPLAY_TEXT_MAX];
+};
+
+#define KEYPAD_DIGITS	10
+#define KEYPAD_KEYS_MAX	4	/* evdev codes that clear, or that enter */
+
+/* KEY_KP0..KEY_KP9 of a numeric keypad type digits as well. */
+struct keypad_conf {
+	char		device[VENDD_PATH_MAX];	/* path or input name; "" none */
+	int		device_line;
+	int		digit[KEYPAD_DIGITS];	/* evdev key codes of 0..9 */
+	int		clear[KEYPAD_KEYS_MAX];	/* evdev key codes; 0 = unused */
+	int		enter[KEYPAD_KEYS_MAX];
+	int		entry_timeout_s;	/* a code or selection left: cancel */
+	int		retry_s;		/* an unplugged keypad: look again */
+};
+
 struct config {
 	char		path[VENDD_PATH_MAX];
 	char		currency[8];
@@ -99,6 +158,8 @@ struct config {
 	struct panel_conf	panel;
 	struct arm_conf		arm;
 	struct cooling_conf	cooling;
+	struct display_conf	display;
+	struct keypad_conf	keypad;
 	int			nproducts;
 	struct product_conf	product[VENDD_MAX_PRODUCTS];
 };

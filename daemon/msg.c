@@ -18,6 +18,7 @@ msg_payload_size(uint16_t type)
 	case MSG_PONG:
 	case MSG_ABORT:
 	case MSG_PANEL_VEND:
+	case MSG_PANEL_CANCEL:
 	case MSG_STATUS_REQ:
 		return 0;
 	case MSG_COIN_INSERTED:
@@ -51,6 +52,8 @@ msg_payload_size(uint16_t type)
 	case MSG_COOL_STOP:
 	case MSG_COOL_SENSOR_FAULT:
 		return SZ(cool);
+	case MSG_SHOW:
+		return SZ(show);
 	case MSG_STATUS_SALES:
 		return SZ(st_sales);
 	case MSG_STATUS_LEDGER:
@@ -77,6 +80,7 @@ msg_type_name(uint16_t type)
 		[MSG_COIN_NOISE] = "COIN_NOISE", [MSG_COIN_FAULT] = "COIN_FAULT",
 		[MSG_COIN_INHIBIT] = "COIN_INHIBIT",
 		[MSG_PANEL_SELECT] = "PANEL_SELECT", [MSG_PANEL_VEND] = "PANEL_VEND",
+		[MSG_PANEL_CANCEL] = "PANEL_CANCEL", [MSG_SHOW] = "SHOW",
 		[MSG_CREDIT_ADDED] = "CREDIT_ADDED",
 		[MSG_VEND_RESERVE] = "VEND_RESERVE",
 		[MSG_VEND_SOLD_OUT] = "VEND_SOLD_OUT",
@@ -106,7 +110,7 @@ proc_name(int id)
 {
 	static const char *const names[PROC_MAX] = {
 		"main", "coin", "panel", "sales", "arm", "cooling", "ledger",
-		"control",
+		"control", "display", "keypad",
 	};
 
 	return id >= 0 && id < PROC_MAX ? names[id] : "unknown";

@@ -15,6 +15,8 @@
  *   cooling -MSG_COOL_*-> ledger
  *   control -MSG_RESTOCK-> ledger -MSG_RESTOCKED-> sales, -MSG_RESTOCK_DONE-> control
  *   control -MSG_STATUS_REQ-> owners -MSG_STATUS_*-> control
+ *   keypad -MSG_PANEL_SELECT / VEND / CANCEL-> sales
+ *   sales, keypad, cooling -MSG_SHOW-> display (what the customer sees)
  */
 #ifndef MSG_H
 #define MSG_H
@@ -45,6 +47,7 @@ enum msg_type {
 	/* panel: 20-29 */
 	MSG_PANEL_SELECT = 20,	/* panel -> sales: a selection button pressed */
 	MSG_PANEL_VEND,		/* panel -> sales: the vend button pressed */
+	MSG_PANEL_CANCEL,	/* keypad -> sales: clear or timeout, no selection */
 
 	/* sales and ledger: 30-39 */
 	MSG_CREDIT_ADDED = 30,	/* ledger -> sales: a coin is durable */
@@ -74,6 +77,9 @@ enum msg_type {
 	MSG_RESTOCK,		/* control -> ledger: technician refilled a column */
 	MSG_RESTOCKED,		/* ledger -> sales: the refill is durable */
 	MSG_RESTOCK_DONE,	/* ledger -> control: durable, or why not (hdr.id) */
+
+	/* display: 80-89 */
+	MSG_SHOW = 80,		/* sales, keypad, cooling -> display: an event */
 
 	MSG_TYPE_MAX
 };
@@ -179,6 +185,38 @@ struct msg_status_ledger {
 	} product[VENDD_MAX_PRODUCTS];
 };
 
+/*
+ * What happened, for the customer's display. The display decides what to
+ * show and for how long; the sender only says what it knows.
+ */
+enum show_event {
+	SHOW_CREDIT = 1,	/* sales: credit changed (a coin) */
+	SHOW_SELECTED,		/* sales: product chosen; amount: its price */
+	SHOW_CANCELLED,		/* sales: the selection was cancelled */
+	SHOW_CHOOSE,		/* sales: vend pressed with nothing selected */
+	SHOW_MORE,		/* sales: credit too low; amount: what is missing */
+	SHOW_SOLD_OUT,		/* sales: product is empty */
+	SHOW_OUT_OF_ORDER,	/* sales: product's column is out of order */
+	SHOW_VENDING,		/* sales: the price is reserved, the arm runs */
+	SHOW_TAKE,		/* sales: the product dropped */
+	SHOW_REFUND,		/* sales: it did not; credit restored */
+	SHOW_SELLING,		/* sales: on = 1 selling, 0 not (ledger, beam) */
+	SHOW_ENTRY,		/* keypad: digits typed so far ("" = cleared) */
+	SHOW_UNKNOWN_CODE,	/* keypad: digits name no product */
+	SHOW_KEYPAD,		/* keypad: on = 1 present, 0 unplugged */
+	SHOW_COOLING,		/* cooling: on = 1 cold, 0 a fault */
+	SHOW_EVENT_MAX
+};
+
+struct msg_show {
+	uint32_t	event;		/* enum show_event */
+	int32_t		product;	/* index in the config, -1: none */
+	int64_t		credit;		/* sales: credit after the event */
+	int64_t		amount;		/* SELECTED: price; MORE: missing */
+	uint32_t	on;		/* SELLING, KEYPAD, COOLING */
+	char		digits[VENDD_CODE_MAX];	/* ENTRY, UNKNOWN_CODE; NUL-ended */
+};
+
 #define MSG_TEMP_NONE	INT32_MIN	/* temperature_mc: no reading yet */
 
 struct msg_status_cooling {
@@ -212,6 +250,7 @@ union msg_small {
 	struct msg_restock_done		restock_done;
 	struct msg_ledger_fault		fault;
 	struct msg_cool			cool;
+	struct msg_show			show;
 };
 
 union msg_payload {
@@ -225,6 +264,7 @@ union msg_payload {
 	struct msg_restock_done		restock_done;
 	struct msg_ledger_fault		fault;
 	struct msg_cool			cool;
+	struct msg_show			show;
 	struct msg_status_sales		st_sales;
 	struct msg_status_ledger	st_ledger;
 	struct msg_status_cooling	st_cooling;

@@ -4,8 +4,9 @@
 
 #include <stdint.h>
 
-#define VENDD_MAX_PRODUCTS	16	/* selection buttons on the largest panel */
+#define VENDD_MAX_PRODUCTS	99	/* selections: codes 1..99 on a keypad */
 #define VENDD_MAX_PULSES	20	/* longest coin pulse train in the value table */
+#define VENDD_CODE_MAX		4	/* selection code ("12"), NUL included */
 #define VENDD_ID_MAX		32	/* product id ("cola"), NUL included */
 #define VENDD_LABEL_MAX		32	/* product label ("Cola 0.33l"), NUL included */
 #define VENDD_LINE_NAME_MAX	64	/* line name or CHIP:OFFSET, NUL included */
@@ -22,6 +23,8 @@ enum proc_id {
 	PROC_COOLING,
 	PROC_LEDGER,
 	PROC_CONTROL,
+	PROC_DISPLAY,
+	PROC_KEYPAD,
 	PROC_MAX
 };
 
