@@ -23,40 +23,11 @@
 
 #include "config_int.h"
 
-#define CFG_MAX_MONEY		(1 + VENDD_MAX_PULSES + VENDD_MAX_PRODUCTS)
 #define CFG_READ_MAX		1024	/* longer lines are refused, not cut */
 #define CFG_FILE_MAX		(1024 * 1024)	/* a config, not a log */
 
-/* A money value kept as text until decimals is known. */
-struct cfg_money {
-	int64_t		*dst;
-	int		 lineno;
-	char		 text[32];
-	char		 what[80];	/* "[product cola] price" */
-};
-
-struct cfg_ctx {
-	struct config	*cfg;
-	char		*text;			/* the whole file */
-	size_t		 len, pos;		/* its size; the next line */
-	char		*err;
-	size_t		 errlen;
-	int		 failed;
-	int		 lineno;		/* the line inih is handling */
-	int		 sec;			/* enum cfg_sec */
-	int		 cur_product;		/* in [product]: its index */
-	char		 secname[48];		/* "[product cola]" */
-	int		 sec_line[CFG_SEC_MAX];
-	int		 key_line[CFG_SEC_MAX][CFG_MAX_KEYS];
-	int		 prod_line[VENDD_MAX_PRODUCTS][CFG_MAX_KEYS];
-	int		 pulse_line[VENDD_MAX_PULSES + 1];
-	int		 decimals_seen;
-	int		 nmoney;
-	struct cfg_money money[CFG_MAX_MONEY];
-};
-
 /* Record the first error as "FILE:LINE: message" ("FILE: ..." if no line). */
-static int __attribute__((format(printf, 3, 4)))
+int
 cfg_error(struct cfg_ctx *ctx, int lineno, const char *fmt, ...)
 {
 	char	msg[512];
@@ -128,8 +99,8 @@ cfg_section_begin(struct cfg_ctx *ctx, char *name)
 			break;
 	if (s == CFG_SEC_PRODUCT)
 		return cfg_error(ctx, ctx->lineno, "unknown section [%s] "
-		    "(expected [vendd], [coin], [panel], [product ID], [arm] "
-		    "or [cooling])", name);
+		    "(expected [vendd], [coin], [panel], [product ID], [arm], "
+		    "[cooling], [display] or [keypad])", name);
 	if (ctx->sec_line[s] != 0)
 		return cfg_error(ctx, ctx->lineno, "duplicate section [%s] "
 		    "(first at line %d)", name, ctx->sec_line[s]);
@@ -413,6 +384,42 @@ cfg_set_string(struct cfg_ctx *ctx, const struct cfg_key *k, const char *v,
 	return 0;
 }
 
+/* A customer text: its placeholders checked, so no text can misprint. */
+static int
+cfg_set_text(struct cfg_ctx *ctx, const struct cfg_key *k, const char *v,
+    char *dst)
+{
+	const char	*why;
+
+	if ((why = cfg_text_problem(v, k->min)) != NULL)
+		return cfg_error(ctx, ctx->lineno, "%s %s: \"%s\": %s",
+		    ctx->secname, k->name, v, why);
+	if (strlen(v) >= k->size)
+		return cfg_error(ctx, ctx->lineno, "%s %s: longer than %zu "
+		    "bytes", ctx->secname, k->name, k->size - 1);
+	strcpy(dst, v);
+	return 0;
+}
+
+/* A list of evdev key names, min..max of them; unused slots are 0. */
+static int
+cfg_set_keys(struct cfg_ctx *ctx, const struct cfg_key *k, const char *v,
+    int *dst)
+{
+	int	codes[KEYPAD_DIGITS], n;
+	char	bad[128];
+
+	if ((n = cfg_parse_keys(v, codes, k->max, bad, sizeof(bad))) == -1)
+		return cfg_error(ctx, ctx->lineno, "%s %s: %s", ctx->secname,
+		    k->name, bad);
+	if (n < k->min)
+		return cfg_error(ctx, ctx->lineno, "%s %s: %d key names "
+		    "needed, %d given", ctx->secname, k->name, k->min, n);
+	memset(dst, 0, sizeof(int) * (size_t)k->max);
+	memcpy(dst, codes, sizeof(int) * (size_t)n);
+	return 0;
+}
+
 /* Set one key of the table into base (the config or the product). */
 static int
 cfg_set_key(struct cfg_ctx *ctx, const struct cfg_key *k, char *base,
@@ -445,6 +452,17 @@ cfg_set_key(struct cfg_ctx *ctx, const struct cfg_key *k, char *base,
 	case CFG_T_TEMP:
 	case CFG_T_DELTA:
 		return cfg_set_temp(ctx, k, v, dst, base + k->size);
+	case CFG_T_DISPLAY:
+		if ((b = cfg_parse_display(v)) == -1)
+			return cfg_error(ctx, ctx->lineno, "%s %s: \"%s\" is "
+			    "not a display type (none, charlcd, terminal)",
+			    ctx->secname, k->name, v);
+		*(int *)dst = b;
+		return 0;
+	case CFG_T_TEXT:
+		return cfg_set_text(ctx, k, v, dst);
+	case CFG_T_KEYS:
+		return cfg_set_keys(ctx, k, v, dst);
 	default:
 		return cfg_set_string(ctx, k, v, dst);
 	}
@@ -476,7 +494,7 @@ static int
 cfg_error_unknown_key(struct cfg_ctx *ctx, const char *name)
 {
 	const struct cfg_section *sec = &cfg_sections[ctx->sec];
-	char	known[256] = "";
+	char	known[400] = "";
 	int	i;
 
 	for (i = 0; i < sec->nkeys; i++) {
@@ -541,193 +559,6 @@ cfg_handler(void *user, const char *section, const char *name,
 	if (ctx->failed)
 		return 0;
 	return cfg_handle_key(ctx, name, value) == 0;
-}
-
-/* The line a key was set on, 0 if it keeps its default. */
-static int
-cfg_key_line(struct cfg_ctx *ctx, int sec, int prod, const char *name)
-{
-	const struct cfg_section *s = &cfg_sections[sec];
-	int	i;
-
-	for (i = 0; i < s->nkeys; i++)
-		if (strcmp(s->keys[i].name, name) == 0)
-			return sec == CFG_SEC_PRODUCT ?
-			    ctx->prod_line[prod][i] : ctx->key_line[sec][i];
-	return 0;
-}
-
-/* The line to name for a fault in a key: its own, else its header's, or 0. */
-static int
-cfg_fault_line(struct cfg_ctx *ctx, int sec, int prod, const char *name)
-{
-	int	l = cfg_key_line(ctx, sec, prod, name);
-
-	if (l == 0)
-		l = sec == CFG_SEC_PRODUCT ? ctx->cfg->product[prod].lineno :
-		    ctx->sec_line[sec];
-	return l;
-}
-
-/* Every section and key that has no default must be there. */
-static int
-cfg_check_required(struct cfg_ctx *ctx)
-{
-	const struct cfg_section *s;
-	int	sec, i, p;
-
-	for (sec = CFG_SEC_VENDD; sec < CFG_SEC_PRODUCT; sec++) {
-		s = &cfg_sections[sec];
-		for (i = 0; i < s->nkeys; i++) {
-			if (!(s->keys[i].flags & CFG_REQUIRED) ||
-			    ctx->key_line[sec][i] != 0)
-				continue;
-			if (ctx->sec_line[sec] == 0)
-				return cfg_error(ctx, 0, "section [%s] is "
-				    "missing (its %s is required)", s->name,
-				    s->keys[i].name);
-			return cfg_error(ctx, ctx->sec_line[sec], "[%s]: %s "
-			    "is required", s->name, s->keys[i].name);
-		}
-	}
-	if (ctx->cfg->nproducts == 0)
-		return cfg_error(ctx, 0, "no [product ID] section: at least "
-		    "one product is required");
-	s = &cfg_sections[CFG_SEC_PRODUCT];
-	for (p = 0; p < ctx->cfg->nproducts; p++)
-		for (i = 0; i < s->nkeys; i++)
-			if ((s->keys[i].flags & CFG_REQUIRED) &&
-			    ctx->prod_line[p][i] == 0)
-				return cfg_error(ctx, ctx->cfg->product[p].lineno,
-				    "[product %s]: %s is required",
-				    ctx->cfg->product[p].id, s->keys[i].name);
-	return 0;
-}
-
-/* Now that decimals is known: every amount to minor units, all above 0. */
-static int
-cfg_convert_money(struct cfg_ctx *ctx)
-{
-	struct config	*cfg = ctx->cfg;
-	int		 i;
-
-	if (cfg_key_line(ctx, CFG_SEC_COIN, 0, "max_credit") == 0)
-		config_parse_money(CFG_DEFAULT_MAX_CREDIT, cfg->decimals,
-		    &cfg->coin.max_credit);
-	for (i = 0; i < ctx->nmoney; i++) {
-		struct cfg_money *m = &ctx->money[i];
-
-		if (config_parse_money(m->text, cfg->decimals, m->dst) == -1)
-			return cfg_error(ctx, m->lineno, "%s: \"%s\" has more "
-			    "digits after the point than [vendd] decimals = %d",
-			    m->what, m->text, cfg->decimals);
-		if (*m->dst <= 0)
-			return cfg_error(ctx, m->lineno, "%s: must be more "
-			    "than 0", m->what);
-	}
-	return 0;
-}
-
-/* The coin timings must nest, and one coin at least must be worth money. */
-static int
-cfg_check_coin(struct cfg_ctx *ctx)
-{
-	struct coin_conf *c = &ctx->cfg->coin;
-	int	n;
-
-	for (n = 1; n <= VENDD_MAX_PULSES; n++)
-		if (c->value[n] != 0)
-			break;
-	if (n > VENDD_MAX_PULSES)
-		return cfg_error(ctx, ctx->sec_line[CFG_SEC_COIN], "[coin]: at "
-		    "least one pulses_N value is required (like pulses_1 = "
-		    "0.10)");
-	if (c->line.debounce_ms >= c->pulse_min_ms)
-		return cfg_error(ctx, cfg_fault_line(ctx, CFG_SEC_COIN, 0,
-		    "debounce_ms"), "[coin] debounce_ms (%d) must be less "
-		    "than pulse_min_ms (%d)", c->line.debounce_ms,
-		    c->pulse_min_ms);
-	if (c->pulse_min_ms >= c->pulse_max_ms)
-		return cfg_error(ctx, cfg_fault_line(ctx, CFG_SEC_COIN, 0,
-		    "pulse_max_ms"), "[coin] pulse_max_ms (%d) must be more "
-		    "than pulse_min_ms (%d)", c->pulse_max_ms, c->pulse_min_ms);
-	if (c->pulse_max_ms >= c->train_gap_ms)
-		return cfg_error(ctx, cfg_fault_line(ctx, CFG_SEC_COIN, 0,
-		    "train_gap_ms"), "[coin] train_gap_ms (%d) must be more "
-		    "than pulse_max_ms (%d)", c->train_gap_ms, c->pulse_max_ms);
-	return 0;
-}
-
-/* A price above max_credit could never be paid. */
-static int
-cfg_check_products(struct cfg_ctx *ctx)
-{
-	struct config	*cfg = ctx->cfg;
-	char		 a[32], b[32];
-	int		 i;
-
-	for (i = 0; i < cfg->nproducts; i++) {
-		struct product_conf *p = &cfg->product[i];
-
-		if (p->price <= cfg->coin.max_credit)
-			continue;
-		config_format_money(p->price, cfg->decimals, a, sizeof(a));
-		config_format_money(cfg->coin.max_credit, cfg->decimals, b,
-		    sizeof(b));
-		return cfg_error(ctx, cfg_fault_line(ctx, CFG_SEC_PRODUCT, i,
-		    "price"), "[product %s] price: %s is more than [coin] "
-		    "max_credit %s, it could never be paid", p->id, a, b);
-	}
-	return 0;
-}
-
-/* Values one key implies for others, whatever order the sections came in. */
-static void
-cfg_fill_derived(struct config *cfg)
-{
-	int	i;
-
-	for (i = 0; i < cfg->nproducts; i++) {
-		struct product_conf *p = &cfg->product[i];
-
-		if (p->label[0] == '\0')
-			memcpy(p->label, p->id, sizeof(p->id));
-		p->select.active_low = cfg->panel.vend.active_low;
-		p->select.bias = cfg->panel.vend.bias;
-		p->select.debounce_ms = cfg->panel.vend.debounce_ms;
-		p->slot.active_low = cfg->arm.slot_active_low;
-	}
-}
-
-/*
- * Where the [vendd] keys that start-up acts on were set (0: default), so
- * that its errors can name FILE:LINE through config_where.
- */
-static void
-cfg_record_vendd_lines(struct cfg_ctx *ctx)
-{
-	struct config	*cfg = ctx->cfg;
-
-	cfg->state_dir_line = cfg_key_line(ctx, CFG_SEC_VENDD, 0, "state_dir");
-	cfg->control_socket_line = cfg_key_line(ctx, CFG_SEC_VENDD, 0,
-	    "control_socket");
-	cfg->control_group_line = cfg_key_line(ctx, CFG_SEC_VENDD, 0,
-	    "control_group");
-}
-
-/*
- * After the whole file: the checks across keys, each naming the line of the
- * key at fault, then the values that depend on other keys.
- */
-static int
-cfg_check_and_complete(struct cfg_ctx *ctx)
-{
-	if (cfg_check_required(ctx) == -1 || cfg_convert_money(ctx) == -1 ||
-	    cfg_check_coin(ctx) == -1 || cfg_check_products(ctx) == -1)
-		return -1;
-	cfg_fill_derived(ctx->cfg);
-	cfg_record_vendd_lines(ctx);
-	return 0;
 }
 
 /* Read and validate one file into cfg. */

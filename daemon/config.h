@@ -106,7 +106,7 @@ enum display_text {
 	DT_FAULT,		/* not selling */
 	DT_NOT_COLD,		/* the cooling has a fault: still selling */
 	DT_CODE,		/* %s: digits typed so far */
-	DT_UNKNOWN,		/* %s: a code that names no product */
+	DT_UNKNOWN_CODE,		/* %s: a code that names no product */
 	DT_KEYPAD_FAULT,	/* the keypad is unplugged */
 	DT_MAX
 };

@@ -22,7 +22,7 @@
  */
 #define CFG_DIFF_MIN		100
 #define CFG_DIFF_MAX		10000
-#define CFG_MAX_KEYS		16	/* keys of the largest section */
+#define CFG_MAX_KEYS		32	/* keys of the largest section, [display] */
 /* [coin] max_credit when the file does not set it, in the file's decimals */
 #define CFG_DEFAULT_MAX_CREDIT	"10.00"
 
@@ -33,6 +33,8 @@ enum cfg_sec {
 	CFG_SEC_PANEL,
 	CFG_SEC_ARM,
 	CFG_SEC_COOLING,
+	CFG_SEC_DISPLAY,
+	CFG_SEC_KEYPAD,
 	CFG_SEC_PRODUCT,
 	CFG_SEC_MAX
 };
@@ -49,6 +51,11 @@ enum cfg_type {
 	CFG_T_PATH,
 	CFG_T_GROUP,
 	CFG_T_LABEL,
+	CFG_T_DISPLAY,		/* none, charlcd, terminal */
+	CFG_T_TEXT,		/* a customer text; min: its %s count */
+	CFG_T_KEYS,		/* evdev key names; min..max of them */
+	CFG_T_CODE,		/* a selection code: 1 to 3 digits */
+	CFG_T_DEVICE,		/* an absolute path, or a device's name */
 };
 
 #define CFG_REQUIRED	0x1
@@ -70,6 +77,45 @@ struct cfg_section {
 	int			 nkeys;
 };
 
+#define CFG_MAX_MONEY		(1 + VENDD_MAX_PULSES + VENDD_MAX_PRODUCTS)
+
+/* A money value kept as text until decimals is known. */
+struct cfg_money {
+	int64_t		*dst;
+	int		 lineno;
+	char		 text[32];
+	char		 what[80];	/* "[product cola] price" */
+};
+
+/* The reader's state while one file is read (config.c) and checked
+ * (config_check.c). */
+struct cfg_ctx {
+	struct config	*cfg;
+	char		*text;			/* the whole file */
+	size_t		 len, pos;		/* its size; the next line */
+	char		*err;
+	size_t		 errlen;
+	int		 failed;
+	int		 lineno;		/* the line inih is handling */
+	int		 sec;			/* enum cfg_sec */
+	int		 cur_product;		/* in [product]: its index */
+	char		 secname[48];		/* "[product cola]" */
+	int		 sec_line[CFG_SEC_MAX];
+	int		 key_line[CFG_SEC_MAX][CFG_MAX_KEYS];
+	int		 prod_line[VENDD_MAX_PRODUCTS][CFG_MAX_KEYS];
+	int		 pulse_line[VENDD_MAX_PULSES + 1];
+	int		 decimals_seen;
+	int		 nmoney;
+	struct cfg_money money[CFG_MAX_MONEY];
+};
+
+/* config.c: record the first error, "FILE:LINE: message"; returns -1. */
+int	cfg_error(struct cfg_ctx *, int lineno, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+
+/* config_check.c: the checks across keys, then the derived values. */
+int	cfg_check_and_complete(struct cfg_ctx *);
+
 /* config_keys.c: the tables, by enum cfg_sec; CFG_SEC_NONE has no keys. */
 extern const struct cfg_section cfg_sections[CFG_SEC_MAX];
 void	cfg_product_defaults(struct product_conf *, const char *id,
@@ -86,6 +132,14 @@ const char	*cfg_bias_name(int bias);
 const char	*cfg_text_form(int type, const char *);
 int		 cfg_valid_id(const char *);
 int		 cfg_valid_line_name(const char *);
+int		 cfg_parse_display(const char *);
+const char	*cfg_display_name(int type);
+/* A customer text: NULL if fine, else what is wrong, for the message. */
+const char	*cfg_text_problem(const char *, int placeholders);
+/* "KEY_0 KEY_1 ..." into codes[max]; the count, or -1 naming the bad name. */
+int		 cfg_parse_keys(const char *, int *codes, int max, char *bad,
+		    size_t badlen);
+const char	*cfg_key_name(int code);
 void		 cfg_format_temp(int32_t mc, char *buf, size_t len);
 
 #endif

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <linux/input-event-codes.h>
+
 #include "config_int.h"
 
 #define C(m)		offsetof(struct config, m)
@@ -83,10 +85,53 @@ static const struct cfg_key cfg_cooling_keys[] = {
 	INT("fault_off_s", C(cooling.fault_off_s), 1, 86400, "seconds"),
 };
 
+#define TEXT(n, i, k)	{ n, CFG_T_TEXT, C(display.text[i]), \
+			    CS(display.text[i]), k, k, NULL, 0 }
+
+static const struct cfg_key cfg_display_keys[] = {
+	KEY("type", CFG_T_DISPLAY, C(display.type)),
+	STR("device", CFG_T_PATH, C(display.device), CS(display.device)),
+	INT("rows", C(display.rows), 1, DISPLAY_ROWS_MAX, "rows"),
+	INT("cols", C(display.cols), 8, DISPLAY_COLS_MAX, "columns"),
+	INT("message_s", C(display.message_s), 1, 60, "seconds"),
+	INT("idle_cycle_s", C(display.idle_cycle_s), 0, 3600, "seconds"),
+	INT("backlight_s", C(display.backlight_s), 0, 86400, "seconds"),
+	INT("retry_s", C(display.retry_s), 1, 3600, "seconds"),
+	TEXT("insert", DT_INSERT, 0),
+	TEXT("credit", DT_CREDIT, 1),
+	TEXT("price", DT_PRICE, 2),
+	TEXT("more", DT_MORE, 1),
+	TEXT("choose", DT_CHOOSE, 0),
+	TEXT("sold_out", DT_SOLD_OUT, 0),
+	TEXT("out_of_order", DT_OUT_OF_ORDER, 0),
+	TEXT("vending", DT_VENDING, 0),
+	TEXT("take", DT_TAKE, 0),
+	TEXT("refund", DT_REFUND, 0),
+	TEXT("no_change", DT_NO_CHANGE, 0),
+	TEXT("fault", DT_FAULT, 0),
+	TEXT("not_cold", DT_NOT_COLD, 0),
+	TEXT("code", DT_CODE, 1),
+	TEXT("unknown", DT_UNKNOWN_CODE, 1),
+	TEXT("keypad_fault", DT_KEYPAD_FAULT, 0),
+};
+
+static const struct cfg_key cfg_keypad_keys[] = {
+	STR("device", CFG_T_DEVICE, C(keypad.device), CS(keypad.device)),
+	{ "digits", CFG_T_KEYS, C(keypad.digit), 0, KEYPAD_DIGITS,
+	    KEYPAD_DIGITS, NULL, 0 },
+	{ "clear", CFG_T_KEYS, C(keypad.clear), 0, 1, KEYPAD_KEYS_MAX,
+	    NULL, 0 },
+	{ "enter", CFG_T_KEYS, C(keypad.enter), 0, 1, KEYPAD_KEYS_MAX,
+	    NULL, 0 },
+	INT("entry_timeout_s", C(keypad.entry_timeout_s), 1, 600, "seconds"),
+	INT("retry_s", C(keypad.retry_s), 1, 3600, "seconds"),
+};
+
 static const struct cfg_key cfg_product_keys[] = {
 	STR("label", CFG_T_LABEL, P(label), PS(label)),
 	{ "price", CFG_T_MONEY, P(price), 0, 0, 0, NULL, CFG_REQUIRED },
-	LINE("select_line", P(select), CFG_REQUIRED),
+	STR("code", CFG_T_CODE, P(code), PS(code)),
+	LINE("select_line", P(select), 0),
 	LINE("slot_line", P(slot), 0),
 	INT("capacity", P(capacity), 0, 10000, ""),
 };
@@ -102,6 +147,10 @@ const struct cfg_section cfg_sections[CFG_SEC_MAX] = {
 	[CFG_SEC_ARM] = { "arm", cfg_arm_keys, NKEYS(cfg_arm_keys) },
 	[CFG_SEC_COOLING] = { "cooling", cfg_cooling_keys,
 	    NKEYS(cfg_cooling_keys) },
+	[CFG_SEC_DISPLAY] = { "display", cfg_display_keys,
+	    NKEYS(cfg_display_keys) },
+	[CFG_SEC_KEYPAD] = { "keypad", cfg_keypad_keys,
+	    NKEYS(cfg_keypad_keys) },
 	[CFG_SEC_PRODUCT] = { "product", cfg_product_keys,
 	    NKEYS(cfg_product_keys) },
 };
@@ -112,8 +161,65 @@ _Static_assert(NKEYS(cfg_panel_keys) <= CFG_MAX_KEYS, "CFG_MAX_KEYS");
 _Static_assert(NKEYS(cfg_arm_keys) <= CFG_MAX_KEYS, "CFG_MAX_KEYS");
 _Static_assert(NKEYS(cfg_cooling_keys) <= CFG_MAX_KEYS, "CFG_MAX_KEYS");
 _Static_assert(NKEYS(cfg_product_keys) <= CFG_MAX_KEYS, "CFG_MAX_KEYS");
+_Static_assert(NKEYS(cfg_display_keys) <= CFG_MAX_KEYS, "CFG_MAX_KEYS");
+_Static_assert(NKEYS(cfg_keypad_keys) <= CFG_MAX_KEYS, "CFG_MAX_KEYS");
 
 _Static_assert(VENDD_ID_MAX <= VENDD_LABEL_MAX, "an id is the default label");
+
+/* The customer's texts in English, as etc/vendd.ini documents them. */
+static const char *const cfg_display_texts[DT_MAX] = {
+	[DT_INSERT] = "Insert coins",
+	[DT_CREDIT] = "Credit %s",
+	[DT_PRICE] = "%s %s",
+	[DT_MORE] = "Insert %s more",
+	[DT_CHOOSE] = "Make a selection",
+	[DT_SOLD_OUT] = "Sold out",
+	[DT_OUT_OF_ORDER] = "Out of order",
+	[DT_VENDING] = "Vending...",
+	[DT_TAKE] = "Please take your product",
+	[DT_REFUND] = "Credit returned",
+	[DT_NO_CHANGE] = "No change given",
+	[DT_FAULT] = "Out of service",
+	[DT_NOT_COLD] = "Not cold",
+	[DT_CODE] = "Code %s",
+	[DT_UNKNOWN_CODE] = "No product %s",
+	[DT_KEYPAD_FAULT] = "Keypad faulty",
+};
+
+/* [display]: none until configured; a 16x2 LCD once it is. */
+static void
+cfg_display_defaults(struct display_conf *d)
+{
+	d->type = DISPLAY_NONE;
+	strcpy(d->device, "/dev/lcd");
+	d->rows = 2;
+	d->cols = 16;
+	d->message_s = 3;
+	d->idle_cycle_s = 0;
+	d->backlight_s = 300;
+	d->retry_s = 5;
+	for (int i = 0; i < DT_MAX; i++)
+		snprintf(d->text[i], sizeof(d->text[i]), "%s",
+		    cfg_display_texts[i]);
+}
+
+/* [keypad]: none; digits on the number row, the numeric pad always too. */
+static void
+cfg_keypad_defaults(struct keypad_conf *k)
+{
+	static const int digits[KEYPAD_DIGITS] = {
+		KEY_0, KEY_1, KEY_2, KEY_3, KEY_4, KEY_5, KEY_6, KEY_7, KEY_8,
+		KEY_9,
+	};
+
+	memcpy(k->digit, digits, sizeof(digits));
+	k->clear[0] = KEY_BACKSPACE;
+	k->clear[1] = KEY_ESC;
+	k->enter[0] = KEY_ENTER;
+	k->enter[1] = KEY_KPENTER;
+	k->entry_timeout_s = 15;
+	k->retry_s = 2;
+}
 
 /* Defaults, as etc/vendd.ini documents them; line keys named for messages. */
 void
@@ -164,6 +270,9 @@ config_defaults(struct config *cfg)
 	cfg->cooling.start_delay_s = 150;
 	cfg->cooling.fault_on_s = 300;
 	cfg->cooling.fault_off_s = 1920;
+
+	cfg_display_defaults(&cfg->display);
+	cfg_keypad_defaults(&cfg->keypad);
 }
 
 /* A new [product ID]'s defaults, its line keys named for messages. */

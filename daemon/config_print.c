@@ -81,12 +81,63 @@ cfg_print_product(const struct config *cfg, FILE *fp,
 	fprintf(fp, "\n[product %s]\t; line %d\nlabel = %s\n", p->id,
 	    p->lineno, p->label);
 	cfg_print_money(cfg, fp, "price", p->price);
-	fprintf(fp, "select_line = %s\t; active_low = %s, bias = %s, "
-	    "debounce_ms = %d (from [panel])\n", p->select.name,
-	    cfg_yesno(p->select.active_low), cfg_bias_name(p->select.bias),
-	    p->select.debounce_ms);
+	if (p->code[0] != '\0')
+		fprintf(fp, "code = %s\n", p->code);
+	if (p->select.name[0] == '\0')
+		fprintf(fp, "select_line =\t\t; not wired (chosen by its code)\n");
+	else
+		fprintf(fp, "select_line = %s\t; active_low = %s, bias = %s, "
+		    "debounce_ms = %d (from [panel])\n", p->select.name,
+		    cfg_yesno(p->select.active_low),
+		    cfg_bias_name(p->select.bias), p->select.debounce_ms);
 	cfg_print_gpio_line(fp, "slot_line", &p->slot);
 	fprintf(fp, "capacity = %d\n", p->capacity);
+}
+
+/* [display]: the device, its size and timings, and every text. */
+static void
+cfg_print_display(const struct config *cfg, FILE *fp)
+{
+	const struct display_conf *d = &cfg->display;
+	const struct cfg_section *sec = &cfg_sections[CFG_SEC_DISPLAY];
+
+	fprintf(fp, "\n[display]\ntype = %s\ndevice = %s\nrows = %d\n"
+	    "cols = %d\nmessage_s = %d\nidle_cycle_s = %d\nbacklight_s = %d\n"
+	    "retry_s = %d\n", cfg_display_name(d->type), d->device, d->rows,
+	    d->cols, d->message_s, d->idle_cycle_s, d->backlight_s,
+	    d->retry_s);
+	for (int i = 0; i < sec->nkeys; i++)
+		if (sec->keys[i].type == CFG_T_TEXT)
+			fprintf(fp, "%s = %s\n", sec->keys[i].name,
+			    (const char *)cfg + sec->keys[i].off);
+}
+
+/* A list of key codes by name: "KEY_ENTER KEY_KPENTER". */
+static void
+cfg_print_keys(FILE *fp, const char *key, const int *codes, int n)
+{
+	fprintf(fp, "%s =", key);
+	for (int i = 0; i < n && codes[i] != 0; i++)
+		fprintf(fp, " %s", cfg_key_name(codes[i]));
+	fprintf(fp, "\n");
+}
+
+/* [keypad]: the device as named (main resolves it), the key map. */
+static void
+cfg_print_keypad(const struct config *cfg, FILE *fp)
+{
+	const struct keypad_conf *k = &cfg->keypad;
+
+	fprintf(fp, "\n[keypad]\n");
+	if (k->device[0] == '\0')
+		fprintf(fp, "device =\t\t; no keypad\n");
+	else
+		fprintf(fp, "device = %s\n", k->device);
+	cfg_print_keys(fp, "digits", k->digit, KEYPAD_DIGITS);
+	cfg_print_keys(fp, "clear", k->clear, KEYPAD_KEYS_MAX);
+	cfg_print_keys(fp, "enter", k->enter, KEYPAD_KEYS_MAX);
+	fprintf(fp, "entry_timeout_s = %d\nretry_s = %d\n", k->entry_timeout_s,
+	    k->retry_s);
 }
 
 /* What vendd -c FILE --check prints: every value resolved. */
@@ -133,4 +184,6 @@ config_print(const struct config *cfg, FILE *fp)
 	    "start_delay_s = %d\nfault_on_s = %d\nfault_off_s = %d\n",
 	    cool->sample_s, cool->min_on_s, cool->min_off_s,
 	    cool->start_delay_s, cool->fault_on_s, cool->fault_off_s);
+	cfg_print_display(cfg, fp);
+	cfg_print_keypad(cfg, fp);
 }

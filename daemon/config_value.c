@@ -11,7 +11,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include <libevdev/libevdev.h>
+
 #include "config_int.h"
+
+static int	cfg_utf8_valid(const char *);
 
 #define CFG_TEMP_DIGITS		4	/* before the point in a temperature */
 
@@ -226,13 +230,58 @@ cfg_text_form(int type, const char *v)
 		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == len)
 			return NULL;
 		return "a group name, or empty for root only";
+	case CFG_T_CODE:
+		if (len >= 1 && len < VENDD_CODE_MAX &&
+		    strspn(v, "0123456789") == len)
+			return NULL;
+		return "a selection code of 1 to 3 digits";
+	case CFG_T_DEVICE:
+		if (len == 0 || v[0] == '/' || strchr(v, '/') == NULL)
+			return NULL;
+		return "an absolute path, or an input device's name";
 	case CFG_T_LABEL:
 		for (i = 0; i < len; i++)
 			if (iscntrl((unsigned char)v[i]))
 				break;
-		return len > 0 && i == len ? NULL : "printable text";
+		return len > 0 && i == len && cfg_utf8_valid(v) ? NULL :
+		    "printable UTF-8 text";
 	}
 	return NULL;
+}
+
+/* Whole UTF-8 sequences only, none overlong or beyond U+10FFFF. */
+static int
+cfg_utf8_valid(const char *v)
+{
+	const unsigned char *c = (const unsigned char *)v;
+	int	 more;
+	uint32_t cp;
+
+	while (*c) {
+		if (*c < 0x80) {
+			c++;
+			continue;
+		}
+		if ((*c & 0xe0) == 0xc0)
+			more = 1, cp = *c & 0x1f;
+		else if ((*c & 0xf0) == 0xe0)
+			more = 2, cp = *c & 0x0f;
+		else if ((*c & 0xf8) == 0xf0)
+			more = 3, cp = *c & 0x07;
+		else
+			return 0;
+		for (int i = 1; i <= more; i++) {
+			if ((c[i] & 0xc0) != 0x80)
+				return 0;
+			cp = cp << 6 | (c[i] & 0x3f);
+		}
+		if ((more == 1 && cp < 0x80) || (more == 2 && cp < 0x800) ||
+		    (more == 3 && cp < 0x10000) || cp > 0x10ffff ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		c += more + 1;
+	}
+	return 1;
 }
 
 /*
@@ -257,4 +306,96 @@ cfg_valid_line_name(const char *v)
 		if (isspace((unsigned char)*v) || iscntrl((unsigned char)*v))
 			return 0;
 	return 1;
+}
+
+static const char *const cfg_display_names[] = {
+	[DISPLAY_NONE] = "none",
+	[DISPLAY_CHARLCD] = "charlcd",
+	[DISPLAY_TERMINAL] = "terminal",
+};
+
+/* [display] type: an enum display_type, or -1. */
+int
+cfg_parse_display(const char *v)
+{
+	for (size_t i = 0; i < sizeof(cfg_display_names) /
+	    sizeof(cfg_display_names[0]); i++)
+		if (strcmp(v, cfg_display_names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* The name --check prints for a display type. */
+const char *
+cfg_display_name(int type)
+{
+	if (type < 0 || (size_t)type >= sizeof(cfg_display_names) /
+	    sizeof(cfg_display_names[0]))
+		return "?";
+	return cfg_display_names[type];
+}
+
+/*
+ * A customer text is shown by vendd's own substitution, never as a printf
+ * format: exactly its count of %s, %% for a percent sign, no control
+ * characters, whole UTF-8 (an LCD cannot show half a character).
+ */
+const char *
+cfg_text_problem(const char *v, int placeholders)
+{
+	int	n = 0;
+
+	for (const unsigned char *c = (const unsigned char *)v; *c; c++) {
+		if (*c < 0x20 || *c == 0x7f)
+			return "a control character";
+		if (*c == '%' && c[1] == 's')
+			n++, c++;
+		else if (*c == '%' && c[1] == '%')
+			c++;
+		else if (*c == '%')
+			return "a % that is neither %s nor %%";
+	}
+	if (n != placeholders)
+		return placeholders == 0 ? "has %s, but this text takes no "
+		    "value" : placeholders == 1 ? "needs exactly one %s" :
+		    "needs exactly two %s (label, then price)";
+	return cfg_utf8_valid(v) ? NULL : "not valid UTF-8";
+}
+
+/* Key names ("KEY_0 KEY_1", blanks or commas between): the count, or -1. */
+int
+cfg_parse_keys(const char *v, int *codes, int max, char *bad, size_t badlen)
+{
+	char	 buf[256], *tok, *save = NULL;
+	int	 n = 0, code;
+
+	if (snprintf(buf, sizeof(buf), "%s", v) >= (int)sizeof(buf)) {
+		snprintf(bad, badlen, "the list is too long");
+		return -1;
+	}
+	for (tok = strtok_r(buf, " \t,", &save); tok != NULL;
+	    tok = strtok_r(NULL, " \t,", &save)) {
+		code = libevdev_event_code_from_name(EV_KEY, tok);
+		if (code < 0 || strncmp(tok, "KEY_", 4) != 0) {
+			snprintf(bad, badlen, "\"%s\" is not a key name (like "
+			    "KEY_1 or KEY_ENTER)", tok);
+			return -1;
+		}
+		if (n == max) {
+			snprintf(bad, badlen, "more than %d keys", max);
+			return -1;
+		}
+		codes[n++] = code;
+	}
+	return n;
+}
+
+/* A key's name for --check ("KEY_ENTER"), "?" for a code it does not know. */
+const char *
+cfg_key_name(int code)
+{
+	const char	*s = libevdev_event_code_get_name(EV_KEY,
+	    (unsigned)code);
+
+	return s != NULL ? s : "?";
 }

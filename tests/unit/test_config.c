@@ -551,6 +551,42 @@ static const struct bad_case bad_cases[] = {
 	    "product is required" },
 	{ "[coin]\nline = COIN\n" REST, ":1: [coin]: at least one pulses_N "
 	    "value is required" },
+	/* the display, the keypad, codes */
+	{ COIN REST "[display]\ntype = oled\n", ":14: [display] type: "
+	    "\"oled\" is not a display type (none, charlcd, terminal)" },
+	{ COIN REST "[display]\ncredit = Credit\n", ":14: [display] credit: "
+	    "\"Credit\": needs exactly one %s" },
+	{ COIN REST "[display]\nprice = %s\n", ":14: [display] price: "
+	    "\"%s\": needs exactly two %s (label, then price)" },
+	{ COIN REST "[display]\ninsert = Insert %d coins\n", ":14: [display] "
+	    "insert: \"Insert %d coins\": a % that is neither %s nor %%" },
+	{ COIN REST "[display]\nsold_out = Sold %s\n", ":14: [display] "
+	    "sold_out: \"Sold %s\": has %s, but this text takes no value" },
+	{ COIN REST "[display]\ntake = Take \xff\n", ":14: [display] take: "
+	    "\"Take \xff\": not valid UTF-8" },
+	{ COIN REST "[display]\ncols = 41\n", ":14: [display] cols: 41 is out "
+	    "of range (8..40 columns)" },
+	{ COIN REST "[display]\ntype = charlcd\ndevice = lcd\n", ":15: "
+	    "[display] device: \"lcd\" is not an absolute path" },
+	{ COIN REST "[keypad]\nenter = KEY_ENTR\n", ":14: [keypad] enter: "
+	    "\"KEY_ENTR\" is not a key name" },
+	{ COIN REST "[keypad]\ndigits = KEY_0 KEY_1\n", ":14: [keypad] "
+	    "digits: 10 key names needed, 2 given" },
+	{ COIN REST "[keypad]\nclear = KEY_A KEY_B KEY_C KEY_D KEY_E\n",
+	    ":14: [keypad] clear: more than 4 keys" },
+	{ COIN REST "[keypad]\ndevice = input/event0\n", ":14: [keypad] "
+	    "device: \"input/event0\" is not an absolute path, or an input "
+	    "device's name" },
+	{ COIN REST "code = 1a\n", ":13: [product cola] code: \"1a\" is not "
+	    "a selection code of 1 to 3 digits" },
+	{ COIN REST "code = 1234\n", ":13: [product cola] code: \"1234\" is "
+	    "not a selection code" },
+	{ COIN REST "code = 12\n[product tea]\nprice = 1\ncode = 12\n"
+	    "select_line = SELECT_B\n", ":16: [product tea] code: 12 is already "
+	    "the code of [product cola] (line 13)" },
+	{ COIN REST "[keypad]\ndevice = matrix-keypad\n[product tea]\n"
+	    "price = 1\n", ":15: [product tea]: needs a code for the keypad, "
+	    "or a select_line" },
 	/* after parsing, across keys */
 	{ COIN "pulse_min_ms = 200\n" REST, ":1: [coin] pulse_max_ms (200) "
 	    "must be more than pulse_min_ms (200)" },
@@ -709,12 +745,13 @@ test_where(void **state)
 	assert_memory_equal(buf, path, 7);
 }
 
-/* The 17th product is refused at its header; the 16th is fine. */
+/* The 100th product is refused at its header; the 99th is fine. */
 static void
 test_too_many_products(void **state)
 {
 	static struct config	 cfg;
-	char			 text[4096], path[64], err[512], want[64];
+	static char		 text[16384];
+	char			 path[64], err[512], want[64];
 	size_t			 off;
 	int			 i;
 
@@ -727,11 +764,11 @@ test_too_many_products(void **state)
 	assert_int_equal(load_text(text, &cfg, path, sizeof(path), err,
 	    sizeof(err)), 0);
 	assert_int_equal(cfg.nproducts, VENDD_MAX_PRODUCTS);
-	assert_string_equal(cfg.product[15].id, "p15");
+	assert_string_equal(cfg.product[98].id, "p98");
 	snprintf(text + off, sizeof(text) - off, "[product extra]\n");
 	assert_int_equal(load_text(text, &cfg, path, sizeof(path), err,
 	    sizeof(err)), -1);
-	snprintf(want, sizeof(want), ":%d: [product extra]: more than 16 "
+	snprintf(want, sizeof(want), ":%d: [product extra]: more than 99 "
 	    "products", 9 + 3 * VENDD_MAX_PRODUCTS + 1);
 	assert_non_null(strstr(err, want));
 }
@@ -804,6 +841,49 @@ test_file_shapes(void **state)
 	assert_string_equal(err, "/tmp: Is a directory");
 }
 
+/*
+ * With a keypad, products may have no button (a code instead), up to 99 of
+ * them; the display and keypad keys land where the activities read them.
+ */
+static void
+test_display_keypad(void **state)
+{
+	static struct config	 cfg;
+	static char		 text[16384];
+	char			 path[64], err[512];
+	size_t			 n;
+
+	(void)state;
+	n = (size_t)snprintf(text, sizeof(text), "%s%s%s%s[display]\n"
+	    "type = charlcd\nrows = 4\ncols = 20\nmore = Noch %%s\n"
+	    "price = %%s: %%s\ninsert = 100%%%% Saft\n[keypad]\n"
+	    "device = matrix-keypad\nenter = KEY_KPENTER\n"
+	    "clear = KEY_KPASTERISK, KEY_DELETE\n", COIN, PANEL, ARM, COOL);
+	for (int i = 1; i <= VENDD_MAX_PRODUCTS; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n,
+		    "[product p%d]\nlabel = Caf\xc3\xa9 %d\nprice = 0.50\n"
+		    "code = %d\n", i, i, i);
+	assert_true(n < sizeof(text));
+	assert_int_equal(load_text(text, &cfg, path, sizeof(path), err,
+	    sizeof(err)), 0);
+	assert_int_equal(cfg.nproducts, VENDD_MAX_PRODUCTS);
+	assert_string_equal(cfg.product[98].code, "99");
+	assert_string_equal(cfg.product[98].select.name, "");
+	assert_int_equal(cfg.display.type, DISPLAY_CHARLCD);
+	assert_int_equal(cfg.display.rows, 4);
+	assert_string_equal(cfg.display.text[DT_MORE], "Noch %s");
+	assert_string_equal(cfg.display.text[DT_INSERT], "100%% Saft");
+	assert_string_equal(cfg.display.text[DT_TAKE],
+	    "Please take your product");
+	assert_string_equal(cfg.keypad.device, "matrix-keypad");
+	assert_int_equal(cfg.keypad.enter[0], 96);	/* KEY_KPENTER */
+	assert_int_equal(cfg.keypad.enter[1], 0);
+	assert_int_equal(cfg.keypad.clear[0], 55);	/* KEY_KPASTERISK */
+	assert_int_equal(cfg.keypad.clear[1], 111);	/* KEY_DELETE */
+	assert_int_equal(cfg.keypad.digit[0], 11);	/* KEY_0 */
+	assert_int_equal(cfg.keypad.digit[9], 10);	/* KEY_9 */
+}
+
 /* --check shows every value resolved: money and temperatures decoded. */
 static void
 test_print(void **state)
@@ -830,6 +910,10 @@ test_print(void **state)
 	assert_non_null(strstr(buf, "drop_timeout_ms = 8000\n"));
 	assert_non_null(strstr(buf, "fault_off_s = 1920\n"));
 	assert_non_null(strstr(buf, "control_group = vendd-operators\n"));
+	assert_non_null(strstr(buf, "code = 11\n"));
+	assert_non_null(strstr(buf, "[display]\ntype = none\n"));
+	assert_non_null(strstr(buf, "enter = KEY_ENTER KEY_KPENTER\n"));
+	assert_non_null(strstr(buf, "take = Please take your product\n"));
 	free(buf);
 }
 
@@ -852,6 +936,7 @@ main(void)
 		cmocka_unit_test(test_file_errors),
 		cmocka_unit_test(test_file_shapes),
 		cmocka_unit_test(test_print),
+		cmocka_unit_test(test_display_keypad),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
