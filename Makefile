@@ -14,7 +14,7 @@ CFLAGS		?= -O2 -g
 B		?= build
 SAN		?=
 
-PKGS		= libgpiod libevent_core inih json-c
+PKGS		= libgpiod libevent_core inih json-c libevdev
 PKG_CFLAGS	:= $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS	:= $(shell $(PKG_CONFIG) --libs $(PKGS))
 ALL_CFLAGS	= $(CFLAGS) $(SAN) -std=gnu11 -D_GNU_SOURCE -pthread \
@@ -25,19 +25,22 @@ ALL_LDFLAGS	= $(LDFLAGS) $(SAN) -pthread
 
 LIB_SRCS	= daemon/log.c daemon/msg.c daemon/proc.c daemon/config.c \
 		  daemon/config_keys.c daemon/config_value.c daemon/config_print.c \
+		  daemon/config_check.c \
 		  daemon/coin.c daemon/panel.c daemon/sales.c daemon/arm.c \
+		  daemon/display.c daemon/display_core.c daemon/display_encode.c \
+		  daemon/keypad.c daemon/keypad_core.c \
 		  daemon/cooling.c daemon/ledger.c daemon/ledger_codec.c \
 		  daemon/ledger_rules.c daemon/ledger_store.c \
 		  daemon/control_protocol.c daemon/control_listen.c \
 		  daemon/control_socket.c \
-		  daemon/notify.c daemon/outputs_file.c daemon/trace.c daemon/tune.c gpio/gpio.c gpio/edge.c
+		  daemon/notify.c daemon/outputs_file.c daemon/safe_outputs.c daemon/trace.c daemon/tune.c gpio/gpio.c gpio/edge.c
 LIB_OBJS	= $(LIB_SRCS:%.c=$(B)/%.o)
 UNIT_TESTS	= transport config edge coin panel sales arm cooling ledger \
 		  ledger_codec ledger_store control_protocol control_socket wiring \
-		  outputs_file
+		  outputs_file display keypad
 UNIT_BINS	= $(UNIT_TESTS:%=$(B)/tests/test_%)
 
-all: $(B)/vendd $(B)/vendctl $(B)/simdrv
+all: $(B)/vendd $(B)/vendctl $(B)/simdrv $(B)/lcdscreen $(B)/simkeys
 
 $(B)/%.o: %.c daemon/*.h gpio/*.h
 	@mkdir -p $(@D)
@@ -64,9 +67,21 @@ $(B)/simdrv: tests/sim/simdrv.c $(SIMLIB)
 	@mkdir -p $(@D)
 	$(CC) $(TOOL_CFLAGS) -o $@ tests/sim/simdrv.c
 
-$(B)/tests/test_%: tests/unit/test_%.c tests/unit/*.h $(B)/libvendd.a
+# What a customer would read: the display's bytes decoded into rows.
+$(B)/lcdscreen: tests/sim/lcdscreen.c tests/sim/screendec.h $(SIMLIB)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Itests/unit -DSRCDIR='"$(CURDIR)"' -o $@ $< \
+	$(CC) $(TOOL_CFLAGS) -o $@ tests/sim/lcdscreen.c
+
+# A keypad the kernel sees as an input device (uinput), typed by scenarios.
+$(B)/simkeys: tests/sim/simkeys.c $(SIMLIB)
+	@mkdir -p $(@D)
+	$(CC) $(TOOL_CFLAGS) $(shell $(PKG_CONFIG) --cflags libevdev) -o $@ \
+	    tests/sim/simkeys.c $(shell $(PKG_CONFIG) --libs libevdev)
+
+$(B)/tests/test_%: tests/unit/test_%.c tests/unit/*.h tests/sim/screendec.h \
+    $(B)/libvendd.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -Itests/sim -DSRCDIR='"$(CURDIR)"' -o $@ $< \
 	    $(B)/libvendd.a $(PKG_LIBS) $(shell $(PKG_CONFIG) --libs cmocka)
 
 # Unit tests: pure cores with a fake clock, the transport, the ledger on a
@@ -101,7 +116,8 @@ install: $(B)/vendd $(B)/vendctl
 	install -m 755 $(B)/vendd $(DESTDIR)$(SBINDIR)/vendd
 	install -m 755 $(B)/vendctl $(DESTDIR)$(BINDIR)/vendctl
 	install -m 644 etc/vendd.ini $(DESTDIR)$(SYSCONFDIR)/vendd/vendd.ini
-	install -m 644 gpio/vendd-overlay.dts gpio/vendd-board.txt \
+	install -m 644 gpio/vendd-overlay.dts gpio/vendd-keypad-overlay.dts \
+	    gpio/vendd-board.txt \
 	    $(DESTDIR)$(DATADIR)/vendd/
 	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
 	    $(DESTDIR)$(MANDIR)/man8

@@ -25,16 +25,19 @@
 
 #include "arm.h"
 #include "coin.h"
+#include "display.h"
 #include "config.h"
 #include "control.h"
 #include "cooling.h"
 #include "gpio.h"
+#include "keypad.h"
 #include "ledger.h"
 #include "log.h"
 #include "notify.h"
 #include "outputs_file.h"
 #include "panel.h"
 #include "proc.h"
+#include "safe_outputs.h"
 #include "sales.h"
 #include "trace.h"
 #include "tune.h"
@@ -52,8 +55,8 @@
  * for, the ledger last, so that every outcome is recorded.
  */
 static const int main_stop_order[] = {
-	PROC_CONTROL, PROC_PANEL, PROC_COIN, PROC_ARM, PROC_SALES,
-	PROC_COOLING, PROC_LEDGER,
+	PROC_CONTROL, PROC_KEYPAD, PROC_PANEL, PROC_COIN, PROC_ARM, PROC_SALES,
+	PROC_DISPLAY, PROC_COOLING, PROC_LEDGER,
 };
 
 /* Every line, by role, as requested at start-up and handed to its owner. */
@@ -61,6 +64,7 @@ struct main_hw {
 	struct gpio_line	*coin, *inhibit, *vend, *relay, *drop, *compressor;
 	struct gpio_line	*select[VENDD_MAX_PRODUCTS];
 	struct gpio_line	*slot[VENDD_MAX_PRODUCTS];
+	int			 keypad;	/* its evdev fd, -1 none */
 };
 
 static struct config	 main_cf;
@@ -327,102 +331,69 @@ main_forget_old_safe_list(void)
 		unlink(main_safe_path);
 }
 
-/* Drive one output of vendd.outputs to its safe level; 0 or -1. */
+/*
+ * The keypad by path or by the name its driver reports, into path (for the
+ * log); its fd, or -1 with "FILE:LINE: [keypad] device: why" in err.
+ */
 static int
-main_safe_from_list(const struct outputs_entry *e)
+main_find_keypad(char *path, size_t pathlen, char *err, size_t errlen)
 {
-	struct line_conf	lc;
-	struct gpio_where	w;
-	char			err[1600];
+	char	kerr[1024], where[512];
+	int	fd;
 
-	/* A chip renumbered since (another boot): not the line we drove. */
-	if (gpio_resolve(e->line, &w, err, sizeof(err)) == -1) {
-		fprintf(stderr, "vendd: %s: %s (%s): %s\n", main_safe_path,
-		    e->line, e->key, err);
+	if (main_cf.keypad.device[0] == '\0')
 		return -1;
+	if ((fd = keypad_open(main_cf.keypad.device, path, pathlen, kerr,
+	    sizeof(kerr))) == -1) {
+		config_where(&main_cf, "keypad", "device",
+		    main_cf.keypad.device_line, where, sizeof(where));
+		snprintf(err, errlen, "%s: %s", where, kerr);
 	}
-	if (strcmp(w.label, e->label) != 0) {
-		fprintf(stderr, "vendd: %s: %s (%s): on chip \"%s\" now, not "
-		    "\"%s\": not driven\n", main_safe_path, e->line, e->key,
-		    w.label, e->label);
-		return -1;
-	}
-	memset(&lc, 0, sizeof(lc));
-	if (snprintf(lc.name, sizeof(lc.name), "%s", e->line) < 0 ||
-	    snprintf(lc.key, sizeof(lc.key), "%s", e->key) < 0)
-		return -1;
-	lc.active_low = e->active_low;
-	lc.output = 1;
-	if (main_try_request(&lc, GPIO_DIR_OUTPUT, e->safe_active, err,
-	    sizeof(err)) == NULL) {
-		fprintf(stderr, "vendd: %s: %s\n", main_safe_path, err);
-		return -1;
-	}
-	return 0;
+	return fd;
 }
 
-/* The outputs the config names to their safe level, motors first; failures. */
-static int
-main_safe_from_config(void)
+/* A keypad configured but not there stops start-up, naming it. */
+static void
+main_open_keypad(void)
 {
-	const struct line_conf	*lc[2 + 2 * VENDD_MAX_PRODUCTS];
-	char			 err[1600];
-	int			 n = 0, bad = 0;
+	char	path[VENDD_PATH_MAX], err[1600];
 
-	lc[n++] = &main_cf.arm.relay;
-	lc[n++] = &main_cf.cooling.compressor;
-	for (int i = 0; i < main_cf.nproducts; i++)
-		lc[n++] = &main_cf.product[i].slot;
-	lc[n++] = &main_cf.coin.inhibit;
-	for (int i = 0; i < n; i++) {
-		if (lc[i]->name[0] == '\0')
-			continue;
-		if (main_try_request(lc[i], GPIO_DIR_OUTPUT,
-		    lc[i] == &main_cf.coin.inhibit, err, sizeof(err)) == NULL) {
-			fprintf(stderr, "vendd: %s\n", err);
-			bad++;
-		}
-	}
-	return bad;
+	main_hw.keypad = -1;
+	if (main_cf.keypad.device[0] == '\0')
+		return;
+	if ((main_hw.keypad = main_find_keypad(path, sizeof(path), err,
+	    sizeof(err))) == -1)
+		main_refuse(EX_CONFIG, "%s", err);
 }
 
 /*
- * --safe-outputs (systemd's ExecStopPost): every output the last vendd
- * drove (vendd.outputs beside the socket) to its safe level, carrying on
- * past a line that fails. Without that list, the outputs of the config,
- * the motors first; with neither (a broken config, no list), status 78.
+ * --check's devices beside the lines: a missing keypad is an error (start-up
+ * would stop), a missing display only a note (vendd retries it).
  */
 static int
-main_safe_outputs(const char *config_err)
+main_check_devices(void)
 {
-	struct outputs_entry	 list[MAIN_MAX_LINES];
-	char			 err[1600] = "", from[sizeof(main_safe_path) + 40];
-	int			 nlist = -1, bad = 0;
+	char	path[VENDD_PATH_MAX], err[1600];
+	int	fd, bad = 0;
 
-	if (outputs_file_path(main_cf.control_socket, main_safe_path,
-	    sizeof(main_safe_path)) == 0)
-		nlist = outputs_file_read(main_safe_path, list, MAIN_MAX_LINES,
-		    err, sizeof(err));
-	if (nlist >= 0) {
-		for (int i = 0; i < nlist; i++)
-			bad += main_safe_from_list(&list[i]) == -1;
-		snprintf(from, sizeof(from), " (as the last start drove them: "
-		    "%s)", main_safe_path);
+	if (main_cf.display.type != DISPLAY_NONE)
+		printf("%-32s %s%s\n", "[display] device", main_cf.display.device,
+		    access(main_cf.display.device, W_OK) == 0 ? "" :
+		    ": NOT WRITABLE NOW (vendd will retry)");
+	if (main_cf.keypad.device[0] == '\0')
+		return 0;
+	if ((fd = main_find_keypad(path, sizeof(path), err, sizeof(err))) ==
+	    -1) {
+		fprintf(stderr, "vendd: %s\n", err);
+		printf("%-32s %s: NOT FOUND\n", "[keypad] device",
+		    main_cf.keypad.device);
+		bad++;
 	} else {
-		if (errno != ENOENT && err[0] != '\0')
-			fprintf(stderr, "vendd: %s\n", err);
-		if (config_err != NULL) {
-			fprintf(stderr, "vendd: %s\n", config_err);
-			return EX_CONFIG;
-		}
-		bad = main_safe_from_config();
-		from[0] = '\0';
+		printf("%-32s %s -> %s\n", "[keypad] device",
+		    main_cf.keypad.device, path);
+		close(fd);
 	}
-	for (int i = 0; i < main_noutputs; i++)
-		gpio_line_release(main_outputs[i]);
-	printf("vendd: %d outputs at their safe level%s, %d failed\n",
-	    main_noutputs, from, bad);
-	return bad ? 1 : 0;
+	return bad;
 }
 
 /* --check: the config as understood, and where each line is on this board. */
@@ -437,6 +408,7 @@ main_check(void)
 	n = config_lines(&main_cf, lines, MAIN_MAX_LINES);
 	printf("\n# GPIO lines on this machine\n");
 	bad = main_resolve_lines(lines, n, w, stdout);
+	bad += main_check_devices();
 	printf("%s: %s\n", main_cf.path, bad ? "wiring errors (see above)" :
 	    "OK");
 	return bad ? EX_CONFIG : 0;
@@ -492,6 +464,8 @@ main_init_activities(void)
 	arm_init(&main_procs[PROC_ARM], cf, main_hw.relay, main_hw.slot,
 	    main_hw.drop);
 	cooling_init(&main_procs[PROC_COOLING], cf, main_hw.compressor);
+	display_init(&main_procs[PROC_DISPLAY], cf);
+	keypad_init(&main_procs[PROC_KEYPAD], cf, main_hw.keypad);
 	ledger_init(&main_procs[PROC_LEDGER], &main_ledger);
 	control_init(&main_procs[PROC_CONTROL], cf, &main_listener);
 }
@@ -700,6 +674,7 @@ main_run(void)
 	log_set_fatal_hook(main_fatal_hook);
 	main_check_wiring();
 	main_request_all(&main_hw);
+	main_open_keypad();
 	main_forget_old_safe_list();
 	gpio_forget_names();
 	trace_mark("lines", 0, 0);
@@ -786,13 +761,13 @@ main(int argc, char *argv[])
 	if (config_load(&main_cf, path, err, sizeof(err)) == -1) {
 		/* A crashed vendd's motors must stop whatever the file says now. */
 		if (safe)
-			return main_safe_outputs(err);
+			return safe_outputs(&main_cf, err);
 		fprintf(stderr, "vendd: %s\n", err);
 		return EX_CONFIG;
 	}
 	if (check)
 		return main_check();
 	if (safe)
-		return main_safe_outputs(NULL);
+		return safe_outputs(&main_cf, NULL);
 	return main_run();
 }

@@ -20,6 +20,27 @@ sales_price_str(const struct sales_core *s, int64_t v, char *buf, size_t len)
 	config_format_money(v, s->cf->decimals, buf, len);
 }
 
+/*
+ * Tell the display what happened (when there is one: without, its inbox has
+ * no reader worth the writes). The credit rides along with every event.
+ */
+static void
+sales_show(const struct sales_core *s, uint32_t event, int product,
+    int64_t amount, struct outbox *ob)
+{
+	struct msg_show	 m;
+
+	if (s->cf->display.type == DISPLAY_NONE)
+		return;
+	memset(&m, 0, sizeof(m));
+	m.event = event;
+	m.product = product;
+	m.credit = s->credit;
+	m.amount = amount;
+	m.on = event == SHOW_SELLING ? (uint32_t)s->selling_shown : 0;
+	outbox_put(ob, PROC_DISPLAY, MSG_SHOW, &m, sizeof(m));
+}
+
 /* A column that could be sold if the customer paid enough. */
 static int
 sales_sellable(const struct sales_core *s, int i)
@@ -52,8 +73,12 @@ sales_update_inhibit(struct sales_core *s, struct outbox *ob)
 	int64_t		 max = s->cf->coin.max_credit;
 	int		 on;
 
-	on = sales_out_of_service(s) || s->ledger_fault || s->arm_blocked ||
-	    (max > 0 && s->credit >= max);
+	on = sales_out_of_service(s) || s->ledger_fault || s->arm_blocked;
+	if ((on == 0) != s->selling_shown) {
+		s->selling_shown = !on;
+		sales_show(s, SHOW_SELLING, -1, 0, ob);
+	}
+	on = on || (max > 0 && s->credit >= max);
 	if (on == s->inhibit_sent)
 		return;
 	if (s->inhibit_sent != -1)
@@ -76,11 +101,14 @@ sales_core_init(struct sales_core *s, const struct config *cf,
 	s->pending_product = -1;
 	s->next_vend_id = st->pending.vend_id + 1;
 	s->inhibit_sent = -1;
+	s->selling_shown = 1;		/* the display starts out selling */
 	s->ledger_fault = ledger_fault != 0;
 	for (int i = 0; i < cf->nproducts && i < VENDD_MAX_PRODUCTS; i++) {
 		s->stock[i] = st->product[i].stock;
 		s->state[i] = st->product[i].state;
 	}
+	if (s->credit > 0)		/* restored after a restart */
+		sales_show(s, SHOW_CREDIT, -1, 0, ob);
 	sales_update_inhibit(s, ob);
 }
 
@@ -94,6 +122,7 @@ sales_core_credit(struct sales_core *s, int64_t value, struct outbox *ob)
 	sales_price_str(s, value, v, sizeof(v));
 	sales_price_str(s, s->credit, c, sizeof(c));
 	log_info("credit +%s, now %s", v, c);
+	sales_show(s, SHOW_CREDIT, s->selection, 0, ob);
 	sales_update_inhibit(s, ob);
 }
 
@@ -104,7 +133,6 @@ sales_core_select(struct sales_core *s, int p, struct outbox *ob)
 	const struct product_conf *pc = &s->cf->product[p];
 	char	 price[32];
 
-	(void)ob;
 	if (s->pending) {
 		log_debug("selection of %s ignored: a vend is in progress",
 		    pc->id);
@@ -112,12 +140,27 @@ sales_core_select(struct sales_core *s, int p, struct outbox *ob)
 	}
 	s->selection = p;
 	sales_price_str(s, pc->price, price, sizeof(price));
-	if (s->state[p] != PRODUCT_OK)
+	if (s->state[p] != PRODUCT_OK) {
 		log_info("selected %s (%s): out of order", pc->id, price);
-	else if (s->stock[p] <= 0)
+		sales_show(s, SHOW_OUT_OF_ORDER, p, 0, ob);
+	} else if (s->stock[p] <= 0) {
 		log_info("selected %s (%s): sold out", pc->id, price);
-	else
+		sales_show(s, SHOW_SOLD_OUT, p, 0, ob);
+	} else {
 		log_info("selected %s (%s)", pc->id, price);
+		sales_show(s, SHOW_SELECTED, p, pc->price, ob);
+	}
+}
+
+/* The keypad's clear or timeout: no selection (a vend in hand goes on). */
+void
+sales_core_cancel(struct sales_core *s, struct outbox *ob)
+{
+	if (s->pending || s->selection < 0)
+		return;
+	log_info("selection of %s cancelled", s->cf->product[s->selection].id);
+	s->selection = -1;
+	sales_show(s, SHOW_CANCELLED, -1, 0, ob);
 }
 
 /* Log why a vend press did nothing; sold-out presses are counted. */
@@ -134,6 +177,7 @@ sales_refuse(struct sales_core *s, enum sales_reject why, struct outbox *ob)
 	}
 	if (why == SALES_NO_SELECTION) {
 		log_info("vend refused: no selection");
+		sales_show(s, SHOW_CHOOSE, -1, 0, ob);
 		return why;
 	}
 	if (why == SALES_LEDGER_FAULT) {
@@ -151,9 +195,11 @@ sales_refuse(struct sales_core *s, enum sales_reject why, struct outbox *ob)
 	switch (why) {
 	case SALES_OUT_OF_ORDER:
 		log_info("vend refused: %s is out of order", pc->id);
+		sales_show(s, SHOW_OUT_OF_ORDER, s->selection, 0, ob);
 		break;
 	case SALES_SOLD_OUT:
 		log_info("vend refused: %s is sold out", pc->id);
+		sales_show(s, SHOW_SOLD_OUT, s->selection, 0, ob);
 		memset(&sel, 0, sizeof(sel));
 		sel.product = s->selection;
 		outbox_put(ob, PROC_LEDGER, MSG_VEND_SOLD_OUT, &sel,
@@ -162,6 +208,8 @@ sales_refuse(struct sales_core *s, enum sales_reject why, struct outbox *ob)
 	case SALES_LOW_CREDIT:
 		log_info("vend refused: credit %s < price %s of %s", c, price,
 		    pc->id);
+		sales_show(s, SHOW_MORE, s->selection, pc->price - s->credit,
+		    ob);
 		break;
 	default:
 		fatalx("%s: unexpected reason %d", __func__, why);
@@ -203,6 +251,7 @@ sales_core_vend(struct sales_core *s, struct outbox *ob)
 	v.product = p;
 	v.price = pc->price;
 	outbox_put(ob, PROC_LEDGER, MSG_VEND_RESERVE, &v, sizeof(v));
+	sales_show(s, SHOW_VENDING, p, pc->price, ob);
 	/* debug only: formatting and writing a line here would sit on the
 	 * vend's path; the result is logged when it comes back */
 	if (log_debugging()) {
@@ -265,6 +314,7 @@ sales_core_vend_result(struct sales_core *s, const struct msg_vend *v,
 		log_warnx("vend %u: %s %s, credit restored to %s", v->vend_id,
 		    pc->id, sales_why_name(v->why), c);
 	}
+	sales_show(s, v->ok ? SHOW_TAKE : SHOW_REFUND, p, 0, ob);
 	s->selection = -1;
 	s->pending = 0;
 	s->pending_product = -1;
@@ -380,6 +430,9 @@ sales_core_handle(struct sales_core *s, const struct msg *m,
 		return 0;
 	case MSG_PANEL_VEND:
 		sales_core_vend(s, ob);
+		return 0;
+	case MSG_PANEL_CANCEL:
+		sales_core_cancel(s, ob);
 		return 0;
 	case MSG_VEND_RESULT:
 		sales_core_vend_result(s, &m->u.vend, ob);

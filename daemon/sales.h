@@ -34,6 +34,7 @@ struct sales_core {
 	int		pending_product;
 	uint32_t	next_vend_id;
 	int		inhibit_sent;	/* last MSG_COIN_INHIBIT value, -1 none */
+	int		selling_shown;	/* last SHOW_SELLING told the display */
 	int		ledger_fault;	/* MSG_LEDGER_FAULT on: no sale, no coin */
 	int		arm_blocked;	/* MSG_ARM_BLOCKED on: no sale, no coin */
 	int32_t		stock[VENDD_MAX_PRODUCTS];
@@ -49,6 +50,7 @@ void	sales_core_init(struct sales_core *, const struct config *,
 	    const struct ledger_state *, int ledger_fault, struct outbox *);
 void	sales_core_credit(struct sales_core *, int64_t value, struct outbox *);
 void	sales_core_select(struct sales_core *, int product, struct outbox *);
+void	sales_core_cancel(struct sales_core *, struct outbox *);
 /* Returns why nothing happened, or SALES_OK when a vend was reserved. */
 enum sales_reject sales_core_vend(struct sales_core *, struct outbox *);
 void	sales_core_vend_result(struct sales_core *, const struct msg_vend *,
