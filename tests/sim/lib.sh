@@ -20,6 +20,9 @@
 #          wait_status KEY.PATH VALUE [TIMEOUT_MS]
 # checks:  expect_eq WHAT EXPECTED ACTUAL; pass; fail MESSAGE
 # board:   sim_chip; line_dir NAME; sensor_set MILLIDEGREES; sensor_remove
+# screen:  screen_start [charlcd|ansi [ROWS COLS]]; wait_screen "ROW0 | ROW1"
+#          (the display vendd writes, decoded as a customer reads it)
+# keypad:  keypad_start; keys "12#"; keypad_unplug; keypad_plug (uinput)
 # (fail and pass exit the script: call them from the script, not from $(...).)
 
 VENDD_ROOT=${VENDD_ROOT:-/vendd}
@@ -230,7 +233,7 @@ vendd_kill9() {
 }
 
 # Never leave a vendd behind, whatever ends the scenario.
-trap 'vendd_stop >/dev/null 2>&1' EXIT
+trap 'vendd_stop >/dev/null 2>&1; screen_stop; keypad_stop' EXIT
 trap 'exit 143' TERM INT
 
 # status_refresh: fetch `vendctl status --json` into $STATUS_JSON.
@@ -423,4 +426,119 @@ expect_range() {
 # log_count PATTERN: lines of vendd's log matching the extended regex.
 log_count() {
 	grep -cE "$1" "$VENDD_LOG" 2>/dev/null
+}
+
+# ---- the customer's display and keypad ----
+#
+# The display is a FIFO that lcdscreen reads and decodes (charlcd codes or
+# ANSI) into $SCREEN: one line per row, then backlight=1|0. The keypad is a
+# real kernel input device made by simkeys through uinput, found by vendd by
+# its name, as a board's matrix-keypad.
+SCREEN_FIFO=$WORK/lcd
+SCREEN=$WORK/screen
+SCREEN_PID=
+KEYPAD_NAME=vendd-test-keypad
+KEYPAD_CTL=$WORK/keys
+KEYPAD_PID=
+DISPLAY_CONFIG="display.type=charlcd display.device=$SCREEN_FIFO"
+KEYPAD_CONFIG="keypad.device=$KEYPAD_NAME"
+
+# screen_start [charlcd|ansi [ROWS COLS]]: lcdscreen reads $SCREEN_FIFO.
+screen_start() {
+	lcdscreen "${1:-charlcd}" "${2:-2}" "${3:-16}" "$SCREEN_FIFO" "$SCREEN" \
+		>>"$WORK/lcdscreen.out" 2>&1 &
+	SCREEN_PID=$!
+	i=0
+	until [ -p "$SCREEN_FIFO" ]; do
+		[ $i -lt 100 ] || fail "lcdscreen made no FIFO $SCREEN_FIFO"
+		i=$((i + 1))
+		usleep 20000
+	done
+	DIAG_FILES="${DIAG_FILES:-} $SCREEN.log $WORK/lcdscreen.out"
+}
+
+screen_stop() {
+	[ -n "$SCREEN_PID" ] || return 0
+	kill "$SCREEN_PID" 2>/dev/null
+	wait "$SCREEN_PID" 2>/dev/null
+	SCREEN_PID=
+}
+
+# screen_rows: the rows shown now, joined by " | " (trailing blanks cut).
+screen_rows() {
+	[ -r "$SCREEN" ] || return 0
+	grep -v '^backlight=' "$SCREEN" | awk '{ printf "%s%s", (NR > 1 ? " | " : ""), $0 }'
+}
+
+# screen_backlight: 1 or 0.
+screen_backlight() {
+	sed -n 's/^backlight=//p' "$SCREEN" 2>/dev/null
+}
+
+# wait_screen "ROW0 | ROW1" [TIMEOUT_MS]: the customer reads exactly this
+# (default $WAIT_MS, else 3 s).
+wait_screen() {
+	deadline=$(($(now_ms) + ${2:-${WAIT_MS:-3000}}))
+	while :; do
+		v=$(screen_rows)
+		[ "$v" = "$1" ] && return 0
+		[ "$(now_ms)" -lt "$deadline" ] ||
+			fail "expected the screen '$1' within ${2:-${WAIT_MS:-3000}} ms, saw '$v'"
+		usleep 50000
+	done
+}
+
+# screen_seen "ROW0 | ROW1": the screen showed this at some point (its log).
+screen_seen() {
+	grep -qF "| $1" "$SCREEN.log" 2>/dev/null
+}
+
+# simkeys_cmd CMD REPLY_PATTERN: one command to simkeys, wait for its reply.
+simkeys_cmd() {
+	before=$(grep -c "$2" "$WORK/simkeys.out" 2>/dev/null)
+	echo "$1" >"$KEYPAD_CTL"
+	i=0
+	until [ "$(grep -c "$2" "$WORK/simkeys.out")" -gt "$before" ]; do
+		[ $i -lt 500 ] || fail "simkeys did not answer '$1': $(tail -n 2 "$WORK/simkeys.out" | tr '\n' ' ')"
+		kill -0 "$KEYPAD_PID" 2>/dev/null ||
+			fail "simkeys ended: $(tail -n 2 "$WORK/simkeys.out" | tr '\n' ' ')"
+		i=$((i + 1))
+		usleep 20000
+	done
+}
+
+# keypad_start: a keypad named $KEYPAD_NAME appears (uinput).
+keypad_start() {
+	simkeys "$KEYPAD_NAME" "$KEYPAD_CTL" >>"$WORK/simkeys.out" 2>&1 &
+	KEYPAD_PID=$!
+	i=0
+	until grep -q "simkeys: ready" "$WORK/simkeys.out" 2>/dev/null; do
+		[ $i -lt 250 ] || fail "no keypad from simkeys: $(tail -n 2 "$WORK/simkeys.out" | tr '\n' ' ')"
+		kill -0 "$KEYPAD_PID" 2>/dev/null ||
+			fail "simkeys ended: $(tail -n 2 "$WORK/simkeys.out" | tr '\n' ' ')"
+		i=$((i + 1))
+		usleep 20000
+	done
+	DIAG_FILES="${DIAG_FILES:-} $WORK/simkeys.out"
+}
+
+keypad_stop() {
+	[ -n "$KEYPAD_PID" ] || return 0
+	echo quit >"$KEYPAD_CTL" 2>/dev/null &
+	pid_gone "$KEYPAD_PID" 2000 || kill "$KEYPAD_PID" 2>/dev/null
+	wait "$KEYPAD_PID" 2>/dev/null
+	KEYPAD_PID=
+}
+
+# keys KEYS: type on the keypad, 0-9, # (enter), * (clear), E (escape).
+keys() {
+	simkeys_cmd "type $1" "simkeys: ok type"
+}
+
+keypad_unplug() {
+	simkeys_cmd unplug "simkeys: unplugged"
+}
+
+keypad_plug() {
+	simkeys_cmd plug "simkeys: ready"
 }
