@@ -195,6 +195,21 @@ cooling_core_init(struct cooling_core *c, const struct cooling_conf *cf,
 	c->sensor = COOL_SENSOR_OK;
 }
 
+/* The customer is told the cabinet may not be cold (when there is a display). */
+static void
+cooling_show(const struct cooling_core *c, int cold, struct outbox *ob)
+{
+	struct msg_show	 m;
+
+	if (!c->tell_display)
+		return;
+	memset(&m, 0, sizeof(m));
+	m.event = SHOW_COOLING;
+	m.product = -1;
+	m.on = (uint32_t)cold;
+	outbox_put(ob, PROC_DISPLAY, MSG_SHOW, &m, sizeof(m));
+}
+
 /* Enough bad samples in a row: the duty cycle, one alarm, one count. */
 static void
 cooling_enter_fault(struct cooling_core *c, enum cool_sensor kind,
@@ -211,6 +226,7 @@ cooling_enter_fault(struct cooling_core *c, enum cool_sensor kind,
 	outbox_put(ob, PROC_LEDGER, MSG_COOL_SENSOR_FAULT, &m, sizeof(m));
 	c->fault_mode = 1;
 	c->duty_next = cooling_duty_due(c);
+	cooling_show(c, 0, ob);
 	cooling_apply(c, now, ob);
 }
 
@@ -258,6 +274,7 @@ cooling_core_reading(struct cooling_core *c, enum cool_sensor kind,
 		log_info("sensor back: %s C, thermostat resumes", t);
 		c->fault_mode = 0;
 		c->duty_next = 0;
+		cooling_show(c, 1, ob);
 	}
 	cooling_apply(c, now, ob);
 }
@@ -436,6 +453,7 @@ cooling_init(struct proc *p, const struct config *cf,
 	cool_relay = compressor;
 	cool_driven = 0;		/* outputs start inactive */
 	cooling_core_init(&cool, &cf->cooling, now_ns());
+	cool.tell_display = cf->display.type != DISPLAY_NONE;
 	cool_ev_sample = event_new(p->base, -1, EV_PERSIST, cooling_sample_cb,
 	    p);
 	cool_ev_deadline = evtimer_new(p->base, cooling_deadline_cb, p);

@@ -36,6 +36,7 @@ struct cooling_core {
 	int		have_temp;
 	int		fault_mode;	/* running the fallback duty cycle */
 	uint64_t	duty_next;	/* fault mode: next duty toggle */
+	int		tell_display;	/* send SHOW_COOLING on a sensor fault */
 };
 
 /* Classify a sensor file's contents (w1_therm: "4312\n"). */

@@ -93,14 +93,39 @@ core_label(const struct display_core *c)
 	return c->cf->product[c->ev.product].label;
 }
 
-/* "Cola 1.00" for product i. */
+/* Characters in a UTF-8 string (its lead bytes). */
+static int
+core_chars(const char *s)
+{
+	int	n = 0;
+
+	for (; *s != '\0'; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+/*
+ * "Cola 1.00" for product i. A label too long for the row gives way, not
+ * the price: "Iced tea 0. 1.80", never "Iced tea 0.33l 1".
+ */
 static void
 core_price(const struct display_core *c, char *row, int i)
 {
-	char	p[32];
+	char	p[32], label[VENDD_LABEL_MAX], line[DISPLAY_LINE];
+	int	over;
 
 	core_money(c, c->cf->product[i].price, p, sizeof(p));
-	core_text(c, row, DT_PRICE, c->cf->product[i].label, p);
+	snprintf(label, sizeof(label), "%s", c->cf->product[i].label);
+	display_text_fill(line, sizeof(line), c->cf->display.text[DT_PRICE],
+	    label, p);
+	if ((over = core_chars(line) - c->cf->display.cols) > 0) {
+		display_text_cut(label, core_chars(label) > over ?
+		    core_chars(label) - over : 0);
+		/* a blank left at the cut would only push the price */
+		for (size_t n = strlen(label); n > 0 && label[n - 1] == ' ';)
+			label[--n] = '\0';
+	}
+	core_text(c, row, DT_PRICE, label, p);
 }
 
 /* "Credit 1.00". */

@@ -23,6 +23,7 @@ WATCH_PID=
 LOGGER_PID=
 WATCHER_PID=
 SHOWER_PID=
+TAIL_PID=
 read -r T0 _ </proc/uptime
 T0=${T0%.*}${T0#*.}		# centiseconds since boot
 
@@ -100,11 +101,14 @@ start_watcher() {
 start_screen() {
 	screen_start charlcd 2 16
 	: >>"$SCREEN.log"
-	tail -n 0 -f "$SCREEN.log" | while IFS='|' read -r _ r0 r1 light; do
+	mkfifo "$WORK/screen.fifo"
+	tail -n 0 -f "$SCREEN.log" >"$WORK/screen.fifo" &
+	TAIL_PID=$!
+	while IFS='|' read -r _ r0 r1 light; do
 		case $light in *=0) dark=" (backlight off)" ;; *) dark="" ;; esac
 		r0=${r0# } r1=${r1# }
 		printf '%s LCD   [%-16s] [%-16s]%s\n' "$(stamp)" "${r0% }" "${r1% }" "$dark"
-	done &
+	done <"$WORK/screen.fifo" &
 	SHOWER_PID=$!
 }
 
@@ -132,7 +136,10 @@ demo_vendd_start() {
 # Stop the background helpers (only the ones we started), then vendd.
 demo_cleanup() {
 	[ -z "$WATCH_PID" ] || kill "$WATCH_PID" 2>/dev/null
-	[ -z "$SHOWER_PID" ] || kill "$SHOWER_PID" 2>/dev/null
+	[ -z "$TAIL_PID" ] || kill "$TAIL_PID" 2>/dev/null
+	[ -z "$SHOWER_PID" ] || wait "$SHOWER_PID" 2>/dev/null
+	keypad_stop
+	screen_stop
 	vendd_stop >/dev/null 2>&1
 	[ -z "$LOGGER_PID" ] || wait "$LOGGER_PID" 2>/dev/null
 	[ -z "$WATCHER_PID" ] || wait "$WATCHER_PID" 2>/dev/null

@@ -314,6 +314,38 @@ test_min_on(void **state)
 }
 
 /*
+ * With a display, the customer is told when the cabinet may not be cold
+ * (the sensor failed) and when it is again; without one, nothing is sent.
+ */
+static void
+test_fault_shown(void **state)
+{
+	int	i;
+
+	(void)state;
+	setup(NULL);
+	c.tell_display = 1;
+	temp(5000, 200);
+	reading(COOL_SENSOR_MISSING, 0, 230);
+	reading(COOL_SENSOR_MISSING, 0, 260);
+	assert_int_equal(outbox_find(&ob, MSG_SHOW), -1);
+	reading(COOL_SENSOR_MISSING, 0, 290);
+	assert_true((i = outbox_find(&ob, MSG_SHOW)) >= 0);
+	assert_int_equal(ob.dst[i], PROC_DISPLAY);
+	assert_int_equal(ob.m[i].u.show.event, SHOW_COOLING);
+	assert_int_equal(ob.m[i].u.show.on, 0);
+	temp(5000, 320);
+	assert_true((i = outbox_find(&ob, MSG_SHOW)) >= 0);
+	assert_int_equal(ob.m[i].u.show.on, 1);
+	setup(NULL);
+	temp(5000, 200);
+	for (int t = 230; t <= 290; t += 30)
+		reading(COOL_SENSOR_MISSING, 0, (uint64_t)t);
+	assert_int_equal(c.fault_mode, 1);
+	assert_int_equal(outbox_find(&ob, MSG_SHOW), -1);
+}
+
+/*
  * Each kind enters fault mode on the 3rd bad sample in a row, counted once;
  * later bad samples are not counted.
  */
@@ -655,6 +687,7 @@ main(void)
 		cmocka_unit_test_setup(test_min_off, setup),
 		cmocka_unit_test_setup(test_min_on, setup),
 		cmocka_unit_test_setup(test_fault_kinds, setup),
+		cmocka_unit_test_setup(test_fault_shown, setup),
 		cmocka_unit_test_setup(test_duty_from_off, setup),
 		cmocka_unit_test_setup(test_duty_from_on, setup),
 		cmocka_unit_test_setup(test_duty_respects_protection, setup),

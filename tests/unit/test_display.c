@@ -448,6 +448,21 @@ test_utf8_cut(void **state)
 	assert_string_equal(s, "a");
 }
 
+/* A label too long for the row gives way to the price, by whole characters. */
+static void
+test_price_kept(void **state)
+{
+	(void)state;
+	product(0, "tea", "Iced tea 0.33l", 180);
+	display_core_init(&c, &cf, T0);
+	sales(SHOW_SELECTED, 0, 200, 10);
+	assert_rows("Iced tea 0. 1.80", "Credit 2.00");
+	product(0, "cafe", "Caf\xc3\xa9 cr\xc3\xa8me au lait", 150);
+	display_core_init(&c, &cf, T0);
+	sales(SHOW_SELECTED, 0, 200, 10);
+	assert_rows("Caf\xc3\xa9 cr\xc3\xa8me 1.50", "Credit 2.00");
+}
+
 static void
 test_long_text(void **state)
 {
@@ -628,6 +643,7 @@ main(void)
 		cmocka_unit_test_setup(test_no_deadline_idle, setup),
 		cmocka_unit_test_setup(test_idle_cycle, setup),
 		cmocka_unit_test_setup(test_utf8_cut, setup),
+		cmocka_unit_test_setup(test_price_kept, setup),
 		cmocka_unit_test_setup(test_long_text, setup),
 		cmocka_unit_test_setup(test_rows_1_and_4, setup),
 		cmocka_unit_test_setup(test_valid, setup),

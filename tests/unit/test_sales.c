@@ -662,6 +662,72 @@ test_arm_blocked(void **state)
 	assert_reserved(WATER);
 }
 
+/* The show event sales sent to the display, checked to be the only one. */
+static const struct msg_show *
+shown(uint32_t event)
+{
+	int	i = outbox_find(&ob, MSG_SHOW);
+
+	assert_true(i >= 0);
+	assert_int_equal(outbox_count(&ob, MSG_SHOW), 1);
+	assert_int_equal(ob.dst[i], PROC_DISPLAY);
+	assert_int_equal(ob.m[i].u.show.event, event);
+	assert_int_equal(ob.m[i].u.show.credit, s.credit);
+	return &ob.m[i].u.show;
+}
+
+/*
+ * With a display, each step of a sale tells it what the customer should
+ * read: the credit, the product and what is missing, vending, take, refund,
+ * a cancel from the keypad, a machine that cannot sell. Without one (every
+ * other test), sales sends it nothing.
+ */
+static void
+test_display_told(void **state)
+{
+	(void)state;
+	cf.display.type = DISPLAY_CHARLCD;
+	start();
+	assert_int_equal(outbox_find(&ob, MSG_SHOW), -1);	/* credit 0 */
+	coin(100);
+	assert_int_equal(shown(SHOW_CREDIT)->credit, 100);
+	sel(COLA);
+	assert_int_equal(shown(SHOW_SELECTED)->amount, 150);
+	assert_int_equal(shown(SHOW_SELECTED)->product, COLA);
+	assert_int_equal(vend(), SALES_LOW_CREDIT);
+	assert_int_equal(shown(SHOW_MORE)->amount, 50);
+	coin(50);
+	shown(SHOW_CREDIT);
+	assert_int_equal(vend(), SALES_OK);
+	assert_int_equal(shown(SHOW_VENDING)->product, COLA);
+	result(1);
+	assert_int_equal(shown(SHOW_TAKE)->credit, 0);
+	coin(200);
+	sel(WATER);
+	outbox_init(&ob);
+	sales_core_cancel(&s, &ob);
+	shown(SHOW_CANCELLED);
+	assert_int_equal(s.selection, -1);
+	assert_int_equal(vend(), SALES_NO_SELECTION);
+	shown(SHOW_CHOOSE);
+	sel(WATER);
+	vend();
+	result(0);
+	assert_int_equal(shown(SHOW_REFUND)->credit, 200);
+	sel(WATER);
+	assert_int_equal(shown(SHOW_OUT_OF_ORDER)->product, WATER);
+	outbox_init(&ob);
+	sales_core_arm_blocked(&s, 1, &ob);
+	assert_int_equal(shown(SHOW_SELLING)->on, 0);
+	outbox_init(&ob);
+	sales_core_arm_blocked(&s, 0, &ob);
+	assert_int_equal(shown(SHOW_SELLING)->on, 1);
+	/* restored credit is shown from the start */
+	ls.credit = 70;
+	start();
+	assert_int_equal(shown(SHOW_CREDIT)->credit, 70);
+}
+
 int
 main(void)
 {
@@ -684,6 +750,7 @@ main(void)
 		cmocka_unit_test_setup(test_remaining_credit, setup),
 		cmocka_unit_test_setup(test_status_and_names, setup),
 		cmocka_unit_test_setup(test_money_invariant, setup),
+		cmocka_unit_test_setup(test_display_told, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

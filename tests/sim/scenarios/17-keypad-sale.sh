@@ -36,7 +36,7 @@ coin 10
 wait_status credit 100
 keys 13
 wait_status selection juice
-wait_screen "Orange juice 0.3 | Insert 1.00 more"
+wait_screen "Orange juic 2.00 | Insert 1.00 more"
 keys "*"
 wait_status selection null
 wait_screen "Credit 1.00 | Make a selection"
