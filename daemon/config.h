@@ -161,7 +161,7 @@ struct config {
 	struct display_conf	display;
 	struct keypad_conf	keypad;
 	int			nproducts;
-	struct product_conf	product[VENDD_MAX_PRODUCTS];
+	struct product_conf	product[VENDD_MAX_PRODUCTS];	/* last */
 };
 
 /*

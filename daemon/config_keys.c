@@ -225,7 +225,9 @@ cfg_keypad_defaults(struct keypad_conf *k)
 void
 config_defaults(struct config *cfg)
 {
-	memset(cfg, 0, sizeof(*cfg));
+	/* Products are set up one by one as the file names them, and none
+	 * past nproducts is read: their 99 slots stay untouched memory. */
+	memset(cfg, 0, offsetof(struct config, product));
 	strcpy(cfg->currency, "EUR");
 	cfg->decimals = 2;
 	strcpy(cfg->state_dir, "/var/lib/vendd");

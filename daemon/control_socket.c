@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,6 +103,10 @@ client_free(struct client *c)
 	close(c->fd);
 	free(c->out);
 	free(c);
+	/* A status of 99 products is a JSON tree of a few hundred KiB: once
+	 * the last client is gone, the heap goes back to what vendd holds. */
+	if (ctl_nclients == 0)
+		malloc_trim(0);
 }
 
 /* Give the phase the client enters CONTROL_TIMEOUT_S to complete. */

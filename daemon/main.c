@@ -45,6 +45,16 @@
 #define MAIN_STACK_SIZE		(64 * 1024)	/* each activity's thread */
 #define EX_CONFIG		78		/* sysexits.h: bad config or wiring */
 #define MAIN_MAX_LINES		CONFIG_MAX_LINES
+/*
+ * The heartbeat (and so systemd's watchdog) covers the activities that
+ * take, count and keep money and drive the machine, PROC_COIN up to
+ * PROC_DISPLAY. The display and the keypad are left out: a display driver
+ * stuck in a write must not restart a machine that sells without it, and
+ * an idle machine pays no wake-ups for either (the keypad reads a
+ * non-blocking device and fails loudly, not silently).
+ */
+#define MAIN_WATCHED_END	PROC_DISPLAY
+#define MAIN_WATCHED		(MAIN_WATCHED_END - PROC_COIN)
 /* A vend cycle may finish after SIGTERM for at most this long: the unit's
  * TimeoutStopSec (30 s) must still leave the others time to stop. */
 #define MAIN_ARM_STOP_MAX_MS	25000
@@ -283,9 +293,11 @@ main_note_output(const struct line_conf *lc, const struct gpio_where *w)
 static void
 main_check_wiring(void)
 {
-	const struct line_conf	*lines[MAIN_MAX_LINES];
-	struct gpio_where	 w[MAIN_MAX_LINES];
-	int			 n;
+	/* static: 99 products' worth on main's stack would stay resident
+	 * (every page of a large frame is probed), here only what is used */
+	static const struct line_conf	*lines[MAIN_MAX_LINES];
+	static struct gpio_where	 w[MAIN_MAX_LINES];
+	int				 n;
 
 	n = config_lines(&main_cf, lines, MAIN_MAX_LINES);
 	if (main_resolve_lines(lines, n, w, NULL) > 0)
@@ -484,7 +496,7 @@ main_heartbeat(struct proc *p)
 {
 	main_round++;
 	main_pongs = 0;
-	for (int id = PROC_COIN; id < PROC_MAX; id++)
+	for (int id = PROC_COIN; id < MAIN_WATCHED_END; id++)
 		proc_send(p, id, MSG_PING, main_round, NULL, 0);
 }
 
@@ -496,16 +508,16 @@ main_watchdog_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (main_pongs == PROC_MAX - 1) {
+	if (main_pongs == MAIN_WATCHED) {
 		notify_send("WATCHDOG=1");
 		main_missed = 0;
 	} else if (++main_missed >= 2) {
 		fatalx("an activity stopped answering (%u of %d in round %u):"
-		    " not feeding the watchdog", main_pongs, PROC_MAX - 1,
+		    " not feeding the watchdog", main_pongs, MAIN_WATCHED,
 		    main_round);
 	} else
 		log_warnx("heartbeat round %u: %u of %d answered", main_round,
-		    main_pongs, PROC_MAX - 1);
+		    main_pongs, MAIN_WATCHED);
 	main_heartbeat(p);
 }
 
@@ -517,7 +529,7 @@ main_dispatch(struct proc *p, const struct msg *m)
 	case MSG_PONG:
 		if (m->hdr.id != main_round)
 			break;
-		if (++main_pongs == PROC_MAX - 1 && !main_ready) {
+		if (++main_pongs == MAIN_WATCHED && !main_ready) {
 			__atomic_store_n(&main_ready, 1, __ATOMIC_RELAXED);
 			trace_mark("ready", 0, 0);
 			notify_send("READY=1\nSTATUS=selling");

@@ -187,7 +187,8 @@ proc_init(struct proc *p, int id, const char *name,
 {
 	struct event_config	*ec;
 
-	memset(p, 0, sizeof(*p));
+	memset(p, 0, offsetof(struct proc, rd));
+	p->rd.len = 0;
 	p->id = id;
 	p->name = name;
 	p->dispatch = dispatch;

@@ -30,7 +30,6 @@ struct proc {
 	const char	*name;
 	struct event_base *base;
 	struct event	*ev_inbox;
-	struct msg_reader rd;
 	void		(*dispatch)(struct proc *, const struct msg *);
 	void		(*on_stop)(struct proc *);	/* outputs safe */
 	int		 stops_itself;	/* MSG_STOP goes to dispatch, which
@@ -38,6 +37,9 @@ struct proc {
 	uint32_t	 seq;
 	struct proc_queue q[PROC_MAX];
 	pthread_t	 thread;
+	struct msg_reader rd;		/* last: proc_init leaves its buffer
+					 * untouched (its pages never read
+					 * into stay out of memory) */
 };
 
 /* Create every inbox pipe; main calls it before anything else. */

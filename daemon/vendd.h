@@ -23,7 +23,7 @@ enum proc_id {
 	PROC_COOLING,
 	PROC_LEDGER,
 	PROC_CONTROL,
-	PROC_DISPLAY,
+	PROC_DISPLAY,		/* from here on: outside the heartbeat (main.c) */
 	PROC_KEYPAD,
 	PROC_MAX
 };

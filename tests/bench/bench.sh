@@ -93,15 +93,25 @@ cat "$R/floor.res" "$R/floor-nosel.res"
 # still sees it), no kernel debounce on the
 # buttons (the floor has none either). Coins of 1, 2, 5 pulses for part 4.
 # Supervised as under systemd: the watchdog (30 s, as debian/vendd.service)
-# runs, so the idle figure includes its heartbeats.
+# runs, so the idle figure includes its heartbeats. Dressed as a machine
+# with a customer's display (a 16x2 charlcd, read by lcdscreen), a keypad
+# (uinput) and 99 products, so every figure includes what they cost.
 export WATCHDOG_USEC=30000000 NOTIFY_SOCKET=@vendd-bench-sink
 [ "$debug" = 1 ] && VENDD_DEBUG=1
-say "vendd: $vends vends (cpu=$vcpu)"
-vendd_start ${pinned:+"$pinned"} "panel.debounce_ms=0" "arm.drop_line=" "arm.run_ms=50" \
+say "vendd: $vends vends (cpu=$vcpu), display, keypad, 99 products"
+screen_start charlcd 2 16
+keypad_start
+# shellcheck disable=SC2086 # the CONFIGs are lists of words
+vendd_config ${pinned:+"$pinned"} $DISPLAY_CONFIG $KEYPAD_CONFIG \
+	"panel.debounce_ms=0" "arm.drop_line=" "arm.run_ms=50" \
 	"coin.pulse_min_ms=2" "coin.pulse_max_ms=30" "coin.train_gap_ms=40" \
 	"coin.max_credit=1000.00" "coin.pulses_1=0.01" "coin.pulses_2=0.02" \
 	"coin.pulses_5=0.05" "coin.pulses_10=20.00" "coin.pulses_20=0.20" \
 	"product cola.price=0.01" "product cola.capacity=10000"
+config_add_products 99
+rm -rf "$VENDD_STATE"
+mkdir -p "$VENDD_STATE"
+vendd_restart 20000
 # A stalled host can stretch a pulse past pulse_max_ms: try again.
 for i in 1 2 3 4 5 6; do
 	simdrv coin COIN 10 8 8 >>"$R/coins" 2>&1 || fail "simdrv coin failed"

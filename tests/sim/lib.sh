@@ -530,6 +530,21 @@ keypad_stop() {
 	KEYPAD_PID=
 }
 
+# config_add_products TOTAL: append products p1.. to $VENDD_CONF until it
+# has TOTAL (etc/vendd.ini has 4, codes 11..14), each with a code of its
+# own among 1..99 that etc/vendd.ini does not use, price 0.10, no button.
+config_add_products() {
+	n=1
+	while [ $n -le 99 ] && [ "$(grep -c '^\[product ' "$VENDD_CONF")" -lt "$1" ]; do
+		case $n in
+		11|12|13|14) ;;
+		*) printf '\n[product p%d]\nlabel = Product %d\nprice = 0.10\ncode = %d\ncapacity = 5\n' \
+			"$n" "$n" "$n" >>"$VENDD_CONF" ;;
+		esac
+		n=$((n + 1))
+	done
+}
+
 # keys KEYS: type on the keypad, 0-9, # (enter), * (clear), E (escape).
 keys() {
 	simkeys_cmd "type $1" "simkeys: ok type"

@@ -8,16 +8,7 @@ screen_start charlcd 2 16
 keypad_start
 # shellcheck disable=SC2086 # the CONFIGs are lists of words
 vendd_config $FAST_CONFIG $DISPLAY_CONFIG $KEYPAD_CONFIG
-# etc/vendd.ini has codes 11..14; the others get the remaining codes.
-n=1
-while [ $n -le 99 ]; do
-	case $n in
-	11|12|13|14) ;;
-	*) printf '\n[product p%d]\nlabel = Product %d\nprice = 0.10\ncode = %d\ncapacity = 5\n' \
-		"$n" "$n" "$n" >>"$VENDD_CONF" ;;
-	esac
-	n=$((n + 1))
-done
+config_add_products 99
 rm -rf "$VENDD_STATE"
 mkdir -p "$VENDD_STATE"
 WAIT_MS=10000
