@@ -23,15 +23,17 @@ FUZZ_CFLAGS		= -g -O1 -fno-omit-frame-pointer \
 
 # The daemon sources each target needs (log.c: the cores' logging).
 FUZZ_SRCS_config	= daemon/config.c daemon/config_keys.c \
-			  daemon/config_value.c daemon/config_print.c daemon/log.c
+			  daemon/config_value.c daemon/config_print.c \
+			  daemon/config_check.c daemon/log.c
 FUZZ_SRCS_control	= daemon/control_protocol.c daemon/config.c \
 			  daemon/config_keys.c daemon/config_value.c \
-			  daemon/config_print.c daemon/log.c \
+			  daemon/config_print.c daemon/config_check.c daemon/log.c \
 			  daemon/msg.c daemon/proc.c daemon/cooling.c gpio/gpio.c \
 			  gpio/edge.c
 FUZZ_SRCS_ledger	= daemon/ledger_codec.c daemon/ledger_rules.c \
 			  daemon/config.c daemon/config_keys.c \
-			  daemon/config_value.c daemon/config_print.c daemon/log.c
+			  daemon/config_value.c daemon/config_print.c \
+			  daemon/config_check.c daemon/log.c
 
 fuzz-build: $(FUZZ_BINS)
 
