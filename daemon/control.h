@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "msg.h"
 
 struct proc;
 
@@ -38,9 +39,47 @@ struct control_req {
 int	control_parse_request(const char *line, size_t len,
 	    struct control_req *, char *err, size_t errlen);
 
+/*
+ * Sales' and the ledger's status put back together from their chunks
+ * (MSG_STATUS_CHUNK products per message): the machine-wide fields and
+ * every product. Per client and calloc'd, so their size costs nothing
+ * resident while nobody asks.
+ */
+struct control_sales {
+	int64_t		credit;
+	int32_t		selection;	/* -1: none */
+	uint32_t	vend_pending;
+	uint32_t	nproducts;
+	uint32_t	ledger_fault;
+	uint32_t	arm_blocked;
+	uint32_t	chunks;		/* messages copied in so far */
+	struct msg_sales_product product[VENDD_MAX_PRODUCTS];
+};
+
+struct control_ledger {
+	uint64_t		seq;
+	int64_t			credit;
+	struct ledger_counters	c;
+	uint32_t		nproducts;
+	uint32_t		chunks;		/* messages copied in so far */
+	struct msg_ledger_fault	fault;
+	struct msg_ledger_product product[VENDD_MAX_PRODUCTS];
+};
+
+/*
+ * Copy one status message into its view. Chunks come in order from one
+ * owner: the next one must start where the last ended, with the count it
+ * needs (no more than MSG_STATUS_CHUNK, nothing past nproducts or
+ * VENDD_MAX_PRODUCTS) and the same nproducts. 1 when the view is whole,
+ * 0 when more chunks are due, -1 (EBADMSG) for a malformed chunk (a bug in
+ * the owner), the view unchanged.
+ */
+int	control_sales_chunk(struct control_sales *,
+	    const struct msg_status_sales *);
+int	control_ledger_chunk(struct control_ledger *,
+	    const struct msg_status_ledger *);
+
 struct json_object;
-struct msg_status_sales;
-struct msg_status_ledger;
 struct msg_status_cooling;
 struct msg_status_coin;
 struct msg_status_arm;
@@ -52,7 +91,7 @@ struct msg_status_arm;
  * a reading. The caller owns the object (json_object_put).
  */
 struct json_object *control_status_json(const struct config *,
-	    const struct msg_status_sales *, const struct msg_status_ledger *,
+	    const struct control_sales *, const struct control_ledger *,
 	    const struct msg_status_cooling *, const struct msg_status_coin *,
 	    const struct msg_status_arm *);
 

@@ -3,6 +3,7 @@
  * JSON replies built from the owners' answers. No socket and no thread here:
  * the unit tests and the fuzzer drive it directly.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -142,6 +143,68 @@ control_parse_request(const char *line, size_t len, struct control_req *req,
 	return -1;
 }
 
+/* --- the owners' status, chunk by chunk ---------------------------- */
+
+/*
+ * Whether a chunk is the one a view expects next: it starts where the last
+ * ended, holds what it must (so nothing past nproducts), and agrees with
+ * the earlier chunks on nproducts, itself within VENDD_MAX_PRODUCTS.
+ */
+static int
+control_chunk_ok(uint32_t chunks, uint32_t have_n, uint32_t n, uint32_t first,
+    uint32_t count)
+{
+	uint32_t	want;
+
+	if (n > VENDD_MAX_PRODUCTS || (chunks > 0 && n != have_n))
+		return 0;
+	if (chunks >= msg_status_chunks(n) ||
+	    first != chunks * MSG_STATUS_CHUNK)
+		return 0;
+	want = n - first < MSG_STATUS_CHUNK ? n - first : MSG_STATUS_CHUNK;
+	return count == want;
+}
+
+/* Copy one of sales' status messages into the whole view. */
+int
+control_sales_chunk(struct control_sales *v, const struct msg_status_sales *m)
+{
+	if (!control_chunk_ok(v->chunks, v->nproducts, m->nproducts, m->first,
+	    m->count)) {
+		errno = EBADMSG;
+		return -1;
+	}
+	v->credit = m->credit;
+	v->selection = m->selection;
+	v->vend_pending = m->vend_pending;
+	v->nproducts = m->nproducts;
+	v->ledger_fault = m->ledger_fault;
+	v->arm_blocked = m->arm_blocked;
+	memcpy(&v->product[m->first], m->product,
+	    m->count * sizeof(m->product[0]));
+	return ++v->chunks == msg_status_chunks(v->nproducts);
+}
+
+/* Copy one of the ledger's status messages into the whole view. */
+int
+control_ledger_chunk(struct control_ledger *v,
+    const struct msg_status_ledger *m)
+{
+	if (!control_chunk_ok(v->chunks, v->nproducts, m->nproducts, m->first,
+	    m->count)) {
+		errno = EBADMSG;
+		return -1;
+	}
+	v->seq = m->seq;
+	v->credit = m->credit;
+	v->c = m->c;
+	v->nproducts = m->nproducts;
+	v->fault = m->fault;
+	memcpy(&v->product[m->first], m->product,
+	    m->count * sizeof(m->product[0]));
+	return ++v->chunks == msg_status_chunks(v->nproducts);
+}
+
 /* --- the status reply ------------------------------------------------ */
 
 /* The config id of a product index a message carries, or NULL. */
@@ -162,7 +225,7 @@ control_json_str(const char *s)
 
 /* A column as sales sees it: "ok", "sold_out" or "out_of_order". */
 static const char *
-control_product_state(const struct msg_status_sales *sa, int i)
+control_product_state(const struct control_sales *sa, int i)
 {
 	int32_t		stock = 0;
 	uint32_t	state = PRODUCT_OK;
@@ -179,7 +242,7 @@ control_product_state(const struct msg_status_sales *sa, int i)
 /* The products: config, live stock and state from sales. */
 static struct json_object *
 control_json_products(const struct config *cf,
-    const struct msg_status_sales *sa)
+    const struct control_sales *sa)
 {
 	struct json_object	*arr = json_object_new_array();
 
@@ -234,7 +297,7 @@ control_json_u64(struct json_object *o, const char *key, uint64_t v)
 /* The audit counters, machine-wide and per product (EVA-DTS). */
 static struct json_object *
 control_json_counters(const struct config *cf,
-    const struct msg_status_ledger *le)
+    const struct control_ledger *le)
 {
 	const struct ledger_counters *c = &le->c;
 	struct json_object	*o = json_object_new_object();
@@ -327,7 +390,7 @@ control_ledger_reason(const struct config *cf,
 /* How many columns can sell now: in service and not empty. */
 static int
 control_sellable_columns(const struct config *cf,
-    const struct msg_status_sales *sa)
+    const struct control_sales *sa)
 {
 	int	n = 0;
 
@@ -344,7 +407,7 @@ control_sellable_columns(const struct config *cf,
  */
 static struct json_object *
 control_json_not_selling(const struct config *cf,
-    const struct msg_status_sales *sa, const struct msg_status_ledger *le,
+    const struct control_sales *sa, const struct control_ledger *le,
     const struct msg_status_arm *ar)
 {
 	struct json_object	*arr = json_object_new_array();
@@ -377,7 +440,7 @@ control_json_not_selling(const struct config *cf,
 
 /* The ledger's block: its fault, if any, as fields a program can test. */
 static struct json_object *
-control_json_ledger(const struct msg_status_ledger *le)
+control_json_ledger(const struct control_ledger *le)
 {
 	const struct msg_ledger_fault	*f = &le->fault;
 	struct json_object		*o = json_object_new_object();
@@ -395,7 +458,7 @@ control_json_ledger(const struct msg_status_ledger *le)
 
 /* Sales' block: the faults that stop it selling, as it sees them. */
 static struct json_object *
-control_json_sales(const struct msg_status_sales *sa)
+control_json_sales(const struct control_sales *sa)
 {
 	struct json_object	*o = json_object_new_object();
 
@@ -412,7 +475,7 @@ control_json_sales(const struct msg_status_sales *sa)
  */
 struct json_object *
 control_status_json(const struct config *cf,
-    const struct msg_status_sales *sa, const struct msg_status_ledger *le,
+    const struct control_sales *sa, const struct control_ledger *le,
     const struct msg_status_cooling *co, const struct msg_status_coin *cn,
     const struct msg_status_arm *ar)
 {

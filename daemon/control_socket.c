@@ -2,11 +2,11 @@
  * control's thread: the clients of the operator interface's socket (made
  * by control_listen.c). One request line per connection; "status"
  * asks every owner with MSG_STATUS_REQ and answers when all five replies are
- * in; "restock" goes to the ledger as MSG_RESTOCK and is answered when
- * MSG_RESTOCK_DONE says the new stock is durable, or why it is not. Both
- * carry the client's request id, which the owners echo. Replies are one JSON
- * object and a newline (built by control_protocol.c), then the connection is
- * closed.
+ * in (sales' and the ledger's come in chunks of products); "restock" goes
+ * to the ledger as MSG_RESTOCK and is answered when MSG_RESTOCK_DONE says
+ * the new stock is durable, or why it is not. Both carry the client's
+ * request id, which the owners echo. Replies are one JSON object and a
+ * newline (built by control_protocol.c), then the connection is closed.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -36,6 +36,14 @@
  * in all, so it hears this timeout rather than its own. */
 #define CONTROL_TIMEOUT_S	3
 #define CONTROL_PEER_GROUPS	256	/* supplementary groups we look at */
+
+/* Every client may ask at once: sales and the ledger each answer with up to
+ * this many chunks per client, and must be able to park them all while
+ * control is busy (an owner that overflows its park stops vendd). */
+#define CONTROL_STATUS_CHUNKS_MAX \
+	((VENDD_MAX_PRODUCTS + MSG_STATUS_CHUNK - 1) / MSG_STATUS_CHUNK)
+_Static_assert(CONTROL_CLIENTS_MAX * CONTROL_STATUS_CHUNKS_MAX <=
+    PROC_QUEUE_MAX, "status chunks for every client must fit an owner's park");
 
 /* The owners a status request asks, and the reply each one sends. */
 static const struct {
@@ -73,8 +81,8 @@ struct client {
 	uint32_t	 req_id;	/* what the owners' answers echo */
 	int		 product;	/* restocking: the column's index */
 	unsigned	 got;		/* bit per control_owners entry */
-	struct msg_status_sales	  sales;
-	struct msg_status_ledger  ledger;
+	struct control_sales	  sales;	/* from its chunks */
+	struct control_ledger	  ledger;	/* from its chunks */
 	struct msg_status_cooling cooling;
 	struct msg_status_coin	  coin;
 	struct msg_status_arm	  arm;
@@ -219,6 +227,8 @@ static void
 client_status(struct client *c)
 {
 	c->got = 0;
+	memset(&c->sales, 0, sizeof(c->sales));
+	memset(&c->ledger, 0, sizeof(c->ledger));
 	client_wait_owners(c, CLIENT_GATHERING);
 	for (size_t i = 0; i < CONTROL_NOWNERS; i++)
 		proc_send(ctl_proc, control_owners[i].proc, MSG_STATUS_REQ,
@@ -496,7 +506,46 @@ control_restock_done(const struct msg *m)
 		client_reply(c, control_restock_json(id, rd));
 }
 
-/* An owner's status reply: file it with the client that asked. */
+/*
+ * File an owner's status message with the client: 1 when that owner's
+ * answer is whole. Sales and the ledger answer in chunks; one out of order
+ * or out of range is a bug in the owner.
+ */
+static int
+client_file_status(struct client *c, const struct msg *m)
+{
+	const struct msg_status_sales	*sa = &m->u.st_sales;
+	const struct msg_status_ledger	*le = &m->u.st_ledger;
+	int				 done = 1;
+
+	switch (m->hdr.type) {
+	case MSG_STATUS_SALES:
+		if ((done = control_sales_chunk(&c->sales, sa)) == -1)
+			fatalx("control: STATUS_SALES of %u products from %u "
+			    "of %u, chunk %u due", sa->count, sa->first,
+			    sa->nproducts, c->sales.chunks);
+		break;
+	case MSG_STATUS_LEDGER:
+		if ((done = control_ledger_chunk(&c->ledger, le)) == -1)
+			fatalx("control: STATUS_LEDGER of %u products from %u "
+			    "of %u, chunk %u due", le->count, le->first,
+			    le->nproducts, c->ledger.chunks);
+		break;
+	case MSG_STATUS_COOLING:
+		c->cooling = m->u.st_cooling;
+		break;
+	case MSG_STATUS_COIN:
+		c->coin = m->u.st_coin;
+		break;
+	case MSG_STATUS_ARM:
+		c->arm = m->u.st_arm;
+		break;
+	}
+	return done;
+}
+
+/* An owner's status reply: file it with the client that asked; answer the
+ * client once every owner's answer is whole. */
 static void
 control_collect_status(const struct msg *m)
 {
@@ -512,24 +561,8 @@ control_collect_status(const struct msg *m)
 	for (k = 0; k < CONTROL_NOWNERS; k++)
 		if (control_owners[k].type == m->hdr.type)
 			break;
-	switch (m->hdr.type) {
-	case MSG_STATUS_SALES:
-		c->sales = m->u.st_sales;
-		break;
-	case MSG_STATUS_LEDGER:
-		c->ledger = m->u.st_ledger;
-		break;
-	case MSG_STATUS_COOLING:
-		c->cooling = m->u.st_cooling;
-		break;
-	case MSG_STATUS_COIN:
-		c->coin = m->u.st_coin;
-		break;
-	case MSG_STATUS_ARM:
-		c->arm = m->u.st_arm;
-		break;
-	}
-	c->got |= 1u << k;
+	if (client_file_status(c, m))
+		c->got |= 1u << k;
 	if (c->got == CONTROL_ALL_REPLIES)
 		client_reply(c, control_status_json(ctl_cf, &c->sales,
 		    &c->ledger, &c->cooling, &c->coin, &c->arm));

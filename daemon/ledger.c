@@ -475,22 +475,28 @@ ledger_retry(struct ledger *l, struct outbox *ob)
 	return rc;
 }
 
-/* What vendctl status shows: counters of the configured columns, and
- * why the ledger is out of service, if it is. */
+/* What vendctl status shows: the machine-wide counters, why the ledger is
+ * out of service if it is, and the counters of the columns from first on. */
 void
-ledger_status(const struct ledger *l, struct msg_status_ledger *s)
+ledger_status(const struct ledger *l, uint32_t first,
+    struct msg_status_ledger *s)
 {
+	uint32_t	n = (uint32_t)l->cf->nproducts;
+
 	memset(s, 0, sizeof(*s));
 	s->seq = l->st.seq;
 	s->credit = l->st.credit;
 	s->c = l->st.c;
-	s->nproducts = (uint32_t)l->cf->nproducts;
+	s->nproducts = n;
 	s->fault = l->fault;
-	for (int i = 0; i < l->cf->nproducts && i < VENDD_MAX_PRODUCTS; i++) {
-		s->product[i].paid_vends = l->st.product[i].paid_vends;
-		s->product[i].paid_value = l->st.product[i].paid_value;
-		s->product[i].failed_vends = l->st.product[i].failed_vends;
-		s->product[i].sold_out = l->st.product[i].sold_out;
+	s->first = first;
+	for (uint32_t i = first; i < n && s->count < MSG_STATUS_CHUNK; i++) {
+		struct msg_ledger_product *p = &s->product[s->count++];
+
+		p->paid_vends = l->st.product[i].paid_vends;
+		p->paid_value = l->st.product[i].paid_value;
+		p->failed_vends = l->st.product[i].failed_vends;
+		p->sold_out = l->st.product[i].sold_out;
 	}
 }
 
@@ -529,18 +535,30 @@ ledger_retry_cb(evutil_socket_t fd, short what, void *arg)
 		ledger_retry_later();
 }
 
+/* Answer a status request: one message per chunk of columns, in order. */
+static void
+ledger_send_status(struct proc *p, const struct msg *m)
+{
+	struct msg_status_ledger st;
+	uint32_t		 n = msg_status_chunks(
+				    (uint32_t)ledger_self->cf->nproducts);
+
+	for (uint32_t k = 0; k < n; k++) {
+		ledger_status(ledger_self, k * MSG_STATUS_CHUNK, &st);
+		proc_send(p, m->hdr.src, MSG_STATUS_LEDGER, m->hdr.id, &st,
+		    sizeof(st));
+	}
+}
+
 /* One message from the inbox; a bug or too many held records is fatal. */
 static void
 ledger_dispatch(struct proc *p, const struct msg *m)
 {
-	struct msg_status_ledger st;
 	struct outbox		 ob;
 
 	switch (m->hdr.type) {
 	case MSG_STATUS_REQ:
-		ledger_status(ledger_self, &st);
-		proc_send(p, m->hdr.src, MSG_STATUS_LEDGER, m->hdr.id, &st,
-		    sizeof(st));
+		ledger_send_status(p, m);
 		break;
 	case MSG_COIN_INSERTED:
 	case MSG_COIN_UNKNOWN:

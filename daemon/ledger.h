@@ -87,8 +87,10 @@ void	ledger_compact_if_due(struct ledger *, struct outbox *);
  * full, send it and call again now; -1 (EINVAL): a held message is a bug.
  */
 int	ledger_retry(struct ledger *, struct outbox *);
-/* What vendctl status shows: the counters, and why records fail if they do. */
-void	ledger_status(const struct ledger *, struct msg_status_ledger *);
+/* What vendctl status shows: the counters, why records fail if they do, and
+ * the products from first on, at most MSG_STATUS_CHUNK of them. */
+void	ledger_status(const struct ledger *, uint32_t first,
+	    struct msg_status_ledger *);
 /* Close the files; everything acknowledged is already on disk. */
 void	ledger_close(struct ledger *);
 

@@ -123,6 +123,15 @@ msg_wire_size(const struct msg *m)
 	return sizeof(m->hdr) + m->hdr.len;
 }
 
+/* The status messages of one answer: the owners send, control counts them. */
+uint32_t
+msg_status_chunks(uint32_t nproducts)
+{
+	if (nproducts == 0)
+		return 1;
+	return (nproducts + MSG_STATUS_CHUNK - 1) / MSG_STATUS_CHUNK;
+}
+
 /* Take one whole message off the front of the buffer, if there is one. */
 int
 msg_reader_next(struct msg_reader *r, struct msg *m)

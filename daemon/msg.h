@@ -157,32 +157,50 @@ struct msg_cool {			/* COOL_START, COOL_STOP, COOL_SENSOR_FAULT */
 	uint32_t	kind;		/* SENSOR_FAULT: enum cool_sensor */
 };
 
+/*
+ * The status replies of sales and the ledger carry their products in chunks
+ * of MSG_STATUS_CHUNK, so a message does not grow with VENDD_MAX_PRODUCTS:
+ * one MSG_STATUS_REQ is answered with msg_status_chunks(nproducts) messages,
+ * in order (first = 0, 16, 32, ...), each repeating the machine-wide fields
+ * under the request's id. control puts them back together.
+ */
+#define MSG_STATUS_CHUNK	16	/* products per status message */
+
+struct msg_sales_product {
+	int32_t		stock;
+	uint32_t	state;		/* enum product_state */
+};
+
 struct msg_status_sales {
 	int64_t		credit;
 	int32_t		selection;	/* -1: none */
 	uint32_t	vend_pending;
-	uint32_t	nproducts;
+	uint32_t	nproducts;	/* in the config: all chunks together */
 	uint32_t	ledger_fault;	/* not selling: the ledger cannot record */
 	uint32_t	arm_blocked;	/* not selling: the drop beam is broken */
+	uint32_t	first;		/* config index of product[0] */
+	uint32_t	count;		/* entries of product[] used */
 	uint32_t	pad;
-	struct {
-		int32_t	stock;
-		uint32_t state;		/* enum product_state */
-	} product[VENDD_MAX_PRODUCTS];
+	struct msg_sales_product product[MSG_STATUS_CHUNK];
+};
+
+struct msg_ledger_product {
+	uint64_t	paid_vends;
+	int64_t		paid_value;
+	uint64_t	failed_vends;
+	uint64_t	sold_out;
 };
 
 struct msg_status_ledger {
 	uint64_t		seq;
 	int64_t			credit;
 	struct ledger_counters	c;
-	uint32_t		nproducts;
+	uint32_t		nproducts;	/* in the config: all chunks */
 	struct msg_ledger_fault	fault;		/* on: why records fail */
-	struct {
-		uint64_t	paid_vends;
-		int64_t		paid_value;
-		uint64_t	failed_vends;
-		uint64_t	sold_out;
-	} product[VENDD_MAX_PRODUCTS];
+	uint32_t		first;		/* config index of product[0] */
+	uint32_t		count;		/* entries of product[] used */
+	uint32_t		pad;
+	struct msg_ledger_product product[MSG_STATUS_CHUNK];
 };
 
 /*
@@ -278,6 +296,17 @@ struct msg {
 };
 
 _Static_assert(sizeof(struct msg) <= PIPE_BUF, "a message must fit one atomic pipe write");
+/*
+ * Every inbox reader holds two messages, every thread's stack a copy or two,
+ * every parked message in a full destination's queue one: the per-product
+ * status is chunked so that this stays small whatever VENDD_MAX_PRODUCTS is.
+ */
+_Static_assert(sizeof(struct msg) <= 1024,
+    "a message is in every inbox buffer and on stacks: keep it small");
+
+/* How many status messages answer one request: ceil(nproducts / chunk), at
+ * least one (the machine-wide fields come even with no product). */
+uint32_t	msg_status_chunks(uint32_t nproducts);
 
 /* Payload size of each type, or -1 for an unknown type (a bug). */
 int		 msg_payload_size(uint16_t type);

@@ -17,7 +17,12 @@
 struct event;
 struct event_base;
 
-#define PROC_QUEUE_MAX	256	/* messages parked per full destination */
+/*
+ * Messages parked per full destination. Enough for sales' or the ledger's
+ * status chunks to every control client at once (control_socket.c); the
+ * park is calloc'd on first use and only its used pages become resident.
+ */
+#define PROC_QUEUE_MAX	1024
 
 struct proc_queue {
 	struct event	*ev;		/* write-readiness of the peer's inbox */

@@ -368,20 +368,25 @@ sales_core_arm_blocked(struct sales_core *s, int on, struct outbox *ob)
 	sales_update_inhibit(s, ob);
 }
 
-/* What vendctl status shows of sales. */
+/* What vendctl status shows of sales: the products from first on, at most
+ * MSG_STATUS_CHUNK of them, and the machine-wide fields. */
 void
-sales_core_status(const struct sales_core *s, struct msg_status_sales *st)
+sales_core_status(const struct sales_core *s, uint32_t first,
+    struct msg_status_sales *st)
 {
+	uint32_t	n = (uint32_t)s->cf->nproducts;
+
 	memset(st, 0, sizeof(*st));
 	st->credit = s->credit;
 	st->selection = s->selection;
 	st->vend_pending = s->pending;
-	st->nproducts = s->cf->nproducts;
+	st->nproducts = n;
 	st->ledger_fault = (uint32_t)s->ledger_fault;
 	st->arm_blocked = (uint32_t)s->arm_blocked;
-	for (int i = 0; i < s->cf->nproducts && i < VENDD_MAX_PRODUCTS; i++) {
-		st->product[i].stock = s->stock[i];
-		st->product[i].state = s->state[i];
+	st->first = first;
+	for (uint32_t i = first; i < n && st->count < MSG_STATUS_CHUNK; i++) {
+		st->product[st->count].stock = s->stock[i];
+		st->product[st->count++].state = s->state[i];
 	}
 }
 
@@ -454,18 +459,30 @@ sales_core_handle(struct sales_core *s, const struct msg *m,
 static struct sales_core sales;
 static struct outbox	 sales_first;	/* the initial inhibit wish */
 
+/* Answer a status request: one message per chunk of products, in order. */
+static void
+sales_send_status(struct proc *p, const struct msg *m)
+{
+	struct msg_status_sales	 st;
+	uint32_t		 n = msg_status_chunks(
+				    (uint32_t)sales.cf->nproducts);
+
+	for (uint32_t k = 0; k < n; k++) {
+		sales_core_status(&sales, k * MSG_STATUS_CHUNK, &st);
+		proc_send(p, m->hdr.src, MSG_STATUS_SALES, m->hdr.id, &st,
+		    sizeof(st));
+	}
+}
+
 /* One message from the inbox into the core; what it wants sent goes out. */
 static void
 sales_dispatch(struct proc *p, const struct msg *m)
 {
-	struct msg_status_sales	 st;
 	struct outbox		 ob;
 
 	outbox_init(&ob);
 	if (m->hdr.type == MSG_STATUS_REQ) {
-		sales_core_status(&sales, &st);
-		proc_send(p, m->hdr.src, MSG_STATUS_SALES, m->hdr.id, &st,
-		    sizeof(st));
+		sales_send_status(p, m);
 		return;
 	}
 	if (sales_core_handle(&sales, m, &ob) == -1) {

@@ -60,7 +60,10 @@ void	sales_core_restocked(struct sales_core *, const struct msg_restock *,
 void	sales_core_ledger_fault(struct sales_core *,
 	    const struct msg_ledger_fault *, struct outbox *);
 void	sales_core_arm_blocked(struct sales_core *, int on, struct outbox *);
-void	sales_core_status(const struct sales_core *, struct msg_status_sales *);
+/* The status message of the products from first on (a multiple of
+ * MSG_STATUS_CHUNK), at most MSG_STATUS_CHUNK of them. */
+void	sales_core_status(const struct sales_core *, uint32_t first,
+	    struct msg_status_sales *);
 /* Any inbox message but status: -1 for a type or product sales never takes. */
 int	sales_core_handle(struct sales_core *, const struct msg *,
 	    struct outbox *);

@@ -18,8 +18,10 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 /* Everything the owners answer, as one block the input fills. */
 struct fuzz_answers {
-	struct msg_status_sales		sales;
-	struct msg_status_ledger	ledger;
+	struct control_sales		sales;		/* as put together */
+	struct control_ledger		ledger;
+	struct msg_status_sales		sales_chunk;	/* as sent */
+	struct msg_status_ledger	ledger_chunk;
 	struct msg_status_cooling	cooling;
 	struct msg_status_coin		coin;
 	struct msg_status_arm		arm;
@@ -90,6 +92,30 @@ fuzz_round_trip(struct json_object *o)
 	return back;
 }
 
+/*
+ * A chunk of any content into a view of any state: refused, or copied
+ * within the view (ASan watches), and never past the total it carries.
+ */
+static void
+fuzz_chunks(const struct fuzz_answers *a)
+{
+	static struct control_sales	sv;
+	static struct control_ledger	lv;
+	const struct msg_status_sales	*sc = &a->sales_chunk;
+	const struct msg_status_ledger	*lc = &a->ledger_chunk;
+
+	sv = a->sales;
+	if (control_sales_chunk(&sv, sc) != -1 &&
+	    (sc->first + sc->count > sc->nproducts ||
+	    sc->nproducts > VENDD_MAX_PRODUCTS))
+		__builtin_trap();
+	lv = a->ledger;
+	if (control_ledger_chunk(&lv, lc) != -1 &&
+	    (lc->first + lc->count > lc->nproducts ||
+	    lc->nproducts > VENDD_MAX_PRODUCTS))
+		__builtin_trap();
+}
+
 /* The replies from answers holding the input's bytes, over and over. */
 static void
 fuzz_replies(const uint8_t *data, size_t len)
@@ -105,6 +131,7 @@ fuzz_replies(const uint8_t *data, size_t len)
 		fuzz_config(&cf);
 	for (size_t i = 0; i < sizeof(a); i++)
 		p[i] = data[i % len];
+	fuzz_chunks(&a);
 	o = fuzz_round_trip(control_status_json(&cf, &a.sales, &a.ledger,
 	    &a.cooling, &a.coin, &a.arm));
 	/* selling exactly when there is no reason not to */

@@ -126,7 +126,7 @@ driver_answered(struct proc *ctl, int fd, long ms)
 static inline struct json_object *
 driver_reply(struct proc *ctl, int fd, long ms)
 {
-	char		 buf[16384];
+	static char	 buf[65536];	/* a status of 99 products: ~20 KiB */
 	size_t		 len = 0;
 	ssize_t		 n;
 	struct json_object *o;

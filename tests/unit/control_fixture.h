@@ -17,6 +17,7 @@
 #include <json-c/json.h>
 
 #include "config.h"
+#include "control.h"
 #include "cooling.h"
 #include "msg.h"
 
@@ -50,10 +51,26 @@ make_config(struct config *cf)
 	}
 }
 
+/* More columns after the three, "p3", "p4", ..., up to n. */
+static inline void
+add_products(struct config *cf, int n)
+{
+	while (cf->nproducts < n) {
+		struct product_conf *pc = &cf->product[cf->nproducts];
+
+		memset(pc, 0, sizeof(*pc));
+		snprintf(pc->id, sizeof(pc->id), "p%d", cf->nproducts);
+		snprintf(pc->label, sizeof(pc->label), "P%d", cf->nproducts);
+		pc->price = 100;
+		pc->capacity = 1000;
+		cf->nproducts++;
+	}
+}
+
 struct status {
 	struct config			cf;
-	struct msg_status_sales		sales;
-	struct msg_status_ledger	ledger;
+	struct control_sales		sales;
+	struct control_ledger		ledger;
 	struct msg_status_cooling	cooling;
 	struct msg_status_coin		coin;
 	struct msg_status_arm		arm;
@@ -105,6 +122,68 @@ make_status(struct status *s)
 	s->coin.line_faults = 0;
 	s->arm.busy = 0;
 	s->arm.product = -1;
+}
+
+/*
+ * A machine of VENDD_MAX_PRODUCTS columns: the three of make_status, then
+ * columns whose stock and counters follow their index.
+ */
+static inline void
+make_status_full(struct status *s)
+{
+	make_status(s);
+	add_products(&s->cf, VENDD_MAX_PRODUCTS);
+	s->sales.nproducts = s->ledger.nproducts = VENDD_MAX_PRODUCTS;
+	for (int i = 3; i < VENDD_MAX_PRODUCTS; i++) {
+		s->sales.product[i].stock = i;
+		s->ledger.product[i].paid_vends = (uint64_t)i;
+		s->ledger.product[i].paid_value = 100 * i;
+		s->ledger.product[i].failed_vends = (uint64_t)i + 1000;
+		s->ledger.product[i].sold_out = (uint64_t)i + 2000;
+	}
+}
+
+/* The products of chunk k of nproducts: where it starts and how many. */
+static inline void
+chunk_range(uint32_t n, uint32_t k, uint32_t *first, uint32_t *count)
+{
+	*first = k * MSG_STATUS_CHUNK;
+	*count = n > *first ? n - *first : 0;
+	if (*count > MSG_STATUS_CHUNK)
+		*count = MSG_STATUS_CHUNK;
+}
+
+/* Chunk k of sales' status, as sales would send it. */
+static inline void
+sales_chunk(const struct control_sales *v, uint32_t k,
+    struct msg_status_sales *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->credit = v->credit;
+	m->selection = v->selection;
+	m->vend_pending = v->vend_pending;
+	m->nproducts = v->nproducts;
+	m->ledger_fault = v->ledger_fault;
+	m->arm_blocked = v->arm_blocked;
+	chunk_range(v->nproducts, k, &m->first, &m->count);
+	memcpy(m->product, &v->product[m->first],
+	    m->count * sizeof(m->product[0]));
+}
+
+/* Chunk k of the ledger's status, as the ledger would send it. */
+static inline void
+ledger_chunk(const struct control_ledger *v, uint32_t k,
+    struct msg_status_ledger *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->seq = v->seq;
+	m->credit = v->credit;
+	m->c = v->c;
+	m->nproducts = v->nproducts;
+	m->fault = v->fault;
+	chunk_range(v->nproducts, k, &m->first, &m->count);
+	memcpy(m->product, &v->product[m->first],
+	    m->count * sizeof(m->product[0]));
 }
 
 /* The member at a dotted path ("cooling.sensor"); fails if missing. */

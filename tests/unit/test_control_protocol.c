@@ -632,6 +632,190 @@ test_json_nothing_to_sell(void **state)
 	json_object_put(o);
 }
 
+/* --- the owners' status in chunks ------------------------------------ */
+
+/* Feed every chunk of want's sales and ledger views into fresh ones. */
+static void
+assemble(const struct status *want, struct status *got)
+{
+	struct msg_status_sales		sa;
+	struct msg_status_ledger	le;
+	uint32_t			n = msg_status_chunks(
+					    want->sales.nproducts);
+
+	*got = *want;
+	memset(&got->sales, 0, sizeof(got->sales));
+	memset(&got->ledger, 0, sizeof(got->ledger));
+	for (uint32_t k = 0; k < n; k++) {
+		sales_chunk(&want->sales, k, &sa);
+		ledger_chunk(&want->ledger, k, &le);
+		/* whole only with the last chunk */
+		assert_int_equal(control_sales_chunk(&got->sales, &sa),
+		    k + 1 == n);
+		assert_int_equal(control_ledger_chunk(&got->ledger, &le),
+		    k + 1 == n);
+	}
+	assert_int_equal(got->sales.chunks, n);
+	assert_int_equal(got->ledger.chunks, n);
+}
+
+/*
+ * 99 products arrive in seven chunks and come out whole: the JSON lists the
+ * 99th product's stock and counters, and the machine-wide fields.
+ */
+static void
+test_chunks_99_products(void **state)
+{
+	static struct status	 want, got;
+	struct json_object	*o, *last;
+
+	(void)state;
+	make_status_full(&want);
+	assert_int_equal(msg_status_chunks(VENDD_MAX_PRODUCTS), 7);
+	assemble(&want, &got);
+	assert_memory_equal(got.sales.product, want.sales.product,
+	    sizeof(want.sales.product));
+	assert_memory_equal(got.ledger.product, want.ledger.product,
+	    sizeof(want.ledger.product));
+	o = build(&got);
+	assert_int_equal(json_object_array_length(get(o, "products")),
+	    VENDD_MAX_PRODUCTS);
+	last = json_object_array_get_idx(get(o, "products"), 98);
+	assert_string_equal(get_str(last, "id"), "p98");
+	assert_int_equal(get_int(last, "stock"), 98);
+	assert_string_equal(get_str(last, "state"), "ok");
+	assert_int_equal(get_int(o, "counters.products.p98.paid_vends"), 98);
+	assert_int_equal(get_int(o, "counters.products.p98.paid_value"), 9800);
+	assert_int_equal(get_int(o, "counters.products.p98.failed_vends"),
+	    1098);
+	assert_int_equal(get_int(o, "counters.products.p98.sold_out"), 2098);
+	assert_int_equal(get_int(o, "counters.products.p16.paid_vends"), 16);
+	assert_int_equal(get_int(o, "counters.products.chips.failed_vends"),
+	    1);
+	assert_int_equal(get_int(o, "credit"), 150);
+	assert_int_equal(get_int(o, "ledger_seq"), 42);
+	assert_int_equal(get_int(o, "counters.cash_in"), 450);
+	json_object_put(o);
+}
+
+/* No product: one chunk, empty, completes the view. */
+static void
+test_chunks_no_product(void **state)
+{
+	static struct status	want, got;
+
+	(void)state;
+	make_status(&want);
+	want.cf.nproducts = 0;
+	want.sales.nproducts = want.ledger.nproducts = 0;
+	assert_int_equal(msg_status_chunks(0), 1);
+	assemble(&want, &got);
+	assert_int_equal(got.sales.credit, 150);
+	assert_int_equal(got.ledger.seq, 42);
+}
+
+/* A malformed sales chunk is refused (EBADMSG), the view unchanged. */
+static void
+assert_sales_refused(const struct control_sales *v,
+    const struct msg_status_sales *m)
+{
+	static struct control_sales	copy;
+
+	copy = *v;
+	errno = 0;
+	assert_int_equal(control_sales_chunk(&copy, m), -1);
+	assert_int_equal(errno, EBADMSG);
+	assert_memory_equal(&copy, v, sizeof(copy));
+}
+
+/* A malformed ledger chunk is refused (EBADMSG), the view unchanged. */
+static void
+assert_ledger_refused(const struct control_ledger *v,
+    const struct msg_status_ledger *m)
+{
+	static struct control_ledger	copy;
+
+	copy = *v;
+	errno = 0;
+	assert_int_equal(control_ledger_chunk(&copy, m), -1);
+	assert_int_equal(errno, EBADMSG);
+	assert_memory_equal(&copy, v, sizeof(copy));
+}
+
+/*
+ * Chunks out of range or out of order are refused: past nproducts or
+ * VENDD_MAX_PRODUCTS, more than MSG_STATUS_CHUNK, skipped, repeated, one
+ * too many, or a total that changed between chunks.
+ */
+static void
+test_chunks_refused(void **state)
+{
+	static struct status		want;
+	static struct control_sales	sv;
+	static struct control_ledger	lv;
+	struct msg_status_sales		sa;
+	struct msg_status_ledger	le;
+
+	(void)state;
+	make_status_full(&want);
+	memset(&sv, 0, sizeof(sv));
+	memset(&lv, 0, sizeof(lv));
+
+	sales_chunk(&want.sales, 0, &sa);
+	sa.nproducts = VENDD_MAX_PRODUCTS + 1;	/* more than a machine has */
+	assert_sales_refused(&sv, &sa);
+	sales_chunk(&want.sales, 1, &sa);	/* not the first */
+	assert_sales_refused(&sv, &sa);
+	sales_chunk(&want.sales, 0, &sa);
+	sa.count = MSG_STATUS_CHUNK + 1;	/* more than a chunk holds */
+	assert_sales_refused(&sv, &sa);
+	sa.count = MSG_STATUS_CHUNK - 1;	/* leaves a gap */
+	assert_sales_refused(&sv, &sa);
+	sales_chunk(&want.sales, 0, &sa);
+	sa.first = 1;
+	assert_sales_refused(&sv, &sa);
+
+	/* After chunk 0: the total cannot change, chunk 0 cannot repeat. */
+	sales_chunk(&want.sales, 0, &sa);
+	assert_int_equal(control_sales_chunk(&sv, &sa), 0);
+	sales_chunk(&want.sales, 0, &sa);
+	assert_sales_refused(&sv, &sa);
+	sales_chunk(&want.sales, 1, &sa);
+	sa.nproducts = 20;
+	assert_sales_refused(&sv, &sa);
+
+	/* The last chunk of 99 holds 3: one more runs past nproducts. */
+	for (uint32_t k = 1; k < 6; k++) {
+		sales_chunk(&want.sales, k, &sa);
+		assert_int_equal(control_sales_chunk(&sv, &sa), 0);
+	}
+	sales_chunk(&want.sales, 6, &sa);
+	assert_int_equal(sa.first, 96);
+	assert_int_equal(sa.count, 3);
+	sa.count = 4;				/* product 99 of 99 */
+	assert_sales_refused(&sv, &sa);
+	sa.count = 3;
+	assert_int_equal(control_sales_chunk(&sv, &sa), 1);
+	sales_chunk(&want.sales, 7, &sa);	/* one too many */
+	assert_sales_refused(&sv, &sa);
+
+	/* The ledger's chunks are held to the same. */
+	ledger_chunk(&want.ledger, 0, &le);
+	le.nproducts = 200;
+	assert_ledger_refused(&lv, &le);
+	ledger_chunk(&want.ledger, 0, &le);
+	le.first = 96;
+	le.count = 3;
+	assert_ledger_refused(&lv, &le);
+	ledger_chunk(&want.ledger, 0, &le);
+	le.count = 0;
+	assert_ledger_refused(&lv, &le);
+	ledger_chunk(&want.ledger, 0, &le);
+	assert_int_equal(control_ledger_chunk(&lv, &le), 0);
+	ledger_chunk(&want.ledger, 2, &le);	/* chunk 1 skipped */
+	assert_ledger_refused(&lv, &le);
+}
+
 int
 main(void)
 {
@@ -650,6 +834,9 @@ main(void)
 		cmocka_unit_test(test_json_arm_blocked),
 		cmocka_unit_test(test_json_views_differ),
 		cmocka_unit_test(test_json_nothing_to_sell),
+		cmocka_unit_test(test_chunks_99_products),
+		cmocka_unit_test(test_chunks_no_product),
+		cmocka_unit_test(test_chunks_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -520,35 +520,27 @@ test_restock_refused(void **state)
 		fail_msg("the ledger got %s", msg_type_name(m.hdr.type));
 }
 
-/* status asks the five owners under one id and answers when all are in. */
-static void
-test_status_gathers(void **state)
-{
-	static const struct {
-		int		owner;
-		uint16_t	type;
-	} own[] = {
-		{ PROC_SALES, MSG_STATUS_SALES },
-		{ PROC_LEDGER, MSG_STATUS_LEDGER },
-		{ PROC_COOLING, MSG_STATUS_COOLING },
-		{ PROC_COIN, MSG_STATUS_COIN },
-		{ PROC_ARM, MSG_STATUS_ARM },
-	};
-	static struct status	 s;	/* 6 KiB: off the stack */
-	const void		*payload[] = { &s.sales, &s.ledger,
-				    &s.cooling, &s.coin, &s.arm };
-	const size_t		 len[] = { sizeof(s.sales),
-				    sizeof(s.ledger), sizeof(s.cooling),
-				    sizeof(s.coin), sizeof(s.arm) };
-	struct json_object	*o;
-	struct msg		 m;
-	uint32_t		 id = 0;
-	int			 fd;
+/* The owners a status request asks, and the reply each one sends. */
+static const struct {
+	int		owner;
+	uint16_t	type;
+} own[] = {
+	{ PROC_SALES, MSG_STATUS_SALES },
+	{ PROC_LEDGER, MSG_STATUS_LEDGER },
+	{ PROC_COOLING, MSG_STATUS_COOLING },
+	{ PROC_COIN, MSG_STATUS_COIN },
+	{ PROC_ARM, MSG_STATUS_ARM },
+};
+#define NOWN	(sizeof(own) / sizeof(own[0]))
 
-	(void)state;
-	make_status(&s);
-	fd = driver_client(ctl_cf.control_socket, "status\n");
-	for (size_t i = 0; i < 5; i++) {
+/* Every owner was asked for its status, all under one id: that id. */
+static uint32_t
+owners_asked(void)
+{
+	struct msg	m;
+	uint32_t	id = 0;
+
+	for (size_t i = 0; i < NOWN; i++) {
 		if (!driver_owner_read(&ctl, own[i].owner, &m, 1000))
 			fail_msg("%s was not asked", proc_name(own[i].owner));
 		assert_int_equal(m.hdr.type, MSG_STATUS_REQ);
@@ -557,16 +549,134 @@ test_status_gathers(void **state)
 			assert_int_equal(m.hdr.id, id);
 		id = m.hdr.id;
 	}
-	for (size_t i = 0; i < 5; i++) {
+	return id;
+}
+
+/* Chunk k of owner i's answer (k = 0 for the owners that send one). */
+static void
+owner_answer(const struct status *s, size_t i, uint32_t k, uint32_t id)
+{
+	struct msg_status_sales		sa;
+	struct msg_status_ledger	le;
+
+	switch (own[i].type) {
+	case MSG_STATUS_SALES:
+		sales_chunk(&s->sales, k, &sa);
+		driver_owner_send(own[i].owner, own[i].type, id, &sa,
+		    sizeof(sa));
+		break;
+	case MSG_STATUS_LEDGER:
+		ledger_chunk(&s->ledger, k, &le);
+		driver_owner_send(own[i].owner, own[i].type, id, &le,
+		    sizeof(le));
+		break;
+	case MSG_STATUS_COOLING:
+		driver_owner_send(own[i].owner, own[i].type, id, &s->cooling,
+		    sizeof(s->cooling));
+		break;
+	case MSG_STATUS_COIN:
+		driver_owner_send(own[i].owner, own[i].type, id, &s->coin,
+		    sizeof(s->coin));
+		break;
+	case MSG_STATUS_ARM:
+		driver_owner_send(own[i].owner, own[i].type, id, &s->arm,
+		    sizeof(s->arm));
+		break;
+	}
+}
+
+/* status asks the five owners under one id and answers when all are in. */
+static void
+test_status_gathers(void **state)
+{
+	static struct status	 s;	/* off the stack */
+	struct json_object	*o;
+	uint32_t		 id;
+	int			 fd;
+
+	(void)state;
+	make_status(&s);
+	fd = driver_client(ctl_cf.control_socket, "status\n");
+	id = owners_asked();
+	for (size_t i = 0; i < NOWN; i++) {
 		if (driver_answered(&ctl, fd, i == 4 ? 0 : 20))
 			fail_msg("answered with %zu of 5 owners' replies", i);
-		driver_owner_send(own[i].owner, own[i].type, id, payload[i],
-		    len[i]);
+		owner_answer(&s, i, 0, id);
 	}
 	o = driver_reply(&ctl, fd, 1000);
 	assert_int_equal(get_int(o, "credit"), 150);
 	assert_int_equal(get_int(o, "ledger_seq"), 42);
 	json_object_put(o);
+}
+
+/*
+ * 99 products: sales and the ledger answer in seven chunks each, and the
+ * client is answered only once the last chunk of both is in, with the 99th
+ * product's stock and counters.
+ */
+static void
+test_status_99_products(void **state)
+{
+	static struct status	 s;
+	struct json_object	*o, *last;
+	uint32_t		 id, n = msg_status_chunks(VENDD_MAX_PRODUCTS);
+	int			 fd;
+
+	(void)state;
+	make_status_full(&s);
+	add_products(&ctl_cf, VENDD_MAX_PRODUCTS);
+	fd = driver_client(ctl_cf.control_socket, "status\n");
+	id = owners_asked();
+	for (size_t i = 2; i < NOWN; i++)
+		owner_answer(&s, i, 0, id);
+	for (uint32_t k = 0; k < n; k++)
+		owner_answer(&s, 0, k, id);	/* sales: whole */
+	for (uint32_t k = 0; k + 1 < n; k++)
+		owner_answer(&s, 1, k, id);	/* the ledger: all but one */
+	if (driver_answered(&ctl, fd, 50))
+		fail_msg("answered before the ledger's last chunk");
+	owner_answer(&s, 1, n - 1, id);
+	o = driver_reply(&ctl, fd, 1000);
+	assert_int_equal(json_object_array_length(get(o, "products")),
+	    VENDD_MAX_PRODUCTS);
+	last = json_object_array_get_idx(get(o, "products"), 98);
+	assert_string_equal(get_str(last, "id"), "p98");
+	assert_int_equal(get_int(last, "stock"), 98);
+	assert_int_equal(get_int(o, "counters.products.p98.paid_vends"), 98);
+	assert_int_equal(get_int(o, "counters.products.p98.sold_out"), 2098);
+	assert_int_equal(get_int(o, "counters.products.cola.paid_value"), 150);
+	assert_int_equal(get_int(o, "ledger_seq"), 42);
+	json_object_put(o);
+}
+
+/*
+ * A chunk past the products sales has is a bug in sales: control stops
+ * (fatalx), in a child here, rather than answer with a torn status.
+ */
+static void
+test_status_bad_chunk_fatal(void **state)
+{
+	static struct status	 s;
+	struct msg_status_sales	 sa;
+	uint32_t		 id;
+	int			 fd, status;
+	pid_t			 pid;
+
+	(void)state;
+	make_status(&s);
+	fd = driver_client(ctl_cf.control_socket, "status\n");
+	id = owners_asked();
+	sales_chunk(&s.sales, 0, &sa);
+	sa.count = 4;			/* 4 products of 3 */
+	driver_owner_send(PROC_SALES, MSG_STATUS_SALES, id, &sa, sizeof(sa));
+	if ((pid = fork()) == 0) {
+		driver_answered(&ctl, fd, 500);
+		_exit(0);		/* not stopped: the test fails */
+	}
+	assert_true(pid > 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 1);
+	close(fd);
 }
 
 int
@@ -596,6 +706,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_restock_refused,
 		    setup_thread, teardown_thread),
 		cmocka_unit_test_setup_teardown(test_status_gathers,
+		    setup_thread, teardown_thread),
+		cmocka_unit_test_setup_teardown(test_status_99_products,
+		    setup_thread, teardown_thread),
+		cmocka_unit_test_setup_teardown(test_status_bad_chunk_fatal,
 		    setup_thread, teardown_thread),
 	};
 

@@ -217,8 +217,10 @@ test_reorder_and_removal(void **state)
 	/* Indices now mean the new order: sell cola at index 2. */
 	assert_int_equal(fx_reserve(f, 4, 2, &ob), 0);
 	assert_int_equal(fx_done(f, 4, 2, 1, &ob), 0);
-	ledger_status(&f->l, &sl);
+	ledger_status(&f->l, 0, &sl);
 	assert_int_equal(sl.nproducts, 3);
+	assert_int_equal(sl.first, 0);
+	assert_int_equal(sl.count, 3);
 	assert_int_equal(sl.product[2].paid_vends, 2);
 	assert_int_equal(sl.product[2].paid_value, 300);
 	assert_int_equal(sl.product[0].paid_vends, 0);
@@ -393,7 +395,7 @@ test_counters(void **state)
 	    sizeof(sf), &ob), 0);
 	assert_int_equal(ob.n, 0);
 	fx_open(f);
-	ledger_status(&f->l, &sl);
+	ledger_status(&f->l, 0, &sl);
 	assert_int_equal(sl.c.unknown_coins, 1);
 	assert_int_equal(sl.c.noise_pulses, 3);
 	assert_int_equal(sl.c.coin_faults, 1);
@@ -405,6 +407,43 @@ test_counters(void **state)
 	assert_int_equal(sl.c.startups, 2);
 	assert_int_equal(sl.seq, f->l.st.seq);
 	assert_int_equal(sl.nproducts, 3);
+}
+
+/*
+ * 99 columns: the status comes in chunks of MSG_STATUS_CHUNK from first on,
+ * each with the machine-wide counters, the last one short.
+ */
+static void
+test_status_chunks(void **state)
+{
+	struct fx	*f = *state;
+	struct msg_status_ledger sl;
+	struct outbox	 ob;
+	char		 id[16];
+
+	while (f->cf.nproducts < VENDD_MAX_PRODUCTS) {
+		snprintf(id, sizeof(id), "p%d", f->cf.nproducts);
+		fx_product(&f->cf, id, 100, 5);
+	}
+	fx_open(f);
+	fx_coin(f, 500, 20);
+	assert_int_equal(fx_reserve(f, 1, 98, &ob), 0);
+	assert_int_equal(fx_done(f, 1, 98, 1, &ob), 0);
+	ledger_status(&f->l, 0, &sl);
+	assert_int_equal(sl.first, 0);
+	assert_int_equal(sl.count, MSG_STATUS_CHUNK);
+	assert_int_equal(sl.nproducts, VENDD_MAX_PRODUCTS);
+	assert_int_equal(sl.product[15].paid_vends, 0);
+	ledger_status(&f->l, 96, &sl);
+	assert_int_equal(sl.first, 96);
+	assert_int_equal(sl.count, 3);
+	assert_int_equal(sl.nproducts, VENDD_MAX_PRODUCTS);
+	assert_int_equal(sl.c.paid_vends, 1);
+	assert_int_equal(sl.c.cash_in, 500);
+	assert_int_equal(sl.credit, 400);
+	assert_int_equal(sl.product[2].paid_vends, 1);
+	assert_int_equal(sl.product[2].paid_value, 100);
+	assert_int_equal(sl.product[3].paid_vends, 0);
 }
 
 /* Messages sales or arm should never send: refused, nothing journaled. */
@@ -525,6 +564,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_vend_outcomes,
 		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_counters,
+		    fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_status_chunks,
 		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_refuses_bugs,
 		    fx_setup, fx_teardown),

@@ -280,7 +280,7 @@ test_full_disk_compaction(void **state)
 	fx_coin(f, 100, 1);			/* the 16th: compaction due */
 	assert_fault_msg(&f->after, 1, LEDGER_OP_COMPACT, ENOSPC, 0);
 	assert_int_equal(fx_size(f, "snapshot.tmp"), -1);
-	ledger_status(&f->l, &sl);
+	ledger_status(&f->l, 0, &sl);
 	assert_int_equal(sl.fault.on, 1);
 	assert_int_equal(sl.fault.op, LEDGER_OP_COMPACT);
 	assert_int_equal(sl.fault.err, ENOSPC);
@@ -298,7 +298,7 @@ test_full_disk_compaction(void **state)
 	assert_int_equal(ledger_retry(&f->l, &ob), 0);
 	assert_fault_msg(&ob, 0, 0, 0, 0);
 	assert_int_equal(f->l.journal_records, 0);
-	ledger_status(&f->l, &sl);
+	ledger_status(&f->l, 0, &sl);
 	assert_int_equal(sl.fault.on, 0);
 	assert_int_equal(fx_reserve(f, 2, P_COLA, &ob), 0);	/* sells */
 	assert_int_equal(fx_one(&ob, MSG_ARM_DISPENSE), 0);

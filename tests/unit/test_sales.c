@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -452,11 +453,13 @@ test_status_and_names(void **state)
 	coin(200);
 	sel(WATER);
 	assert_int_equal(vend(), SALES_OK);
-	sales_core_status(&s, &st);
+	sales_core_status(&s, 0, &st);
 	assert_int_equal(st.credit, 100);
 	assert_int_equal(st.selection, WATER);
 	assert_int_equal(st.vend_pending, 1);
 	assert_int_equal(st.nproducts, 3);
+	assert_int_equal(st.first, 0);
+	assert_int_equal(st.count, 3);
 	assert_int_equal(st.product[COLA].stock, 5);
 	assert_int_equal(st.product[CHIPS].state, PRODUCT_OK);
 	assert_int_equal(st.product[3].stock, 0);
@@ -464,6 +467,50 @@ test_status_and_names(void **state)
 	assert_string_equal(sales_reject_name(SALES_SOLD_OUT), "sold out");
 	assert_string_equal(sales_reject_name(SALES_BUSY), "busy");
 	assert_string_equal(sales_reject_name(SALES_OK), "ok");
+}
+
+/*
+ * 99 columns: the status comes in chunks of MSG_STATUS_CHUNK from first on,
+ * each with the machine-wide fields, the last one short.
+ */
+static void
+test_status_chunks(void **state)
+{
+	struct msg_status_sales	st;
+
+	(void)state;
+	cf.nproducts = ls.nproducts = VENDD_MAX_PRODUCTS;
+	for (int i = 0; i < VENDD_MAX_PRODUCTS; i++) {
+		snprintf(cf.product[i].id, sizeof(cf.product[i].id), "p%d", i);
+		cf.product[i].price = 100;
+		cf.product[i].capacity = 1000;
+		ls.product[i].stock = 100 + i;
+	}
+	ls.product[VENDD_MAX_PRODUCTS - 1].state = PRODUCT_OUT_OF_ORDER;
+	start();
+	coin(50);
+	assert_int_equal(msg_status_chunks(VENDD_MAX_PRODUCTS), 7);
+	sales_core_status(&s, 16, &st);
+	assert_int_equal(st.first, 16);
+	assert_int_equal(st.count, MSG_STATUS_CHUNK);
+	assert_int_equal(st.nproducts, VENDD_MAX_PRODUCTS);
+	assert_int_equal(st.credit, 50);
+	assert_int_equal(st.product[0].stock, 116);
+	assert_int_equal(st.product[15].stock, 131);
+	sales_core_status(&s, 96, &st);
+	assert_int_equal(st.first, 96);
+	assert_int_equal(st.count, 3);
+	assert_int_equal(st.credit, 50);
+	assert_int_equal(st.product[2].stock, 198);
+	assert_int_equal(st.product[2].state, PRODUCT_OUT_OF_ORDER);
+	assert_int_equal(st.product[3].stock, 0);
+	/* no column: one message all the same, with nothing in it */
+	cf.nproducts = ls.nproducts = 0;
+	start();
+	assert_int_equal(msg_status_chunks(0), 1);
+	sales_core_status(&s, 0, &st);
+	assert_int_equal(st.count, 0);
+	assert_int_equal(st.nproducts, 0);
 }
 
 /* A tiny fixed-seed generator: the same sequence on every run. */
@@ -610,7 +657,7 @@ test_ledger_fault(void **state)
 	sel(COLA);
 	assert_int_equal(vend(), SALES_LEDGER_FAULT);
 	assert_int_equal(outbox_count(&ob, MSG_VEND_RESERVE), 0);
-	sales_core_status(&s, &st);
+	sales_core_status(&s, 0, &st);
 	assert_int_equal(st.ledger_fault, 1);
 	assert_int_equal(st.credit, 200);
 	outbox_init(&ob);
@@ -653,7 +700,7 @@ test_arm_blocked(void **state)
 	assert_int_equal(inhibit_in(&ob), 1);
 	sel(WATER);
 	assert_int_equal(vend(), SALES_DISPENSING_BLOCKED);
-	sales_core_status(&s, &st);
+	sales_core_status(&s, 0, &st);
 	assert_int_equal(st.arm_blocked, 1);
 	outbox_init(&ob);
 	sales_core_arm_blocked(&s, 0, &ob);
@@ -749,6 +796,7 @@ main(void)
 		cmocka_unit_test_setup(test_inhibit_transitions, setup),
 		cmocka_unit_test_setup(test_remaining_credit, setup),
 		cmocka_unit_test_setup(test_status_and_names, setup),
+		cmocka_unit_test_setup(test_status_chunks, setup),
 		cmocka_unit_test_setup(test_money_invariant, setup),
 		cmocka_unit_test_setup(test_display_told, setup),
 	};
