@@ -591,21 +591,32 @@ ledger_begin_in_fault(struct ledger *l, int err,
 static int
 ledger_begin(struct ledger *l, char *why, size_t len)
 {
-	struct ledger_state	before = l->st, started;
-	struct jrec		rec[2];
-	int			n = ledger_start_records(&l->st, rec), err;
+	struct ledger_state	*before, *started;	/* heap: see below */
+	struct jrec		 rec[2];
+	int			 n = ledger_start_records(&l->st, rec), err, rc;
 
+	/* Two whole states (99 products: 29 KiB) on main's stack would stay
+	 * resident for vendd's life; from the heap they are given back. */
+	if ((before = malloc(2 * sizeof(*before))) == NULL) {
+		snprintf(why, len, "%s", strerror(errno));
+		return -1;
+	}
+	started = before + 1;
+	*before = l->st;
 	for (int i = 0; i < n; i++)
 		jrec_apply(&l->st, &rec[i]);
-	started = l->st;
+	*started = l->st;
 	ledger_remap(&l->st, l->cf);
 	if (ledger_compact(l) == 0) {
 		l->made_snapshot = l->fresh;
-		return ledger_journal_open(l, why, len);
+		rc = ledger_journal_open(l, why, len);
+	} else {
+		err = errno;
+		rc = ledger_begin_in_fault(l, err, before, rec, n,
+		    ledger_products_same(started, &l->st), why, len);
 	}
-	err = errno;
-	return ledger_begin_in_fault(l, err, &before, rec, n,
-	    ledger_products_same(&started, &l->st), why, len);
+	free(before);
+	return rc;
 }
 
 /* A start that failed: remove what it made, so nothing half-made stays. */

@@ -699,6 +699,7 @@ main_run(void)
 	tune_pin(&main_cf);		/* the threads inherit main's CPU */
 	main_spawn_all();
 	tune_realtime(&main_cf, main_procs);
+	malloc_trim(0);		/* start-up's temporaries (config, replay) */
 	trace_mark("spawned", 0, 0);
 
 	proc_init(p, PROC_MAIN, "main", main_dispatch);
