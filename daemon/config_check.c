@@ -221,6 +221,38 @@ cfg_check_selection(struct cfg_ctx *ctx)
 	return 0;
 }
 
+/*
+ * Each key does one thing: a key in two lists would do only the first
+ * (a digit that is also ENTER could never vend).
+ */
+static int
+cfg_check_keypad(struct cfg_ctx *ctx)
+{
+	const struct keypad_conf *k = &ctx->cfg->keypad;
+	static const char *const names[] = { "digits", "clear", "enter" };
+	const int	*lists[] = { k->digit, k->clear, k->enter };
+	const int	 lens[] = { KEYPAD_DIGITS, KEYPAD_KEYS_MAX,
+			    KEYPAD_KEYS_MAX };
+	int		 code[KEYPAD_DIGITS + 2 * KEYPAD_KEYS_MAX], list[
+			    KEYPAD_DIGITS + 2 * KEYPAD_KEYS_MAX], n = 0;
+
+	for (int l = 0; l < 3; l++)
+		for (int i = 0; i < lens[l]; i++) {
+			if (lists[l][i] == 0)
+				continue;	/* clear, enter: an unused slot */
+			for (int j = 0; j < n; j++)
+				if (code[j] == lists[l][i])
+					return cfg_error(ctx, cfg_fault_line(
+					    ctx, CFG_SEC_KEYPAD, 0, names[l]),
+					    "[keypad] %s: %s is already in %s",
+					    names[l], cfg_key_name(code[j]),
+					    names[list[j]]);
+			code[n] = lists[l][i];
+			list[n++] = l;
+		}
+	return 0;
+}
+
 /* Display settings that only make sense together. */
 static int
 cfg_check_display(struct cfg_ctx *ctx)
@@ -243,7 +275,8 @@ cfg_check_and_complete(struct cfg_ctx *ctx)
 {
 	if (cfg_check_required(ctx) == -1 || cfg_convert_money(ctx) == -1 ||
 	    cfg_check_coin(ctx) == -1 || cfg_check_products(ctx) == -1 ||
-	    cfg_check_selection(ctx) == -1 || cfg_check_display(ctx) == -1)
+	    cfg_check_selection(ctx) == -1 || cfg_check_display(ctx) == -1 ||
+	    cfg_check_keypad(ctx) == -1)
 		return -1;
 	cfg_fill_derived(ctx->cfg);
 	cfg_record_vendd_lines(ctx);

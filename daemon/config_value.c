@@ -376,7 +376,7 @@ cfg_parse_keys(const char *v, int *codes, int max, char *bad, size_t badlen)
 	for (tok = strtok_r(buf, " \t,", &save); tok != NULL;
 	    tok = strtok_r(NULL, " \t,", &save)) {
 		code = libevdev_event_code_from_name(EV_KEY, tok);
-		if (code < 0 || strncmp(tok, "KEY_", 4) != 0) {
+		if (code <= 0 || strncmp(tok, "KEY_", 4) != 0) {	/* 0: RESERVED */
 			snprintf(bad, badlen, "\"%s\" is not a key name (like "
 			    "KEY_1 or KEY_ENTER)", tok);
 			return -1;

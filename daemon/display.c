@@ -42,6 +42,7 @@ display_fail(int err)
 
 	if (!disp_warned)
 		log_warnx("display: %s: %s; retrying every %d s", dc->device,
+		    err == -1 ? "a short write (part of a screen)" :
 		    strerror(err), dc->retry_s);
 	disp_warned = disp_waiting = 1;
 	disp_full = 1;
@@ -65,7 +66,7 @@ display_encode(void)
 	    sizeof(disp_buf));
 }
 
-/* Write the screen once, whole or not at all; 0 on success, else errno. */
+/* Write the screen once; 0 on success, else errno, or -1: a short write. */
 static int
 display_write(void)
 {
@@ -84,7 +85,7 @@ display_write(void)
 	if (n == -1)
 		return errno;
 	if ((size_t)n != len)
-		return EIO;	/* a short write: this one failed, redraw all */
+		return -1;	/* this one failed: redraw all next time */
 	return 0;
 }
 
@@ -161,11 +162,23 @@ display_dispatch(struct proc *p, const struct msg *m)
 	}
 }
 
-/* Shutdown: the screen stays as it is; close the device and the timers. */
+/*
+ * Shutdown (the last activity to stop): the customer reads "Out of
+ * service" rather than a credit nobody can use now; then close.
+ */
 static void
 display_on_stop(struct proc *p)
 {
+	struct msg_show	m;
+
 	(void)p;
+	if (disp_cf->display.type != DISPLAY_NONE) {
+		memset(&m, 0, sizeof(m));
+		m.event = SHOW_SELLING;
+		m.product = -1;
+		display_core_show(&disp, &m, now_ns());
+		display_flush();
+	}
 	if (disp_fd != -1)
 		close(disp_fd);
 	disp_fd = -1;

@@ -328,6 +328,7 @@ display_core_init(struct display_core *c, const struct config *cf,
 	c->cf = cf;
 	c->mode = DISPLAY_MODE_BASE;
 	c->selling = c->cold = c->keypad = 1;
+	c->sel = -1;
 	c->ev.product = -1;
 	c->screen.rows = rows < 1 ? 1 : rows > DISPLAY_ROWS_MAX ?
 	    DISPLAY_ROWS_MAX : rows;
@@ -359,6 +360,8 @@ display_core_valid(const struct display_core *c, const struct msg_show *m)
 	if (show_needs_product(m->event) &&
 	    (m->product < 0 || m->product >= c->cf->nproducts))
 		return 0;
+	if (m->product < -1 || m->product >= c->cf->nproducts)
+		return 0;	/* CREDIT carries the selection, or -1 */
 	return 1;
 }
 
@@ -381,13 +384,17 @@ core_enter(struct display_core *c, int mode, const struct msg_show *m,
 	    (uint64_t)c->cf->display.message_s * DISPLAY_NS : 0;
 }
 
-/* Back to the base screen (credit or idle). */
+/*
+ * Back to the base screen: the product sales still holds, so that nobody
+ * reads "Make a selection" while VEND would sell the last customer's
+ * choice; else credit or idle.
+ */
 static void
 core_base_mode(struct display_core *c)
 {
-	c->mode = DISPLAY_MODE_BASE;
+	c->mode = c->sel >= 0 ? DISPLAY_MODE_SELECTED : DISPLAY_MODE_BASE;
 	c->message_until = 0;
-	c->ev.product = -1;
+	c->ev.product = c->sel;
 }
 
 /* The keypad's events: a code being typed never interrupts a vend. */
@@ -405,15 +412,40 @@ core_keypad_event(struct display_core *c, const struct msg_show *m,
 		core_base_mode(c);	/* cleared; leave a selection alone */
 }
 
+/*
+ * What sales holds as the selection, for the screens that follow: a coin
+ * says it, a vend's end or a cancel clears it, and a column that cannot
+ * sell is not worth showing a price for (VEND would refuse it again).
+ */
+static void
+core_track_selection(struct display_core *c, const struct msg_show *m)
+{
+	switch (m->event) {
+	case SHOW_CREDIT:
+	case SHOW_SELECTED:
+		c->sel = m->product;
+		break;
+	case SHOW_CANCELLED:
+	case SHOW_TAKE:
+	case SHOW_REFUND:
+	case SHOW_SOLD_OUT:
+	case SHOW_OUT_OF_ORDER:
+		c->sel = -1;
+		break;
+	}
+}
+
 /* Sales' events: the mode each one leads to. */
 static void
 core_sales_event(struct display_core *c, const struct msg_show *m,
     uint64_t now)
 {
+	core_track_selection(c, m);
 	switch (m->event) {
 	case SHOW_CREDIT:
 		/* A coin updates a selection or a code; ends a message. */
-		if (c->mode == DISPLAY_MODE_MESSAGE)
+		if (c->mode == DISPLAY_MODE_MESSAGE ||
+		    (c->mode == DISPLAY_MODE_BASE && c->sel >= 0))
 			core_base_mode(c);
 		break;
 	case SHOW_SELECTED:

@@ -52,6 +52,7 @@ struct display_core {
 	struct msg_show		 ev;		/* what the non-base mode shows */
 	int64_t			 credit;	/* from sales' events only */
 	int			 selling, cold, keypad;	/* 1: fine */
+	int			 sel;		/* sales' selection, -1: none */
 	uint64_t		 message_until;	/* MESSAGE ends; 0: none */
 	uint64_t		 idle_since;	/* last event or return to base */
 	int			 cycle_step;	/* idle row1: product, or notice */

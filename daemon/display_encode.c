@@ -134,7 +134,11 @@ display_encode_charlcd(const struct display_screen *s, int first, char *buf,
 	return e.o;
 }
 
-/* One terminal row: position, at most cols characters, clear the rest. */
+/*
+ * One terminal row: position, clear it, at most cols characters. The clear
+ * comes first: after a full row the cursor waits on the last column, and an
+ * erase then would wipe that character.
+ */
 static void
 ansi_row(struct enc *e, const struct display_screen *s, int r)
 {
@@ -143,7 +147,7 @@ ansi_row(struct enc *e, const struct display_screen *s, int r)
 	char			 go[16];
 	size_t			 n;
 
-	snprintf(go, sizeof(go), "\x1b[%d;1H", r + 1);
+	snprintf(go, sizeof(go), "\x1b[%d;1H\x1b[K", r + 1);
 	enc_str(e, go);
 	for (int cells = 0; *p != '\0' && cells < s->cols; cells++) {
 		n = utf8_next(p, &cp);
@@ -153,7 +157,6 @@ ansi_row(struct enc *e, const struct display_screen *s, int r)
 			enc_put(e, "?", 1);
 		p += n;
 	}
-	enc_str(e, "\x1b[K");
 }
 
 /* A terminal has no backlight: dark is a cleared screen. */

@@ -124,7 +124,7 @@ keypad_select(struct keypad_core *c, int product, struct outbox *ob)
 	log_debug("keypad: code %s selects %s", c->digits,
 	    c->cf->product[product].id);
 	outbox_put(ob, PROC_SALES, MSG_PANEL_SELECT, &s, sizeof(s));
-	c->selected = 1;
+	c->selected = product;
 	keypad_reset(c);
 }
 
@@ -179,8 +179,23 @@ keypad_enter(struct keypad_core *c, struct outbox *ob)
 			return;
 		}
 	}
+	/* The selection stays ours to time out: sales may refuse the vend
+	 * (short of money, sold out), and a choice left behind must not be
+	 * sold to the next customer. After a sale the cancel finds nothing. */
 	outbox_put(ob, PROC_SALES, MSG_PANEL_VEND, NULL, 0);
-	c->selected = 0;		/* sales resolves the vend */
+}
+
+/* Tell sales to drop the product this keypad chose (if it still holds it). */
+static void
+keypad_cancel(struct keypad_core *c, struct outbox *ob)
+{
+	struct msg_select	s = { 0 };
+
+	if (c->selected < 0)
+		return;
+	s.product = (uint32_t)c->selected;
+	outbox_put(ob, PROC_SALES, MSG_PANEL_CANCEL, &s, sizeof(s));
+	c->selected = -1;
 }
 
 /* CLEAR: wipe the entry and drop a selection made by code. */
@@ -189,9 +204,7 @@ keypad_clear(struct keypad_core *c, struct outbox *ob)
 {
 	keypad_reset(c);
 	keypad_show(c, SHOW_ENTRY, "", 0, ob);
-	if (c->selected)
-		outbox_put(ob, PROC_SALES, MSG_PANEL_CANCEL, NULL, 0);
-	c->selected = 0;
+	keypad_cancel(c, ob);
 }
 
 /* Start idle: nothing typed, nothing selected, no timer. */
@@ -201,6 +214,7 @@ keypad_core_init(struct keypad_core *c, const struct config *cf)
 	memset(c, 0, sizeof(*c));
 	c->cf = cf;
 	c->present = 1;
+	c->selected = -1;
 }
 
 /* Presses only: a held key's autorepeat must not type a digit twice. */
@@ -240,15 +254,15 @@ keypad_core_tick(struct keypad_core *c, uint64_t now, struct outbox *ob)
 	if (c->ndigits > 0)
 		keypad_show(c, SHOW_ENTRY, "", 0, ob);
 	keypad_reset(c);
-	c->selected = 0;
-	outbox_put(ob, PROC_SALES, MSG_PANEL_CANCEL, NULL, 0);
+	keypad_cancel(c, ob);
 }
 
 /* entry_timeout_s after the last key while something is pending; else 0. */
 uint64_t
 keypad_core_deadline(const struct keypad_core *c)
 {
-	if ((c->ndigits == 0 && !c->selected) || c->cf->keypad.entry_timeout_s <= 0)
+	if ((c->ndigits == 0 && c->selected < 0) ||
+	    c->cf->keypad.entry_timeout_s <= 0)
 		return 0;
 	return c->last_key + (uint64_t)c->cf->keypad.entry_timeout_s * NS_PER_S;
 }
@@ -267,9 +281,7 @@ keypad_core_present(struct keypad_core *c, int present, uint64_t now,
 		if (c->ndigits > 0)	/* the code on the screen goes too */
 			keypad_show(c, SHOW_ENTRY, "", 0, ob);
 		keypad_reset(c);
-		if (c->selected)
-			outbox_put(ob, PROC_SALES, MSG_PANEL_CANCEL, NULL, 0);
-		c->selected = 0;
+		keypad_cancel(c, ob);
 	}
 	keypad_show(c, SHOW_KEYPAD, NULL, (uint32_t)present, ob);
 }

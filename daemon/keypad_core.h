@@ -25,7 +25,8 @@ struct keypad_core {
 	const struct config *cf;
 	char		digits[VENDD_CODE_MAX];	/* typed so far, NUL-ended */
 	int		ndigits;
-	int		selected;	/* a code selected, not vended yet */
+	int		selected;	/* product a code chose, -1: none; kept
+					 * past ENTER, since sales may refuse */
 	int		present;	/* the device is there */
 	uint64_t	last_key;	/* ns of the last key press */
 };

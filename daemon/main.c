@@ -47,8 +47,8 @@
 #define MAIN_MAX_LINES		CONFIG_MAX_LINES
 /*
  * The heartbeat (and so systemd's watchdog) covers the activities that
- * take, count and keep money and drive the machine, PROC_COIN up to
- * PROC_DISPLAY. The display and the keypad are left out: a display driver
+ * take, count and keep money and drive the machine, from PROC_COIN to
+ * PROC_CONTROL. The display and the keypad are left out: a display driver
  * stuck in a write must not restart a machine that sells without it, and
  * an idle machine pays no wake-ups for either (the keypad reads a
  * non-blocking device and fails loudly, not silently).
@@ -62,11 +62,13 @@
 /*
  * The order activities stop in once the arm was told (so that no retry
  * starts while they stop): inputs first, then the arm's cycle is waited
- * for, the ledger last, so that every outcome is recorded.
+ * for, then the ledger, so that every outcome is recorded; the keypad and
+ * the display after all that counts, so that a display stuck in a driver
+ * holds up nothing (what others sent it waits in its inbox).
  */
 static const int main_stop_order[] = {
-	PROC_CONTROL, PROC_KEYPAD, PROC_PANEL, PROC_COIN, PROC_ARM, PROC_SALES,
-	PROC_DISPLAY, PROC_COOLING, PROC_LEDGER,
+	PROC_CONTROL, PROC_PANEL, PROC_COIN, PROC_ARM, PROC_SALES,
+	PROC_COOLING, PROC_LEDGER, PROC_KEYPAD, PROC_DISPLAY,
 };
 
 /* Every line, by role, as requested at start-up and handed to its owner. */
@@ -697,9 +699,9 @@ main_run(void)
 	main_listen();
 	main_init_activities();
 	tune_pin(&main_cf);		/* the threads inherit main's CPU */
+	malloc_trim(0);		/* start-up's temporaries (config, replay) */
 	main_spawn_all();
 	tune_realtime(&main_cf, main_procs);
-	malloc_trim(0);		/* start-up's temporaries (config, replay) */
 	trace_mark("spawned", 0, 0);
 
 	proc_init(p, PROC_MAIN, "main", main_dispatch);

@@ -18,7 +18,6 @@ msg_payload_size(uint16_t type)
 	case MSG_PONG:
 	case MSG_ABORT:
 	case MSG_PANEL_VEND:
-	case MSG_PANEL_CANCEL:
 	case MSG_STATUS_REQ:
 		return 0;
 	case MSG_COIN_INSERTED:
@@ -32,6 +31,7 @@ msg_payload_size(uint16_t type)
 	case MSG_ARM_BLOCKED:
 		return SZ(flag);
 	case MSG_PANEL_SELECT:
+	case MSG_PANEL_CANCEL:
 	case MSG_VEND_SOLD_OUT:
 		return SZ(select);
 	case MSG_CREDIT_ADDED:

@@ -47,7 +47,8 @@ enum msg_type {
 	/* panel: 20-29 */
 	MSG_PANEL_SELECT = 20,	/* panel -> sales: a selection button pressed */
 	MSG_PANEL_VEND,		/* panel -> sales: the vend button pressed */
-	MSG_PANEL_CANCEL,	/* keypad -> sales: clear or timeout, no selection */
+	MSG_PANEL_CANCEL,	/* keypad -> sales: clear or timeout: drop the
+				 * product this keypad chose, if still chosen */
 
 	/* sales and ledger: 30-39 */
 	MSG_CREDIT_ADDED = 30,	/* ledger -> sales: a coin is durable */

@@ -19,8 +19,8 @@
 #include "trace.h"
 
 /* Written once by main before any thread starts, read-only afterwards. */
-static int	proc_inbox_r[PROC_MAX] = { -1, -1, -1, -1, -1, -1, -1, -1 };
-static int	proc_inbox_w[PROC_MAX] = { -1, -1, -1, -1, -1, -1, -1, -1 };
+static int	proc_inbox_r[PROC_MAX] = { [0 ... PROC_MAX - 1] = -1 };
+static int	proc_inbox_w[PROC_MAX] = { [0 ... PROC_MAX - 1] = -1 };
 
 /* How long a stopping activity waits for a full peer to take its messages. */
 #define PROC_STOP_DRAIN_MS	1000
@@ -310,6 +310,20 @@ proc_queue_put(struct proc *p, int dst, const struct msg *m)
 	log_debug("%s inbox full: %u queued", proc_name(dst), q->n);
 }
 
+/*
+ * A message the display's full inbox refused is dropped, not parked: what
+ * the customer sees is state that the next event repeats whole (it carries
+ * the credit), and a display wedged in its driver must not grow a queue
+ * until the sender dies. Said once per sender until the inbox takes again.
+ */
+static void
+proc_drop_for_display(struct proc *p)
+{
+	if (p->dropped++ == 0)
+		log_warnx("%s: the display is not reading its inbox; what the "
+		    "customer sees is dropped until it does", p->name);
+}
+
 /* Send one message: one write() of at most PIPE_BUF bytes, never torn. */
 static void
 proc_send_msg(struct proc *p, int dst, struct msg *m)
@@ -328,10 +342,18 @@ proc_send_msg(struct proc *p, int dst, struct msg *m)
 		n = write(proc_inbox_w[dst], m, msg_wire_size(m));
 	while (n == -1 && errno == EINTR);
 	trace_mark("sent", m->hdr.type, 0);
-	if (n == -1 && errno == EAGAIN)
+	if (n == -1 && errno == EAGAIN && dst == PROC_DISPLAY &&
+	    m->hdr.type == MSG_SHOW)
+		proc_drop_for_display(p);
+	else if (n == -1 && errno == EAGAIN)
 		proc_queue_put(p, dst, m);
 	else if (n != (ssize_t)msg_wire_size(m))
 		fatal("%s: write to %s", p->name, proc_name(dst));
+	else if (dst == PROC_DISPLAY && p->dropped > 0) {
+		log_info("%s: the display reads its inbox again (%u dropped)",
+		    p->name, p->dropped);
+		p->dropped = 0;
+	}
 }
 
 /* How many messages wait for dst: a bulk sender pauses while any do. */

@@ -40,6 +40,8 @@ struct proc {
 	int		 stops_itself;	/* MSG_STOP goes to dispatch, which
 					 * calls proc_stop when its work ends */
 	uint32_t	 seq;
+	unsigned	 dropped;	/* MSG_SHOW the display's full inbox
+					 * refused since it last took one */
 	struct proc_queue q[PROC_MAX];
 	pthread_t	 thread;
 	struct msg_reader rd;		/* last: proc_init leaves its buffer

@@ -122,7 +122,8 @@ sales_core_credit(struct sales_core *s, int64_t value, struct outbox *ob)
 	sales_price_str(s, value, v, sizeof(v));
 	sales_price_str(s, s->credit, c, sizeof(c));
 	log_info("credit +%s, now %s", v, c);
-	sales_show(s, SHOW_CREDIT, s->selection, 0, ob);
+	sales_show(s, SHOW_CREDIT, s->selection >= 0 &&
+	    sales_sellable(s, s->selection) ? s->selection : -1, 0, ob);
 	sales_update_inhibit(s, ob);
 }
 
@@ -152,11 +153,14 @@ sales_core_select(struct sales_core *s, int p, struct outbox *ob)
 	}
 }
 
-/* The keypad's clear or timeout: no selection (a vend in hand goes on). */
+/*
+ * The keypad's clear or timeout for the product it chose: no selection, if
+ * that is still it (a vend in hand goes on; a button's choice since stays).
+ */
 void
-sales_core_cancel(struct sales_core *s, struct outbox *ob)
+sales_core_cancel(struct sales_core *s, int product, struct outbox *ob)
 {
-	if (s->pending || s->selection < 0)
+	if (s->pending || s->selection < 0 || s->selection != product)
 		return;
 	log_info("selection of %s cancelled", s->cf->product[s->selection].id);
 	s->selection = -1;
@@ -437,7 +441,9 @@ sales_core_handle(struct sales_core *s, const struct msg *m,
 		sales_core_vend(s, ob);
 		return 0;
 	case MSG_PANEL_CANCEL:
-		sales_core_cancel(s, ob);
+		if (m->u.select.product >= (uint32_t)s->cf->nproducts)
+			return -1;
+		sales_core_cancel(s, (int)m->u.select.product, ob);
 		return 0;
 	case MSG_VEND_RESULT:
 		sales_core_vend_result(s, &m->u.vend, ob);

@@ -50,7 +50,7 @@ void	sales_core_init(struct sales_core *, const struct config *,
 	    const struct ledger_state *, int ledger_fault, struct outbox *);
 void	sales_core_credit(struct sales_core *, int64_t value, struct outbox *);
 void	sales_core_select(struct sales_core *, int product, struct outbox *);
-void	sales_core_cancel(struct sales_core *, struct outbox *);
+void	sales_core_cancel(struct sales_core *, int product, struct outbox *);
 /* Returns why nothing happened, or SALES_OK when a vend was reserved. */
 enum sales_reject sales_core_vend(struct sales_core *, struct outbox *);
 void	sales_core_vend_result(struct sales_core *, const struct msg_vend *,

@@ -5,9 +5,10 @@
  *
  *   lcdscreen charlcd|ansi ROWS COLS FIFO OUT
  *
- * OUT (replaced atomically after every read that changed the screen): one
+ * OUT (replaced atomically after every frame that changed the screen): one
  * line per row, trailing spaces trimmed, then "backlight=1" or "0".
- * OUT.log: one line per distinct screen, "+MS | row0 | row1 ... |
+ * OUT.log: one line per distinct screen (frames are told apart where vendd
+ * starts each one, so two that one read returns are both logged), "+MS | row0 | row1 ... |
  * backlight=B", MS since lcdscreen started. A writer that closes is waited
  * for again. Runs until SIGTERM (exit 0); bytes the decoder does not know
  * exit 1 with what they were on stderr.
@@ -92,11 +93,58 @@ make_fifo(const char *path)
 		sim_die("mkfifo %s: %s", path, strerror(errno));
 }
 
-/* Read until EOF (the writer closed) or SIGTERM; record each change. */
+/*
+ * Where the next frame starts after from (or n): every charlcd frame of
+ * vendd's begins with the backlight's code, every terminal frame with its
+ * first row's position or a clear.
+ */
+static size_t
+next_frame(const char *buf, size_t n, size_t from)
+{
+	static const char *const marks[] = { "\x1b[L+", "\x1b[L-",
+	    "\x1b[1;1H", "\x1b[2J" };
+
+	for (size_t i = from + 1; i < n; i++) {
+		if (buf[i] != '\x1b')
+			continue;
+		for (size_t k = 0; k < sizeof(marks) / sizeof(marks[0]); k++)
+			if (n - i >= strlen(marks[k]) &&
+			    memcmp(buf + i, marks[k], strlen(marks[k])) == 0)
+				return i;
+	}
+	return n;
+}
+
+/* One frame's bytes in; the screen recorded if it changed. */
+static void
+take_frame(const char *bytes, size_t n, const char *out, char *last,
+    size_t lastlen)
+{
+	char	text[SCREENDEC_ROWS_MAX * SCREENDEC_ROW_BYTES + 32];
+
+	screendec_feed(&dec, bytes, n);
+	if (dec.bad) {
+		fprintf(stderr, "lcdscreen: unknown bytes: %s\n", dec.why);
+		exit(1);
+	}
+	screen_text(text, sizeof(text));
+	if (strcmp(text, last) == 0)
+		return;
+	snprintf(last, lastlen, "%s", text);
+	write_out(out, text);
+	append_log(out);
+}
+
+/*
+ * Read until EOF (the writer closed) or SIGTERM; record each change. A
+ * frame is one write() of vendd's, under PIPE_BUF, so a read holds whole
+ * frames, often several; only a backlog past the buffer could cut one
+ * (its half-drawn screen would then be logged once).
+ */
 static void
 drain(int fd, const char *out, char *last, size_t lastlen)
 {
-	char	buf[4096], text[SCREENDEC_ROWS_MAX * SCREENDEC_ROW_BYTES + 32];
+	char	buf[4096];
 	ssize_t	n;
 
 	while (!sim_stop && (n = read(fd, buf, sizeof(buf))) != 0) {
@@ -105,18 +153,10 @@ drain(int fd, const char *out, char *last, size_t lastlen)
 				continue;
 			sim_die("read: %s", strerror(errno));
 		}
-		screendec_feed(&dec, buf, (size_t)n);
-		if (dec.bad) {
-			fprintf(stderr, "lcdscreen: unknown bytes: %s\n",
-			    dec.why);
-			exit(1);
+		for (size_t a = 0, b; a < (size_t)n; a = b) {
+			b = next_frame(buf, (size_t)n, a);
+			take_frame(buf + a, b - a, out, last, lastlen);
 		}
-		screen_text(text, sizeof(text));
-		if (strcmp(text, last) == 0)
-			continue;
-		snprintf(last, lastlen, "%s", text);
-		write_out(out, text);
-		append_log(out);
 	}
 }
 

@@ -299,7 +299,7 @@ cooling.start_delay_s=0 cooling.sample_s=1 cooling.min_on_s=3 cooling.min_off_s=
 # simdrv did.
 vendd_start_fast() {
 	WAIT_MS=10000
-	DIAG_FILES="$WORK/coins $WORK/presses $WORK/drop $WORK/hammer"
+	DIAG_FILES="${DIAG_FILES:-} $WORK/coins $WORK/presses $WORK/drop $WORK/hammer"
 	# shellcheck disable=SC2086 # FAST_CONFIG is a list of words
 	vendd_start $FAST_CONFIG "$@"
 }
@@ -460,6 +460,8 @@ screen_start() {
 screen_stop() {
 	[ -n "$SCREEN_PID" ] || return 0
 	kill "$SCREEN_PID" 2>/dev/null
+	# a TERM between its check and its open() of the FIFO goes unseen
+	pid_gone "$SCREEN_PID" 2000 || kill -KILL "$SCREEN_PID" 2>/dev/null
 	wait "$SCREEN_PID" 2>/dev/null
 	SCREEN_PID=
 }
@@ -496,7 +498,7 @@ screen_seen() {
 # simkeys_cmd CMD REPLY_PATTERN: one command to simkeys, wait for its reply.
 simkeys_cmd() {
 	before=$(grep -c "$2" "$WORK/simkeys.out" 2>/dev/null)
-	echo "$1" >"$KEYPAD_CTL"
+	echo "$1" >&9		# keypad_start's descriptor: never blocks
 	i=0
 	until [ "$(grep -c "$2" "$WORK/simkeys.out")" -gt "$before" ]; do
 		[ $i -lt 500 ] || fail "simkeys did not answer '$1': $(tail -n 2 "$WORK/simkeys.out" | tr '\n' ' ')"
@@ -519,14 +521,18 @@ keypad_start() {
 		i=$((i + 1))
 		usleep 20000
 	done
+	# Held open read-write, so that a write never waits for a reader
+	# (simkeys may have died: simkeys_cmd says so instead of hanging).
+	exec 9<>"$KEYPAD_CTL"
 	DIAG_FILES="${DIAG_FILES:-} $WORK/simkeys.out"
 }
 
 keypad_stop() {
 	[ -n "$KEYPAD_PID" ] || return 0
-	echo quit >"$KEYPAD_CTL" 2>/dev/null &
+	echo quit >&9 2>/dev/null
 	pid_gone "$KEYPAD_PID" 2000 || kill "$KEYPAD_PID" 2>/dev/null
 	wait "$KEYPAD_PID" 2>/dev/null
+	exec 9>&-
 	KEYPAD_PID=
 }
 

@@ -574,6 +574,12 @@ static const struct bad_case bad_cases[] = {
 	    "digits: 10 key names needed, 2 given" },
 	{ COIN REST "[keypad]\nclear = KEY_A KEY_B KEY_C KEY_D KEY_E\n",
 	    ":14: [keypad] clear: more than 4 keys" },
+	{ COIN REST "[keypad]\nenter = KEY_1\n", ":14: [keypad] enter: "
+	    "KEY_1 is already in digits" },
+	{ COIN REST "[keypad]\nclear = KEY_ESC KEY_ESC\n", ":14: [keypad] "
+	    "clear: KEY_ESC is already in clear" },
+	{ COIN REST "[keypad]\nclear = KEY_RESERVED\n", ":14: [keypad] "
+	    "clear: \"KEY_RESERVED\" is not a key name" },
 	{ COIN REST "[keypad]\ndevice = input/event0\n", ":14: [keypad] "
 	    "device: \"input/event0\" is not an absolute path, or an input "
 	    "device's name" },

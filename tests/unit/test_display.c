@@ -214,6 +214,38 @@ test_more(void **state)
 	assert_rows("Credit 0.20", "Make a selection");
 }
 
+/*
+ * While sales holds a selection, every screen that follows a message, a
+ * coin or a cleared code shows it: nobody reads "Make a selection" while
+ * VEND would sell the last customer's choice. A cancel or a column that
+ * cannot sell lets it go.
+ */
+static void
+test_selection_kept(void **state)
+{
+	(void)state;
+	show(SHOW_SELECTED, 1, 20, 80, 0, "", 10);
+	assert_rows("Water 0.80", "Insert 0.60 more");
+	show(SHOW_MORE, 1, 20, 60, 0, "", 20);
+	tick(3020);
+	assert_rows("Water 0.80", "Insert 0.60 more");
+	sales(SHOW_CREDIT, 1, 70, 3030);		/* a coin */
+	assert_rows("Water 0.80", "Insert 0.10 more");
+	show(SHOW_ENTRY, -1, 0, 0, 0, "2", 3040);	/* a code begun ... */
+	assert_rows("Code 2", "Credit 0.70");
+	show(SHOW_ENTRY, -1, 0, 0, 0, "", 3050);	/* ... and cleared */
+	assert_rows("Water 0.80", "Insert 0.10 more");
+	sales(SHOW_CANCELLED, -1, 70, 3060);
+	assert_rows("Credit 0.70", "Make a selection");
+	show(SHOW_SELECTED, 2, 70, 150, 0, "", 3070);
+	sales(SHOW_SOLD_OUT, 2, 70, 3080);
+	tick(6080);
+	assert_rows("Credit 0.70", "Make a selection");
+	/* a credit event without a selection (the machine's restart) */
+	sales(SHOW_CREDIT, -1, 70, 6090);
+	assert_rows("Credit 0.70", "Make a selection");
+}
+
 static void
 test_vend_take(void **state)
 {
@@ -644,6 +676,7 @@ main(void)
 		cmocka_unit_test_setup(test_idle_cycle, setup),
 		cmocka_unit_test_setup(test_utf8_cut, setup),
 		cmocka_unit_test_setup(test_price_kept, setup),
+		cmocka_unit_test_setup(test_selection_kept, setup),
 		cmocka_unit_test_setup(test_long_text, setup),
 		cmocka_unit_test_setup(test_rows_1_and_4, setup),
 		cmocka_unit_test_setup(test_valid, setup),

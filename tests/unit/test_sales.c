@@ -752,7 +752,10 @@ test_display_told(void **state)
 	coin(200);
 	sel(WATER);
 	outbox_init(&ob);
-	sales_core_cancel(&s, &ob);
+	sales_core_cancel(&s, COLA, &ob);	/* not what is chosen: kept */
+	assert_int_equal(outbox_find(&ob, MSG_SHOW), -1);
+	assert_int_equal(s.selection, WATER);
+	sales_core_cancel(&s, WATER, &ob);
 	shown(SHOW_CANCELLED);
 	assert_int_equal(s.selection, -1);
 	assert_int_equal(vend(), SALES_NO_SELECTION);
