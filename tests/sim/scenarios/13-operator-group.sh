@@ -11,8 +11,9 @@
 . /vendd/tests/sim/lib.sh
 
 rule=$VENDD_ROOT/gpio/60-vendd-gpio.rules
-group=$(sed -n 's/.*GROUP="\([^"]*\)".*/\1/p' "$rule")
-mode=$(sed -n 's/.*MODE="\([^"]*\)".*/\1/p' "$rule")
+# the rule's GPIO line (it also gives the keypad and the LCD to _vendd)
+group=$(sed -n '/SUBSYSTEM=="gpio"/s/.*GROUP="\([^"]*\)".*/\1/p' "$rule")
+mode=$(sed -n '/SUBSYSTEM=="gpio"/s/.*MODE="\([^"]*\)".*/\1/p' "$rule")
 expect_eq "the udev rule's group" _vendd "$group"
 chip=/dev/$(sim_chip)
 chgrp "$group" "$chip" && chmod "$mode" "$chip" || fail "cannot apply the rule to $chip"
