@@ -97,6 +97,7 @@ cat "$R/floor.res" "$R/floor-nosel.res"
 # with a customer's display (a 16x2 charlcd, read by lcdscreen), a keypad
 # (uinput) and 99 products, so every figure includes what they cost.
 export WATCHDOG_USEC=30000000 NOTIFY_SOCKET=@vendd-bench-sink
+export GLIBC_TUNABLES=glibc.malloc.tcache_count=0	# as debian/vendd.service
 [ "$debug" = 1 ] && VENDD_DEBUG=1
 say "vendd: $vends vends (cpu=$vcpu), display, keypad, 99 products"
 screen_start charlcd 2 16
