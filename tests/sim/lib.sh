@@ -495,6 +495,17 @@ screen_seen() {
 	grep -qF "| $1" "$SCREEN.log" 2>/dev/null
 }
 
+# wait_seen "ROW0 | ROW1" [TIMEOUT_MS]: the screen showed this, now or since
+# lcdscreen started (for a message that lasts message_s).
+wait_seen() {
+	deadline=$(($(now_ms) + ${2:-${WAIT_MS:-3000}}))
+	until screen_seen "$1"; do
+		[ "$(now_ms)" -lt "$deadline" ] ||
+			fail "expected the screen '$1' within ${2:-${WAIT_MS:-3000}} ms, saw '$(screen_rows)'"
+		usleep 50000
+	done
+}
+
 # simkeys_cmd CMD REPLY_PATTERN: one command to simkeys, wait for its reply.
 simkeys_cmd() {
 	before=$(grep -c "$2" "$WORK/simkeys.out" 2>/dev/null)
