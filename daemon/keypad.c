@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,6 +114,33 @@ keypad_open_by_path(const char *device, char *path_out, size_t pathlen,
 	return fd;
 }
 
+/*
+ * The input name of /dev/input/eventN as sysfs has it, without opening the
+ * device: other input devices stay closed (the service may not open them),
+ * and a lookup costs a read per device, not libevdev's full sync of each.
+ * -1 when sysfs does not say.
+ */
+static int
+keypad_sysfs_name(const char *path, char *name, size_t len)
+{
+	const char	*base = strrchr(path, '/');
+	char		 sys[PATH_MAX];
+	ssize_t		 n;
+	int		 fd;
+
+	if (base == NULL || snprintf(sys, sizeof(sys), "/sys/class/input/%s/"
+	    "device/name", base + 1) >= (int)sizeof(sys) ||
+	    (fd = open(sys, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	n = read(fd, name, len - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	name[n] = '\0';
+	name[strcspn(name, "\n")] = '\0';
+	return 0;
+}
+
 /* Try one /dev/input/eventN for the name; note what it is in found. */
 static int
 keypad_try_node(const char *device, const char *path, char *found,
@@ -121,6 +149,12 @@ keypad_try_node(const char *device, const char *path, char *found,
 	char	name[256];
 	int	fd, e;
 
+	if (keypad_sysfs_name(path, name, sizeof(name)) == 0 &&
+	    strcmp(name, device) != 0) {
+		keypad_errcat(found, foundlen, "%s\"%s\" %s", found[0] ?
+		    ", " : "", name, path);
+		return -1;
+	}
 	if ((fd = keypad_open_path(path)) == -1) {
 		e = errno;
 		if (openerr[0] == '\0')
