@@ -33,7 +33,8 @@ LIB_SRCS	= daemon/log.c daemon/msg.c daemon/proc.c daemon/config.c \
 		  daemon/ledger_rules.c daemon/ledger_store.c \
 		  daemon/control_protocol.c daemon/control_listen.c \
 		  daemon/control_socket.c \
-		  daemon/notify.c daemon/outputs_file.c daemon/safe_outputs.c daemon/trace.c daemon/tune.c gpio/gpio.c gpio/edge.c
+		  daemon/notify.c daemon/outputs_file.c daemon/line_request.c \
+		  daemon/safe_outputs.c daemon/trace.c daemon/tune.c gpio/gpio.c gpio/edge.c
 LIB_OBJS	= $(LIB_SRCS:%.c=$(B)/%.o)
 UNIT_TESTS	= transport config edge coin panel sales arm cooling ledger \
 		  ledger_codec ledger_store control_protocol control_socket wiring \

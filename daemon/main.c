@@ -31,6 +31,7 @@
 #include "cooling.h"
 #include "gpio.h"
 #include "keypad.h"
+#include "line_request.h"
 #include "ledger.h"
 #include "log.h"
 #include "notify.h"
@@ -128,26 +129,16 @@ main_refuse(int status, const char *fmt, ...)
 	exit(status);
 }
 
-/* Request one line (an output at its safe level), or NULL with err filled. */
+/* Request one line (an output at its safe level), or NULL with err filled;
+ * an output is kept for the fatal hook. */
 static struct gpio_line *
 main_try_request(const struct line_conf *lc, int dir, int safe_active,
     char *err, size_t errlen)
 {
-	struct gpio_line_spec	 spec;
 	struct gpio_line	*l;
-	char			 gerr[1024];
 
-	memset(&spec, 0, sizeof(spec));
-	spec.name = lc->name;
-	spec.dir = dir;
-	spec.active_low = lc->active_low;
-	spec.bias = lc->bias;
-	spec.debounce_ms = dir == GPIO_DIR_INPUT ? lc->debounce_ms : 0;
-	spec.safe_active = safe_active;
-	if ((l = gpio_line_request(&spec, "vendd", gerr, sizeof(gerr))) == NULL)
-		snprintf(err, errlen, "%s:%d: %s: %s", main_cf.path, lc->lineno,
-		    lc->key, gerr);
-	else if (dir == GPIO_DIR_OUTPUT && main_noutputs < MAIN_MAX_LINES)
+	l = line_request(&main_cf, lc, dir, safe_active, err, errlen);
+	if (l != NULL && dir == GPIO_DIR_OUTPUT && main_noutputs < MAIN_MAX_LINES)
 		main_outputs[main_noutputs++] = l;
 	return l;
 }

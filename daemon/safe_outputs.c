@@ -8,6 +8,7 @@
 
 #include "config.h"
 #include "gpio.h"
+#include "line_request.h"
 #include "outputs_file.h"
 #include "safe_outputs.h"
 
@@ -15,24 +16,15 @@ static char		 safe_path[VENDD_SOCK_MAX + 16];
 static struct gpio_line	*safe_lines[CONFIG_MAX_LINES];	/* held at safe */
 static int		 safe_nlines;
 
-/* Request one output at its safe level, or NULL with err filled. */
+/* Request one output at its safe level, held until the end; NULL with err. */
 static struct gpio_line *
 safe_request(const struct config *cf, const struct line_conf *lc,
     int safe_active, char *err, size_t errlen)
 {
-	struct gpio_line_spec	 spec;
 	struct gpio_line	*l;
-	char			 gerr[1024];
 
-	memset(&spec, 0, sizeof(spec));
-	spec.name = lc->name;
-	spec.dir = GPIO_DIR_OUTPUT;
-	spec.active_low = lc->active_low;
-	spec.safe_active = safe_active;
-	if ((l = gpio_line_request(&spec, "vendd", gerr, sizeof(gerr))) == NULL)
-		snprintf(err, errlen, "%s:%d: %s: %s", cf->path, lc->lineno,
-		    lc->key, gerr);
-	else if (safe_nlines < CONFIG_MAX_LINES)
+	l = line_request(cf, lc, GPIO_DIR_OUTPUT, safe_active, err, errlen);
+	if (l != NULL && safe_nlines < CONFIG_MAX_LINES)
 		safe_lines[safe_nlines++] = l;
 	return l;
 }
