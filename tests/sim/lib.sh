@@ -428,6 +428,16 @@ log_count() {
 	grep -cE "$1" "$VENDD_LOG" 2>/dev/null
 }
 
+# wait_log PATTERN TIMEOUT_MS WHAT: vendd logged a line matching the
+# extended regex within TIMEOUT_MS; else fail with "expected WHAT".
+wait_log() {
+	deadline=$(($(now_ms) + $2))
+	until [ "$(log_count "$1")" -ge 1 ]; do
+		[ "$(now_ms)" -lt "$deadline" ] || fail "expected $3"
+		usleep 50000
+	done
+}
+
 # ---- the customer's display and keypad ----
 #
 # The display is a FIFO that lcdscreen reads and decodes (charlcd codes or

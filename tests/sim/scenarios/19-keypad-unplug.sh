@@ -16,24 +16,15 @@ keys 1
 wait_screen "Code 1 | Credit 1.00"
 
 keypad_unplug
-i=0
-until [ "$(log_count 'keypad: .* is gone')" -ge 1 ]; do
-	[ $i -lt 200 ] || fail "expected 'keypad: ... is gone' in the log"
-	i=$((i + 1))
-	usleep 50000
-done
+wait_log 'keypad: .* is gone' 10000 "'keypad: ... is gone' in the log"
 wait_screen "Credit 1.00 | Keypad faulty"
 status_refresh
 expect_eq "credit with the keypad gone" 100 "$(status credit)"
 expect_eq "selection with the keypad gone" null "$(status selection)"
 
 keypad_plug
-i=0
-until [ "$(log_count 'keypad: .* is back')" -ge 1 ]; do
-	[ $i -lt 200 ] || fail "expected 'keypad: ... is back' in the log within 10 s"
-	i=$((i + 1))
-	usleep 50000
-done
+wait_log 'keypad: .* is back' 10000 \
+	"'keypad: ... is back' in the log within 10 s"
 wait_screen "Credit 1.00 | Make a selection"
 keys 12				# water, 1.00
 wait_status selection water

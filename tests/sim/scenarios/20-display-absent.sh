@@ -6,12 +6,8 @@
 
 # shellcheck disable=SC2086 # lists of words
 vendd_start_fast display.type=charlcd display.device=$SCREEN_FIFO display.retry_s=1
-i=0
-until [ "$(log_count "display: $SCREEN_FIFO")" -ge 1 ]; do
-	[ $i -lt 100 ] || fail "expected a warning naming $SCREEN_FIFO in the log"
-	i=$((i + 1))
-	usleep 50000
-done
+wait_log "display: $SCREEN_FIFO" 5000 \
+	"a warning naming $SCREEN_FIFO in the log"
 coin 10				# 1.00
 wait_status credit 100
 press SELECT_B			# water, 1.00
