@@ -51,8 +51,9 @@ ledger_check_reserve(const struct ledger *l, const struct msg_vend *v)
 	}
 	if (v->product >= (uint32_t)l->cf->nproducts)
 		return "product out of range";
-	if (v->price != l->cf->product[v->product].price)
-		return "price differs from the config";
+	if (v->test ? v->price != 0 : v->price != ledger_price(&l->st, l->cf,
+	    (int)v->product) && v->price != l->price_before[v->product])
+		return "price differs from the product's";
 	/*
 	 * Stock and out-of-order are sales' rules, not money: a restock to 0
 	 * may cross a reservation sales made from its older view. The arm
@@ -116,7 +117,7 @@ ledger_record(const struct ledger *l, const struct msg *m, struct jrec *r)
 	case MSG_VEND_RESERVE:
 		if ((why = ledger_check_reserve(l, &m->u.vend)) != NULL)
 			return why;
-		r->type = JR_RESERVE;
+		r->type = m->u.vend.test ? JR_TEST_RESERVE : JR_RESERVE;
 		r->vend_id = m->u.vend.vend_id;
 		r->product = (uint16_t)m->u.vend.product;
 		r->value = m->u.vend.price;
@@ -130,6 +131,7 @@ ledger_record(const struct ledger *l, const struct msg *m, struct jrec *r)
 		r->vend_id = pv->vend_id;
 		r->product = pv->product;
 		r->value = pv->price;
+		r->count = pv->test;	/* for the event stream */
 		return NULL;
 	case MSG_VEND_SOLD_OUT:
 		if (m->u.select.product >= (uint32_t)l->cf->nproducts)
@@ -156,7 +158,7 @@ ledger_record(const struct ledger *l, const struct msg *m, struct jrec *r)
 		r->count = m->u.cool.kind;
 		return NULL;
 	}
-	return "not a ledger message";
+	return ledger_operator_record(l, m, r);
 }
 
 /* Answer a restock to whoever asked (control), with the request's id. */
@@ -230,6 +232,7 @@ ledger_forward(const struct ledger *l, const struct msg *m,
 		outbox_put(ob, PROC_SALES, MSG_CREDIT_ADDED, &c, sizeof(c));
 		break;
 	case JR_RESERVE:
+	case JR_TEST_RESERVE:
 		outbox_put(ob, PROC_ARM, MSG_ARM_DISPENSE, &m->u.vend,
 		    sizeof(m->u.vend));
 		break;
@@ -241,6 +244,7 @@ ledger_forward(const struct ledger *l, const struct msg *m,
 		v.price = r->value;
 		v.ok = r->type == JR_COMMIT;
 		v.why = v.ok ? 0 : m->u.vend.why;
+		v.test = m->u.vend.test;
 		outbox_put(ob, PROC_SALES, MSG_VEND_RESULT, &v, sizeof(v));
 		break;
 	case JR_RESTOCK:
@@ -250,6 +254,9 @@ ledger_forward(const struct ledger *l, const struct msg *m,
 		rs.clear_fault = r->count;
 		outbox_put(ob, PROC_SALES, MSG_RESTOCKED, &rs, sizeof(rs));
 		ledger_restock_done(m, rs.stock, 0, ob);
+		break;
+	default:
+		ledger_operator_forward(l, m, r, ob);
 		break;
 	}
 }
@@ -362,7 +369,7 @@ ledger_process(struct ledger *l, const struct msg *m, struct outbox *ob)
 	const char	*why;
 	uint32_t	 op;
 
-	if (ledger_restock_bad(l, m, ob))
+	if (ledger_restock_bad(l, m, ob) || ledger_operator_bad(l, m, ob))
 		return 0;
 	if ((why = ledger_record(l, m, &r)) == NULL) {
 		r.seq = l->st.seq + 1;
@@ -374,6 +381,7 @@ ledger_process(struct ledger *l, const struct msg *m, struct outbox *ob)
 		errno = EINVAL;
 		return -1;
 	}
+	r.time_ms = ledger_now_ms();
 	if (ledger_append(l, &r, ledger_is_money(m->hdr.type), &op) == -1) {
 		ledger_fault_set(l, op, errno);
 		if (ledger_is_money(m->hdr.type))
@@ -382,10 +390,14 @@ ledger_process(struct ledger *l, const struct msg *m, struct outbox *ob)
 			ledger_refuse_vend(l, m, ob);
 		else if (m->hdr.type == MSG_RESTOCK)
 			ledger_refuse_restock(l, m, ob);
-		else
+		else if (!ledger_operator_refuse(l, m, ob))
 			ledger_drop(l, m);
 		return 0;
 	}
+	ledger_events_append(l, &r);
+	if (r.type == JR_PRICE)		/* before the change: see below */
+		l->price_before[r.product] = ledger_price(&l->st, l->cf,
+		    r.product);
 	jrec_apply(&l->st, &r);
 	ledger_log_outcome(l, &r);
 	ledger_forward(l, m, &r, ob);
@@ -402,6 +414,8 @@ ledger_handle(struct ledger *l, const struct msg *m, struct outbox *ob)
 		ledger_refuse_vend(l, m, ob);
 	else if (l->fault.on && m->hdr.type == MSG_RESTOCK)
 		ledger_refuse_restock(l, m, ob);
+	else if (l->fault.on && ledger_operator_refuse(l, m, ob))
+		;			/* answered: not recorded now */
 	else if (l->fault.held > 0 && ledger_is_money(m->hdr.type))
 		rc = ledger_hold(l, m);		/* in order, behind */
 	else if (l->fault.held > 0)
@@ -571,12 +585,17 @@ ledger_dispatch(struct proc *p, const struct msg *m)
 	case MSG_COOL_START:
 	case MSG_COOL_STOP:
 	case MSG_COOL_SENSOR_FAULT:
+	case MSG_SERVICE_REC:
+	case MSG_PRICE_SET:
+	case MSG_COLLECT:
+	case MSG_AUDIT_RESET:
 		outbox_init(&ob);
 		if (ledger_handle(ledger_self, m, &ob) == -1)
 			fatal("ledger: %s from %s (%u held for the disk)",
 			    msg_type_name(m->hdr.type), proc_name(m->hdr.src),
 			    ledger_self->fault.held);
 		proc_send_outbox(p, &ob);
+		ledger_events_notify(ledger_self, p);
 		outbox_init(&ob);
 		ledger_compact_if_due(ledger_self, &ob);
 		proc_send_outbox(p, &ob);
@@ -584,6 +603,8 @@ ledger_dispatch(struct proc *p, const struct msg *m)
 			ledger_retry_later();
 		break;
 	default:
+		if (ledger_operator_reply(ledger_self, p, m))
+			break;
 		fatalx("%s: unexpected %s from %s", __func__,
 		    msg_type_name(m->hdr.type), proc_name(m->hdr.src));
 	}

@@ -18,8 +18,46 @@
 
 struct proc;
 
+/* Record types: the on-disk numbers, never renumbered; also the kinds of
+ * the event stream (ledger_event_name). */
+enum jrec_type {
+	JR_COIN = 1,		/* value, count = pulses */
+	JR_UNKNOWN_COIN,	/* count = pulses */
+	JR_NOISE,		/* count = pulses */
+	JR_COIN_FAULT,		/* count = width_ms */
+	JR_RESERVE,		/* vend_id, product, value = price */
+	JR_COMMIT,		/* vend_id, product, value = price */
+	JR_RESTORE,		/* vend_id, product, value = price: no drop */
+	JR_SOLD_OUT,		/* product */
+	JR_RESTOCK,		/* product, value = stock, count = clear_fault */
+	JR_COOL_START,
+	JR_COOL_STOP,		/* value = run_s */
+	JR_SENSOR_FAULT,	/* count = kind */
+	JR_STARTUP,
+	JR_SETTLE,		/* vend_id, product, value = price: unresolved
+				 * at start, or stopped by vendd before the drop */
+	JR_BLOCKED,		/* vend_id, product, value = price: the drop
+				 * beam was broken, the motor did not run */
+	JR_TEST_RESERVE,	/* vend_id, product: a test vend, no money */
+	JR_PRICE,		/* product, value = price; count 0: the INI's */
+	JR_COLLECT,		/* value = cash in the box, now emptied */
+	JR_SERVICE,		/* count = on, vend_id = enum service_why */
+	JR_AUDIT_RESET,		/* the since-reset counters start again */
+	JR_MAX
+};
+
 #define LEDGER_HELD_MAX	16	/* money messages waiting for the disk */
 #define LEDGER_RETRY_S	5	/* seconds between tries of a failing disk */
+
+/* The event log's two files (ledger_events.c); seqs [first, next). */
+struct ledger_events {
+	int		fd, old_fd;	/* "events", "events.old"; -1: none */
+	uint64_t	first, next;	/* 0, 0: empty */
+	uint64_t	old_first, old_next;
+	int		failing;	/* writes fail: logged once */
+	int		made;		/* "events" created by this open */
+	int		follower;	/* control waits for records after next */
+};
 
 struct ledger {
 	const struct config *cf;
@@ -37,6 +75,10 @@ struct ledger {
 	unsigned	held_head;	/* fault.held messages from here, in order */
 	struct msg_out	held[LEDGER_HELD_MAX];
 	uint64_t	dropped;	/* counters not recorded in this fault */
+	int64_t		price_before[VENDD_MAX_PRODUCTS]; /* the price a
+					 * selection made before a change may
+					 * still reserve at; -1: none */
+	struct ledger_events events;
 	struct ledger_state st;
 };
 
@@ -91,6 +133,19 @@ int	ledger_retry(struct ledger *, struct outbox *);
  * the products from first on, at most MSG_STATUS_CHUNK of them. */
 void	ledger_status(const struct ledger *, uint32_t first,
 	    struct msg_status_ledger *);
+/*
+ * The operator's requests that need more than the outbox (ledger_operator.c):
+ * the audit's counters in several messages, events read from the log.
+ * 1: m was one of them and answered through p; 0: not one of them.
+ */
+int	ledger_operator_reply(struct ledger *, struct proc *p,
+	    const struct msg *m);
+/* After a record is durable: the events it adds, for a waiting follower. */
+void	ledger_events_notify(struct ledger *, struct proc *p);
+
+/* The event stream's name of a record type ("coin", "sale"), or NULL. */
+const char *ledger_event_name(uint16_t type);
+
 /* Close the files; everything acknowledged is already on disk. */
 void	ledger_close(struct ledger *);
 

@@ -101,6 +101,7 @@ jrec_encode(const struct jrec *r, uint8_t b[JREC_SIZE])
 	put_le(b + 16, (uint64_t)r->value, 8);
 	put_le(b + 24, r->vend_id, 4);
 	put_le(b + 28, r->count, 4);
+	put_le(b + 32, (uint64_t)r->time_ms, 8);
 	put_le(b + JREC_CRC_OFF, ledger_crc32(b, JREC_CRC_OFF), 4);
 }
 
@@ -118,6 +119,7 @@ jrec_decode(const uint8_t b[JREC_SIZE], struct jrec *r)
 	r->value = (int64_t)get_le(b + 16, 8);
 	r->vend_id = (uint32_t)get_le(b + 24, 4);
 	r->count = (uint32_t)get_le(b + 28, 4);
+	r->time_ms = (int64_t)get_le(b + 32, 8);
 	return NULL;
 }
 
@@ -267,12 +269,64 @@ ledger_replay(const void *buf, size_t len, struct ledger_state *st,
 	return torn != NULL;
 }
 
-/* Encode the state as a snapshot file's bytes; returns the length. */
+/* Append the machine's counters: version 1's, then those version 2 added. */
+static void
+w_counters(struct wcur *w, const struct ledger_counters *c)
+{
+	w_int(w, (uint64_t)c->cash_in, 8);
+	for (int i = 0; i <= VENDD_MAX_PULSES; i++)
+		w_int(w, c->coins[i], 8);
+	w_int(w, c->paid_vends, 8);
+	w_int(w, (uint64_t)c->paid_value, 8);
+	w_int(w, c->failed_vends, 8);
+	w_int(w, c->sold_out_selections, 8);
+	w_int(w, c->unknown_coins, 8);
+	w_int(w, c->noise_pulses, 8);
+	w_int(w, c->coin_faults, 8);
+	w_int(w, c->compressor_starts, 8);
+	w_int(w, c->compressor_run_s, 8);
+	w_int(w, c->sensor_faults, 8);
+	w_int(w, c->startups, 8);
+	w_int(w, c->unresolved_settled, 8);
+	w_int(w, c->test_vends, 8);
+	w_int(w, c->door_openings, 8);
+	w_int(w, c->service_entries, 8);
+	w_int(w, c->collections, 8);
+	w_int(w, (uint64_t)c->collected_value, 8);
+	w_int(w, c->price_changes, 8);
+	w_int(w, c->audit_resets, 8);
+}
+
+/* Append one product: version 1's fields, then version 2's. */
+static void
+w_product(struct wcur *w, const struct ledger_product *p)
+{
+	memset(w->p + w->off, 0, VENDD_ID_MAX);
+	memcpy(w->p + w->off, p->id, strnlen(p->id, VENDD_ID_MAX - 1));
+	w->off += VENDD_ID_MAX;
+	w_int(w, (uint32_t)p->stock, 4);
+	w_int(w, p->state, 1);
+	w_int(w, p->retired, 1);
+	w_int(w, p->has_price, 1);
+	w_int(w, 0, 1);
+	w_int(w, p->paid_vends, 8);
+	w_int(w, (uint64_t)p->paid_value, 8);
+	w_int(w, p->failed_vends, 8);
+	w_int(w, p->sold_out, 8);
+	w_int(w, (uint64_t)p->price, 8);
+	w_int(w, p->test_vends, 8);
+	w_int(w, p->reset.paid_vends, 8);
+	w_int(w, (uint64_t)p->reset.paid_value, 8);
+	w_int(w, p->reset.test_vends, 8);
+	w_int(w, p->reset.failed_vends, 8);
+	w_int(w, p->reset.sold_out, 8);
+}
+
+/* Encode the state as a snapshot file's bytes (always the newest version). */
 size_t
 ledger_encode_snapshot(const struct ledger_state *st, uint8_t *buf)
 {
 	struct wcur	 w = { buf, 0 };
-	const struct ledger_counters *c = &st->c;
 
 	memcpy(buf, SNAP_MAGIC, 8);
 	w.off = 8;
@@ -282,47 +336,26 @@ ledger_encode_snapshot(const struct ledger_state *st, uint8_t *buf)
 	w_int(&w, (uint64_t)st->credit, 8);
 	w_int(&w, st->pending.active, 1);
 	w_int(&w, st->pending.product, 1);
-	w_int(&w, 0, 2);
+	w_int(&w, st->pending.test, 1);
+	w_int(&w, 0, 1);
 	w_int(&w, st->pending.vend_id, 4);
 	w_int(&w, (uint64_t)st->pending.price, 8);
-	w_int(&w, (uint64_t)c->cash_in, 8);
-	for (int i = 0; i <= VENDD_MAX_PULSES; i++)
-		w_int(&w, c->coins[i], 8);
-	w_int(&w, c->paid_vends, 8);
-	w_int(&w, (uint64_t)c->paid_value, 8);
-	w_int(&w, c->failed_vends, 8);
-	w_int(&w, c->sold_out_selections, 8);
-	w_int(&w, c->unknown_coins, 8);
-	w_int(&w, c->noise_pulses, 8);
-	w_int(&w, c->coin_faults, 8);
-	w_int(&w, c->compressor_starts, 8);
-	w_int(&w, c->compressor_run_s, 8);
-	w_int(&w, c->sensor_faults, 8);
-	w_int(&w, c->startups, 8);
-	w_int(&w, c->unresolved_settled, 8);
+	w_counters(&w, &st->c);
+	w_counters(&w, &st->reset);
+	w_int(&w, (uint64_t)st->cash_in_collected, 8);
+	w_int(&w, st->service_cmd, 8);
+	for (int i = 0; i < LAST_MAX; i++)
+		w_int(&w, (uint64_t)st->last_ms[i], 8);
 	w_int(&w, st->nproducts, 4);
-	for (uint32_t i = 0; i < st->nproducts; i++) {
-		const struct ledger_product *p = &st->product[i];
-
-		memset(buf + w.off, 0, VENDD_ID_MAX);
-		memcpy(buf + w.off, p->id, strnlen(p->id, VENDD_ID_MAX - 1));
-		w.off += VENDD_ID_MAX;
-		w_int(&w, (uint32_t)p->stock, 4);
-		w_int(&w, p->state, 1);
-		w_int(&w, p->retired, 1);
-		w_int(&w, 0, 2);
-		w_int(&w, p->paid_vends, 8);
-		w_int(&w, (uint64_t)p->paid_value, 8);
-		w_int(&w, p->failed_vends, 8);
-		w_int(&w, p->sold_out, 8);
-	}
+	for (uint32_t i = 0; i < st->nproducts; i++)
+		w_product(&w, &st->product[i]);
 	w_int(&w, ledger_crc32(buf, w.off), 4);
 	return w.off;
 }
 
-/* Decode one product of a snapshot; NULL, or why it is invalid. */
+/* Decode one product of a snapshot of version v; NULL, or why it is invalid. */
 static const char *
-snap_decode_product(struct rcur *r, struct ledger_product *p)
+snap_decode_product(struct rcur *r, struct ledger_product *p, int v)
 {
 	const uint8_t	*id = r->p + r->off;
 
@@ -335,29 +368,32 @@ snap_decode_product(struct rcur *r, struct ledger_product *p)
 	p->stock = (int32_t)(uint32_t)r_int(r, 4);
 	p->state = (uint8_t)r_int(r, 1);
 	p->retired = (uint8_t)r_int(r, 1);
-	r_int(r, 2);
+	p->has_price = (uint8_t)r_int(r, 1);
+	r_int(r, 1);
 	p->paid_vends = r_int(r, 8);
 	p->paid_value = (int64_t)r_int(r, 8);
 	p->failed_vends = r_int(r, 8);
 	p->sold_out = r_int(r, 8);
+	if (v >= 2) {
+		p->price = (int64_t)r_int(r, 8);
+		p->test_vends = r_int(r, 8);
+		p->reset.paid_vends = r_int(r, 8);
+		p->reset.paid_value = (int64_t)r_int(r, 8);
+		p->reset.test_vends = r_int(r, 8);
+		p->reset.failed_vends = r_int(r, 8);
+		p->reset.sold_out = r_int(r, 8);
+	}
 	if (p->stock < 0 || p->state > PRODUCT_OUT_OF_ORDER || p->retired > 1)
 		return "product stock, state or retired flag out of range";
+	if (p->has_price > 1 || p->price < 0 || (!p->has_price && p->price))
+		return "product price out of range";
 	return NULL;
 }
 
-/* Decode the fixed part of a snapshot body (everything but products). */
+/* Read the machine's counters: version 1's, and version 2's when v >= 2. */
 static void
-snap_decode_fixed(struct rcur *r, struct ledger_state *st)
+r_counters(struct rcur *r, struct ledger_counters *c, int v)
 {
-	struct ledger_counters *c = &st->c;
-
-	st->seq = r_int(r, 8);
-	st->credit = (int64_t)r_int(r, 8);
-	st->pending.active = (uint8_t)r_int(r, 1);
-	st->pending.product = (uint8_t)r_int(r, 1);
-	r_int(r, 2);
-	st->pending.vend_id = (uint32_t)r_int(r, 4);
-	st->pending.price = (int64_t)r_int(r, 8);
 	c->cash_in = (int64_t)r_int(r, 8);
 	for (int i = 0; i <= VENDD_MAX_PULSES; i++)
 		c->coins[i] = r_int(r, 8);
@@ -373,6 +409,40 @@ snap_decode_fixed(struct rcur *r, struct ledger_state *st)
 	c->sensor_faults = r_int(r, 8);
 	c->startups = r_int(r, 8);
 	c->unresolved_settled = r_int(r, 8);
+	if (v < 2)
+		return;
+	c->test_vends = r_int(r, 8);
+	c->door_openings = r_int(r, 8);
+	c->service_entries = r_int(r, 8);
+	c->collections = r_int(r, 8);
+	c->collected_value = (int64_t)r_int(r, 8);
+	c->price_changes = r_int(r, 8);
+	c->audit_resets = r_int(r, 8);
+}
+
+/* Decode the fixed part of a snapshot body (everything but products). */
+static void
+snap_decode_fixed(struct rcur *r, struct ledger_state *st, int v)
+{
+	st->seq = r_int(r, 8);
+	st->credit = (int64_t)r_int(r, 8);
+	st->pending.active = (uint8_t)r_int(r, 1);
+	st->pending.product = (uint8_t)r_int(r, 1);
+	st->pending.test = (uint8_t)r_int(r, 1);
+	r_int(r, 1);
+	st->pending.vend_id = (uint32_t)r_int(r, 4);
+	st->pending.price = (int64_t)r_int(r, 8);
+	r_counters(r, &st->c, v);
+	if (v >= 2) {
+		r_counters(r, &st->reset, v);
+		st->cash_in_collected = (int64_t)r_int(r, 8);
+		st->service_cmd = (uint8_t)r_int(r, 8);
+		for (int i = 0; i < LAST_MAX; i++)
+			st->last_ms[i] = (int64_t)r_int(r, 8);
+	} else {
+		/* before collections and resets: all since the beginning */
+		st->cash_in_collected = 0;
+	}
 	st->nproducts = (uint32_t)r_int(r, 4);
 }
 
@@ -394,7 +464,8 @@ ledger_decode_snapshot(const void *buf, size_t len, struct ledger_state *st,
 	const uint8_t	*b = buf;
 	struct rcur	 r = { b, len, 0, 0 };
 	const char	*why;
-	uint64_t	 body;
+	uint64_t	 body, fixed, prod;
+	int		 v;
 
 	memset(st, 0, sizeof(*st));
 #define SNAP_FAIL(off, ...) do {					\
@@ -406,29 +477,34 @@ ledger_decode_snapshot(const void *buf, size_t len, struct ledger_state *st,
 	if (len < SNAP_HDR || memcmp(b, SNAP_MAGIC, 8) != 0)
 		SNAP_FAIL(0, "not a snapshot: bad magic");
 	r.off = 8;
-	if (r_int(&r, 4) != SNAP_VERSION)
+	v = (int)r_int(&r, 4);
+	if (v != 1 && v != SNAP_VERSION)
 		SNAP_FAIL(8, "unknown snapshot version %u",
 		    (unsigned)get_le(b + 8, 4));
+	fixed = v == 1 ? SNAP_FIXED1 : SNAP_FIXED;
+	prod = v == 1 ? SNAP_PRODUCT1 : SNAP_PRODUCT;
 	body = r_int(&r, 4);
-	if (body < SNAP_FIXED || len != SNAP_HDR + body + 4)
+	if (body < fixed || len != SNAP_HDR + body + 4)
 		SNAP_FAIL(12, "snapshot length %llu does not match file size "
 		    "%zu", (unsigned long long)body, len);
 	if (get_le(b + len - 4, 4) != ledger_crc32(b, len - 4))
 		SNAP_FAIL(len - 4, "bad snapshot CRC");
 	r.len = len - 4;
-	snap_decode_fixed(&r, st);
+	snap_decode_fixed(&r, st, v);
 	if (st->nproducts > SNAP_NMAX ||
-	    body != SNAP_FIXED + (uint64_t)st->nproducts * SNAP_PRODUCT)
-		SNAP_FAIL(SNAP_HDR + SNAP_FIXED - 4, "snapshot has %u "
+	    body != fixed + (uint64_t)st->nproducts * prod)
+		SNAP_FAIL(SNAP_HDR + fixed - 4, "snapshot has %u "
 		    "products, length %llu", st->nproducts,
 		    (unsigned long long)body);
 	if (st->credit < 0 || st->pending.active > 1 || st->pending.price < 0 ||
+	    st->pending.test > 1 || st->service_cmd > 1 ||
+	    (st->pending.test && st->pending.price != 0) ||
 	    (st->pending.active && st->pending.product >= st->nproducts))
 		SNAP_FAIL(SNAP_HDR + 8, "credit or pending vend out of range");
 	for (uint32_t i = 0; i < st->nproducts; i++) {
 		size_t	off = r.off;
 
-		if ((why = snap_decode_product(&r, &st->product[i])) != NULL)
+		if ((why = snap_decode_product(&r, &st->product[i], v)) != NULL)
 			SNAP_FAIL(off, "product %u: %s", i, why);
 		if (snap_duplicate_id(st, i))
 			SNAP_FAIL(off, "product %u: duplicate id", i);

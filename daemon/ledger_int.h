@@ -27,42 +27,25 @@
 #define LEDGER_RESERVE		256
 #define LEDGER_MONEY_RESERVE	64
 
-/* Journal record: 48 bytes, little-endian, CRC-32 over the first 44. */
+/* Journal record: 48 bytes, little-endian, CRC-32 over the first 44; bytes
+ * 32..39 the wall-clock time in ms (0 in records older than the field). */
 #define JREC_MAGIC	0x4a444e56u	/* "VNDJ" */
 #define JREC_SIZE	48
 #define JREC_CRC_OFF	44
 
 /* Snapshot: header, body (fixed part + products), CRC-32 over all before. */
 #define SNAP_MAGIC	"VENDDSNP"
-#define SNAP_VERSION	1
+#define SNAP_VERSION	2		/* 1 is still read: its new fields are 0 */
 #define SNAP_HDR	16		/* magic 8, version 4, body length 4 */
-#define SNAP_FIXED	(8 + 8 + 16 + 8 * (1 + VENDD_MAX_PULSES + 1) + \
-			 8 * 12 + 4)
-#define SNAP_PRODUCT	(VENDD_ID_MAX + 4 + 4 + 8 * 4)
+#define SNAP_COUNTERS1	(8 * (1 + VENDD_MAX_PULSES + 1) + 8 * 12)
+#define SNAP_COUNTERS	(SNAP_COUNTERS1 + 8 * 7)
+#define SNAP_FIXED1	(8 + 8 + 16 + SNAP_COUNTERS1 + 4)
+#define SNAP_FIXED	(8 + 8 + 16 + 2 * SNAP_COUNTERS + 8 + 8 + \
+			 8 * LAST_MAX + 4)
+#define SNAP_PRODUCT1	(VENDD_ID_MAX + 4 + 4 + 8 * 4)
+#define SNAP_PRODUCT	(SNAP_PRODUCT1 + 8 + 8 + 8 * 5)
 #define SNAP_NMAX	(2 * VENDD_MAX_PRODUCTS)
 #define SNAP_MAX	(SNAP_HDR + SNAP_FIXED + SNAP_NMAX * SNAP_PRODUCT + 4)
-
-/* Record types: the on-disk numbers, never renumbered. */
-enum jrec_type {
-	JR_COIN = 1,		/* value, count = pulses */
-	JR_UNKNOWN_COIN,	/* count = pulses */
-	JR_NOISE,		/* count = pulses */
-	JR_COIN_FAULT,		/* count = width_ms */
-	JR_RESERVE,		/* vend_id, product, value = price */
-	JR_COMMIT,		/* vend_id, product, value = price */
-	JR_RESTORE,		/* vend_id, product, value = price: no drop */
-	JR_SOLD_OUT,		/* product */
-	JR_RESTOCK,		/* product, value = stock, count = clear_fault */
-	JR_COOL_START,
-	JR_COOL_STOP,		/* value = run_s */
-	JR_SENSOR_FAULT,	/* count = kind */
-	JR_STARTUP,
-	JR_SETTLE,		/* vend_id, product, value = price: unresolved
-				 * at start, or stopped by vendd before the drop */
-	JR_BLOCKED,		/* vend_id, product, value = price: the drop
-				 * beam was broken, the motor did not run */
-	JR_MAX
-};
 
 /* One journal record, decoded. */
 struct jrec {
@@ -72,7 +55,9 @@ struct jrec {
 	int64_t		value;
 	uint32_t	vend_id;
 	uint32_t	count;
+	int64_t		time_ms;	/* wall clock; not replayed into the state */
 };
+
 
 /* ledger_codec.c: the formats, pure. */
 uint32_t	 ledger_crc32(const void *, size_t);
@@ -93,6 +78,10 @@ int		 ledger_start_records(const struct ledger_state *,
 int		 ledger_products_same(const struct ledger_state *,
 		    const struct ledger_state *);
 
+/* The effective price of config product i: the operator's, or the INI's. */
+int64_t		 ledger_price(const struct ledger_state *, const struct config *,
+		    int i);
+
 /* ledger_store.c: the files. */
 int		 ledger_append(struct ledger *, const struct jrec *, int money,
 		    uint32_t *op);
@@ -102,5 +91,33 @@ int		 ledger_journal_fill(struct ledger *);
 
 /* ledger.c: the disk failed at op: fault mode (logged once). */
 void		 ledger_fault_set(struct ledger *, uint32_t op, int err);
+
+/* ledger_operator.c: the operator's records (price, collection, service
+ * mode, audit reset): like ledger.c's, for the messages it does not know. */
+const char	*ledger_operator_record(const struct ledger *,
+		    const struct msg *, struct jrec *);
+int		 ledger_operator_bad(struct ledger *, const struct msg *,
+		    struct outbox *);
+int		 ledger_operator_refuse(const struct ledger *,
+		    const struct msg *, struct outbox *);
+void		 ledger_operator_forward(const struct ledger *,
+		    const struct msg *, const struct jrec *, struct outbox *);
+uint32_t	 ledger_audit_token(const struct ledger_state *, uint32_t n);
+
+/* ledger_events.c: the event log beside the journal. */
+#define LEDGER_EVENTS		"events"
+#define LEDGER_EVENTS_OLD	"events.old"
+#define EVENTS_ROTATE		100000	/* records per file; two are kept */
+#define EVENT_SIZE		96	/* record 48, product id 32, CRC 4, 0s */
+extern uint64_t	 ledger_events_rotate;	/* EVENTS_ROTATE; tests lower it */
+int64_t		 ledger_now_ms(void);
+void		 ledger_events_open(struct ledger *);
+void		 ledger_events_close(struct ledger *);
+int		 ledger_events_catch_up(struct ledger *);
+void		 ledger_events_append(struct ledger *, const struct jrec *);
+void		 ledger_events_add(struct ledger *, const struct jrec *);
+void		 ledger_events_sync(struct ledger *);
+int		 ledger_events_read(const struct ledger *, uint64_t after,
+		    struct msg_event *out, int max, uint64_t *dropped);
 
 #endif

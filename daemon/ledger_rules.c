@@ -48,12 +48,30 @@ jrec_check(const struct ledger_state *st, const struct jrec *r)
 			return "coin overflows the credit";
 		return NULL;
 	case JR_RESERVE:
+	case JR_TEST_RESERVE:
 		if (st->pending.active)
 			return "vend reserved while another is pending";
 		if (r->product >= st->nproducts)
 			return "vend of a product out of range";
+		if (r->type == JR_TEST_RESERVE && r->value != 0)
+			return "test vend with a price";
 		if (r->value < 0 || r->value > st->credit)
 			return "vend price above the credit";
+		return NULL;
+	case JR_PRICE:
+		if (r->product >= st->nproducts)
+			return "priced product out of range";
+		if (r->count > 1 || r->value < 0 || (!r->count && r->value))
+			return "price out of range";
+		return NULL;
+	case JR_COLLECT:
+		return r->value == st->c.cash_in - st->cash_in_collected ? NULL :
+		    "collected amount is not the cash since the last collection";
+	case JR_SERVICE:
+		return r->count <= 1 && (r->vend_id == SERVICE_DOOR ||
+		    r->vend_id == SERVICE_COMMAND) ? NULL :
+		    "service record out of range";
+	case JR_AUDIT_RESET:
 		return NULL;
 	case JR_COMMIT:
 		if (st->pending.active && r->product < st->nproducts &&
@@ -97,7 +115,48 @@ ledger_pending_clear(struct ledger_state *st)
 {
 	st->pending.active = 0;
 	st->pending.product = 0;
+	st->pending.test = 0;
 	st->pending.price = 0;
+}
+
+/* The effective price of config product i: the operator's, or the INI's. */
+int64_t
+ledger_price(const struct ledger_state *st, const struct config *cf, int i)
+{
+	return st->product[i].has_price ? st->product[i].price :
+	    cf->product[i].price;
+}
+
+/* Service mode on or off: door openings counted, the command's kept. */
+static void
+jrec_apply_service(struct ledger_state *st, const struct jrec *r)
+{
+	if (r->vend_id == SERVICE_COMMAND)
+		st->service_cmd = (uint8_t)r->count;
+	if (!r->count)
+		return;
+	st->c.service_entries++;
+	if (r->vend_id == SERVICE_DOOR) {
+		st->c.door_openings++;
+		st->last_ms[LAST_DOOR] = r->time_ms;
+	}
+}
+
+/* A DEX read with reset: "since reset" counts from here (the reset counted). */
+static void
+ledger_audit_reset(struct ledger_state *st)
+{
+	st->c.audit_resets++;
+	st->reset = st->c;
+	for (uint32_t i = 0; i < st->nproducts && i < SNAP_NMAX; i++) {
+		struct ledger_product *p = &st->product[i];
+
+		p->reset.paid_vends = p->paid_vends;
+		p->reset.paid_value = p->paid_value;
+		p->reset.test_vends = p->test_vends;
+		p->reset.failed_vends = p->failed_vends;
+		p->reset.sold_out = p->sold_out;
+	}
 }
 
 /*
@@ -124,6 +183,7 @@ jrec_apply(struct ledger_state *st, const struct jrec *r)
 		break;
 	case JR_COIN_FAULT:
 		st->c.coin_faults++;
+		st->last_ms[LAST_COIN_FAULT] = r->time_ms;
 		break;
 	case JR_RESERVE:
 		st->credit -= r->value;
@@ -132,9 +192,25 @@ jrec_apply(struct ledger_state *st, const struct jrec *r)
 		st->pending.vend_id = r->vend_id;
 		st->pending.price = r->value;
 		break;
+	case JR_TEST_RESERVE:
+		st->pending.active = 1;
+		st->pending.test = 1;
+		st->pending.product = (uint8_t)r->product;
+		st->pending.vend_id = r->vend_id;
+		st->pending.price = 0;
+		break;
 	case JR_COMMIT:
 		if (p->stock > 0)
 			p->stock--;
+		if (st->pending.test) {
+			/* the column works again: a repaired column is
+			 * put back in order by a test vend that drops */
+			p->test_vends++;
+			p->state = PRODUCT_OK;
+			st->c.test_vends++;
+			ledger_pending_clear(st);
+			break;
+		}
 		p->paid_vends++;
 		p->paid_value += r->value;
 		st->c.paid_vends++;
@@ -146,6 +222,7 @@ jrec_apply(struct ledger_state *st, const struct jrec *r)
 		p->failed_vends++;
 		p->state = PRODUCT_OUT_OF_ORDER;
 		st->c.failed_vends++;
+		st->last_ms[LAST_FAILED_VEND] = r->time_ms;
 		ledger_pending_clear(st);
 		break;
 	case JR_BLOCKED:
@@ -157,6 +234,7 @@ jrec_apply(struct ledger_state *st, const struct jrec *r)
 		st->credit += r->value;
 		p->failed_vends++;
 		st->c.failed_vends++;
+		st->last_ms[LAST_FAILED_VEND] = r->time_ms;
 		ledger_pending_clear(st);
 		break;
 	case JR_SETTLE:
@@ -189,9 +267,26 @@ jrec_apply(struct ledger_state *st, const struct jrec *r)
 		break;
 	case JR_SENSOR_FAULT:
 		st->c.sensor_faults++;
+		st->last_ms[LAST_SENSOR_FAULT] = r->time_ms;
 		break;
 	case JR_STARTUP:
 		st->c.startups++;
+		break;
+	case JR_PRICE:
+		p->has_price = (uint8_t)r->count;
+		p->price = r->value;
+		st->c.price_changes++;
+		break;
+	case JR_COLLECT:
+		st->c.collections++;
+		st->c.collected_value += r->value;
+		st->cash_in_collected = st->c.cash_in;
+		break;
+	case JR_SERVICE:
+		jrec_apply_service(st, r);
+		break;
+	case JR_AUDIT_RESET:
+		ledger_audit_reset(st);
 		break;
 	}
 	st->seq = r->seq;
@@ -215,7 +310,7 @@ static int
 ledger_product_used(const struct ledger_product *p)
 {
 	return p->paid_vends || p->paid_value || p->failed_vends ||
-	    p->sold_out;
+	    p->sold_out || p->test_vends;
 }
 
 /*

@@ -206,6 +206,7 @@ ledger_clear_abandoned(struct ledger *l)
 int
 ledger_compact(struct ledger *l)
 {
+	ledger_events_sync(l);		/* the journal's records are its source */
 	if (ledger_clear_abandoned(l) == -1 || ledger_write_snapshot(l) == -1)
 		return -1;
 	l->journal_records = 0;
@@ -603,8 +604,11 @@ ledger_begin(struct ledger *l, char *why, size_t len)
 	}
 	started = before + 1;
 	*before = l->st;
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
+		rec[i].time_ms = ledger_now_ms();
 		jrec_apply(&l->st, &rec[i]);
+		ledger_events_add(l, &rec[i]);
+	}
 	*started = l->st;
 	ledger_remap(&l->st, l->cf);
 	if (ledger_compact(l) == 0) {
@@ -623,7 +627,10 @@ ledger_begin(struct ledger *l, char *why, size_t len)
 static void
 ledger_undo(struct ledger *l)
 {
+	ledger_events_close(l);
 	if (l->dirfd != -1) {
+		if (l->events.made)
+			unlinkat(l->dirfd, LEDGER_EVENTS, 0);
 		if (l->made_journal)
 			io->unlinkat(l->dirfd, LEDGER_JOURNAL, 0);
 		if (l->made_snapshot)
@@ -651,8 +658,12 @@ ledger_open(struct ledger *l, const struct config *cf, char *err,
 	memset(l, 0, sizeof(*l));
 	l->cf = cf;
 	l->dirfd = l->journal_fd = -1;
+	l->events.fd = l->events.old_fd = -1;
+	for (int i = 0; i < VENDD_MAX_PRODUCTS; i++)
+		l->price_before[i] = -1;
 	if ((rc = ledger_open_dir(l, why, sizeof(why))) == 0 &&
 	    (rc = ledger_load(l, why, sizeof(why))) == 0 &&
+	    (ledger_events_open(l), 1) &&
 	    (rc = ledger_begin(l, why, sizeof(why))) == 0) {
 		/* sales starts knowing it (main gives it fault.on) */
 		l->fault_told = l->fault.on != 0;
@@ -675,6 +686,7 @@ ledger_open(struct ledger *l, const struct config *cf, char *err,
 void
 ledger_close(struct ledger *l)
 {
+	ledger_events_close(l);
 	if (l->journal_fd != -1)
 		io->close(l->journal_fd);
 	if (l->dirfd != -1)

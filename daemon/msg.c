@@ -64,6 +64,36 @@ msg_payload_size(uint16_t type)
 		return SZ(st_coin);
 	case MSG_STATUS_ARM:
 		return SZ(st_arm);
+	case MSG_DOOR:
+	case MSG_SERVICE:
+	case MSG_COLLECT:
+	case MSG_AUDIT_REQ:
+	case MSG_EVENTS_NEW:
+		return SZ(flag);
+	case MSG_SERVICE_DONE:
+	case MSG_SERVICE_REC:
+		return SZ(service);
+	case MSG_TEST_VEND:
+		return SZ(select);
+	case MSG_TEST_VEND_DONE:
+		return SZ(test_done);
+	case MSG_PRICE_SET:
+	case MSG_PRICE:
+	case MSG_PRICE_DONE:
+		return SZ(price);
+	case MSG_COLLECT_DONE:
+		return SZ(collect);
+	case MSG_AUDIT:
+		return SZ(audit);
+	case MSG_AUDIT_PRODUCTS:
+		return SZ(audit_products);
+	case MSG_AUDIT_RESET:
+	case MSG_AUDIT_RESET_DONE:
+		return SZ(token);
+	case MSG_EVENTS_REQ:
+		return SZ(events_req);
+	case MSG_EVENTS:
+		return SZ(events);
 	}
 	return -1;
 }
@@ -97,6 +127,18 @@ msg_type_name(uint16_t type)
 		[MSG_STATUS_LEDGER] = "STATUS_LEDGER",
 		[MSG_STATUS_COOLING] = "STATUS_COOLING",
 		[MSG_STATUS_COIN] = "STATUS_COIN", [MSG_STATUS_ARM] = "STATUS_ARM",
+		[MSG_DOOR] = "DOOR", [MSG_SERVICE] = "SERVICE",
+		[MSG_SERVICE_DONE] = "SERVICE_DONE",
+		[MSG_SERVICE_REC] = "SERVICE_REC", [MSG_TEST_VEND] = "TEST_VEND",
+		[MSG_TEST_VEND_DONE] = "TEST_VEND_DONE",
+		[MSG_PRICE_SET] = "PRICE_SET", [MSG_PRICE] = "PRICE",
+		[MSG_PRICE_DONE] = "PRICE_DONE", [MSG_COLLECT] = "COLLECT",
+		[MSG_COLLECT_DONE] = "COLLECT_DONE", [MSG_AUDIT_REQ] = "AUDIT_REQ",
+		[MSG_AUDIT] = "AUDIT", [MSG_AUDIT_PRODUCTS] = "AUDIT_PRODUCTS",
+		[MSG_AUDIT_RESET] = "AUDIT_RESET",
+		[MSG_AUDIT_RESET_DONE] = "AUDIT_RESET_DONE",
+		[MSG_EVENTS_REQ] = "EVENTS_REQ", [MSG_EVENTS] = "EVENTS",
+		[MSG_EVENTS_NEW] = "EVENTS_NEW",
 	};
 
 	if (type < MSG_TYPE_MAX && names[type])

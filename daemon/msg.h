@@ -17,6 +17,18 @@
  *   control -MSG_STATUS_REQ-> owners -MSG_STATUS_*-> control
  *   keypad -MSG_PANEL_SELECT / VEND / CANCEL-> sales
  *   sales, keypad, cooling -MSG_SHOW-> display (what the customer sees)
+ *
+ * The operator's (service mode, prices, collection, audit, events):
+ *   panel -MSG_DOOR-> sales;  control -MSG_SERVICE-> sales -MSG_SERVICE_DONE->
+ *   control;  sales -MSG_SERVICE_REC-> ledger (journalled)
+ *   control -MSG_TEST_VEND-> sales -MSG_VEND_RESERVE (test)-> ledger -> arm
+ *   -> ledger -> sales -MSG_TEST_VEND_DONE-> control
+ *   control -MSG_PRICE_SET-> ledger -MSG_PRICE-> sales, -MSG_PRICE_DONE-> control
+ *   control -MSG_COLLECT-> ledger -MSG_COLLECT_DONE-> control
+ *   control -MSG_AUDIT_REQ-> ledger -MSG_AUDIT, MSG_AUDIT_PRODUCTS-> control
+ *   control -MSG_AUDIT_RESET-> ledger -MSG_AUDIT_RESET_DONE-> control
+ *   control -MSG_EVENTS_REQ-> ledger -MSG_EVENTS-> control; -MSG_EVENTS_NEW->
+ *   control once records follow a request that found none (--follow)
  */
 #ifndef MSG_H
 #define MSG_H
@@ -82,6 +94,27 @@ enum msg_type {
 	/* display: 80-89 */
 	MSG_SHOW = 80,		/* sales, keypad, cooling -> display: an event */
 
+	/* the operator's: 90-119 */
+	MSG_DOOR = 90,		/* panel -> sales: the door switch, on = open */
+	MSG_SERVICE,		/* control -> sales: vendctl service on|off */
+	MSG_SERVICE_DONE,	/* sales -> control: the mode now */
+	MSG_SERVICE_REC,	/* sales -> ledger: journal a change of mode */
+	MSG_TEST_VEND,		/* control -> sales: test-vend a column */
+	MSG_TEST_VEND_DONE,	/* sales -> control: dropped, or why not */
+	MSG_PRICE_SET,		/* control -> ledger: a new price or the INI's */
+	MSG_PRICE,		/* ledger -> sales: the price is durable */
+	MSG_PRICE_DONE,		/* ledger -> control: durable, or why not */
+	MSG_COLLECT,		/* control -> ledger: the cash box was emptied */
+	MSG_COLLECT_DONE,	/* ledger -> control: what should have been in it */
+	MSG_AUDIT_REQ,		/* control -> ledger: the counters, for DEX */
+	MSG_AUDIT,		/* ledger -> control: machine-wide counters */
+	MSG_AUDIT_PRODUCTS,	/* ledger -> control: columns, in chunks */
+	MSG_AUDIT_RESET,	/* control -> ledger: the report was read */
+	MSG_AUDIT_RESET_DONE,	/* ledger -> control */
+	MSG_EVENTS_REQ,		/* control -> ledger: events after a seq */
+	MSG_EVENTS,		/* ledger -> control */
+	MSG_EVENTS_NEW,		/* ledger -> control: more after an empty reply */
+
 	MSG_TYPE_MAX
 };
 
@@ -124,7 +157,7 @@ struct msg_vend {			/* RESERVE, DISPENSE, DONE, RESULT */
 	uint32_t	ok;		/* DONE, RESULT: the product dropped */
 	uint32_t	attempts;	/* DONE */
 	uint32_t	why;		/* not ok: enum vend_why */
-	uint32_t	pad;
+	uint32_t	test;		/* a service-mode test vend: price 0 */
 };
 
 /*
@@ -170,6 +203,7 @@ struct msg_cool {			/* COOL_START, COOL_STOP, COOL_SENSOR_FAULT */
 struct msg_sales_product {
 	int32_t		stock;
 	uint32_t	state;		/* enum product_state */
+	int64_t		price;		/* effective: the operator's or the INI's */
 };
 
 struct msg_status_sales {
@@ -181,7 +215,7 @@ struct msg_status_sales {
 	uint32_t	arm_blocked;	/* not selling: the drop beam is broken */
 	uint32_t	first;		/* config index of product[0] */
 	uint32_t	count;		/* entries of product[] used */
-	uint32_t	pad;
+	uint32_t	service;	/* service mode: 1 door open, 2 command */
 	struct msg_sales_product product[MSG_STATUS_CHUNK];
 };
 
@@ -224,6 +258,10 @@ enum show_event {
 	SHOW_UNKNOWN_CODE,	/* keypad: digits name no product */
 	SHOW_KEYPAD,		/* keypad: on = 1 present, 0 unplugged */
 	SHOW_COOLING,		/* cooling: on = 1 cold, 0 a fault */
+	SHOW_SERVICE,		/* sales: service mode on or off, its faults */
+	SHOW_COUNTERS,		/* ledger: counters for the service screen */
+	SHOW_PRICE,		/* sales: product's price is now amount */
+	SHOW_TEST,		/* sales: a test vend ended; on = it dropped */
 	SHOW_EVENT_MAX
 };
 
@@ -231,9 +269,119 @@ struct msg_show {
 	uint32_t	event;		/* enum show_event */
 	int32_t		product;	/* index in the config, -1: none */
 	int64_t		credit;		/* sales: credit after the event */
-	int64_t		amount;		/* SELECTED: price; MORE: missing */
-	uint32_t	on;		/* SELLING, KEYPAD, COOLING */
+	int64_t		amount;		/* SELECTED, PRICE: price; MORE: missing;
+					 * COUNTERS: cash in the box */
+	uint32_t	on;		/* SELLING, KEYPAD, COOLING, SERVICE,
+					 * TEST: dropped */
 	char		digits[VENDD_CODE_MAX];	/* ENTRY, UNKNOWN_CODE; NUL-ended */
+	uint32_t	count;		/* SERVICE: columns out of order;
+					 * COUNTERS: paid vends since reset */
+	uint32_t	count2;		/* SERVICE: columns empty;
+					 * COUNTERS: test vends since reset */
+};
+
+/* SERVICE_DONE, SERVICE_REC: the mode, and what changed it. */
+struct msg_service {
+	uint32_t	on;		/* service mode now */
+	uint32_t	why;		/* enum service_why of the change, 0: none */
+	uint32_t	door;		/* the door is open */
+	uint32_t	command;	/* vendctl service on */
+};
+
+/* TEST_VEND_DONE: a test vend's end, or why none ran. */
+struct msg_test_done {
+	uint32_t	product;
+	uint32_t	ok;		/* it dropped */
+	uint32_t	why;		/* not ok: enum vend_why, 0 if refused */
+	uint32_t	refused;	/* enum sales_reject, 0: it ran */
+};
+
+/* PRICE_SET, PRICE, PRICE_DONE. */
+struct msg_price {
+	uint32_t	product;
+	uint32_t	is_default;	/* the INI's price again */
+	int64_t		price;		/* the price now (PRICE, PRICE_DONE) */
+	uint32_t	ok;		/* PRICE_DONE */
+	int32_t		err;		/* not ok: errno */
+};
+
+/* COLLECT_DONE. */
+struct msg_collect {
+	int64_t		amount;		/* cash since the last collection */
+	int64_t		cash_in;	/* lifetime, never reset */
+	int64_t		credit;		/* in the box but not the machine's */
+	uint64_t	collections;
+	uint32_t	ok;
+	int32_t		err;
+};
+
+/* AUDIT_RESET, AUDIT_RESET_DONE. */
+struct msg_token {
+	uint32_t	token;		/* the report's, from MSG_AUDIT */
+	uint32_t	ok;
+	int32_t		err;		/* ESTALE: counters moved since the report */
+	uint32_t	pad;
+};
+
+/* AUDIT: the machine's counters; the columns follow in AUDIT_PRODUCTS. */
+struct msg_audit {
+	struct ledger_counters	c;
+	struct ledger_counters	reset;		/* c at the last reset */
+	int64_t			cash_in_collected;
+	int64_t			credit;
+	int64_t			last_ms[LAST_MAX];
+	uint32_t		token;		/* for MSG_AUDIT_RESET */
+	uint32_t		nproducts;	/* in the config */
+};
+
+#define MSG_AUDIT_CHUNK	8	/* columns per MSG_AUDIT_PRODUCTS */
+
+struct msg_audit_product {
+	int64_t		price;		/* effective */
+	uint32_t	has_price;	/* set by the operator */
+	uint32_t	pad;
+	uint64_t	paid_vends;
+	int64_t		paid_value;
+	uint64_t	test_vends;
+	uint64_t	failed_vends;
+	uint64_t	sold_out;
+	struct ledger_product_base reset;
+};
+
+struct msg_audit_products {
+	uint32_t	first, count, nproducts, pad;
+	struct msg_audit_product product[MSG_AUDIT_CHUNK];
+};
+
+/* EVENTS_REQ. */
+struct msg_events_req {
+	uint64_t	after;		/* the last id the reader has */
+	uint32_t	follow;		/* none left: say MSG_EVENTS_NEW later */
+	uint32_t	pad;
+};
+
+/* One event: a ledger record as it was journalled (enum jrec_type). */
+struct msg_event {
+	uint64_t	seq;		/* the event's id */
+	int64_t		time_ms;	/* wall clock, 0: not known */
+	int64_t		value;
+	uint32_t	vend_id;
+	uint32_t	count;
+	uint16_t	type;
+	uint16_t	product;
+	uint32_t	pad;
+	char		product_id[VENDD_ID_MAX];	/* as it was; "" none */
+};
+
+#define MSG_EVENTS_MAX	10
+
+struct msg_events {
+	uint64_t	after;		/* as asked */
+	uint64_t	dropped;	/* events after it no longer kept */
+	uint64_t	last;		/* the ledger's newest seq */
+	uint32_t	n;
+	uint32_t	pad;
+	struct msg_event ev[MSG_EVENTS_MAX];
 };
 
 #define MSG_TEMP_NONE	INT32_MIN	/* temperature_mc: no reading yet */
@@ -270,6 +418,12 @@ union msg_small {
 	struct msg_ledger_fault		fault;
 	struct msg_cool			cool;
 	struct msg_show			show;
+	struct msg_service		service;
+	struct msg_test_done		test_done;
+	struct msg_price		price;
+	struct msg_collect		collect;
+	struct msg_token		token;
+	struct msg_events_req		events_req;
 };
 
 union msg_payload {
@@ -289,6 +443,15 @@ union msg_payload {
 	struct msg_status_cooling	st_cooling;
 	struct msg_status_coin		st_coin;
 	struct msg_status_arm		st_arm;
+	struct msg_service		service;
+	struct msg_test_done		test_done;
+	struct msg_price		price;
+	struct msg_collect		collect;
+	struct msg_token		token;
+	struct msg_events_req		events_req;
+	struct msg_audit		audit;
+	struct msg_audit_products	audit_products;
+	struct msg_events		events;
 };
 
 struct msg {

@@ -42,6 +42,12 @@ enum vend_why {
 	VEND_WHY_REFUSED,		/* the ledger could not record the reservation */
 };
 
+/* Why service mode changed (a JR_SERVICE record, MSG_SERVICE). */
+enum service_why {
+	SERVICE_DOOR = 1,	/* the door switch */
+	SERVICE_COMMAND,	/* vendctl service on|off */
+};
+
 /* What the ledger failed to do, for MSG_LEDGER_FAULT and vendctl status. */
 enum ledger_op {
 	LEDGER_OP_NONE = 0,
@@ -54,20 +60,34 @@ enum ledger_op {
 struct ledger_pending {
 	uint8_t		active;
 	uint8_t		product;
+	uint8_t		test;		/* a service-mode test vend: no money */
 	uint32_t	vend_id;
 	int64_t		price;
 };
 
-/* Audit counters of one column (EVA-DTS PA2, PA5, EA ELA). */
+/* A column's counters at the last audit reset (DEX "since reset" = now - these). */
+struct ledger_product_base {
+	uint64_t	paid_vends;
+	int64_t		paid_value;
+	uint64_t	test_vends;
+	uint64_t	failed_vends;
+	uint64_t	sold_out;
+};
+
+/* Audit counters of one column (EVA-DTS PA1, PA2, PA3), its price, its stock. */
 struct ledger_product {
 	char		id[VENDD_ID_MAX];
 	int32_t		stock;
 	uint8_t		state;		/* enum product_state */
 	uint8_t		retired;	/* no longer in the config; counts kept */
+	uint8_t		has_price;	/* price set by the operator, else the INI's */
+	int64_t		price;		/* has_price: minor units */
 	uint64_t	paid_vends;
 	int64_t		paid_value;
 	uint64_t	failed_vends;
 	uint64_t	sold_out;	/* selections of an empty column */
+	uint64_t	test_vends;	/* service-mode test vends that dropped */
+	struct ledger_product_base reset;
 };
 
 /* Machine-wide audit counters (EVA-DTS CA3, VA1, EA). */
@@ -86,6 +106,22 @@ struct ledger_counters {
 	uint64_t	sensor_faults;
 	uint64_t	startups;
 	uint64_t	unresolved_settled;
+	uint64_t	test_vends;		/* VA2 */
+	uint64_t	door_openings;		/* EA2 */
+	uint64_t	service_entries;	/* by door or command */
+	uint64_t	collections;
+	int64_t		collected_value;	/* reported at the collections */
+	uint64_t	price_changes;
+	uint64_t	audit_resets;
+};
+
+/* Wall-clock times (ms since the epoch, 0: never) of the last events DEX reports. */
+enum ledger_last {
+	LAST_DOOR = 0,
+	LAST_FAILED_VEND,
+	LAST_SENSOR_FAULT,
+	LAST_COIN_FAULT,
+	LAST_MAX
 };
 
 /* Everything that survives a crash: the ledger's whole state. */
@@ -96,6 +132,10 @@ struct ledger_state {
 	uint32_t		nproducts;	/* config's products first, then retired */
 	struct ledger_product	product[2 * VENDD_MAX_PRODUCTS];
 	struct ledger_counters	c;
+	struct ledger_counters	reset;		/* c at the last audit reset */
+	int64_t			cash_in_collected; /* c.cash_in at the last collection */
+	uint8_t			service_cmd;	/* vendctl service on: kept over a restart */
+	int64_t			last_ms[LAST_MAX];	/* enum ledger_last */
 };
 
 #endif

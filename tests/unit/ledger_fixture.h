@@ -317,6 +317,9 @@ assert_money_invariant(const struct ledger_state *st)
 	int64_t	held = st->pending.active ? st->pending.price : 0;
 
 	assert_int_equal(st->c.cash_in, st->c.paid_value + st->credit + held);
+	/* and the cash box reconciles: every coin was collected or is in it */
+	assert_int_equal(st->c.collected_value, st->cash_in_collected);
+	assert_true(st->cash_in_collected <= st->c.cash_in);
 }
 
 #endif
