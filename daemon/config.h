@@ -29,7 +29,8 @@ struct line_conf {
 };
 
 /* Lines one config can name: coin 2, vend, arm 2, compressor, 2 per product. */
-#define CONFIG_MAX_LINES	(6 + 2 * VENDD_MAX_PRODUCTS)
+#define CONFIG_MAX_LINES	(7 + 2 * VENDD_MAX_PRODUCTS)
+#define CONFIG_MACHINE_MAX	21	/* serial, model: DEX ID1's 20 */
 
 struct coin_conf {
 	struct line_conf line;			/* input: the acceptor's pulses */
@@ -45,6 +46,11 @@ struct panel_conf {
 	struct line_conf vend;			/* input: the vend button */
 	int		hold_off_ms;		/* release must stay this long */
 	/* active_low, bias, debounce_ms of every button are in vend */
+};
+
+/* [service]: the door switch that puts the machine in service mode. */
+struct service_conf {
+	struct line_conf door;			/* input, optional: active = open */
 };
 
 struct product_conf {
@@ -108,6 +114,12 @@ enum display_text {
 	DT_CODE,		/* %s: digits typed so far */
 	DT_UNKNOWN_CODE,		/* %s: a code that names no product */
 	DT_KEYPAD_FAULT,	/* the keypad is unplugged */
+	DT_SERVICE,		/* service mode's first row */
+	DT_SVC_COLUMNS,		/* %s %s: columns out of order, empty */
+	DT_SVC_SOLD,		/* %s %s: paid vends, test vends since reset */
+	DT_SVC_CASH,		/* %s: cash in the box since the collection */
+	DT_TEST_OK,		/* a test vend dropped */
+	DT_TEST_FAILED,		/* it did not */
 	DT_MAX
 };
 
@@ -145,6 +157,8 @@ struct config {
 	char		path[VENDD_PATH_MAX];
 	char		currency[8];
 	int		decimals;		/* digits after the point */
+	char		serial[CONFIG_MACHINE_MAX];	/* the audit's ID1 */
+	char		model[CONFIG_MACHINE_MAX];
 	char		state_dir[VENDD_PATH_MAX];
 	char		control_socket[VENDD_SOCK_MAX];
 	char		control_group[32];	/* may change things; "" = root only */
@@ -160,6 +174,7 @@ struct config {
 	struct cooling_conf	cooling;
 	struct display_conf	display;
 	struct keypad_conf	keypad;
+	struct service_conf	service;
 	int			nproducts;
 	struct product_conf	product[VENDD_MAX_PRODUCTS];	/* last */
 };

@@ -23,6 +23,8 @@
 static const struct cfg_key cfg_vendd_keys[] = {
 	STR("currency", CFG_T_CURRENCY, C(currency), CS(currency)),
 	INT("decimals", C(decimals), 0, CFG_DECIMALS_MAX, ""),
+	STR("serial", CFG_T_MACHINE, C(serial), CS(serial)),
+	STR("model", CFG_T_MACHINE, C(model), CS(model)),
 	STR("state_dir", CFG_T_PATH, C(state_dir), CS(state_dir)),
 	STR("control_socket", CFG_T_PATH, C(control_socket),
 	    CS(control_socket)),
@@ -113,6 +115,12 @@ static const struct cfg_key cfg_display_keys[] = {
 	TEXT("code", DT_CODE, 1),
 	TEXT("unknown", DT_UNKNOWN_CODE, 1),
 	TEXT("keypad_fault", DT_KEYPAD_FAULT, 0),
+	TEXT("service", DT_SERVICE, 0),
+	TEXT("service_columns", DT_SVC_COLUMNS, 2),
+	TEXT("service_sold", DT_SVC_SOLD, 2),
+	TEXT("service_cash", DT_SVC_CASH, 1),
+	TEXT("test_ok", DT_TEST_OK, 0),
+	TEXT("test_failed", DT_TEST_FAILED, 0),
 };
 
 static const struct cfg_key cfg_keypad_keys[] = {
@@ -125,6 +133,14 @@ static const struct cfg_key cfg_keypad_keys[] = {
 	    NULL, 0 },
 	INT("entry_timeout_s", C(keypad.entry_timeout_s), 1, 600, "seconds"),
 	INT("retry_s", C(keypad.retry_s), 1, 3600, "seconds"),
+};
+
+static const struct cfg_key cfg_service_keys[] = {
+	LINE("door_line", C(service.door), 0),
+	KEY("door_active_low", CFG_T_BOOL, C(service.door.active_low)),
+	KEY("door_bias", CFG_T_BIAS, C(service.door.bias)),
+	INT("door_debounce_ms", C(service.door.debounce_ms), 0, 1000,
+	    "milliseconds"),
 };
 
 static const struct cfg_key cfg_product_keys[] = {
@@ -151,6 +167,8 @@ const struct cfg_section cfg_sections[CFG_SEC_MAX] = {
 	    NKEYS(cfg_display_keys) },
 	[CFG_SEC_KEYPAD] = { "keypad", cfg_keypad_keys,
 	    NKEYS(cfg_keypad_keys) },
+	[CFG_SEC_SERVICE] = { "service", cfg_service_keys,
+	    NKEYS(cfg_service_keys) },
 	[CFG_SEC_PRODUCT] = { "product", cfg_product_keys,
 	    NKEYS(cfg_product_keys) },
 };
@@ -163,6 +181,7 @@ _Static_assert(NKEYS(cfg_cooling_keys) <= CFG_MAX_KEYS, "CFG_MAX_KEYS");
 _Static_assert(NKEYS(cfg_product_keys) <= CFG_MAX_KEYS, "CFG_MAX_KEYS");
 _Static_assert(NKEYS(cfg_display_keys) <= CFG_MAX_KEYS, "CFG_MAX_KEYS");
 _Static_assert(NKEYS(cfg_keypad_keys) <= CFG_MAX_KEYS, "CFG_MAX_KEYS");
+_Static_assert(NKEYS(cfg_service_keys) <= CFG_MAX_KEYS, "CFG_MAX_KEYS");
 
 _Static_assert(VENDD_ID_MAX <= VENDD_LABEL_MAX, "an id is the default label");
 
@@ -184,6 +203,12 @@ static const char *const cfg_display_texts[DT_MAX] = {
 	[DT_CODE] = "Code %s",
 	[DT_UNKNOWN_CODE] = "No product %s",
 	[DT_KEYPAD_FAULT] = "Keypad faulty",
+	[DT_SERVICE] = "Service mode",
+	[DT_SVC_COLUMNS] = "Faulty %s empty %s",
+	[DT_SVC_SOLD] = "Sold %s test %s",
+	[DT_SVC_CASH] = "Cash box %s",
+	[DT_TEST_OK] = "Test vend ok",
+	[DT_TEST_FAILED] = "Test vend failed",
 };
 
 /* [display]: none until configured; a 16x2 LCD once it is. */
@@ -230,6 +255,8 @@ config_defaults(struct config *cfg)
 	memset(cfg, 0, offsetof(struct config, product));
 	strcpy(cfg->currency, "EUR");
 	cfg->decimals = 2;
+	strcpy(cfg->serial, "0");
+	strcpy(cfg->model, "vendd");
 	strcpy(cfg->state_dir, "/var/lib/vendd");
 	strcpy(cfg->control_socket, "/run/vendd/control.sock");
 	strcpy(cfg->control_group, "vendd-operators");
@@ -273,6 +300,11 @@ config_defaults(struct config *cfg)
 	cfg->cooling.fault_on_s = 300;
 	cfg->cooling.fault_off_s = 1920;
 
+	strcpy(cfg->service.door.key, "[service] door_line");
+	cfg->service.door.active_low = 1;	/* a switch to ground, open */
+	cfg->service.door.bias = LINE_BIAS_PULL_UP;
+	cfg->service.door.debounce_ms = 20;
+
 	cfg_display_defaults(&cfg->display);
 	cfg_keypad_defaults(&cfg->keypad);
 }
@@ -309,6 +341,7 @@ config_lines(const struct config *cfg, const struct line_conf **out, int max)
 	all[n++] = &cfg->arm.relay;
 	all[n++] = &cfg->arm.drop;
 	all[n++] = &cfg->cooling.compressor;
+	all[n++] = &cfg->service.door;
 	for (i = 0; i < n && k < max; i++)
 		if (all[i]->name[0] != '\0')
 			out[k++] = all[i];

@@ -149,10 +149,12 @@ config_print(const struct config *cfg, FILE *fp)
 	int				 i;
 
 	fprintf(fp, "; %s, every value resolved\n[vendd]\ncurrency = %s\n"
-	    "decimals = %d\nstate_dir = %s\ncontrol_socket = %s\n"
+	    "decimals = %d\nserial = %s\nmodel = %s\nstate_dir = %s\n"
+	    "control_socket = %s\n"
 	    "control_group = %s\ncompact_records = %d\ncpu = %d\n"
 	    "realtime = %s\n", cfg->path,
-	    cfg->currency, cfg->decimals, cfg->state_dir, cfg->control_socket,
+	    cfg->currency, cfg->decimals, cfg->serial, cfg->model,
+	    cfg->state_dir, cfg->control_socket,
 	    cfg->control_group, cfg->compact_records, cfg->cpu,
 	    cfg_yesno(cfg->realtime));
 	cfg_print_coin(cfg, fp);
@@ -186,4 +188,10 @@ config_print(const struct config *cfg, FILE *fp)
 	    cool->start_delay_s, cool->fault_on_s, cool->fault_off_s);
 	cfg_print_display(cfg, fp);
 	cfg_print_keypad(cfg, fp);
+	fprintf(fp, "\n[service]\n");
+	cfg_print_gpio_line(fp, "door_line", &cfg->service.door);
+	fprintf(fp, "door_active_low = %s\ndoor_bias = %s\n"
+	    "door_debounce_ms = %d\n", cfg_yesno(cfg->service.door.active_low),
+	    cfg_bias_name(cfg->service.door.bias),
+	    cfg->service.door.debounce_ms);
 }

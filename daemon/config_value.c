@@ -235,6 +235,11 @@ cfg_text_form(int type, const char *v)
 		    strspn(v, "0123456789") == len)
 			return NULL;
 		return "a selection code of 1 to 3 digits";
+	case CFG_T_MACHINE:
+		if (len > 0 && strspn(v, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._/ ") == len)
+			return NULL;
+		return "letters, digits, spaces and - . _ / (an audit field)";
 	case CFG_T_DEVICE:
 		if (len == 0 || v[0] == '/' || strchr(v, '/') == NULL)
 			return NULL;

@@ -114,7 +114,8 @@ core_price(const struct display_core *c, char *row, int i)
 	char	p[32], label[VENDD_LABEL_MAX], line[DISPLAY_LINE];
 	int	over;
 
-	core_money(c, c->cf->product[i].price, p, sizeof(p));
+	core_money(c, c->price[i] >= 0 ? c->price[i] : c->cf->product[i].price,
+	    p, sizeof(p));
 	snprintf(label, sizeof(label), "%s", c->cf->product[i].label);
 	display_text_fill(line, sizeof(line), c->cf->display.text[DT_PRICE],
 	    label, p);
@@ -239,6 +240,11 @@ core_message(const struct display_core *c, char rows[][DISPLAY_ROW_BYTES])
 		core_text(c, rows[0], DT_REFUND, NULL, NULL);
 		core_credit(c, rows[1]);
 		break;
+	case SHOW_TEST:
+		core_label_row(c, rows[0]);
+		core_text(c, rows[1], c->ev.on ? DT_TEST_OK : DT_TEST_FAILED,
+		    NULL, NULL);
+		break;
 	}
 }
 
@@ -255,6 +261,54 @@ core_selected(const struct display_core *c, char rows[][DISPLAY_ROW_BYTES])
 		core_text(c, rows[1], DT_MORE, m, NULL);
 	} else
 		core_credit(c, rows[1]);
+}
+
+/* A number as the service texts take it. */
+static void
+core_num(char *buf, size_t len, uint64_t n)
+{
+	snprintf(buf, len, "%llu", (unsigned long long)n);
+}
+
+/* The service screen's lines: faults first, then the counters; how many. */
+static int
+core_service_lines(const struct display_core *c, char lines[][DISPLAY_ROW_BYTES])
+{
+	char	a[24], b[32];
+	int	n = 0;
+
+	if (!c->selling)
+		core_text(c, lines[n++], DT_FAULT, NULL, NULL);
+	if (!c->cold)
+		core_text(c, lines[n++], DT_NOT_COLD, NULL, NULL);
+	if (!c->keypad)
+		core_text(c, lines[n++], DT_KEYPAD_FAULT, NULL, NULL);
+	if (c->svc_faulty || c->svc_empty) {
+		core_num(a, sizeof(a), c->svc_faulty);
+		core_num(b, sizeof(b), c->svc_empty);
+		core_text(c, lines[n++], DT_SVC_COLUMNS, a, b);
+	}
+	core_num(a, sizeof(a), c->svc_sold);
+	core_num(b, sizeof(b), c->svc_tests);
+	core_text(c, lines[n++], DT_SVC_SOLD, a, b);
+	core_money(c, c->svc_cash, b, sizeof(b));
+	core_text(c, lines[n++], DT_SVC_CASH, b, NULL);
+	return n;
+}
+
+/* Service mode: its title, then the lines from svc_step on, in turn. */
+static void
+core_service(const struct display_core *c, char rows[][DISPLAY_ROW_BYTES],
+    int spare)
+{
+	char	lines[8][DISPLAY_ROW_BYTES];
+	int	n = core_service_lines(c, lines);
+	int	nrows = c->cf->display.rows - (spare ? 1 : 0);
+
+	core_text(c, rows[0], DT_SERVICE, NULL, NULL);
+	for (int r = 1; r < nrows && r <= n; r++)
+		memcpy(rows[r], lines[(c->svc_step + r - 1) % n],
+		    DISPLAY_ROW_BYTES);
 }
 
 /* The two rows of the current mode, as a 2-row display shows them. */
@@ -278,10 +332,14 @@ core_rows(const struct display_core *c, char rows[][DISPLAY_ROW_BYTES],
 		core_text(c, rows[1], DT_VENDING, NULL, NULL);
 		break;
 	default:
+		if (c->service) {
+			core_service(c, rows, spare);
+			return;
+		}
 		core_base(c, rows, spare);
 		break;
 	}
-	if (!c->selling)
+	if (!c->selling && !c->service)
 		core_text(c, rows[0], DT_FAULT, NULL, NULL);
 }
 
@@ -314,7 +372,7 @@ core_render(struct display_core *c, int backlight)
 static int
 core_idle(const struct display_core *c)
 {
-	return c->mode == DISPLAY_MODE_BASE && c->credit <= 0;
+	return c->mode == DISPLAY_MODE_BASE && c->credit <= 0 && !c->service;
 }
 
 /* Start of the machine: idle screen, backlight on, every state fine. */
@@ -330,6 +388,8 @@ display_core_init(struct display_core *c, const struct config *cf,
 	c->selling = c->cold = c->keypad = 1;
 	c->sel = -1;
 	c->ev.product = -1;
+	for (int i = 0; i < VENDD_MAX_PRODUCTS; i++)
+		c->price[i] = -1;
 	c->screen.rows = rows < 1 ? 1 : rows > DISPLAY_ROWS_MAX ?
 	    DISPLAY_ROWS_MAX : rows;
 	c->screen.cols = cols < 1 ? 1 : cols > DISPLAY_COLS_MAX ?
@@ -346,7 +406,7 @@ show_needs_product(uint32_t event)
 {
 	return event == SHOW_SELECTED || event == SHOW_MORE ||
 	    event == SHOW_SOLD_OUT || event == SHOW_OUT_OF_ORDER ||
-	    event == SHOW_VENDING;
+	    event == SHOW_VENDING || event == SHOW_PRICE || event == SHOW_TEST;
 }
 
 /* A sender's bug caught at the border: event, digits, product index. */
@@ -370,7 +430,8 @@ static int
 show_from_sales(uint32_t event)
 {
 	return event != SHOW_ENTRY && event != SHOW_UNKNOWN_CODE &&
-	    event != SHOW_KEYPAD && event != SHOW_COOLING;
+	    event != SHOW_KEYPAD && event != SHOW_COOLING &&
+	    event != SHOW_COUNTERS;
 }
 
 /* Enter a mode showing ev; a message also gets its end. */
@@ -430,9 +491,30 @@ core_track_selection(struct display_core *c, const struct msg_show *m)
 	case SHOW_REFUND:
 	case SHOW_SOLD_OUT:
 	case SHOW_OUT_OF_ORDER:
+	case SHOW_TEST:
+	case SHOW_SERVICE:
 		c->sel = -1;
 		break;
 	}
+}
+
+/* Service mode began or ended, or its facts changed: its screen anew. */
+static void
+core_service_event(struct display_core *c, const struct msg_show *m,
+    uint64_t now)
+{
+	if (m->event == SHOW_COUNTERS) {
+		c->svc_sold = m->count;
+		c->svc_tests = m->count2;
+		c->svc_cash = m->amount;
+		return;
+	}
+	c->service = m->on != 0;
+	c->svc_faulty = m->count;
+	c->svc_empty = m->count2;
+	c->svc_step = 0;
+	c->svc_at = now + (uint64_t)c->cf->display.message_s * DISPLAY_NS;
+	core_base_mode(c);
 }
 
 /* Sales' events: the mode each one leads to. */
@@ -460,6 +542,12 @@ core_sales_event(struct display_core *c, const struct msg_show *m,
 	case SHOW_SELLING:
 		c->selling = m->on != 0;
 		break;
+	case SHOW_SERVICE:
+		core_service_event(c, m, now);
+		break;
+	case SHOW_PRICE:
+		c->price[m->product] = m->amount;
+		break;
 	default:		/* CHOOSE, MORE, SOLD_OUT, ..., TAKE, REFUND */
 		core_enter(c, DISPLAY_MODE_MESSAGE, m, now);
 		break;
@@ -483,6 +571,9 @@ display_core_show(struct display_core *c, const struct msg_show *m,
 		break;
 	case SHOW_COOLING:
 		c->cold = m->on != 0;
+		break;
+	case SHOW_COUNTERS:
+		core_service_event(c, m, now);
 		break;
 	default:
 		core_sales_event(c, m, now);
@@ -512,6 +603,13 @@ core_cycle_due(const struct display_core *c)
 	return core_idle(c) && core_cycling(c) ? c->cycle_at : 0;
 }
 
+/* The service screen's next line; 0: not in service mode's screen. */
+static uint64_t
+core_service_due(const struct display_core *c)
+{
+	return c->service && c->mode == DISPLAY_MODE_BASE ? c->svc_at : 0;
+}
+
 /* Time passed: a message ends, the cycle steps, the backlight goes off. */
 void
 display_core_tick(struct display_core *c, uint64_t now)
@@ -530,6 +628,11 @@ display_core_tick(struct display_core *c, uint64_t now)
 	if (due != 0 && now >= due) {
 		c->cycle_step = (c->cycle_step + 1) % core_cycle_steps(c);
 		c->cycle_at = now + (uint64_t)c->cf->display.idle_cycle_s *
+		    DISPLAY_NS;
+	}
+	if (core_service_due(c) != 0 && now >= c->svc_at) {
+		c->svc_step++;
+		c->svc_at = now + (uint64_t)c->cf->display.message_s *
 		    DISPLAY_NS;
 	}
 	due = core_backlight_due(c);
@@ -554,7 +657,7 @@ uint64_t
 display_core_deadline(const struct display_core *c)
 {
 	return core_min(core_min(c->message_until, core_cycle_due(c)),
-	    core_backlight_due(c));
+	    core_min(core_backlight_due(c), core_service_due(c)));
 }
 
 /* What the encoders write. */

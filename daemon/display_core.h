@@ -22,6 +22,11 @@
  * unplugged, else the notice (no_change or not_cold). 4 rows: row2
  * keypad_fault or empty, row3 the notice; rows 0-1 then leave the notices
  * out (the idle row1 cycles prices only, or stays empty).
+ * Service mode (the door open, or vendctl service on): row0 service, the
+ * other rows the faults first (not selling, not cold, keypad, columns out
+ * of order or empty), then the counters (sold and test vends since the
+ * audit's reset, cash in the box), a row at a time every message_s; a test
+ * vend's messages come and go over it.
  * Backlight: on at every event; off after backlight_s on the idle screen
  * with no credit (0: always on). While it is off the price cycle pauses, so
  * a dark idle machine has no deadline at all.
@@ -57,6 +62,13 @@ struct display_core {
 	uint64_t		 idle_since;	/* last event or return to base */
 	int			 cycle_step;	/* idle row1: product, or notice */
 	uint64_t		 cycle_at;	/* next step of the price cycle */
+	int			 service;	/* service mode: its screen */
+	uint32_t		 svc_faulty, svc_empty;	/* columns, from sales */
+	uint32_t		 svc_sold, svc_tests;	/* since reset, the ledger's */
+	int64_t			 svc_cash;	/* in the box, the ledger's */
+	int			 svc_step;	/* the service rows' first shown */
+	uint64_t		 svc_at;	/* its next step */
+	int64_t			 price[VENDD_MAX_PRODUCTS];	/* -1: the INI's */
 };
 
 void	display_core_init(struct display_core *, const struct config *,

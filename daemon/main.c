@@ -75,6 +75,7 @@ static const int main_stop_order[] = {
 /* Every line, by role, as requested at start-up and handed to its owner. */
 struct main_hw {
 	struct gpio_line	*coin, *inhibit, *vend, *relay, *drop, *compressor;
+	struct gpio_line	*door;
 	struct gpio_line	*select[VENDD_MAX_PRODUCTS];
 	struct gpio_line	*slot[VENDD_MAX_PRODUCTS];
 	int			 keypad;	/* its evdev fd, -1 none */
@@ -179,6 +180,7 @@ main_request_all(struct main_hw *hw)
 	hw->drop = main_request(&cf->arm.drop, GPIO_DIR_INPUT);
 	hw->compressor = main_request(&cf->cooling.compressor,
 	    GPIO_DIR_OUTPUT);
+	hw->door = main_request(&cf->service.door, GPIO_DIR_INPUT);
 }
 
 /*
@@ -463,7 +465,8 @@ main_init_activities(void)
 	struct config	*cf = &main_cf;
 
 	coin_init(&main_procs[PROC_COIN], cf, main_hw.coin, main_hw.inhibit);
-	panel_init(&main_procs[PROC_PANEL], cf, main_hw.select, main_hw.vend);
+	panel_init(&main_procs[PROC_PANEL], cf, main_hw.select, main_hw.vend,
+	    main_hw.door);
 	sales_init(&main_procs[PROC_SALES], cf, &main_ledger.st,
 	    main_ledger.fault.on != 0);
 	arm_init(&main_procs[PROC_ARM], cf, main_hw.relay, main_hw.slot,

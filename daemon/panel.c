@@ -4,6 +4,8 @@
  * or however much it chatters); the shell feeds it the edges of every line.
  * Whether a release lasted hold_off_ms is decided at the next active edge
  * from the edges' timestamps, so no timer runs and an idle panel sleeps.
+ * The door switch is here too: an input on the same panel, told to sales
+ * as a level (open or closed), debounced by the kernel.
  */
 #include <errno.h>
 #include <string.h>
@@ -24,6 +26,21 @@ panel_core_init(struct panel_core *c, const struct config *cf)
 {
 	memset(c, 0, sizeof(*c));
 	c->cf = cf;
+	c->door = -1;
+}
+
+/* The door is open (service mode) or closed: sales hears of a change. */
+void
+panel_core_door(struct panel_core *c, int open, struct outbox *ob)
+{
+	struct msg_flag	f = { 0 };
+
+	if (open == c->door)
+		return;
+	c->door = open;
+	log_info("door %s", open ? "opened" : "closed");
+	f.on = (uint32_t)open;
+	outbox_put(ob, PROC_SALES, MSG_DOOR, &f, sizeof(f));
 }
 
 /* How long a released button must stay released before it can press again. */
@@ -65,6 +82,10 @@ void
 panel_core_edge(struct panel_core *c, int button, int active, uint64_t ts_ns,
     struct outbox *ob)
 {
+	if (button == PANEL_DOOR) {
+		panel_core_door(c, active, ob);
+		return;
+	}
 	if (button != PANEL_VEND && (button < 0 || button >= c->cf->nproducts))
 		fatalx("panel: edge of unknown button %d", button);
 	panel_settle(c, button, ts_ns);
@@ -167,11 +188,27 @@ panel_add_button(struct proc *p, int button, struct gpio_line *line)
 		fatalx("panel: cannot listen to %s", gpio_line_name(line));
 }
 
+/* The door's level at start: told once the panel's thread runs. */
+static struct outbox	 panel_first;
+
+/* Send the start's door level from the panel's own thread. */
+static void
+panel_start(evutil_socket_t fd, short ev, void *arg)
+{
+	(void)fd;
+	(void)ev;
+	proc_send_outbox(arg, &panel_first);
+}
+
 /* Set up the panel thread: one edge event per button, no timer. */
 void
 panel_init(struct proc *p, const struct config *cf,
-    struct gpio_line **select_lines, struct gpio_line *vend)
+    struct gpio_line **select_lines, struct gpio_line *vend,
+    struct gpio_line *door)
 {
+	struct timeval	now = { 0, 0 };
+	int		open;
+
 	proc_init(p, PROC_PANEL, "panel", panel_dispatch);
 	p->on_stop = panel_on_stop;
 	panel_proc = p;
@@ -183,4 +220,15 @@ panel_init(struct proc *p, const struct config *cf,
 			panel_add_button(p, i, select_lines[i]);
 	if (vend)
 		panel_add_button(p, PANEL_VEND, vend);
+	if (door) {
+		panel_add_button(p, PANEL_DOOR, door);
+		/* the door's level at start, sent from the panel's thread */
+		if ((open = gpio_line_get(door)) == -1)
+			fatal("panel: reading %s", gpio_line_name(door));
+		outbox_init(&panel_first);
+		panel_core_door(&panel, open, &panel_first);
+		if (event_base_once(p->base, -1, EV_TIMEOUT, panel_start, p,
+		    &now) == -1)
+			fatalx("panel: event_base_once");
+	}
 }

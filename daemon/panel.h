@@ -15,12 +15,15 @@
 struct proc;
 struct gpio_line;
 
-/* Button indexes: 0..nproducts-1 are selections, PANEL_VEND is vend. */
+/* Button indexes: 0..nproducts-1 are selections, PANEL_VEND is vend;
+ * PANEL_DOOR is the door switch, a level rather than a button. */
 #define PANEL_VEND	VENDD_MAX_PRODUCTS
-#define PANEL_BUTTONS	(VENDD_MAX_PRODUCTS + 1)
+#define PANEL_DOOR	(VENDD_MAX_PRODUCTS + 1)
+#define PANEL_BUTTONS	(VENDD_MAX_PRODUCTS + 2)
 
 struct panel_core {
 	const struct config *cf;
+	int		door;		/* last told: 1 open, 0 closed, -1 not yet */
 	struct {
 		int		pressed;	/* a press was sent, not released */
 		uint64_t	release_at;	/* inactive since; 0 = active */
@@ -30,12 +33,17 @@ struct panel_core {
 void	 panel_core_init(struct panel_core *, const struct config *);
 void	 panel_core_edge(struct panel_core *, int button, int active,
 	    uint64_t ts_ns, struct outbox *);
+/* The door switch's level (at start, then at each edge): sales hears of
+ * each change, once. */
+void	 panel_core_door(struct panel_core *, int open, struct outbox *);
 /* Kept so every core is driven alike: tick does nothing, deadline is 0. */
 void	 panel_core_tick(struct panel_core *, uint64_t now_ns, struct outbox *);
 uint64_t panel_core_deadline(const struct panel_core *);
 
-/* lines[i] is product i's select line; vend is the vend button. */
+/* lines[i] is product i's select line; vend is the vend button; door the
+ * door switch, or NULL. */
 void	 panel_init(struct proc *, const struct config *,
-	    struct gpio_line **select_lines, struct gpio_line *vend);
+	    struct gpio_line **select_lines, struct gpio_line *vend,
+	    struct gpio_line *door);
 
 #endif

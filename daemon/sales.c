@@ -13,6 +13,9 @@
 #include "proc.h"
 #include "sales.h"
 
+static void	sales_test_result(struct sales_core *, const struct msg_vend *,
+		    struct outbox *);
+
 /* The price of product i as the operator reads it: "1.50". */
 static void
 sales_price_str(const struct sales_core *s, int64_t v, char *buf, size_t len)
@@ -38,7 +41,24 @@ sales_show(const struct sales_core *s, uint32_t event, int product,
 	m.credit = s->credit;
 	m.amount = amount;
 	m.on = event == SHOW_SELLING ? (uint32_t)s->selling_shown : 0;
+	if (event == SHOW_SERVICE) {
+		m.on = (uint32_t)sales_core_in_service(s);
+		for (int i = 0; i < s->cf->nproducts; i++) {
+			m.count += s->state[i] != PRODUCT_OK;
+			m.count2 += s->state[i] == PRODUCT_OK &&
+			    s->stock[i] <= 0;
+		}
+	}
+	if (event == SHOW_TEST)
+		m.on = amount != 0;
 	outbox_put(ob, PROC_DISPLAY, MSG_SHOW, &m, sizeof(m));
+}
+
+/* Service mode: the door is open, or the operator said so. */
+int
+sales_core_in_service(const struct sales_core *s)
+{
+	return s->door || s->service_cmd;
 }
 
 /* A column that could be sold if the customer paid enough. */
@@ -78,7 +98,7 @@ sales_update_inhibit(struct sales_core *s, struct outbox *ob)
 		s->selling_shown = !on;
 		sales_show(s, SHOW_SELLING, -1, 0, ob);
 	}
-	on = on || (max > 0 && s->credit >= max);
+	on = on || (max > 0 && s->credit >= max) || sales_core_in_service(s);
 	if (on == s->inhibit_sent)
 		return;
 	if (s->inhibit_sent != -1)
@@ -103,9 +123,18 @@ sales_core_init(struct sales_core *s, const struct config *cf,
 	s->inhibit_sent = -1;
 	s->selling_shown = 1;		/* the display starts out selling */
 	s->ledger_fault = ledger_fault != 0;
+	s->service_cmd = st->service_cmd != 0;
+	s->test_src = -1;
 	for (int i = 0; i < cf->nproducts && i < VENDD_MAX_PRODUCTS; i++) {
 		s->stock[i] = st->product[i].stock;
 		s->state[i] = st->product[i].state;
+		s->price[i] = st->product[i].has_price ?
+		    st->product[i].price : cf->product[i].price;
+	}
+	if (s->service_cmd) {
+		log_info("in service mode (vendctl service on, kept over the "
+		    "restart)");
+		sales_show(s, SHOW_SERVICE, -1, 0, ob);
 	}
 	if (s->credit > 0)		/* restored after a restart */
 		sales_show(s, SHOW_CREDIT, -1, 0, ob);
@@ -140,8 +169,12 @@ sales_core_select(struct sales_core *s, int p, struct outbox *ob)
 		return;
 	}
 	s->selection = p;
-	sales_price_str(s, pc->price, price, sizeof(price));
-	if (s->state[p] != PRODUCT_OK) {
+	s->sel_price = s->price[p];
+	sales_price_str(s, s->sel_price, price, sizeof(price));
+	if (sales_core_in_service(s)) {
+		log_info("selected %s for a test vend (service mode)", pc->id);
+		sales_show(s, SHOW_SELECTED, p, s->sel_price, ob);
+	} else if (s->state[p] != PRODUCT_OK) {
 		log_info("selected %s (%s): out of order", pc->id, price);
 		sales_show(s, SHOW_OUT_OF_ORDER, p, 0, ob);
 	} else if (s->stock[p] <= 0) {
@@ -149,7 +182,7 @@ sales_core_select(struct sales_core *s, int p, struct outbox *ob)
 		sales_show(s, SHOW_SOLD_OUT, p, 0, ob);
 	} else {
 		log_info("selected %s (%s)", pc->id, price);
-		sales_show(s, SHOW_SELECTED, p, pc->price, ob);
+		sales_show(s, SHOW_SELECTED, p, s->sel_price, ob);
 	}
 }
 
@@ -193,9 +226,13 @@ sales_refuse(struct sales_core *s, enum sales_reject why, struct outbox *ob)
 		    "is broken)");
 		return why;
 	}
+	if (why == SALES_SERVICE_MODE) {
+		log_info("vend refused: service mode");
+		return why;
+	}
 	pc = &s->cf->product[s->selection];
 	sales_price_str(s, s->credit, c, sizeof(c));
-	sales_price_str(s, pc->price, price, sizeof(price));
+	sales_price_str(s, s->sel_price, price, sizeof(price));
 	switch (why) {
 	case SALES_OUT_OF_ORDER:
 		log_info("vend refused: %s is out of order", pc->id);
@@ -212,8 +249,8 @@ sales_refuse(struct sales_core *s, enum sales_reject why, struct outbox *ob)
 	case SALES_LOW_CREDIT:
 		log_info("vend refused: credit %s < price %s of %s", c, price,
 		    pc->id);
-		sales_show(s, SHOW_MORE, s->selection, pc->price - s->credit,
-		    ob);
+		sales_show(s, SHOW_MORE, s->selection, s->sel_price -
+		    s->credit, ob);
 		break;
 	default:
 		fatalx("%s: unexpected reason %d", __func__, why);
@@ -234,6 +271,8 @@ sales_core_vend(struct sales_core *s, struct outbox *ob)
 		return sales_refuse(s, SALES_BUSY, ob);
 	if (p < 0)
 		return sales_refuse(s, SALES_NO_SELECTION, ob);
+	if (sales_core_in_service(s))	/* the technician's vend button */
+		return sales_core_test_vend(s, p, -1, 0, ob);
 	if (s->ledger_fault)
 		return sales_refuse(s, SALES_LEDGER_FAULT, ob);
 	if (s->arm_blocked)
@@ -243,23 +282,23 @@ sales_core_vend(struct sales_core *s, struct outbox *ob)
 	if (s->stock[p] <= 0)
 		return sales_refuse(s, SALES_SOLD_OUT, ob);
 	pc = &s->cf->product[p];
-	if (s->credit < pc->price)
+	if (s->credit < s->sel_price)
 		return sales_refuse(s, SALES_LOW_CREDIT, ob);
 
-	s->credit -= pc->price;
+	s->credit -= s->sel_price;
 	s->pending = 1;
 	s->pending_id = s->next_vend_id++;
 	s->pending_product = p;
 	memset(&v, 0, sizeof(v));
 	v.vend_id = s->pending_id;
 	v.product = p;
-	v.price = pc->price;
+	v.price = s->sel_price;
 	outbox_put(ob, PROC_LEDGER, MSG_VEND_RESERVE, &v, sizeof(v));
-	sales_show(s, SHOW_VENDING, p, pc->price, ob);
+	sales_show(s, SHOW_VENDING, p, v.price, ob);
 	/* debug only: formatting and writing a line here would sit on the
 	 * vend's path; the result is logged when it comes back */
 	if (log_debugging()) {
-		sales_price_str(s, pc->price, price, sizeof(price));
+		sales_price_str(s, v.price, price, sizeof(price));
 		sales_price_str(s, s->credit, c, sizeof(c));
 		log_debug("vend %u: %s for %s, credit left %s", v.vend_id,
 		    pc->id, price, c);
@@ -302,16 +341,20 @@ sales_core_vend_result(struct sales_core *s, const struct msg_vend *v,
 		fatalx("vend result %u for product %u does not match the "
 		    "pending vend (%s %u)", v->vend_id, v->product,
 		    s->pending ? "id" : "none", s->pending_id);
+	if (s->pending_test) {
+		sales_test_result(s, v, ob);
+		return;
+	}
 	pc = &s->cf->product[p];
 	if (v->ok) {
 		if (s->stock[p] > 0)
 			s->stock[p]--;
-		sales_price_str(s, pc->price, price, sizeof(price));
+		sales_price_str(s, v->price, price, sizeof(price));
 		sales_price_str(s, s->credit, c, sizeof(c));
 		log_info("vend %u: %s sold for %s, %d left, credit %s",
 		    v->vend_id, pc->id, price, s->stock[p], c);
 	} else {
-		s->credit += pc->price;
+		s->credit += v->price;
 		if (v->why == VEND_WHY_NO_DROP)
 			s->state[p] = PRODUCT_OUT_OF_ORDER;
 		sales_price_str(s, s->credit, c, sizeof(c));
@@ -372,6 +415,182 @@ sales_core_arm_blocked(struct sales_core *s, int on, struct outbox *ob)
 	sales_update_inhibit(s, ob);
 }
 
+/* Journal a change of the door or the command (the ledger counts them). */
+static void
+sales_service_record(struct sales_core *s, int on, uint32_t why,
+    struct outbox *ob)
+{
+	struct msg_service	r;
+
+	(void)s;
+	memset(&r, 0, sizeof(r));
+	r.on = (uint32_t)on;
+	r.why = why;
+	outbox_put(ob, PROC_LEDGER, MSG_SERVICE_REC, &r, sizeof(r));
+}
+
+/* Service mode began or ended: the selection goes, the credit stays. */
+static void
+sales_service_changed(struct sales_core *s, int was, struct outbox *ob)
+{
+	int	now = sales_core_in_service(s);
+
+	if (now == was)
+		return;
+	if (s->selection >= 0 && !s->pending)
+		s->selection = -1;
+	log_info("%s service mode%s", now ? "entering" : "leaving",
+	    now && s->pending ? " (the vend in progress finishes)" : "");
+	sales_show(s, SHOW_SERVICE, -1, 0, ob);
+	if (!now && s->credit > 0)
+		sales_show(s, SHOW_CREDIT, -1, 0, ob);
+	sales_update_inhibit(s, ob);
+}
+
+/* The door switch: open is service mode (and a door opening counted). */
+void
+sales_core_door(struct sales_core *s, int open, struct outbox *ob)
+{
+	int	was = sales_core_in_service(s);
+
+	if (open == s->door)
+		return;
+	s->door = open;
+	sales_service_record(s, open, SERVICE_DOOR, ob);
+	sales_service_changed(s, was, ob);
+}
+
+/* vendctl service on|off: answered with the mode now. */
+void
+sales_core_service(struct sales_core *s, const struct msg *m,
+    struct outbox *ob)
+{
+	struct msg_service	d;
+	int			was = sales_core_in_service(s);
+	int			on = m->u.flag.on != 0;
+
+	if (on != s->service_cmd) {
+		s->service_cmd = on;
+		sales_service_record(s, on, SERVICE_COMMAND, ob);
+		sales_service_changed(s, was, ob);
+	}
+	memset(&d, 0, sizeof(d));
+	d.on = (uint32_t)sales_core_in_service(s);
+	d.door = (uint32_t)s->door;
+	d.command = (uint32_t)s->service_cmd;
+	outbox_put(ob, m->hdr.src, MSG_SERVICE_DONE, &d, sizeof(d));
+	ob->m[ob->n - 1].hdr.id = m->hdr.id;
+}
+
+/* Answer a test vend's requester (control), if there is one. */
+static void
+sales_test_done(int src, uint32_t id, int product, int ok, uint32_t why,
+    enum sales_reject refused, struct outbox *ob)
+{
+	struct msg_test_done	d;
+
+	if (src < 0)
+		return;
+	memset(&d, 0, sizeof(d));
+	d.product = (uint32_t)product;
+	d.ok = (uint32_t)ok;
+	d.why = why;
+	d.refused = refused;
+	outbox_put(ob, src, MSG_TEST_VEND_DONE, &d, sizeof(d));
+	ob->m[ob->n - 1].hdr.id = id;
+}
+
+/* Why a test vend cannot run now, or SALES_OK. */
+static enum sales_reject
+sales_test_check(const struct sales_core *s, int p)
+{
+	if (!sales_core_in_service(s))
+		return SALES_NOT_IN_SERVICE;
+	if (s->pending)
+		return SALES_BUSY;
+	if (s->ledger_fault)
+		return SALES_LEDGER_FAULT;
+	if (s->arm_blocked)
+		return SALES_DISPENSING_BLOCKED;
+	if (s->stock[p] <= 0)
+		return SALES_SOLD_OUT;
+	return SALES_OK;
+}
+
+/*
+ * A test vend: the whole cycle with the drop check, at price 0, counted
+ * apart by the ledger. An out-of-order column may be tested (that is how a
+ * repaired one goes back in order); an empty one has nothing to drop.
+ */
+enum sales_reject
+sales_core_test_vend(struct sales_core *s, int p, int src, uint32_t id,
+    struct outbox *ob)
+{
+	enum sales_reject	why = sales_test_check(s, p);
+	struct msg_vend		v;
+
+	if (why != SALES_OK) {
+		log_info("test vend of %s refused: %s", s->cf->product[p].id,
+		    sales_reject_name(why));
+		sales_test_done(src, id, p, 0, 0, why, ob);
+		return why;
+	}
+	s->pending = 1;
+	s->pending_test = 1;
+	s->pending_id = s->next_vend_id++;
+	s->pending_product = p;
+	s->test_src = src;
+	s->test_id = id;
+	memset(&v, 0, sizeof(v));
+	v.vend_id = s->pending_id;
+	v.product = (uint32_t)p;
+	v.test = 1;
+	outbox_put(ob, PROC_LEDGER, MSG_VEND_RESERVE, &v, sizeof(v));
+	log_info("test vend %u of %s", v.vend_id, s->cf->product[p].id);
+	sales_show(s, SHOW_VENDING, p, 0, ob);
+	return SALES_OK;
+}
+
+/* A test vend's end: stock and the column's state, no credit. */
+static void
+sales_test_result(struct sales_core *s, const struct msg_vend *v,
+    struct outbox *ob)
+{
+	int	p = s->pending_product;
+
+	if (v->ok) {
+		if (s->stock[p] > 0)
+			s->stock[p]--;
+		s->state[p] = PRODUCT_OK;
+		log_info("test vend %u: %s dropped, %d left", v->vend_id,
+		    s->cf->product[p].id, s->stock[p]);
+	} else {
+		if (v->why == VEND_WHY_NO_DROP)
+			s->state[p] = PRODUCT_OUT_OF_ORDER;
+		log_warnx("test vend %u: %s %s", v->vend_id,
+		    s->cf->product[p].id, sales_why_name(v->why));
+	}
+	sales_test_done(s->test_src, s->test_id, p, v->ok != 0, v->why,
+	    SALES_OK, ob);
+	sales_show(s, SHOW_TEST, p, v->ok != 0, ob);
+	s->selection = -1;
+	s->pending = 0;
+	s->pending_test = 0;
+	s->pending_product = -1;
+	s->test_src = -1;
+	sales_update_inhibit(s, ob);
+}
+
+/* A price the ledger made durable: the next selection's (one already
+ * shown keeps its price, which the ledger still takes). */
+void
+sales_core_price(struct sales_core *s, const struct msg_price *pr,
+    struct outbox *ob)
+{
+	s->price[pr->product] = pr->price;
+	sales_show(s, SHOW_PRICE, (int)pr->product, pr->price, ob);
+}
+
 /* What vendctl status shows of sales: the products from first on, at most
  * MSG_STATUS_CHUNK of them, and the machine-wide fields. */
 void
@@ -388,8 +607,10 @@ sales_core_status(const struct sales_core *s, uint32_t first,
 	st->ledger_fault = (uint32_t)s->ledger_fault;
 	st->arm_blocked = (uint32_t)s->arm_blocked;
 	st->first = first;
+	st->service = (s->door ? 1u : 0u) | (s->service_cmd ? 2u : 0u);
 	for (uint32_t i = first; i < n && st->count < MSG_STATUS_CHUNK; i++) {
 		st->product[st->count].stock = s->stock[i];
+		st->product[st->count].price = s->price[i];
 		st->product[st->count++].state = s->state[i];
 	}
 }
@@ -415,6 +636,10 @@ sales_reject_name(enum sales_reject r)
 		return "ledger fault";
 	case SALES_DISPENSING_BLOCKED:
 		return "dispensing blocked";
+	case SALES_SERVICE_MODE:
+		return "service mode";
+	case SALES_NOT_IN_SERVICE:
+		return "not in service mode";
 	}
 	return "unknown";
 }
@@ -456,6 +681,23 @@ sales_core_handle(struct sales_core *s, const struct msg *m,
 		return 0;
 	case MSG_ARM_BLOCKED:
 		sales_core_arm_blocked(s, m->u.flag.on != 0, ob);
+		return 0;
+	case MSG_DOOR:
+		sales_core_door(s, m->u.flag.on != 0, ob);
+		return 0;
+	case MSG_SERVICE:
+		sales_core_service(s, m, ob);
+		return 0;
+	case MSG_TEST_VEND:
+		if (m->u.select.product >= (uint32_t)s->cf->nproducts)
+			return -1;
+		sales_core_test_vend(s, (int)m->u.select.product, m->hdr.src,
+		    m->hdr.id, ob);
+		return 0;
+	case MSG_PRICE:
+		if (m->u.price.product >= (uint32_t)s->cf->nproducts)
+			return -1;
+		sales_core_price(s, &m->u.price, ob);
 		return 0;
 	}
 	return -1;

@@ -23,6 +23,8 @@ enum sales_reject {		/* why a vend press did nothing */
 	SALES_BUSY,		/* a vend is in progress */
 	SALES_LEDGER_FAULT,	/* the ledger cannot record a sale now */
 	SALES_DISPENSING_BLOCKED,	/* the drop beam is broken: no dispensing */
+	SALES_SERVICE_MODE,	/* the door is open or service is on: no sales */
+	SALES_NOT_IN_SERVICE,	/* a test vend needs service mode */
 };
 
 struct sales_core {
@@ -37,8 +39,15 @@ struct sales_core {
 	int		selling_shown;	/* last SHOW_SELLING told the display */
 	int		ledger_fault;	/* MSG_LEDGER_FAULT on: no sale, no coin */
 	int		arm_blocked;	/* MSG_ARM_BLOCKED on: no sale, no coin */
+	int		door;		/* the door is open (the panel says) */
+	int		service_cmd;	/* vendctl service on (the ledger keeps it) */
+	int64_t		sel_price;	/* the price the selection was shown at */
+	int		pending_test;	/* the pending vend is a test vend */
+	int		test_src;	/* who asked for it (-1: panel, keypad) */
+	uint32_t	test_id;	/* and the request's id */
 	int32_t		stock[VENDD_MAX_PRODUCTS];
 	uint8_t		state[VENDD_MAX_PRODUCTS];	/* enum product_state */
+	int64_t		price[VENDD_MAX_PRODUCTS];	/* the ledger's, effective */
 };
 
 /*
@@ -60,6 +69,21 @@ void	sales_core_restocked(struct sales_core *, const struct msg_restock *,
 void	sales_core_ledger_fault(struct sales_core *,
 	    const struct msg_ledger_fault *, struct outbox *);
 void	sales_core_arm_blocked(struct sales_core *, int on, struct outbox *);
+/* Service mode: the door (from the panel) or vendctl service (m from
+ * control, answered); no sale starts, the acceptor is blocked, the credit
+ * is kept and shown again when it ends. */
+void	sales_core_door(struct sales_core *, int open, struct outbox *);
+void	sales_core_service(struct sales_core *, const struct msg *m,
+	    struct outbox *);
+/* Whether the machine is in service mode. */
+int	sales_core_in_service(const struct sales_core *);
+/* A test vend of product (service mode only): the arm runs, no money
+ * moves. src, id: the requester to answer (src -1: the panel's vend). */
+enum sales_reject sales_core_test_vend(struct sales_core *, int product,
+	    int src, uint32_t id, struct outbox *);
+/* A price the ledger made durable: the next selection's. */
+void	sales_core_price(struct sales_core *, const struct msg_price *,
+	    struct outbox *);
 /* The status message of the products from first on (a multiple of
  * MSG_STATUS_CHUNK), at most MSG_STATUS_CHUNK of them. */
 void	sales_core_status(const struct sales_core *, uint32_t first,

@@ -36,6 +36,12 @@ static const char *const texts[DT_MAX] = {
 	[DT_CODE] = "Code %s",
 	[DT_UNKNOWN_CODE] = "Unknown code %s",
 	[DT_KEYPAD_FAULT] = "Keypad out of order",
+	[DT_SERVICE] = "Service mode",
+	[DT_SVC_COLUMNS] = "Faulty %s empty %s",
+	[DT_SVC_SOLD] = "Sold %s test %s",
+	[DT_SVC_CASH] = "Cash box %s",
+	[DT_TEST_OK] = "Test vend ok",
+	[DT_TEST_FAILED] = "Test vend failed",
 };
 
 static struct config		cf;

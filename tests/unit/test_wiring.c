@@ -127,12 +127,12 @@ board_find(const char *name)
 	return NULL;
 }
 
-/* The file itself: what sim-board.sh would refuse, and the 14 lines vendd drives. */
+/* The file itself: what sim-board.sh would refuse, and the 15 lines vendd uses. */
 static void
 test_board_file_is_sane(void **state)
 {
 	(void)state;
-	assert_int_equal(nboard, 14);
+	assert_int_equal(nboard, 15);
 	for (int i = 0; i < nboard; i++) {
 		assert_true(board[i].bcm >= 0 && board[i].bcm < SIM_LINES);
 		if (strcmp(board[i].dir, "in") != 0 &&
@@ -202,7 +202,7 @@ key_dir(const char *section, const char *key)
 		{ "inhibit", "out" }, { "slot", "out" }, { "relay", "out" },
 		{ "arm", "out" }, { "compressor", "out" },
 		{ "vend", "in" }, { "select", "in" }, { "drop", "in" },
-		{ "coin", "in" },
+		{ "coin", "in" }, { "door", "in" },
 	};
 	const char	*word = strcmp(key, "line") == 0 ? section : key;
 
