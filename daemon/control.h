@@ -27,17 +27,37 @@ struct proc;
 enum control_cmd {
 	CONTROL_STATUS = 1,	/* "status" */
 	CONTROL_RESTOCK,	/* "restock ID [COUNT]": refill, back in service */
+	CONTROL_PRICE,		/* "price ID AMOUNT|default" */
+	CONTROL_COLLECT,	/* "collect": the cash box was emptied */
+	CONTROL_SERVICE,	/* "service on|off" */
+	CONTROL_TEST_VEND,	/* "test-vend ID" (service mode) */
+	CONTROL_AUDIT,		/* "audit" (JSON) or "audit dex" */
+	CONTROL_AUDIT_RESET,	/* "audit-reset TOKEN": after a read */
+	CONTROL_EVENTS,		/* "events AFTER [follow]" */
 };
 
 struct control_req {
 	int	cmd;			/* enum control_cmd */
 	char	product[VENDD_ID_MAX];
 	int32_t	count;			/* -1: to capacity */
+	int	flag;			/* price: default; service: on;
+					 * audit: dex; events: follow */
+	char	amount[24];		/* price: as typed, checked with the
+					 * config's decimals (control_check_price) */
+	uint64_t after;			/* events: the last id the client has */
+	uint32_t token;			/* audit-reset */
 };
 
 /* Parse one request line (without its newline); -1 with a reason in err. */
 int	control_parse_request(const char *line, size_t len,
 	    struct control_req *, char *err, size_t errlen);
+/* Whether a request changes the machine (operators only). */
+int	control_req_changes(const struct control_req *);
+/* A price request against the config: 0 with the column's index and the
+ * amount in minor units, or -1 with the config's own words for a bad
+ * amount in err. */
+int	control_check_price(const struct config *, const struct control_req *,
+	    int *index, int64_t *price, char *err, size_t errlen);
 
 /*
  * Sales' and the ledger's status put back together from their chunks
@@ -52,6 +72,7 @@ struct control_sales {
 	uint32_t	nproducts;
 	uint32_t	ledger_fault;
 	uint32_t	arm_blocked;
+	uint32_t	service;	/* 1: the door is open, 2: by command */
 	uint32_t	chunks;		/* messages copied in so far */
 	struct msg_sales_product product[VENDD_MAX_PRODUCTS];
 };

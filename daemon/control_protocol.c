@@ -14,6 +14,7 @@
 #include "msg.h"
 
 #define CONTROL_COUNT_MAX	10000	/* restock COUNT upper bound */
+#define CONTROL_DECIMALS_MAX	4	/* an amount's form before its check */
 
 /* --- the request line ------------------------------------------------ */
 
@@ -51,6 +52,9 @@ control_parse_count(const char *s, size_t len, int32_t *out)
 	*out = v;
 	return 0;
 }
+
+static int	control_parse_operator(const char **, const size_t *, int,
+		    struct control_req *, char *, size_t);
 
 /* Split the line at single spaces into at most max words; -1 if malformed. */
 static int
@@ -139,8 +143,166 @@ control_parse_request(const char *line, size_t len, struct control_req *req,
 		req->product[wl[1]] = '\0';
 		return 0;
 	}
-	snprintf(err, errlen, "unknown request (status, restock ID [COUNT])");
+	return control_parse_operator(w, wl, n, req, err, errlen);
+}
+
+/* Whether word w (of length l) is s. */
+static int
+control_word_is(const char *w, size_t l, const char *s)
+{
+	return l == strlen(s) && memcmp(w, s, l) == 0;
+}
+
+/* A product id word into req->product; -1 with why in err. */
+static int
+control_take_id(const char *w, size_t l, struct control_req *req, char *err,
+    size_t errlen)
+{
+	if (!control_valid_id(w, l)) {
+		snprintf(err, errlen, "bad product id \"%.*s\" (a-z, 0-9, '_' "
+		    "and '-', at most %d)", (int)(l < VENDD_ID_MAX ? l :
+		    VENDD_ID_MAX), w, VENDD_ID_MAX - 1);
+		return -1;
+	}
+	memcpy(req->product, w, l);
+	req->product[l] = '\0';
+	return 0;
+}
+
+/* A decimal number of at most 20 digits into *out; -1 if it is not one. */
+static int
+control_parse_u64(const char *s, size_t len, uint64_t *out)
+{
+	uint64_t	v = 0;
+
+	if (len == 0 || len > 20)
+		return -1;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9' ||
+		    __builtin_mul_overflow(v, 10, &v) ||
+		    __builtin_add_overflow(v, (uint64_t)(s[i] - '0'), &v))
+			return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/* The operator's requests beyond status and restock (words already split). */
+static int
+control_parse_operator(const char **w, const size_t *wl, int n,
+    struct control_req *req, char *err, size_t errlen)
+{
+	uint64_t	v;
+
+#define WANT(cond, usage) do {						\
+	if (!(cond)) {							\
+		snprintf(err, errlen, "usage: %s", usage);		\
+		return -1;						\
+	}								\
+} while (0)
+	if (control_word_is(w[0], wl[0], "price")) {
+		WANT(n == 3, "price ID AMOUNT|default");
+		if (control_take_id(w[1], wl[1], req, err, errlen) == -1)
+			return -1;
+		req->cmd = CONTROL_PRICE;
+		req->flag = control_word_is(w[2], wl[2], "default");
+		if (!req->flag) {
+			WANT(wl[2] < sizeof(req->amount),
+			    "price ID AMOUNT|default (AMOUNT like 1.50)");
+			memcpy(req->amount, w[2], wl[2]);
+		}
+		return 0;
+	}
+	if (control_word_is(w[0], wl[0], "collect")) {
+		WANT(n == 1, "collect");
+		req->cmd = CONTROL_COLLECT;
+		return 0;
+	}
+	if (control_word_is(w[0], wl[0], "service")) {
+		WANT(n == 2 && (control_word_is(w[1], wl[1], "on") ||
+		    control_word_is(w[1], wl[1], "off")), "service on|off");
+		req->cmd = CONTROL_SERVICE;
+		req->flag = control_word_is(w[1], wl[1], "on");
+		return 0;
+	}
+	if (control_word_is(w[0], wl[0], "test-vend")) {
+		WANT(n == 2, "test-vend ID");
+		req->cmd = CONTROL_TEST_VEND;
+		return control_take_id(w[1], wl[1], req, err, errlen);
+	}
+	if (control_word_is(w[0], wl[0], "audit")) {
+		WANT(n == 1 || (n == 2 && control_word_is(w[1], wl[1], "dex")),
+		    "audit [dex]");
+		req->cmd = CONTROL_AUDIT;
+		req->flag = n == 2;
+		return 0;
+	}
+	if (control_word_is(w[0], wl[0], "audit-reset")) {
+		WANT(n == 2 && control_parse_u64(w[1], wl[1], &v) == 0 &&
+		    v <= UINT32_MAX, "audit-reset TOKEN (from audit dex)");
+		req->cmd = CONTROL_AUDIT_RESET;
+		req->token = (uint32_t)v;
+		return 0;
+	}
+	if (control_word_is(w[0], wl[0], "events")) {
+		WANT(n >= 2 && control_parse_u64(w[1], wl[1], &req->after) == 0 &&
+		    (n == 2 || control_word_is(w[2], wl[2], "follow")),
+		    "events AFTER [follow]");
+		req->cmd = CONTROL_EVENTS;
+		req->flag = n == 3;
+		return 0;
+	}
+#undef WANT
+	snprintf(err, errlen, "unknown request (status, restock, price, "
+	    "collect, service, test-vend, audit, audit-reset, events)");
 	return -1;
+}
+
+/* Whether a request changes the machine: operators only. */
+int
+control_req_changes(const struct control_req *req)
+{
+	switch (req->cmd) {
+	case CONTROL_RESTOCK:
+	case CONTROL_PRICE:
+	case CONTROL_COLLECT:
+	case CONTROL_SERVICE:
+	case CONTROL_TEST_VEND:
+	case CONTROL_AUDIT_RESET:
+		return 1;
+	}
+	return 0;
+}
+
+/* A price request against the config: see control.h. */
+int
+control_check_price(const struct config *cf, const struct control_req *req,
+    int *index, int64_t *price, char *err, size_t errlen)
+{
+	if ((*index = control_product_index(cf, req->product)) == -1) {
+		snprintf(err, errlen, "unknown product %s", req->product);
+		return -1;
+	}
+	*price = 0;
+	if (req->flag)
+		return 0;
+	if (config_parse_money(req->amount, CONTROL_DECIMALS_MAX, price) == -1) {
+		snprintf(err, errlen, "\"%s\" is not an amount of money (at most "
+		    "6 digits before the point and %d after)", req->amount,
+		    cf->decimals);
+		return -1;
+	}
+	if (config_parse_money(req->amount, cf->decimals, price) == -1) {
+		snprintf(err, errlen, "\"%s\" has more digits after the point "
+		    "than [vendd] decimals = %d", req->amount, cf->decimals);
+		return -1;
+	}
+	if (*price <= 0) {
+		snprintf(err, errlen, "price of %s: must be more than 0",
+		    req->product);
+		return -1;
+	}
+	return 0;
 }
 
 /* --- the owners' status, chunk by chunk ---------------------------- */
@@ -180,6 +342,7 @@ control_sales_chunk(struct control_sales *v, const struct msg_status_sales *m)
 	v->nproducts = m->nproducts;
 	v->ledger_fault = m->ledger_fault;
 	v->arm_blocked = m->arm_blocked;
+	v->service = m->service;
 	memcpy(&v->product[m->first], m->product,
 	    m->count * sizeof(m->product[0]));
 	return ++v->chunks == msg_status_chunks(v->nproducts);
@@ -250,14 +413,19 @@ control_json_products(const struct config *cf,
 		const struct product_conf *pc = &cf->product[i];
 		struct json_object	*o = json_object_new_object();
 		int32_t			 stock = 0;
+		int64_t			 price = pc->price;
 
-		if ((uint32_t)i < sa->nproducts)
+		if ((uint32_t)i < sa->nproducts) {
 			stock = sa->product[i].stock;
+			price = sa->product[i].price;
+		}
 		json_object_object_add(o, "id", json_object_new_string(pc->id));
 		json_object_object_add(o, "label",
 		    json_object_new_string(pc->label));
 		json_object_object_add(o, "price",
-		    json_object_new_int64(pc->price));
+		    json_object_new_int64(price));
+		json_object_object_add(o, "price_set",
+		    json_object_new_boolean(price != pc->price));
 		json_object_object_add(o, "stock", json_object_new_int(stock));
 		json_object_object_add(o, "capacity",
 		    json_object_new_int(pc->capacity));
@@ -429,6 +597,11 @@ control_json_not_selling(const struct config *cf,
 		json_object_array_add(arr, json_object_new_string("sales: "
 		    "stopped for a blocked drop sensor that the arm reports "
 		    "clear"));
+	if (sa->service)
+		json_object_array_add(arr, json_object_new_string(
+		    (sa->service & 1) ? "service: the door is open (service "
+		    "mode)" : "service: service mode is on (vendctl service "
+		    "off ends it)"));
 	if (cf->nproducts == 0)
 		json_object_array_add(arr, json_object_new_string("products: "
 		    "none configured"));
@@ -466,6 +639,10 @@ control_json_sales(const struct control_sales *sa)
 	    json_object_new_boolean(sa->ledger_fault != 0));
 	json_object_object_add(o, "arm_blocked",
 	    json_object_new_boolean(sa->arm_blocked != 0));
+	json_object_object_add(o, "service",
+	    json_object_new_boolean(sa->service != 0));
+	json_object_object_add(o, "door_open",
+	    json_object_new_boolean((sa->service & 1) != 0));
 	return o;
 }
 

@@ -22,6 +22,7 @@
 #include <json-c/json.h>
 
 #include "control.h"
+#include "control_int.h"
 #include "log.h"
 #include "msg.h"
 #include "proc.h"
@@ -30,7 +31,6 @@
 #define SO_PEERGROUPS	59	/* Linux 4.13 */
 #endif
 
-#define CONTROL_CLIENTS_MAX	128	/* connections served at once */
 /* Per phase: reading the request, waiting for the owners' answers (status,
  * or the ledger's record of a restock), writing the reply. vendctl waits 5 s
  * in all, so it hears this timeout rather than its own. */
@@ -59,40 +59,11 @@ static const struct {
 #define CONTROL_NOWNERS	(sizeof(control_owners) / sizeof(control_owners[0]))
 #define CONTROL_ALL_REPLIES	((1u << CONTROL_NOWNERS) - 1)
 
-enum client_phase {
-	CLIENT_READING = 1,
-	CLIENT_GATHERING,	/* status requests sent, replies coming */
-	CLIENT_RESTOCKING,	/* restock sent, the ledger's record coming */
-	CLIENT_WRITING,
-};
-
-struct client {
-	int		 fd;
-	int		 slot;		/* index in ctl_clients */
-	int		 phase;		/* enum client_phase */
-	struct event	*ev;		/* read, then write-readiness */
-	struct event	*timer;
-	uid_t		 uid;		/* SO_PEERCRED */
-	int		 may_change;	/* root or a member of control_group */
-	char		 in[CONTROL_REQ_MAX];
-	size_t		 inlen;
-	char		*out;
-	size_t		 outlen, outoff;
-	uint32_t	 req_id;	/* what the owners' answers echo */
-	int		 product;	/* restocking: the column's index */
-	unsigned	 got;		/* bit per control_owners entry */
-	struct control_sales	  sales;	/* from its chunks */
-	struct control_ledger	  ledger;	/* from its chunks */
-	struct msg_status_cooling cooling;
-	struct msg_status_coin	  coin;
-	struct msg_status_arm	  arm;
-};
-
-static struct proc		*ctl_proc;
-static const struct config	*ctl_cf;
+struct proc			*ctl_proc;
+const struct config		*ctl_cf;
 static int			 ctl_listen_fd = -1;
 static struct event		*ctl_ev_listen;
-static struct client		*ctl_clients[CONTROL_CLIENTS_MAX];
+struct client			*ctl_clients[CONTROL_CLIENTS_MAX];
 static int			 ctl_nclients;
 static uint32_t			 ctl_next_id;
 static int			 ctl_have_group;	/* control_group set */
@@ -101,15 +72,18 @@ static gid_t			 ctl_group_gid;		/* and its gid */
 /* --- the clients ----------------------------------------------------- */
 
 /* Forget a client: close it, free its slot. */
-static void
+void
 client_free(struct client *c)
 {
 	ctl_clients[c->slot] = NULL;
 	ctl_nclients--;
 	event_free(c->ev);
+	if (c->rev)
+		event_free(c->rev);
 	event_free(c->timer);
 	close(c->fd);
 	free(c->out);
+	free(c->audit);
 	free(c);
 	/* A status of 99 products is a JSON tree of a few hundred KiB: once
 	 * the last client is gone, the heap goes back to what vendd holds. */
@@ -118,7 +92,7 @@ client_free(struct client *c)
 }
 
 /* Give the phase the client enters CONTROL_TIMEOUT_S to complete. */
-static void
+void
 client_arm_timeout(struct client *c)
 {
 	struct timeval	tv = { CONTROL_TIMEOUT_S, 0 };
@@ -139,6 +113,8 @@ client_discard_input(struct client *c)
 		if (read(c->fd, buf, sizeof(buf)) <= 0)
 			break;
 }
+
+static void	client_write_cb(int, short, void *);
 
 /* Write what is left of the reply; free the client when it is all out. */
 static void
@@ -161,8 +137,66 @@ client_flush(struct client *c)
 		}
 		c->outoff += (size_t)n;
 	}
+	if (c->keep) {			/* a stream: more will come */
+		event_del(c->ev);
+		c->outoff = c->outlen = 0;
+		control_operator_drained(c);
+		return;
+	}
 	client_discard_input(c);
 	client_free(c);
+}
+
+/* Append a line of text to the output, growing it. */
+static void
+client_append(struct client *c, const char *s)
+{
+	size_t	n = strlen(s);
+	char	*p;
+
+	if (c->outoff > 0 && c->outoff == c->outlen)
+		c->outoff = c->outlen = 0;
+	if (c->outlen + n + 2 > c->outcap) {
+		c->outcap = (c->outlen + n + 2) * 2;
+		if ((p = realloc(c->out, c->outcap)) == NULL)
+			fatal("control: reply");
+		c->out = p;
+	}
+	memcpy(c->out + c->outlen, s, n);
+	c->out[c->outlen + n] = '\n';
+	c->outlen += n + 1;
+	c->out[c->outlen] = '\0';
+}
+
+/* Write-readiness for a stream's output (reading waits for the EOF). */
+static void
+client_stream_arm(struct client *c)
+{
+	event_del(c->ev);
+	event_assign(c->ev, ctl_proc->base, c->fd, EV_WRITE | EV_PERSIST,
+	    client_write_cb, c);
+	event_add(c->ev, NULL);
+}
+
+/* Streaming: one more JSON line out (see control_int.h). */
+void
+client_stream(struct client *c, struct json_object *o)
+{
+	client_append(c, json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+	client_stream_arm(c);
+}
+
+/* Streaming is over: what is queued goes out, then the client goes. */
+void
+client_stream_end(struct client *c)
+{
+	c->keep = 0;
+	c->phase = CLIENT_WRITING;
+	client_arm_timeout(c);
+	client_stream_arm(c);
+	client_flush(c);
 }
 
 /* The socket can take more of the reply. */
@@ -175,18 +209,17 @@ client_write_cb(int fd, short what, void *arg)
 }
 
 /* Queue the reply (one line of JSON) and start writing it. */
-static void
+void
 client_reply(struct client *c, struct json_object *o)
 {
 	const char	*s = json_object_to_json_string_ext(o,
 			    JSON_C_TO_STRING_PLAIN |
 			    JSON_C_TO_STRING_NOSLASHESCAPE);
 
-	if (asprintf(&c->out, "%s\n", s) == -1)
-		fatal("control: reply");
+	c->outlen = c->outoff = 0;
+	client_append(c, s);
 	json_object_put(o);
-	c->outlen = strlen(c->out);
-	c->outoff = 0;
+	c->keep = 0;
 	c->phase = CLIENT_WRITING;
 	event_del(c->ev);
 	event_assign(c->ev, ctl_proc->base, c->fd, EV_WRITE | EV_PERSIST,
@@ -197,14 +230,14 @@ client_reply(struct client *c, struct json_object *o)
 }
 
 /* Reply {"error": msg}. */
-static void
+void
 client_error(struct client *c, const char *msg)
 {
 	client_reply(c, control_error_json(msg));
 }
 
 /* A fresh request id for the owners to echo; never 0. */
-static uint32_t
+uint32_t
 control_new_request_id(void)
 {
 	if (++ctl_next_id == 0)
@@ -213,7 +246,7 @@ control_new_request_id(void)
 }
 
 /* Stop reading the client and wait for the owners under request id. */
-static void
+void
 client_wait_owners(struct client *c, int phase)
 {
 	c->req_id = control_new_request_id();
@@ -285,10 +318,22 @@ client_handle_request(struct client *c, size_t len)
 		client_error(c, err);
 		return;
 	}
+	if (control_req_changes(&req) && !c->may_change) {
+		snprintf(err, sizeof(err), "permission denied: %.*s needs root"
+		    "%s%s", (int)strcspn(c->in, " \n"), c->in,
+		    ctl_cf->control_group[0] ? " or group " : "",
+		    ctl_cf->control_group);
+		log_warnx("control: %.*s refused: uid %u", (int)len, c->in,
+		    (unsigned)c->uid);
+		client_error(c, err);
+		return;
+	}
 	if (req.cmd == CONTROL_STATUS)
 		client_status(c);
-	else
+	else if (req.cmd == CONTROL_RESTOCK)
 		client_restock(c, &req);
+	else
+		client_operator(c, &req);
 }
 
 /* Bytes from the client: wait for the newline, at most CONTROL_REQ_MAX. */
@@ -358,7 +403,8 @@ client_timeout_cb(int fd, short what, void *arg)
 		client_error(c, buf);
 		break;
 	default:
-		client_free(c);
+		if (!control_operator_timeout(c))
+			client_free(c);
 		break;
 	}
 }
@@ -458,7 +504,7 @@ control_accept_cb(int lfd, short what, void *arg)
 }
 
 /* The client waiting in this phase for the answers to request id, or NULL. */
-static struct client *
+struct client *
 control_waiting_client(int phase, uint32_t id)
 {
 	for (int i = 0; i < CONTROL_CLIENTS_MAX; i++)
@@ -585,6 +631,8 @@ control_dispatch(struct proc *p, const struct msg *m)
 		control_restock_done(m);
 		break;
 	default:
+		if (control_operator_dispatch(m))
+			break;
 		fatalx("control: unexpected %s from %s",
 		    msg_type_name(m->hdr.type), proc_name(m->hdr.src));
 	}

@@ -89,6 +89,8 @@ make_status(struct status *s)
 	s->sales.product[1].stock = 0;
 	s->sales.product[2].stock = 4;
 	s->sales.product[2].state = PRODUCT_OUT_OF_ORDER;
+	for (int i = 0; i < 3; i++)	/* no operator's price: the INI's */
+		s->sales.product[i].price = s->cf.product[i].price;
 
 	s->ledger.seq = 42;
 	s->ledger.credit = 150;
