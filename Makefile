@@ -31,14 +31,16 @@ LIB_SRCS	= daemon/log.c daemon/msg.c daemon/proc.c daemon/config.c \
 		  daemon/keypad.c daemon/keypad_core.c \
 		  daemon/cooling.c daemon/ledger.c daemon/ledger_codec.c \
 		  daemon/ledger_rules.c daemon/ledger_store.c \
+		  daemon/ledger_events.c daemon/ledger_operator.c \
 		  daemon/control_protocol.c daemon/control_listen.c \
-		  daemon/control_socket.c \
+		  daemon/control_socket.c daemon/control_operator.c \
+		  daemon/control_audit.c daemon/dex.c \
 		  daemon/notify.c daemon/outputs_file.c daemon/line_request.c \
 		  daemon/safe_outputs.c daemon/trace.c daemon/tune.c gpio/gpio.c gpio/edge.c
 LIB_OBJS	= $(LIB_SRCS:%.c=$(B)/%.o)
 UNIT_TESTS	= transport config edge coin panel sales arm cooling ledger \
 		  ledger_codec ledger_store control_protocol control_socket wiring \
-		  outputs_file display keypad
+		  outputs_file display keypad dex ledger_operator
 UNIT_BINS	= $(UNIT_TESTS:%=$(B)/tests/test_%)
 
 all: $(B)/vendd $(B)/vendctl $(B)/simdrv $(B)/lcdscreen $(B)/simkeys
@@ -54,9 +56,9 @@ $(B)/libvendd.a: $(LIB_OBJS)
 $(B)/vendd: $(B)/daemon/main.o $(B)/libvendd.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $(B)/daemon/main.o $(B)/libvendd.a $(PKG_LIBS)
 
-$(B)/vendctl: $(B)/daemon/vendctl.o
+$(B)/vendctl: $(B)/daemon/vendctl.o $(B)/daemon/vendctl_ops.o
 	$(CC) $(ALL_LDFLAGS) -o $@ $(B)/daemon/vendctl.o \
-	    $(shell $(PKG_CONFIG) --libs json-c)
+	    $(B)/daemon/vendctl_ops.o $(shell $(PKG_CONFIG) --libs json-c)
 
 # The test tools (simdrv here, the others in the .mk files): one file each,
 # sharing the helpers of tests/sim/simlib.h.

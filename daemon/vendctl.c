@@ -1,15 +1,19 @@
 /*
- * vendctl: ask vendd for its status or restock a column, over the control
- * socket. One request line out, one JSON reply back. Links only json-c.
+ * vendctl: the operator's client of vendd's control socket. One request line
+ * out, one JSON reply back (a stream of JSON lines for events). This file
+ * holds the transport, the JSON helpers, status, restock and fill; the other
+ * commands are in vendctl_ops.c. Links only json-c.
  */
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/un.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,25 +21,35 @@
 
 #include <json-c/json.h>
 
+#include "vendctl.h"
+
 #define VENDCTL_SOCKET		"/run/vendd/control.sock"
-#define VENDCTL_TIMEOUT_S	5
 #define VENDCTL_REPLY_MAX	(1024 * 1024)	/* a status is a few kB */
 
-static const char	*vc_socket = VENDCTL_SOCKET;
+const char	*vc_socket = VENDCTL_SOCKET;
 
 /* How to call us. */
-static void __attribute__((noreturn))
-usage(void)
+void
+vc_usage(void)
 {
 	fprintf(stderr,
 	    "usage: vendctl [-s socket] status [--json]\n"
-	    "       vendctl [-s socket] restock PRODUCT [COUNT]\n");
+	    "       vendctl [-s socket] restock PRODUCT [COUNT]\n"
+	    "       vendctl [-s socket] fill PRODUCT COUNT\n"
+	    "       vendctl [-s socket] price PRODUCT AMOUNT|--default\n"
+	    "       vendctl [-s socket] collect\n"
+	    "       vendctl [-s socket] service on|off\n"
+	    "       vendctl [-s socket] test-vend PRODUCT\n"
+	    "       vendctl [-s socket] audit [--json]\n"
+	    "       vendctl [-s socket] audit --dex [--reset]\n"
+	    "       vendctl [-s socket] events [--since N] [--follow] "
+	    "[--json]\n");
 	exit(2);
 }
 
 /* Print an error and exit 1. */
-static void __attribute__((noreturn, format(printf, 1, 2)))
-die(const char *fmt, ...)
+void
+vc_die(const char *fmt, ...)
 {
 	va_list	ap;
 
@@ -47,75 +61,114 @@ die(const char *fmt, ...)
 	exit(1);
 }
 
-/* Connect to the daemon with send and receive timeouts. */
-static int
-vc_connect(void)
+/* An argument that goes on the request line: one word, so that it cannot
+ * split into other words or a second request. */
+const char *
+vc_word(const char *arg)
+{
+	if (*arg == '\0')
+		vc_die("empty argument");
+	for (const char *p = arg; *p; p++)
+		if (isspace((unsigned char)*p) || iscntrl((unsigned char)*p))
+			vc_die("%s: not a single word", arg);
+	return arg;
+}
+
+/* Format a request line into buf; one that does not fit is an error. */
+void
+vc_line(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list	ap;
+	int	n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= len)
+		vc_die("request too long");
+}
+
+/* Connect to the daemon; sends time out after 5 s, reads after timeout_s
+ * (0: never, for a stream that waits for events). */
+int
+vc_connect(int timeout_s)
 {
 	struct sockaddr_un	sun;
-	struct timeval		tv = { VENDCTL_TIMEOUT_S, 0 };
+	struct timeval		stv = { VENDCTL_TIMEOUT_S, 0 };
+	struct timeval		rtv = { timeout_s, 0 };
 	int			fd, e;
 
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
 	if (strlen(vc_socket) >= sizeof(sun.sun_path))
-		die("%s: socket path too long", vc_socket);
+		vc_die("%s: socket path too long", vc_socket);
 	memcpy(sun.sun_path, vc_socket, strlen(vc_socket));
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
-		die("socket: %s", strerror(errno));
+		vc_die("socket: %s", strerror(errno));
 	/* A Unix connect() honours SO_SNDTIMEO while the backlog is full. */
-	if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) == -1 ||
-	    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == -1)
-		die("setsockopt: %s", strerror(errno));
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &stv, sizeof(stv)) == -1 ||
+	    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &rtv, sizeof(rtv)) == -1)
+		vc_die("setsockopt: %s", strerror(errno));
 	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
 		e = errno;
 		if (e == ENOENT || e == ECONNREFUSED)
-			die("%s: %s (is vendd running?)", vc_socket,
+			vc_die("%s: %s (is vendd running?)", vc_socket,
 			    strerror(e));
 		if (e == EACCES)
-			die("%s: %s (needs root or vendd's control group)",
+			vc_die("%s: %s (needs root or vendd's control group)",
 			    vc_socket, strerror(e));
 		if (e == EAGAIN || e == EWOULDBLOCK)
-			die("%s: timed out connecting", vc_socket);
-		die("%s: %s", vc_socket, strerror(e));
+			vc_die("%s: timed out connecting", vc_socket);
+		vc_die("%s: %s", vc_socket, strerror(e));
 	}
 	return fd;
 }
 
-/* Send the request line, read the reply to EOF; a NUL-terminated string. */
-static char *
-vc_request(const char *line)
+/* Send the whole request line. */
+void
+vc_send(int fd, const char *line)
 {
-	size_t	 len = 0, cap = 4096, off = 0, n = strlen(line);
-	char	*buf;
-	ssize_t	 r;
-	int	 fd = vc_connect();
+	size_t	off = 0, n = strlen(line);
+	ssize_t	r;
 
 	while (off < n) {
 		r = send(fd, line + off, n - off, MSG_NOSIGNAL);
 		if (r == -1 && errno == EINTR)
 			continue;
 		if (r == -1)
-			die("%s: send: %s", vc_socket, strerror(errno));
+			vc_die("%s: send: %s", vc_socket, strerror(errno));
 		off += (size_t)r;
 	}
+}
+
+/* Send the request line, read the reply to EOF; a NUL-terminated string. */
+static char *
+vc_request(const char *line, int timeout_s)
+{
+	size_t	 len = 0, cap = 4096;
+	char	*buf;
+	ssize_t	 r;
+	int	 fd = vc_connect(timeout_s);
+
+	vc_send(fd, line);
 	if ((buf = malloc(cap)) == NULL)
-		die("out of memory");
+		vc_die("out of memory");
 	for (;;) {
 		if (len + 1 == cap) {
 			if (cap >= VENDCTL_REPLY_MAX)
-				die("%s: reply too long", vc_socket);
+				vc_die("%s: reply too long", vc_socket);
 			cap *= 2;
 			if ((buf = realloc(buf, cap)) == NULL)
-				die("out of memory");
+				vc_die("out of memory");
 		}
 		r = read(fd, buf + len, cap - len - 1);
 		if (r == -1 && errno == EINTR)
 			continue;
 		if (r == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			die("%s: no reply within %d s", vc_socket,
-			    VENDCTL_TIMEOUT_S);
+			vc_die("%s: no reply within %d s", vc_socket,
+			    timeout_s);
 		if (r == -1)
-			die("%s: read: %s", vc_socket, strerror(errno));
+			vc_die("%s: read: %s", vc_socket, strerror(errno));
 		if (r == 0)
 			break;
 		len += (size_t)r;
@@ -123,7 +176,7 @@ vc_request(const char *line)
 	close(fd);
 	buf[len] = '\0';
 	if (len == 0)
-		die("%s: empty reply (vendd stopping?)", vc_socket);
+		vc_die("%s: empty reply (vendd stopping?)", vc_socket);
 	return buf;
 }
 
@@ -135,14 +188,34 @@ vc_parse_reply(const char *text)
 
 	if ((o = json_tokener_parse(text)) == NULL ||
 	    !json_object_is_type(o, json_type_object))
-		die("%s: malformed reply", vc_socket);
+		vc_die("%s: malformed reply", vc_socket);
 	if (json_object_object_get_ex(o, "error", &e))
-		die("%s", json_object_get_string(e));
+		vc_die("%s", json_object_get_string(e));
 	return o;
 }
 
+/* One request, its reply parsed; an error reply exits 1. */
+struct json_object *
+vc_call(const char *line, int timeout_s)
+{
+	char			*text = vc_request(line, timeout_s);
+	struct json_object	*o = vc_parse_reply(text);
+
+	free(text);
+	return o;
+}
+
+/* A reply without the fields its request promises: say what came. */
+void
+vc_malformed(const char *what, struct json_object *o)
+{
+	vc_die("%s: malformed reply to %s: %s", vc_socket, what,
+	    json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+	    JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
 /* A member, or NULL (missing or JSON null). */
-static struct json_object *
+struct json_object *
 vc_get(struct json_object *o, const char *key)
 {
 	struct json_object	*v = NULL;
@@ -153,14 +226,21 @@ vc_get(struct json_object *o, const char *key)
 }
 
 /* A member as an int64, 0 when missing. */
-static int64_t
+int64_t
 vc_int(struct json_object *o, const char *key)
 {
 	return json_object_get_int64(vc_get(o, key));
 }
 
+/* A member as a boolean, false when missing. */
+int
+vc_bool(struct json_object *o, const char *key)
+{
+	return json_object_get_boolean(vc_get(o, key));
+}
+
 /* A member as a string, or dflt when missing or null. */
-static const char *
+const char *
 vc_str(struct json_object *o, const char *key, const char *dflt)
 {
 	struct json_object	*v = vc_get(o, key);
@@ -169,7 +249,7 @@ vc_str(struct json_object *o, const char *key, const char *dflt)
 }
 
 /* 150 with decimals 2 -> "1.50"; integer arithmetic only. */
-static void
+void
 vc_money(int64_t v, int decimals, char *buf, size_t len)
 {
 	uint64_t	a, scale = 1;
@@ -187,6 +267,53 @@ vc_money(int64_t v, int decimals, char *buf, size_t len)
 		    a / scale, decimals, a % scale);
 }
 
+/* An amount with the currency, as the reply that carries it says:
+ * 150 -> "1.50 EUR". */
+void
+vc_amount(struct json_object *reply, int64_t v, char *buf, size_t len)
+{
+	const char	*cur = vc_str(reply, "currency", "");
+	char		 m[32];
+
+	vc_money(v, (int)vc_int(reply, "decimals"), m, sizeof(m));
+	snprintf(buf, len, "%s%s%s", m, *cur ? " " : "", cur);
+}
+
+/* The counters that are money (minor units), printed as money. */
+int
+vc_is_money(const char *key)
+{
+	static const char *const names[] = { "cash_in", "cash_in_box",
+	    "price", "amount", "credit", "collected_value" };
+	size_t	n = strlen(key);
+
+	if (n >= 6 && strcmp(key + n - 6, "_value") == 0)
+		return 1;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(key, names[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* A reply as indented JSON, for --json. */
+void
+vc_print_json(struct json_object *o)
+{
+	printf("%s\n", json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+	    JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
+/* Push stdout out and fail loudly if it could not be written (a full disk,
+ * a reader gone), since the output may be all that is left of a report. */
+void
+vc_flush(const char *consequence)
+{
+	errno = 0;
+	if (fflush(stdout) == EOF || ferror(stdout))
+		vc_die("standard output: %s%s", errno ? strerror(errno) :
+		    "write error", consequence);
+}
 /* Millidegrees to degrees with one decimal, rounded half away from zero. */
 static void
 vc_temp(int64_t mc, char *buf, size_t len)
@@ -196,13 +323,6 @@ vc_temp(int64_t mc, char *buf, size_t len)
 
 	snprintf(buf, len, "%s%" PRIu64 ".%" PRIu64 " C",
 	    mc < 0 && tenths ? "-" : "", tenths / 10, tenths % 10);
-}
-
-/* The money counters, printed as money; the rest are counts. */
-static int
-vc_is_money(const char *key)
-{
-	return strcmp(key, "cash_in") == 0 || strcmp(key, "paid_value") == 0;
 }
 
 /* One counter line (key: value), money formatted. */
@@ -331,59 +451,91 @@ static int
 cmd_status(int argc, char **argv)
 {
 	struct json_object	*o;
-	char			*text;
 	int			 json = 0;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0 || strcmp(argv[i], "-j") == 0)
 			json = 1;
 		else
-			usage();
+			vc_usage();
 	}
-	text = vc_request("status\n");
-	o = vc_parse_reply(text);
+	o = vc_call("status\n", VENDCTL_TIMEOUT_S);
 	if (json)
-		printf("%s\n", json_object_to_json_string_ext(o,
-		    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-		    JSON_C_TO_STRING_NOSLASHESCAPE));
+		vc_print_json(o);
 	else
 		vc_print_status(o);
 	json_object_put(o);
-	free(text);
 	return 0;
 }
 
-/* vendctl restock PRODUCT [COUNT] */
+/* Send restock PRODUCT [COUNT] and return the stock vendd recorded. */
+static struct json_object *
+vc_restock(const char *product, const char *count)
+{
+	struct json_object	*o;
+	char			 line[256];
+
+	vc_line(line, sizeof(line), "restock %s%s%s\n", vc_word(product),
+	    count ? " " : "", count ? vc_word(count) : "");
+	o = vc_call(line, VENDCTL_TIMEOUT_S);
+	/* vendd answers ok only once the new stock is durable in the ledger. */
+	if (!vc_bool(o, "ok") ||
+	    !json_object_is_type(vc_get(o, "stock"), json_type_int))
+		vc_malformed("restock", o);
+	return o;
+}
+
+/* vendctl restock PRODUCT [COUNT]: without COUNT, full to capacity. */
 static int
 cmd_restock(int argc, char **argv)
 {
 	struct json_object	*o;
-	char			 line[256], *text;
 
 	if (argc < 2 || argc > 3)
-		usage();
-	if (snprintf(line, sizeof(line), "restock %s%s%s\n", argv[1],
-	    argc == 3 ? " " : "", argc == 3 ? argv[2] : "") >=
-	    (int)sizeof(line))
-		die("request too long");
-	text = vc_request(line);
-	o = vc_parse_reply(text);
-	/* vendd answers ok only once the new stock is durable in the ledger. */
-	if (!json_object_get_boolean(vc_get(o, "ok")) ||
-	    !json_object_is_type(vc_get(o, "stock"), json_type_int))
-		die("%s: malformed reply to restock: %.*s", vc_socket,
-		    (int)strcspn(text, "\n"), text);
+		vc_usage();
+	o = vc_restock(argv[1], argc == 3 ? argv[2] : NULL);
 	printf("%s restocked: %" PRId64 "\n", vc_str(o, "product", argv[1]),
 	    vc_int(o, "stock"));
 	json_object_put(o);
-	free(text);
 	return 0;
 }
+
+/* vendctl fill PRODUCT COUNT: the column now holds COUNT (a count of what
+ * is in it, not of what was added). */
+static int
+cmd_fill(int argc, char **argv)
+{
+	struct json_object	*o;
+
+	if (argc != 3)
+		vc_usage();
+	o = vc_restock(argv[1], argv[2]);
+	printf("%s: stock %" PRId64 "\n", vc_str(o, "product", argv[1]),
+	    vc_int(o, "stock"));
+	json_object_put(o);
+	return 0;
+}
+
+/* The commands, by the name the operator types. */
+static const struct {
+	const char	*name;
+	int		(*run)(int, char **);
+} vc_cmds[] = {
+	{ "status",	cmd_status },
+	{ "restock",	cmd_restock },
+	{ "fill",	cmd_fill },
+	{ "price",	vc_cmd_price },
+	{ "collect",	vc_cmd_collect },
+	{ "service",	vc_cmd_service },
+	{ "test-vend",	vc_cmd_test_vend },
+	{ "audit",	vc_cmd_audit },
+	{ "events",	vc_cmd_events },
+};
 
 int
 main(int argc, char **argv)
 {
-	int	ch;
+	int	ch, rc;
 
 	while ((ch = getopt(argc, argv, "+s:h")) != -1) {
 		switch (ch) {
@@ -391,16 +543,22 @@ main(int argc, char **argv)
 			vc_socket = optarg;
 			break;
 		default:
-			usage();
+			vc_usage();
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (argc < 1)
-		usage();
-	if (strcmp(argv[0], "status") == 0)
-		return cmd_status(argc, argv);
-	if (strcmp(argv[0], "restock") == 0)
-		return cmd_restock(argc, argv);
-	usage();
+		vc_usage();
+	/* A reader that goes away is a write error we report, not a kill:
+	 * audit --dex --reset must not reset after a failed write. */
+	signal(SIGPIPE, SIG_IGN);
+	for (size_t i = 0; i < sizeof(vc_cmds) / sizeof(vc_cmds[0]); i++) {
+		if (strcmp(argv[0], vc_cmds[i].name) != 0)
+			continue;
+		rc = vc_cmds[i].run(argc, argv);
+		vc_flush("");
+		return rc;
+	}
+	vc_usage();
 }
