@@ -258,8 +258,11 @@ control_prepare(const struct config *cf, struct control_listener *l,
 }
 
 /*
- * Bind the socket: mode 0660, group control_group (empty: vendd's own
- * group, and only root may change things), after control_prepare. A
+ * Bind the socket: mode 0666, group control_group (empty: vendd's own
+ * group, and only root may change things), after control_prepare. Anyone
+ * on the machine may read the status, the audit and the events (a fleet
+ * uplink needs no operator's rights); what changes the machine is checked
+ * per request against the peer's credentials (control_socket.c). A
  * failure leaves no socket file behind.
  */
 int
@@ -280,7 +283,7 @@ control_listen(const struct config *cf, struct control_listener *l,
 		close(fd);
 		return -1;
 	}
-	if (chmod(cf->control_socket, 0660) == -1) {
+	if (chmod(cf->control_socket, 0666) == -1) {
 		control_socket_error(cf, err, errlen, "chmod: %s",
 		    strerror(errno));
 		goto fail;

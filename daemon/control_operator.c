@@ -35,6 +35,13 @@
 _Static_assert(CONTROL_CLIENTS_MAX * ((VENDD_MAX_PRODUCTS + MSG_STATUS_CHUNK -
     1) / MSG_STATUS_CHUNK) + CONTROL_AUDITS_MAX * CONTROL_AUDIT_MSGS <=
     PROC_QUEUE_MAX, "audits and statuses must fit an owner's park");
+/*
+ * Event streams held open at once (--follow keeps a client for good), and
+ * how many of them anyone on the machine may hold: the rest are kept for
+ * the operators, so nobody can take every connection and lock them out.
+ */
+#define CONTROL_STREAMS_MAX	16
+#define CONTROL_STREAMS_ANYONE	8
 /* A stream asks for more only while less than this waits to be written. */
 #define CONTROL_STREAM_HIGH	(64 * 1024)
 /* A test vend: every attempt's run and drop wait, and some slack. */
@@ -168,10 +175,32 @@ op_stream_peer_cb(int fd, short what, void *arg)
 	client_free(c);
 }
 
-/* events AFTER [follow]: stream them, 16 at a time, as the client reads. */
+/* How many streams are open, all of them or those of non-operators. */
+static int
+op_streams(int anyone)
+{
+	int	n = 0;
+
+	for (int i = 0; i < CONTROL_CLIENTS_MAX; i++) {
+		const struct client *o = ctl_clients[i];
+
+		n += o && o->phase == CLIENT_EVENTS && (!anyone ||
+		    !o->may_change);
+	}
+	return n;
+}
+
+/* events AFTER [follow]: stream them, ten at a time, as the client reads. */
 static void
 op_events(struct client *c, const struct control_req *req)
 {
+	if (op_streams(0) >= CONTROL_STREAMS_MAX || (!c->may_change &&
+	    op_streams(1) >= CONTROL_STREAMS_ANYONE)) {
+		log_warnx("control: events for uid %u refused: %d streams open",
+		    (unsigned)c->uid, op_streams(0));
+		client_error(c, "busy: too many event streams open, try again");
+		return;
+	}
 	c->keep = 1;
 	c->ev_after = req->after;
 	c->ev_follow = req->flag;

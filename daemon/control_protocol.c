@@ -302,6 +302,17 @@ control_check_price(const struct config *cf, const struct control_req *req,
 		    req->product);
 		return -1;
 	}
+	if (cf->coin.max_credit > 0 && *price > cf->coin.max_credit) {
+		char	a[32], b[32];
+
+		config_format_money(*price, cf->decimals, a, sizeof(a));
+		config_format_money(cf->coin.max_credit, cf->decimals, b,
+		    sizeof(b));
+		snprintf(err, errlen, "price of %s: %s is more than [coin] "
+		    "max_credit %s, it could never be paid", req->product, a,
+		    b);
+		return -1;
+	}
 	return 0;
 }
 

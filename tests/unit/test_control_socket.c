@@ -130,7 +130,7 @@ test_listen_creates(void **state)
 		fail_msg("%s", err);
 	assert_int_equal(stat(cf.control_socket, &st), 0);
 	assert_true(S_ISSOCK(st.st_mode));
-	assert_int_equal(st.st_mode & 07777, 0660);
+	assert_int_equal(st.st_mode & 07777, 0666);
 	assert_true(fcntl(fd, F_GETFL) & O_NONBLOCK);
 	assert_true(fcntl(fd, F_GETFD) & FD_CLOEXEC);
 

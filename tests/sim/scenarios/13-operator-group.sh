@@ -5,7 +5,9 @@
 # package makes it) on a chip given to _vendd as the package's udev rule
 # gives it. A member of vendd-operators restocks through vendctl, answered
 # once the refill is durable, and cannot open a GPIO chip; a user in neither
-# group cannot even connect (the socket is 0660); a control_group that does
+# group reads the status and the audit (the socket is 0666) and is refused
+# every change: restock, fill, price, collect, service, test-vend and the
+# audit's reset; a control_group that does
 # not exist stops the start with the key's FILE:LINE and exit status 78,
 # whatever uid vendd runs as.
 . /vendd/tests/sim/lib.sh
@@ -54,11 +56,24 @@ as vendd-op "gpioget -c $(sim_chip) 0" >"$WORK/op-gpio.out" 2>&1 &&
 grep -q -i "permission denied" "$WORK/op-gpio.out" ||
 	fail "expected 'Permission denied' opening $chip as vendd-op, saw: $(cat "$WORK/op-gpio.out")"
 
-# Someone in neither group: no socket at all (mode 0660).
-as nobody-else "vendctl -s $VENDD_SOCK restock cola" >"$WORK/other.out" 2>&1 &&
-	fail "expected nobody-else to be refused, saw: $(cat "$WORK/other.out")"
+# Someone in neither group: reads, and changes nothing.
+as nobody-else "vendctl -s $VENDD_SOCK status" >"$WORK/other-status.out" 2>&1 ||
+	fail "expected nobody-else to read the status, saw: $(cat "$WORK/other-status.out")"
+as nobody-else "vendctl -s $VENDD_SOCK audit --dex" >"$WORK/other-dex.out" 2>&1 ||
+	fail "expected nobody-else to read the audit, saw: $(cat "$WORK/other-dex.out")"
+grep -q '^DXS\*' "$WORK/other-dex.out" ||
+	fail "expected a DEX report for nobody-else, saw: $(head -c 200 "$WORK/other-dex.out")"
+for req in "restock cola" "fill cola 3" "price cola 2.00" "collect" \
+    "service on" "test-vend cola" "audit --dex --reset"; do
+	as nobody-else "vendctl -s $VENDD_SOCK $req" >"$WORK/other.out" 2>&1 &&
+		fail "expected nobody-else to be refused '$req', saw: $(cat "$WORK/other.out")"
+	grep -q "permission denied" "$WORK/other.out" ||
+		fail "expected 'permission denied' for nobody-else's '$req', saw: $(cat "$WORK/other.out")"
+done
 status_refresh
 expect_eq "cola stock after the refused restock" 4 "$(status products.id=cola.stock)"
+expect_eq "cola price after the refused price" 150 "$(status products.id=cola.price)"
+expect_eq "service mode after the refused service on" false "$(status sales.service)"
 vendd_stop >/dev/null
 
 # A control_group that does not exist: a start-up error naming FILE:LINE,
