@@ -391,7 +391,12 @@ cfg_set_text(struct cfg_ctx *ctx, const struct cfg_key *k, const char *v,
 {
 	const char	*why;
 
-	if ((why = cfg_text_problem(v, k->min)) != NULL)
+	/* a count of %s that is wrong: say what each one stands for */
+	if ((why = cfg_text_problem(v, k->min)) != NULL && k->unit != NULL &&
+	    strstr(why, "exactly") != NULL)
+		return cfg_error(ctx, ctx->lineno, "%s %s: \"%s\": %s (%s)",
+		    ctx->secname, k->name, v, why, k->unit);
+	if (why != NULL)
 		return cfg_error(ctx, ctx->lineno, "%s %s: \"%s\": %s",
 		    ctx->secname, k->name, v, why);
 	if (strlen(v) >= k->size)

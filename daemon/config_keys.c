@@ -87,8 +87,9 @@ static const struct cfg_key cfg_cooling_keys[] = {
 	INT("fault_off_s", C(cooling.fault_off_s), 1, 86400, "seconds"),
 };
 
-#define TEXT(n, i, k)	{ n, CFG_T_TEXT, C(display.text[i]), \
-			    CS(display.text[i]), k, k, NULL, 0 }
+/* A customer text: its key, its index, its count of %s and what they are. */
+#define TEXT(n, i, k, what)	{ n, CFG_T_TEXT, C(display.text[i]), \
+			    CS(display.text[i]), k, k, what, 0 }
 
 static const struct cfg_key cfg_display_keys[] = {
 	KEY("type", CFG_T_DISPLAY, C(display.type)),
@@ -99,28 +100,29 @@ static const struct cfg_key cfg_display_keys[] = {
 	INT("idle_cycle_s", C(display.idle_cycle_s), 0, 3600, "seconds"),
 	INT("backlight_s", C(display.backlight_s), 0, 86400, "seconds"),
 	INT("retry_s", C(display.retry_s), 1, 3600, "seconds"),
-	TEXT("insert", DT_INSERT, 0),
-	TEXT("credit", DT_CREDIT, 1),
-	TEXT("price", DT_PRICE, 2),
-	TEXT("more", DT_MORE, 1),
-	TEXT("choose", DT_CHOOSE, 0),
-	TEXT("sold_out", DT_SOLD_OUT, 0),
-	TEXT("out_of_order", DT_OUT_OF_ORDER, 0),
-	TEXT("vending", DT_VENDING, 0),
-	TEXT("take", DT_TAKE, 0),
-	TEXT("refund", DT_REFUND, 0),
-	TEXT("no_change", DT_NO_CHANGE, 0),
-	TEXT("fault", DT_FAULT, 0),
-	TEXT("not_cold", DT_NOT_COLD, 0),
-	TEXT("code", DT_CODE, 1),
-	TEXT("unknown", DT_UNKNOWN_CODE, 1),
-	TEXT("keypad_fault", DT_KEYPAD_FAULT, 0),
-	TEXT("service", DT_SERVICE, 0),
-	TEXT("service_columns", DT_SVC_COLUMNS, 2),
-	TEXT("service_sold", DT_SVC_SOLD, 2),
-	TEXT("service_cash", DT_SVC_CASH, 1),
-	TEXT("test_ok", DT_TEST_OK, 0),
-	TEXT("test_failed", DT_TEST_FAILED, 0),
+	TEXT("insert", DT_INSERT, 0, NULL),
+	TEXT("credit", DT_CREDIT, 1, NULL),
+	TEXT("price", DT_PRICE, 2, "label, then price"),
+	TEXT("more", DT_MORE, 1, NULL),
+	TEXT("choose", DT_CHOOSE, 0, NULL),
+	TEXT("sold_out", DT_SOLD_OUT, 0, NULL),
+	TEXT("out_of_order", DT_OUT_OF_ORDER, 0, NULL),
+	TEXT("vending", DT_VENDING, 0, NULL),
+	TEXT("take", DT_TAKE, 0, NULL),
+	TEXT("refund", DT_REFUND, 0, NULL),
+	TEXT("no_change", DT_NO_CHANGE, 0, NULL),
+	TEXT("fault", DT_FAULT, 0, NULL),
+	TEXT("not_cold", DT_NOT_COLD, 0, NULL),
+	TEXT("code", DT_CODE, 1, NULL),
+	TEXT("unknown", DT_UNKNOWN_CODE, 1, NULL),
+	TEXT("keypad_fault", DT_KEYPAD_FAULT, 0, NULL),
+	TEXT("service", DT_SERVICE, 0, NULL),
+	TEXT("service_columns", DT_SVC_COLUMNS, 2,
+	    "columns out of order, then empty"),
+	TEXT("service_sold", DT_SVC_SOLD, 2, "paid vends, then test vends"),
+	TEXT("service_cash", DT_SVC_CASH, 1, NULL),
+	TEXT("test_ok", DT_TEST_OK, 0, NULL),
+	TEXT("test_failed", DT_TEST_FAILED, 0, NULL),
 };
 
 static const struct cfg_key cfg_keypad_keys[] = {

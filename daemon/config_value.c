@@ -363,7 +363,7 @@ cfg_text_problem(const char *v, int placeholders)
 	if (n != placeholders)
 		return placeholders == 0 ? "has %s, but this text takes no "
 		    "value" : placeholders == 1 ? "needs exactly one %s" :
-		    "needs exactly two %s (label, then price)";
+		    "needs exactly two %s";
 	return cfg_utf8_valid(v) ? NULL : "not valid UTF-8";
 }
 

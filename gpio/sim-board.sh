@@ -12,7 +12,8 @@
 # lists "name bcm dir description"; the chip has one bank of 28 lines whose
 # line at offset N is named after the entry with bcm N, label "vendd-sim".
 # After creation each input idles as wired: buttons (SELECT_*, VEND: to ground
-# with a pull-up) are pulled up, other inputs (COIN, DROP: active high) down.
+# with a pull-up; the door switch, closed) are pulled up, other inputs (COIN,
+# DROP: active high) down.
 # Runs under busybox sh; needs configfs with gpio-sim (mounted if absent).
 
 set -eu
@@ -97,7 +98,7 @@ create() {
 	echo "$entries" | while read -r name off dir; do
 		[ "$dir" = in ] || continue
 		case $name in
-		SELECT_*|VEND) echo pull-up >"$sys/sim_gpio$off/pull" ;;
+		SELECT_*|VEND|DOOR) echo pull-up >"$sys/sim_gpio$off/pull" ;;
 		*) echo pull-down >"$sys/sim_gpio$off/pull" ;;
 		esac
 	done

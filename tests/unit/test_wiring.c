@@ -212,6 +212,17 @@ key_dir(const char *section, const char *key)
 	return NULL;
 }
 
+/*
+ * Lines of the board the reference config leaves unwired: the door switch
+ * came after boards were installed with an overlay that lacks its name, so
+ * the shipped config must not need it to start.
+ */
+static int
+board_optional(const char *name)
+{
+	return strcmp(name, "DOOR") == 0;
+}
+
 /* Check one "key = value" of the reference config against the board. */
 static void
 ini_check_line(const char *section, const char *key, const char *val,
@@ -275,7 +286,7 @@ test_ini_uses_board_lines(void **state)
 	if (nlines == 0)
 		fail_msg("%s: no *_line keys", INI_FILE);
 	for (int i = 0; i < nboard; i++)	/* the reference uses it all */
-		if (board[i].used == 0)
+		if (board[i].used == 0 && !board_optional(board[i].name))
 			fail_msg("%s: board line %s is not used", INI_FILE,
 			    board[i].name);
 }
