@@ -287,6 +287,7 @@ control_dex_fill(const struct config *cf, const struct control_audit *v,
 	}
 	ca_dex_event(&d->event[DEX_EV_DOOR], c->door_openings,
 	    b->door_openings, v->a.last_ms[LAST_DOOR]);
+	d->event[DEX_EV_DOOR].active = v->a.door_open != 0;
 	ca_dex_event(&d->event[DEX_EV_FAILED_VEND], c->failed_vends,
 	    b->failed_vends, v->a.last_ms[LAST_FAILED_VEND]);
 	ca_dex_event(&d->event[DEX_EV_COOLING], c->sensor_faults,

@@ -343,7 +343,7 @@ ledger_encode_snapshot(const struct ledger_state *st, uint8_t *buf)
 	w_counters(&w, &st->c);
 	w_counters(&w, &st->reset);
 	w_int(&w, (uint64_t)st->cash_in_collected, 8);
-	w_int(&w, st->service_cmd, 8);
+	w_int(&w, (uint64_t)st->service_cmd | (uint64_t)st->door_open << 1, 8);
 	for (int i = 0; i < LAST_MAX; i++)
 		w_int(&w, (uint64_t)st->last_ms[i], 8);
 	w_int(&w, st->nproducts, 4);
@@ -424,6 +424,8 @@ r_counters(struct rcur *r, struct ledger_counters *c, int v)
 static void
 snap_decode_fixed(struct rcur *r, struct ledger_state *st, int v)
 {
+	uint64_t	flags;
+
 	st->seq = r_int(r, 8);
 	st->credit = (int64_t)r_int(r, 8);
 	st->pending.active = (uint8_t)r_int(r, 1);
@@ -436,7 +438,11 @@ snap_decode_fixed(struct rcur *r, struct ledger_state *st, int v)
 	if (v >= 2) {
 		r_counters(r, &st->reset, v);
 		st->cash_in_collected = (int64_t)r_int(r, 8);
-		st->service_cmd = (uint8_t)r_int(r, 8);
+		flags = r_int(r, 8);
+		st->service_cmd = (uint8_t)(flags & 1);
+		st->door_open = (uint8_t)(flags >> 1 & 1);
+		if (flags > 3)
+			st->service_cmd = 2;	/* refused by the caller */
 		for (int i = 0; i < LAST_MAX; i++)
 			st->last_ms[i] = (int64_t)r_int(r, 8);
 	} else {

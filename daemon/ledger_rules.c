@@ -133,6 +133,8 @@ jrec_apply_service(struct ledger_state *st, const struct jrec *r)
 {
 	if (r->vend_id == SERVICE_COMMAND)
 		st->service_cmd = (uint8_t)r->count;
+	else
+		st->door_open = (uint8_t)r->count;
 	if (!r->count)
 		return;
 	st->c.service_entries++;

@@ -332,6 +332,8 @@ struct msg_audit {
 	int64_t			last_ms[LAST_MAX];
 	uint32_t		token;		/* for MSG_AUDIT_RESET */
 	uint32_t		nproducts;	/* in the config */
+	uint32_t		door_open;	/* as last journalled */
+	uint32_t		pad;
 };
 
 #define MSG_AUDIT_CHUNK	8	/* columns per MSG_AUDIT_PRODUCTS */

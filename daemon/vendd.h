@@ -135,6 +135,7 @@ struct ledger_state {
 	struct ledger_counters	reset;		/* c at the last audit reset */
 	int64_t			cash_in_collected; /* c.cash_in at the last collection */
 	uint8_t			service_cmd;	/* vendctl service on: kept over a restart */
+	uint8_t			door_open;	/* as last journalled (DEX EA2's "now") */
 	int64_t			last_ms[LAST_MAX];	/* enum ledger_last */
 };
 
