@@ -40,7 +40,7 @@ LIB_SRCS	= daemon/log.c daemon/msg.c daemon/proc.c daemon/config.c \
 LIB_OBJS	= $(LIB_SRCS:%.c=$(B)/%.o)
 UNIT_TESTS	= transport config edge coin panel sales arm cooling ledger \
 		  ledger_codec ledger_store control_protocol control_socket wiring \
-		  outputs_file display keypad dex ledger_operator
+		  outputs_file display keypad dex ledger_operator sales_service
 UNIT_BINS	= $(UNIT_TESTS:%=$(B)/tests/test_%)
 
 all: $(B)/vendd $(B)/vendctl $(B)/simdrv $(B)/lcdscreen $(B)/simkeys

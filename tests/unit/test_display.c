@@ -658,6 +658,75 @@ test_encode_core(void **state)
 	    "Insert 0.50 more");
 }
 
+/* Service mode: its title, faults first, then counters, a row at a time
+ * every message_s; a test vend's message over it; out, the credit again. */
+static void
+test_service_screen(void **state)
+{
+	struct msg_show	m;
+
+	(void)state;
+	sales(SHOW_CREDIT, -1, 100, 10);
+	show(SHOW_COOLING, -1, 0, 0, 0, "", 20);	/* not cold */
+	memset(&m, 0, sizeof(m));
+	m.event = SHOW_SERVICE;
+	m.product = -1;
+	m.credit = 100;
+	m.on = 1;
+	m.count = 1;		/* a column out of order */
+	m.count2 = 2;		/* two empty */
+	display_core_show(&c, &m, at(30));
+	assert_rows("Service mode", "Not cold");
+	memset(&m, 0, sizeof(m));
+	m.event = SHOW_COUNTERS;
+	m.product = -1;
+	m.amount = 1250;
+	m.count = 7;
+	m.count2 = 1;
+	display_core_show(&c, &m, at(40));
+	assert_int_equal(display_core_deadline(&c), at(30 + 3000));
+	tick(3030);
+	assert_rows("Service mode", "Faulty 1 empty 2");
+	tick(6030);
+	assert_rows("Service mode", "Sold 7 test 1");
+	tick(9030);
+	assert_rows("Service mode", "Cash box 12.50");
+	tick(12030);
+	assert_rows("Service mode", "Not cold");
+	/* no backlight timeout in service mode */
+	tick(400000);
+	assert_int_equal(display_core_screen(&c)->backlight, 1);
+
+	/* a test vend: its message, then the service screen again */
+	show(SHOW_VENDING, 1, 100, 0, 0, "", 400100);
+	assert_rows("Water", "Vending...");
+	show(SHOW_TEST, 1, 100, 1, 1, "", 401000);
+	assert_rows("Water", "Test vend ok");
+	tick(404000);
+	assert_int_equal(strcmp(display_core_screen(&c)->row[0],
+	    "Service mode"), 0);
+
+	/* out of service mode: the credit kept */
+	memset(&m, 0, sizeof(m));
+	m.event = SHOW_SERVICE;
+	m.product = -1;
+	m.credit = 100;
+	display_core_show(&c, &m, at(405000));
+	sales(SHOW_CREDIT, -1, 100, 405001);
+	assert_rows("Credit 1.00", "Make a selection");
+}
+
+/* A price the operator set shows in the selection and the price cycle. */
+static void
+test_price_event(void **state)
+{
+	(void)state;
+	show(SHOW_PRICE, 0, 0, 120, 0, "", 10);
+	sales(SHOW_CREDIT, -1, 200, 20);
+	show(SHOW_SELECTED, 0, 200, 120, 0, "", 30);
+	assert_rows("Cola 1.20", "Credit 2.00");
+}
+
 int
 main(void)
 {
@@ -689,6 +758,8 @@ main(void)
 		cmocka_unit_test_setup(test_encode_charlcd, setup),
 		cmocka_unit_test_setup(test_encode_ansi, setup),
 		cmocka_unit_test_setup(test_encode_core, setup),
+		cmocka_unit_test_setup(test_service_screen, setup),
+		cmocka_unit_test_setup(test_price_event, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
