@@ -82,6 +82,7 @@ arm_finish(struct arm_core *c, int ok, int why, struct outbox *ob)
 	v.price = c->price;
 	v.ok = ok != 0;
 	v.why = ok ? 0 : (uint32_t)why;
+	v.test = (uint32_t)c->test;
 	v.attempts = c->attempt;
 	arm_log_end(c, ok, why);
 	arm_release(c);
@@ -129,6 +130,7 @@ arm_core_dispense(struct arm_core *c, const struct msg_vend *v,
 	c->vend_id = v->vend_id;
 	c->product = (int)v->product;
 	c->price = v->price;
+	c->test = v->test;
 	c->attempt = 0;
 	c->started_at = now_ns;
 	if (c->stopping) {

@@ -36,6 +36,7 @@ struct arm_core {
 	uint32_t	vend_id;
 	int		product;	/* -1 when idle */
 	int64_t		price;
+	uint32_t	test;		/* a test vend: said back with the outcome */
 	uint32_t	attempt;	/* 1-based */
 	uint64_t	started_at;	/* dispense: older drop edges are stale */
 	int		dropped;	/* beam broken during this attempt */

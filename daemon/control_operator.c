@@ -316,6 +316,8 @@ op_reply_json(const struct client *c, const struct msg *m)
 		    json_object_new_boolean(m->u.service.door != 0));
 		json_object_object_add(o, "command",
 		    json_object_new_boolean(m->u.service.command != 0));
+		json_object_object_add(o, "recorded",
+		    json_object_new_boolean(m->u.service.recorded != 0));
 		break;
 	case MSG_TEST_VEND_DONE:
 		json_object_object_add(o, "product", json_object_new_string(id));

@@ -51,9 +51,8 @@ ledger_check_reserve(const struct ledger *l, const struct msg_vend *v)
 	}
 	if (v->product >= (uint32_t)l->cf->nproducts)
 		return "product out of range";
-	if (v->test ? v->price != 0 : v->price != ledger_price(&l->st, l->cf,
-	    (int)v->product) && v->price != l->price_before[v->product])
-		return "price differs from the product's";
+	if (v->test && v->price != 0)
+		return "a test vend with a price";
 	/*
 	 * Stock and out-of-order are sales' rules, not money: a restock to 0
 	 * may cross a reservation sales made from its older view. The arm
@@ -195,6 +194,35 @@ ledger_restock_bad(const struct ledger *l, const struct msg *m,
 	log_warnx("restock of product %u to %d refused: out of range",
 	    rs->product, rs->stock);
 	ledger_restock_done(m, rs->stock, EINVAL, ob);
+	return 1;
+}
+
+/*
+ * A reservation at a price that is no longer the product's: sales had not
+ * heard of a change yet (the MSG_PRICE is on its way, ahead of this
+ * answer). Not a bug and not a sale: refused, nothing recorded, and sales
+ * shows the new price for the customer to press again. A test vend has no
+ * price.
+ */
+static int
+ledger_price_moved(const struct ledger *l, const struct msg *m,
+    struct outbox *ob)
+{
+	struct msg_vend	v = m->u.vend;
+	char		a[32], b[32];
+	int64_t		now;
+
+	if (m->hdr.type != MSG_VEND_RESERVE || v.test ||
+	    v.product >= (uint32_t)l->cf->nproducts)
+		return 0;
+	if ((now = ledger_price(&l->st, l->cf, (int)v.product)) == v.price)
+		return 0;
+	log_info("vend %u refused: %s is %s now, not %s", v.vend_id,
+	    l->cf->product[v.product].id, ledger_money(l, now, a, sizeof(a)),
+	    ledger_money(l, v.price, b, sizeof(b)));
+	v.ok = 0;
+	v.why = VEND_WHY_PRICE_CHANGED;
+	outbox_put(ob, PROC_SALES, MSG_VEND_RESULT, &v, sizeof(v));
 	return 1;
 }
 
@@ -369,7 +397,8 @@ ledger_process(struct ledger *l, const struct msg *m, struct outbox *ob)
 	const char	*why;
 	uint32_t	 op;
 
-	if (ledger_restock_bad(l, m, ob) || ledger_operator_bad(l, m, ob))
+	if (ledger_restock_bad(l, m, ob) || ledger_operator_bad(l, m, ob) ||
+	    ledger_price_moved(l, m, ob))
 		return 0;
 	if ((why = ledger_record(l, m, &r)) == NULL) {
 		r.seq = l->st.seq + 1;
@@ -395,9 +424,6 @@ ledger_process(struct ledger *l, const struct msg *m, struct outbox *ob)
 		return 0;
 	}
 	ledger_events_append(l, &r);
-	if (r.type == JR_PRICE)		/* before the change: see below */
-		l->price_before[r.product] = ledger_price(&l->st, l->cf,
-		    r.product);
 	jrec_apply(&l->st, &r);
 	ledger_log_outcome(l, &r);
 	ledger_forward(l, m, &r, ob);

@@ -75,9 +75,6 @@ struct ledger {
 	unsigned	held_head;	/* fault.held messages from here, in order */
 	struct msg_out	held[LEDGER_HELD_MAX];
 	uint64_t	dropped;	/* counters not recorded in this fault */
-	int64_t		price_before[VENDD_MAX_PRODUCTS]; /* the price a
-					 * selection made before a change may
-					 * still reserve at; -1: none */
 	struct ledger_events events;
 	struct ledger_state st;
 };

@@ -33,6 +33,8 @@ ledger_operator_record(const struct ledger *l, const struct msg *m,
 		r->value = l->st.c.cash_in - l->st.cash_in_collected;
 		return NULL;
 	case MSG_SERVICE_REC:
+		if (m->u.service.requester > PROC_MAX)
+			return "requester out of range";
 		r->type = JR_SERVICE;
 		r->count = m->u.service.on != 0;
 		r->vend_id = m->u.service.why;
@@ -77,6 +79,20 @@ ledger_collect_done(const struct ledger *l, const struct msg *m,
 	d.ok = err == 0;
 	d.err = err;
 	outbox_put(ob, m->hdr.src, MSG_COLLECT_DONE, &d, sizeof(d));
+	ob->m[ob->n - 1].hdr.id = m->hdr.id;
+}
+
+/* Answer a change of service mode to the control client that asked. */
+static void
+ledger_service_done(const struct msg *m, int recorded, struct outbox *ob)
+{
+	struct msg_service d = m->u.service;
+
+	if (d.requester == 0)
+		return;			/* the door: nobody asked */
+	d.on = d.door || d.command;
+	d.recorded = (uint32_t)recorded;
+	outbox_put(ob, (int)d.requester - 1, MSG_SERVICE_DONE, &d, sizeof(d));
 	ob->m[ob->n - 1].hdr.id = m->hdr.id;
 }
 
@@ -136,6 +152,12 @@ ledger_operator_refuse(const struct ledger *l, const struct msg *m,
 	case MSG_AUDIT_RESET:
 		ledger_reset_done(m, err, ob);
 		return 1;
+	case MSG_SERVICE_REC:
+		log_warnx("service mode %s (%s) not journalled: %s",
+		    m->u.service.on ? "on" : "off", m->u.service.why ==
+		    SERVICE_DOOR ? "door" : "command", strerror(err));
+		ledger_service_done(m, 0, ob);
+		return 1;
 	}
 	return 0;
 }
@@ -192,6 +214,7 @@ ledger_operator_forward(const struct ledger *l, const struct msg *m,
 	case JR_SERVICE:
 		if (r->count)
 			ledger_show_counters(l, ob);
+		ledger_service_done(m, 1, ob);
 		break;
 	}
 }

@@ -659,8 +659,6 @@ ledger_open(struct ledger *l, const struct config *cf, char *err,
 	l->cf = cf;
 	l->dirfd = l->journal_fd = -1;
 	l->events.fd = l->events.old_fd = -1;
-	for (int i = 0; i < VENDD_MAX_PRODUCTS; i++)
-		l->price_before[i] = -1;
 	if ((rc = ledger_open_dir(l, why, sizeof(why))) == 0 &&
 	    (rc = ledger_load(l, why, sizeof(why))) == 0 &&
 	    (ledger_events_open(l), 1) &&

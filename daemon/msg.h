@@ -282,10 +282,14 @@ struct msg_show {
 
 /* SERVICE_DONE, SERVICE_REC: the mode, and what changed it. */
 struct msg_service {
-	uint32_t	on;		/* service mode now */
+	uint32_t	on;		/* REC: the door open / command on;
+					 * DONE: service mode now */
 	uint32_t	why;		/* enum service_why of the change, 0: none */
 	uint32_t	door;		/* the door is open */
 	uint32_t	command;	/* vendctl service on */
+	uint32_t	requester;	/* REC: who to answer once durable, +1;
+					 * 0: nobody (the door) */
+	uint32_t	recorded;	/* DONE: the change is in the journal */
 };
 
 /* TEST_VEND_DONE: a test vend's end, or why none ran. */

@@ -124,6 +124,7 @@ sales_core_init(struct sales_core *s, const struct config *cf,
 	s->selling_shown = 1;		/* the display starts out selling */
 	s->ledger_fault = ledger_fault != 0;
 	s->service_cmd = st->service_cmd != 0;
+	s->door = st->door_open != 0;	/* the panel says if it changed */
 	s->test_src = -1;
 	for (int i = 0; i < cf->nproducts && i < VENDD_MAX_PRODUCTS; i++) {
 		s->stock[i] = st->product[i].stock;
@@ -131,9 +132,9 @@ sales_core_init(struct sales_core *s, const struct config *cf,
 		s->price[i] = st->product[i].has_price ?
 		    st->product[i].price : cf->product[i].price;
 	}
-	if (s->service_cmd) {
-		log_info("in service mode (vendctl service on, kept over the "
-		    "restart)");
+	if (sales_core_in_service(s)) {
+		log_info("in service mode (%s, kept over the restart)",
+		    s->service_cmd ? "vendctl service on" : "the door was open");
 		sales_show(s, SHOW_SERVICE, -1, 0, ob);
 	}
 	if (s->credit > 0)		/* restored after a restart */
@@ -320,6 +321,8 @@ sales_why_name(uint32_t why)
 		return "cut short by vendd stopping";
 	case VEND_WHY_REFUSED:
 		return "not recorded by the ledger";
+	case VEND_WHY_PRICE_CHANGED:
+		return "not started, the price had just changed";
 	}
 	return "failed";
 }
@@ -361,10 +364,16 @@ sales_core_vend_result(struct sales_core *s, const struct msg_vend *v,
 		log_warnx("vend %u: %s %s, credit restored to %s", v->vend_id,
 		    pc->id, sales_why_name(v->why), c);
 	}
-	sales_show(s, v->ok ? SHOW_TAKE : SHOW_REFUND, p, 0, ob);
-	s->selection = -1;
 	s->pending = 0;
 	s->pending_product = -1;
+	if (!v->ok && v->why == VEND_WHY_PRICE_CHANGED) {
+		/* still chosen, at the price the customer now sees */
+		s->sel_price = s->price[p];
+		sales_show(s, SHOW_SELECTED, p, s->sel_price, ob);
+	} else {
+		sales_show(s, v->ok ? SHOW_TAKE : SHOW_REFUND, p, 0, ob);
+		s->selection = -1;
+	}
 	sales_update_inhibit(s, ob);
 }
 
@@ -415,18 +424,26 @@ sales_core_arm_blocked(struct sales_core *s, int on, struct outbox *ob)
 	sales_update_inhibit(s, ob);
 }
 
-/* Journal a change of the door or the command (the ledger counts them). */
+/*
+ * Journal a change of the door or the command (the ledger counts them); a
+ * command's requester is answered by the ledger once it is durable.
+ */
 static void
 sales_service_record(struct sales_core *s, int on, uint32_t why,
-    struct outbox *ob)
+    const struct msg *req, struct outbox *ob)
 {
 	struct msg_service	r;
 
-	(void)s;
 	memset(&r, 0, sizeof(r));
 	r.on = (uint32_t)on;
 	r.why = why;
+	r.door = (uint32_t)s->door;
+	r.command = (uint32_t)s->service_cmd;
+	if (req != NULL)
+		r.requester = (uint32_t)req->hdr.src + 1;
 	outbox_put(ob, PROC_LEDGER, MSG_SERVICE_REC, &r, sizeof(r));
+	if (req != NULL)
+		ob->m[ob->n - 1].hdr.id = req->hdr.id;
 }
 
 /* Service mode began or ended: the selection goes, the credit stays. */
@@ -456,11 +473,12 @@ sales_core_door(struct sales_core *s, int open, struct outbox *ob)
 	if (open == s->door)
 		return;
 	s->door = open;
-	sales_service_record(s, open, SERVICE_DOOR, ob);
+	sales_service_record(s, open, SERVICE_DOOR, NULL, ob);
 	sales_service_changed(s, was, ob);
 }
 
-/* vendctl service on|off: answered with the mode now. */
+/* vendctl service on|off: answered by the ledger once the change is
+ * durable (it survives a restart), or here when nothing changes. */
 void
 sales_core_service(struct sales_core *s, const struct msg *m,
     struct outbox *ob)
@@ -471,10 +489,12 @@ sales_core_service(struct sales_core *s, const struct msg *m,
 
 	if (on != s->service_cmd) {
 		s->service_cmd = on;
-		sales_service_record(s, on, SERVICE_COMMAND, ob);
+		sales_service_record(s, on, SERVICE_COMMAND, m, ob);
 		sales_service_changed(s, was, ob);
+		return;
 	}
 	memset(&d, 0, sizeof(d));
+	d.recorded = 1;			/* as it already was */
 	d.on = (uint32_t)sales_core_in_service(s);
 	d.door = (uint32_t)s->door;
 	d.command = (uint32_t)s->service_cmd;
@@ -581,14 +601,20 @@ sales_test_result(struct sales_core *s, const struct msg_vend *v,
 	sales_update_inhibit(s, ob);
 }
 
-/* A price the ledger made durable: the next selection's (one already
- * shown keeps its price, which the ledger still takes). */
+/* A price the ledger made durable: from now on, for a product already
+ * chosen too (one being vended keeps the price it was reserved at). */
 void
 sales_core_price(struct sales_core *s, const struct msg_price *pr,
     struct outbox *ob)
 {
-	s->price[pr->product] = pr->price;
-	sales_show(s, SHOW_PRICE, (int)pr->product, pr->price, ob);
+	int	p = (int)pr->product;
+
+	s->price[p] = pr->price;
+	sales_show(s, SHOW_PRICE, p, pr->price, ob);
+	if (s->selection == p && !s->pending) {
+		s->sel_price = pr->price;
+		sales_show(s, SHOW_SELECTED, p, pr->price, ob);
+	}
 }
 
 /* What vendctl status shows of sales: the products from first on, at most

@@ -40,6 +40,7 @@ enum vend_why {
 	VEND_WHY_BEAM_BLOCKED,		/* the drop beam was already broken: no motor run */
 	VEND_WHY_STOPPED,		/* vendd stopped before the product dropped */
 	VEND_WHY_REFUSED,		/* the ledger could not record the reservation */
+	VEND_WHY_PRICE_CHANGED,		/* the price changed before it was reserved */
 };
 
 /* Why service mode changed (a JR_SERVICE record, MSG_SERVICE). */

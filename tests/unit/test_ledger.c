@@ -464,8 +464,13 @@ test_refuses_bugs(void **state)
 	assert_int_equal(errno, EINVAL);
 	assert_int_equal(ob.n, 0);
 	assert_int_equal(fx_reserve(f, 1, 3, &ob), -1);	/* no product 3 */
+	/* not the product's price: a change sales had not heard of yet,
+	 * answered (the credit stays), never recorded */
 	assert_int_equal(fx_msg(f, MSG_VEND_RESERVE, PROC_SALES, &v,
-	    sizeof(v), &ob), -1);			/* not the config price */
+	    sizeof(v), &ob), 0);
+	assert_int_equal(ob.m[outbox_find(&ob, MSG_VEND_RESULT)].u.vend.why,
+	    VEND_WHY_PRICE_CHANGED);
+	assert_false(f->l.st.pending.active);
 	assert_int_equal(fx_done(f, 1, P_WATER, 1, &ob), -1);	/* none pending */
 	assert_int_equal(fx_reserve(f, 1, P_WATER, &ob), 0);
 	assert_int_equal(fx_reserve(f, 2, P_WATER, &ob), -1);	/* busy */

@@ -84,17 +84,23 @@ test_price(void **state)
 	assert_int_equal(ledger_price(&f->l.st, &f->cf, P_COLA), 160);
 	assert_int_equal(f->l.st.c.price_changes, 1);
 
-	/* a selection shown at the old price may still reserve at it, once
-	 * more a new price; any other price is a bug of sales */
+	/* a reservation at a price sales had not yet heard was changed:
+	 * refused, nothing recorded, the credit stays; at the price now it
+	 * sells, and a change while the arm runs does not touch its price */
 	fx_coin(f, 200, 8);
 	assert_int_equal(op_price(f, P_COLA, 170, 0, &ob), 0);
 	assert_int_equal(op_reserve_at(f, 1, P_COLA, 160, &ob), 0);
-	assert_int_equal(fx_done(f, 1, P_COLA, 1, &ob), 0);
-	assert_int_equal(f->l.st.product[P_COLA].paid_value, 160);
-	fx_coin(f, 200, 8);
-	assert_int_equal(op_reserve_at(f, 2, P_COLA, 155, &ob), -1);
+	i = outbox_find(&ob, MSG_VEND_RESULT);
+	assert_false(ob.m[i].u.vend.ok);
+	assert_int_equal(ob.m[i].u.vend.why, VEND_WHY_PRICE_CHANGED);
+	assert_int_equal(ob.m[i].u.vend.price, 160);
+	assert_false(f->l.st.pending.active);
+	assert_int_equal(f->l.st.credit, 200);
 	assert_int_equal(op_reserve_at(f, 2, P_COLA, 170, &ob), 0);
+	assert_int_equal(op_price(f, P_COLA, 190, 0, &ob), 0);
 	assert_int_equal(fx_done(f, 2, P_COLA, 1, &ob), 0);
+	assert_int_equal(f->l.st.product[P_COLA].paid_value, 170);
+	assert_int_equal(f->l.st.credit, 30);
 	assert_money_invariant(&f->l.st);
 
 	/* back to the INI's */
@@ -207,8 +213,14 @@ test_service_records(void **state)
 	    &ob), 0);
 	s.on = 1;
 	s.why = SERVICE_COMMAND;
+	s.command = 1;
+	s.requester = PROC_CONTROL + 1;	/* answered once durable */
 	assert_int_equal(fx_msg(f, MSG_SERVICE_REC, PROC_SALES, &s, sizeof(s),
 	    &ob), 0);
+	assert_int_equal(ob.dst[outbox_find(&ob, MSG_SERVICE_DONE)],
+	    PROC_CONTROL);
+	assert_true(ob.m[outbox_find(&ob, MSG_SERVICE_DONE)].u.service.on);
+	assert_true(ob.m[outbox_find(&ob, MSG_SERVICE_DONE)].u.service.recorded);
 	assert_true(f->l.st.last_ms[LAST_DOOR] > 0);
 	fx_open(f);
 	assert_int_equal(f->l.st.c.door_openings, 1);

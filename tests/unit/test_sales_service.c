@@ -192,19 +192,27 @@ test_service_command(void **state)
 	int	i;
 
 	(void)state;
+	/* a change: the ledger answers once it is durable */
 	feed(MSG_SERVICE, PROC_CONTROL, 77, &f, sizeof(f));
-	i = outbox_find(&ob, MSG_SERVICE_DONE);
-	assert_int_equal(ob.dst[i], PROC_CONTROL);
+	assert_int_equal(outbox_find(&ob, MSG_SERVICE_DONE), -1);
+	i = outbox_find(&ob, MSG_SERVICE_REC);
+	assert_int_equal(ob.dst[i], PROC_LEDGER);
 	assert_int_equal(ob.m[i].hdr.id, 77);
-	assert_int_equal(ob.m[i].u.service.on, 1);
+	assert_int_equal(ob.m[i].u.service.requester, PROC_CONTROL + 1);
 	assert_int_equal(ob.m[i].u.service.command, 1);
 	assert_int_equal(inhibit_in(), 1);
-	door(1);
-	f.on = 0;
+	/* no change: answered here */
 	feed(MSG_SERVICE, PROC_CONTROL, 78, &f, sizeof(f));
 	i = outbox_find(&ob, MSG_SERVICE_DONE);
-	assert_int_equal(ob.m[i].u.service.on, 1);	/* the door */
-	assert_int_equal(ob.m[i].u.service.door, 1);
+	assert_int_equal(ob.dst[i], PROC_CONTROL);
+	assert_int_equal(ob.m[i].hdr.id, 78);
+	assert_int_equal(ob.m[i].u.service.on, 1);
+	door(1);
+	f.on = 0;
+	feed(MSG_SERVICE, PROC_CONTROL, 79, &f, sizeof(f));
+	i = outbox_find(&ob, MSG_SERVICE_REC);
+	assert_int_equal(ob.m[i].u.service.door, 1);	/* still on: door */
+	assert_true(sales_core_in_service(&s));
 	door(0);
 	assert_false(sales_core_in_service(&s));
 
@@ -262,11 +270,14 @@ test_test_vend(void **state)
 	assert_int_equal(s.state[CHIPS], PRODUCT_OUT_OF_ORDER);
 }
 
-/* A new price: the next selection's; one shown before keeps its own. */
+/* A new price holds at once, for a product already chosen too (shown
+ * again); a vend under way keeps its price; a reservation the ledger
+ * refused for a change it raced keeps the selection at the new price. */
 static void
 test_price(void **state)
 {
 	struct msg_price p = { .product = COLA, .price = 180 };
+	struct msg_vend	 v;
 	const struct msg_show *sh;
 	int	i;
 
@@ -278,18 +289,39 @@ test_price(void **state)
 	feed(MSG_PRICE, PROC_LEDGER, 0, &p, sizeof(p));
 	assert_non_null(sh = show_in(SHOW_PRICE));
 	assert_int_equal(sh->amount, 180);
-	outbox_init(&ob);
-	assert_int_equal(sales_core_vend(&s, &ob), SALES_OK);
-	i = outbox_find(&ob, MSG_VEND_RESERVE);
-	assert_int_equal(ob.m[i].u.vend.price, 150);
-	result(1);
-	assert_int_equal(s.credit, 150);
-	outbox_init(&ob);
-	sales_core_select(&s, COLA, &ob);
 	assert_non_null(sh = show_in(SHOW_SELECTED));
 	assert_int_equal(sh->amount, 180);
 	outbox_init(&ob);
-	assert_int_equal(sales_core_vend(&s, &ob), SALES_LOW_CREDIT);
+	assert_int_equal(sales_core_vend(&s, &ob), SALES_OK);
+	i = outbox_find(&ob, MSG_VEND_RESERVE);
+	assert_int_equal(ob.m[i].u.vend.price, 180);
+	p.price = 200;			/* while the arm runs */
+	feed(MSG_PRICE, PROC_LEDGER, 0, &p, sizeof(p));
+	assert_null(show_in(SHOW_SELECTED));
+	result(1);
+	assert_int_equal(s.credit, 120);
+
+	/* the ledger had a newer price than sales: refused, credit back */
+	outbox_init(&ob);
+	sales_core_credit(&s, 100, &ob);
+	outbox_init(&ob);
+	sales_core_select(&s, COLA, &ob);
+	outbox_init(&ob);
+	assert_int_equal(sales_core_vend(&s, &ob), SALES_OK);	/* at 2.00 */
+	p.price = 210;
+	feed(MSG_PRICE, PROC_LEDGER, 0, &p, sizeof(p));
+	memset(&v, 0, sizeof(v));
+	v.vend_id = s.pending_id;
+	v.product = COLA;
+	v.price = 200;
+	v.why = VEND_WHY_PRICE_CHANGED;
+	feed(MSG_VEND_RESULT, PROC_LEDGER, 0, &v, sizeof(v));
+	assert_int_equal(s.credit, 220);
+	assert_int_equal(s.selection, COLA);
+	assert_non_null(sh = show_in(SHOW_SELECTED));
+	assert_int_equal(sh->amount, 210);
+	outbox_init(&ob);
+	assert_int_equal(sales_core_vend(&s, &ob), SALES_OK);
 
 	/* a restart starts from the ledger's price */
 	ls.product[COLA].has_price = 1;

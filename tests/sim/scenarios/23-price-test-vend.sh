@@ -1,8 +1,8 @@
 #!/bin/sh
-# 23-price-test-vend: vendctl price changes a price durably: a product
-# selected at the old price sells at it, the next selection at the new one,
-# the display and the status show it, a restart keeps it, --default brings
-# the config's back; bad amounts get the config's own words. vendctl
+# 23-price-test-vend: vendctl price changes a price durably and at once: a
+# product already selected shows and sells at the new price, the status
+# shows it, a restart keeps it, --default brings the config's back; bad
+# amounts get the config's own words. vendctl
 # test-vend works in service mode only, moves stock and no money, is
 # counted apart from sales, and puts a repaired column back in order.
 . /vendd/tests/sim/lib.sh
@@ -20,26 +20,32 @@ vendctl -s "$VENDD_SOCK" price cola 1.80 >"$WORK/price.out" 2>&1 ||
 	fail "vendctl price cola 1.80 failed: $(cat "$WORK/price.out")"
 grep -q "1.80" "$WORK/price.out" || fail "expected the new price in the reply, saw: $(cat "$WORK/price.out")"
 wait_status products.id=cola.price 180
+wait_screen "Cola 0.33l 1.80 | Credit 2.00"	# still chosen, new price
 drop_after_arm 100
-press VEND			# selected at 1.50: sells at 1.50
+press VEND			# sells at 1.80
 wait_drop
 wait_status vend_pending false 10000
-wait_status credit 50
-wait_status counters.paid_value 150
-coin 20				# 2.50
-wait_status credit 250
-press SELECT_A			# the next selection: 1.80
-wait_screen "Cola 0.33l 1.80 | Credit 2.50"
-drop_after_arm 100
+wait_status credit 20
+wait_status counters.paid_value 180
+coin 20				# 2.20
+wait_status credit 220
+press SELECT_A
+wait_screen "Cola 0.33l 1.80 | Credit 2.20"
+# a price change while the arm runs: the vend keeps its price
+( SIMDRV_POLL_US=2000 simdrv wait ARM 1 5000 >/dev/null &&
+  vendctl -s "$VENDD_SOCK" price cola 1.90 >/dev/null 2>&1 &&
+  simdrv pulse DROP 60 ) >>"$WORK/drop" 2>&1 &
+DROP_PID=$!
 press VEND
 wait_drop
 wait_status vend_pending false 10000
-wait_status credit 70
-wait_status counters.paid_value 330
+wait_status credit 40
+wait_status counters.paid_value 360
+wait_status products.id=cola.price 190
 
 vendd_stop >/dev/null
 vendd_restart
-wait_status products.id=cola.price 180
+wait_status products.id=cola.price 190
 vendctl -s "$VENDD_SOCK" price cola --default >"$WORK/price.out" 2>&1 ||
 	fail "vendctl price cola --default failed: $(cat "$WORK/price.out")"
 wait_status products.id=cola.price 150
@@ -77,11 +83,11 @@ wait_drop
 grep -q "dropped" "$WORK/tv.out" || fail "expected 'dropped', saw: $(cat "$WORK/tv.out")"
 wait_status products.id=juice.state ok
 wait_status products.id=juice.stock 9
-expect_eq "credit after the test vends" 70 "$(status credit)"
+expect_eq "credit after the test vends" 40 "$(status credit)"
 vendctl -s "$VENDD_SOCK" audit --json >"$WORK/audit.json" 2>&1 || fail "vendctl audit --json failed"
 expect_eq "test vends" 1 "$(simdrv json "$WORK/audit.json" since_init.test_vends)"
 expect_eq "paid vends" 2 "$(simdrv json "$WORK/audit.json" since_init.paid_vends)"
-expect_eq "paid value" 330 "$(simdrv json "$WORK/audit.json" since_init.paid_value)"
+expect_eq "paid value" 360 "$(simdrv json "$WORK/audit.json" since_init.paid_value)"
 expect_eq "failed vends" 1 "$(simdrv json "$WORK/audit.json" since_init.failed_vends)"
 vendctl -s "$VENDD_SOCK" service off >/dev/null 2>&1 || fail "vendctl service off failed"
 wait_status sales.service false
