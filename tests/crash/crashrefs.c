@@ -14,7 +14,7 @@
 #include "crashfs.h"
 #include "crashrefs.h"
 
-#define MAX_REFS	4096		/* reference states, all epochs */
+#define MAX_REFS	6144		/* reference states, all epochs (4042 used) */
 
 /*
  * A state the session's ledger held, for one epoch (run of the daemon). A
@@ -121,29 +121,43 @@ crashrefs_carry(int epoch, uint64_t seq)
 			crashrefs_add(epoch, &refs[i].st);
 }
 
-/* Whether two states are the same, field by field (no padding compared). */
+/* Whether two products are the same, field by field: stock and state,
+ * the operator's price, the counters and their reset base. */
+static int
+crashrefs_product_equal(const struct ledger_product *x,
+    const struct ledger_product *y)
+{
+	return strcmp(x->id, y->id) == 0 && x->stock == y->stock &&
+	    x->state == y->state && x->retired == y->retired &&
+	    x->has_price == y->has_price && x->price == y->price &&
+	    x->paid_vends == y->paid_vends && x->paid_value == y->paid_value &&
+	    x->failed_vends == y->failed_vends && x->sold_out == y->sold_out &&
+	    x->test_vends == y->test_vends &&
+	    memcmp(&x->reset, &y->reset, sizeof(x->reset)) == 0;
+}
+
+/* Whether two states are the same, field by field (no padding compared):
+ * money, the pending vend (a test vend's flag too), the counters and their
+ * reset base, the cash box, service mode, the products. */
 int
 crashrefs_equal(const struct ledger_state *a, const struct ledger_state *b)
 {
 	if (a->seq != b->seq || a->credit != b->credit ||
 	    a->pending.active != b->pending.active ||
 	    a->pending.product != b->pending.product ||
+	    a->pending.test != b->pending.test ||
 	    a->pending.vend_id != b->pending.vend_id ||
 	    a->pending.price != b->pending.price ||
 	    a->nproducts != b->nproducts ||
-	    memcmp(&a->c, &b->c, sizeof(a->c)) != 0)
+	    memcmp(&a->c, &b->c, sizeof(a->c)) != 0 ||
+	    memcmp(&a->reset, &b->reset, sizeof(a->reset)) != 0 ||
+	    a->cash_in_collected != b->cash_in_collected ||
+	    a->service_cmd != b->service_cmd ||
+	    memcmp(a->last_ms, b->last_ms, sizeof(a->last_ms)) != 0)
 		return 0;
-	for (uint32_t i = 0; i < a->nproducts; i++) {
-		const struct ledger_product *x = &a->product[i], *y = &b->product[i];
-
-		if (strcmp(x->id, y->id) != 0 || x->stock != y->stock ||
-		    x->state != y->state || x->retired != y->retired ||
-		    x->paid_vends != y->paid_vends ||
-		    x->paid_value != y->paid_value ||
-		    x->failed_vends != y->failed_vends ||
-		    x->sold_out != y->sold_out)
+	for (uint32_t i = 0; i < a->nproducts; i++)
+		if (!crashrefs_product_equal(&a->product[i], &b->product[i]))
 			return 0;
-	}
 	return 1;
 }
 

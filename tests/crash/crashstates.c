@@ -4,8 +4,8 @@
  * SQLite's crash-test VFS).
  *
  * 1. A scripted session (crashsession.c: a machine an older vendd ran,
- *    upgraded, then sales, restarts, torn records, a full disk and records
- *    the ledger gave up on) runs the real ledger on a temp dir with its I/O
+ *    upgraded, then sales, restarts, torn records, the operator's records,
+ *    a full disk and records the ledger gave up on) runs the real ledger on a temp dir with its I/O
  *    seam (struct ledger_io) replaced by a recorder that does each call and
  *    logs every mkdir, create, truncate, write, sync, rename and unlink.
  * 2. For every prefix of that log (a crash after each call), and for every
@@ -33,9 +33,18 @@
  * not); the state replayed from its files must be the session's state
  * after exactly k records, for a k between the records acknowledged and
  * the records issued at the crash (lost counts those below; a state equal
- * to none, or a record applied twice, is an invariant violation); and the
+ * to none, or a record applied twice, is an invariant violation); the
  * money must add up, replayed and opened: cash_in == credit + paid_value
- * + the pending vend's price (0 once the open settled it). The session's
+ * + the pending vend's price (0 once the open settled it), and what the
+ * collections took is the cash in at the last one, no more than came in;
+ * the opened state must be the replayed one with only the start's records
+ * applied (every price, reset base, collection, test vend and service
+ * mode kept), and its event log must end at its seq. A state is compared
+ * field by field: money, the pending vend and its test flag, every
+ * counter and its reset base, the cash box, service mode, each product's
+ * stock, state, price and counters. The event log is written around the
+ * seam: no state holds it, and the ledger opened on a state makes its
+ * own, which goes with the state's directory. The session's
  * states after k records are made by applying each record it wrote to the
  * one before (ledger_replay of that one record), and checked against the
  * ledger's own state wherever the session sees it; a record the ledger
@@ -118,12 +127,37 @@ fail(int p, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* The money adds up: every coin is credit, paid, or the pending price. */
+/* The money adds up: every coin is credit, paid, or the pending price;
+ * the cash box's collections are what came in before the last one. */
 static int
 money_ok(const struct ledger_state *st)
 {
 	return st->c.cash_in == st->credit + st->c.paid_value +
-	    (st->pending.active ? st->pending.price : 0);
+	    (st->pending.active ? st->pending.price : 0) &&
+	    st->c.collected_value == st->cash_in_collected &&
+	    st->cash_in_collected <= st->c.cash_in;
+}
+
+/* Whether the opened state is the replayed one with the start's records
+ * applied (a pending vend settled in full, the start counted) and nothing
+ * else: prices, reset bases, collections, test vends, service mode kept. */
+static int
+opened_ok(const struct ledger_state *rs, const struct ledger_state *os)
+{
+	struct ledger_state	e = *rs;
+
+	if (e.pending.active) {
+		e.credit += e.pending.price;
+		e.c.unresolved_settled++;
+		e.pending.active = 0;
+		e.pending.product = 0;
+		e.pending.test = 0;
+		e.pending.price = 0;
+		e.seq++;
+	}
+	e.c.startups++;
+	e.seq++;
+	return crashrefs_equal(&e, os);
 }
 
 
@@ -180,9 +214,17 @@ check_state(const struct mfs *fs, int p)
 		fail(p, "money: replayed credit %" PRId64 " cash_in %" PRId64
 		    ", opened credit %" PRId64 " cash_in %" PRId64, rs.credit,
 		    rs.c.cash_in, l.st.credit, l.st.c.cash_in);
+	} else if (rc == 0 && !opened_ok(&rs, &l.st)) {
+		n_violations++;
+		fail(p, "opened at seq %" PRIu64 ": not the replayed state %"
+		    PRIu64 " with a settlement and a start", l.st.seq, rs.seq);
 	} else if (rc == 1 && !money_ok(&l.st)) {
 		n_violations++;
 		fail(p, "money of a fresh start");
+	} else if (l.events.fd == -1 || l.events.next != l.st.seq + 1) {
+		n_violations++;
+		fail(p, "opened at seq %" PRIu64 ", its event log ends at %"
+		    PRIu64, l.st.seq, l.events.next ? l.events.next - 1 : 0);
 	}
 	ledger_close(&l);
 out:

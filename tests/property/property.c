@@ -5,7 +5,9 @@
  *
  * - stimuli: coin pulse trains of valid widths and gaps (with noise spikes,
  *   unknown counts and line faults), bouncing buttons, drop sensor outcomes
- *   (in time, late, never), technician restocks;
+ *   (in time, late, never), technician restocks, and the operator's day
+ *   (operator.c: prices, collections, the door, service mode, test vends,
+ *   audit resets, through a fake control that checks every answer);
  * - the messages the cores put in their outboxes go into one FIFO per
  *   destination, and a random non-empty inbox is served next, as the threads
  *   would in some order (each pipe is FIFO, the threads are not in step);
@@ -14,10 +16,12 @@
  *   ledger is closed and reopened (settling a vend left unresolved) and every
  *   core starts again from it.
  *
- * After every event the invariants are checked: the ledger's money adds up,
- * it holds every coin made durable, stock is never negative, every paid vend
- * is one arm cycle, and sales agrees with the ledger when nothing is in
- * flight.
+ * After every event the invariants are checked: the ledger's money adds up
+ * (the cash box too: what was collected is what came in before), it holds
+ * every coin made durable, stock is never negative, every vend is one arm
+ * cycle, paid vends are the arm cycles that were not test vends and test
+ * vends never move money, and sales agrees with the ledger when nothing is
+ * in flight.
  *
  *   property [-n EVENTS] [-s SEED] [-v]	(or PROPERTY_EVENTS, PROPERTY_SEED;
  *					 PROPERTY_LOG=1 or -v: the daemon's log)
@@ -42,7 +46,8 @@
 #include "panel.h"
 #include "sales.h"
 
-#define MS(x)		((uint64_t)(x) * UINT64_C(1000000))
+#include "property.h"
+
 #define QMAX		1024		/* messages in flight per inbox */
 #define EXPECT_MAX	64		/* coin trains / presses awaiting output */
 #define REPORT_MAX	20		/* violations printed in full */
@@ -54,7 +59,7 @@
 static uint64_t	rng_state;
 
 /* The next 64 random bits. */
-static uint64_t
+uint64_t
 rnd(void)
 {
 	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
@@ -65,14 +70,14 @@ rnd(void)
 }
 
 /* Uniform in [lo, hi]. */
-static uint64_t
+uint64_t
 rnd_range(uint64_t lo, uint64_t hi)
 {
 	return lo + rnd() % (hi - lo + 1);
 }
 
-/* True with probability pct/1000. */
-static int
+/* True with probability permille/1000. */
+int
 chance(unsigned permille)
 {
 	return rnd() % 1000 < permille;
@@ -142,15 +147,15 @@ struct edges {
 	uint64_t	next_action;	/* when the next action begins */
 };
 
-static struct config	 cf;
+struct config		 cf;
 static struct coin_core	 coin;
-static struct panel_core panel;
-static struct sales_core sales;
+struct panel_core	 panel;
+struct sales_core	 sales;
 static struct arm_core	 arm;
-static struct ledger	 led;
+struct ledger		 led;
 static char		 state_dir[VENDD_PATH_MAX];
 
-static uint64_t		 now;
+uint64_t		 now;
 static uint64_t		 event_no, nevents, seed;
 static uint64_t		 violations;
 static struct inbox	 inbox[PROC_MAX];
@@ -169,6 +174,7 @@ static struct {
 	uint32_t	vend_id;
 	int		ok;
 	uint32_t	attempts;
+	int		test;
 } arm_expect;
 
 /* The model: what really happened, counted from outside the daemon. */
@@ -176,14 +182,17 @@ static struct {
 	int64_t		cash_durable;	/* coins the ledger journaled */
 	int64_t		paid_value;
 	uint64_t	commits, restores, settled;
+	uint64_t	test_commits;	/* test vends that dropped */
 	int32_t		stock[VENDD_MAX_PRODUCTS];
 	uint32_t	last_vend_id;	/* reserved, unique and rising */
 	uint32_t	cur_vend_id;
 	int		cur_dispensed;	/* arm cycles of the current vend */
+	int		cur_test;	/* the current vend is a test vend */
+	int64_t		cur_price;	/* the price it reserved */
 	uint64_t	coins_gen, coins_value_gen, coins_rejected;
 	uint64_t	coins_lost_crash, coins_lost_value;
 	uint64_t	presses, vends, arm_cycles, arm_ok, arm_ok_lost;
-	uint64_t	arm_failed;
+	uint64_t	arm_failed, test_vends, arm_ok_test, arm_ok_test_lost;
 	uint64_t	restarts, torn_tails, noise_spikes, faults, unknown;
 	uint64_t	drop_spikes;
 	uint64_t	sold_out, restocks;
@@ -192,7 +201,7 @@ static struct {
 /* ---- checking ---- */
 
 /* One broken property: counted, the first few printed with context. */
-static void __attribute__((format(printf, 1, 2)))
+void
 violation(const char *fmt, ...)
 {
 	va_list	ap;
@@ -226,7 +235,7 @@ fatal_hook(void)
 }
 
 /* Whether any message is in flight. */
-static int
+int
 in_flight(void)
 {
 	for (int i = 0; i < PROC_MAX; i++)
@@ -241,8 +250,9 @@ check(void)
 {
 	const struct ledger_state *st = &led.st;
 	int64_t		pend = st->pending.active ? st->pending.price : 0;
-	uint64_t	pv = 0, fv = 0;
+	uint64_t	pv = 0, fv = 0, tv = 0;
 	int64_t		pval = 0;
+	int		quiet = !in_flight();
 
 	if (st->c.cash_in != st->c.paid_value + st->credit + pend)
 		violation("money: cash_in %" PRId64 " != paid %" PRId64
@@ -264,13 +274,17 @@ check(void)
 		    st->c.paid_value, st->c.failed_vends,
 		    st->c.unresolved_settled, model.commits, model.paid_value,
 		    model.restores, model.settled);
+	if (st->c.test_vends != model.test_commits)
+		violation("test vends: ledger %" PRIu64 ", model %" PRIu64,
+		    st->c.test_vends, model.test_commits);
 	for (uint32_t i = 0; i < st->nproducts; i++) {
 		pv += st->product[i].paid_vends;
 		pval += st->product[i].paid_value;
 		fv += st->product[i].failed_vends;
+		tv += st->product[i].test_vends;
 	}
 	if (pv != st->c.paid_vends || pval != st->c.paid_value ||
-	    fv != st->c.failed_vends)
+	    fv != st->c.failed_vends || tv != st->c.test_vends)
 		violation("per-product counters do not add up to the totals");
 	for (int i = 0; i < cf.nproducts; i++) {
 		if (st->product[i].stock < 0 || sales.stock[i] < 0)
@@ -280,12 +294,18 @@ check(void)
 			    cf.product[i].id, st->product[i].stock,
 			    model.stock[i]);
 	}
-	if (in_flight())
+	op_check(quiet);
+	if (!quiet)
 		return;
 	if (model.arm_ok - model.arm_ok_lost != model.commits)
 		violation("quiet, arm cycles ok %" PRIu64 " (%" PRIu64 " lost in "
 		    "a crash) != committed sales %" PRIu64, model.arm_ok,
 		    model.arm_ok_lost, model.commits);
+	if (model.arm_ok_test - model.arm_ok_test_lost != model.test_commits)
+		violation("quiet, test arm cycles ok %" PRIu64 " (%" PRIu64
+		    " lost in a crash) != test vends %" PRIu64,
+		    model.arm_ok_test, model.arm_ok_test_lost,
+		    model.test_commits);
 	if (sales.credit != st->credit || sales.pending != st->pending.active)
 		violation("quiet, sales credit %" PRId64 " pending %d, ledger %"
 		    PRId64 " pending %d", sales.credit, sales.pending,
@@ -305,7 +325,7 @@ check(void)
 /* ---- messages ---- */
 
 /* Queue what a core wants sent, as proc_send_outbox would. */
-static void
+void
 route(int src, const struct outbox *ob)
 {
 	for (int i = 0; i < ob->n; i++) {
@@ -317,12 +337,14 @@ route(int src, const struct outbox *ob)
 		memcpy(&m, &ob->m[i], sizeof(ob->m[i]));
 
 		if (dst == PROC_CONTROL && m.hdr.type == MSG_RESTOCK_DONE) {
-			/* control is not modelled: its restocks are valid */
+			/* the technician's restocks are valid */
 			if (!m.u.restock_done.ok)
 				violation("restock of product %u refused",
 				    m.u.restock_done.product);
 			continue;
 		}
+		if (dst == PROC_CONTROL && op_control(src, &m))
+			continue;	/* the operator's: answered at once */
 		if (dst != PROC_COIN && dst != PROC_SALES && dst != PROC_ARM &&
 		    dst != PROC_LEDGER) {
 			violation("%s sent %s to %s", proc_name(src),
@@ -425,7 +447,12 @@ ledger_model(const struct msg *m)
 			    model.last_vend_id);
 		model.last_vend_id = model.cur_vend_id = v->vend_id;
 		model.cur_dispensed = 0;
-		model.vends++;
+		model.cur_test = v->test != 0;
+		model.cur_price = v->price;
+		if (v->test)
+			model.test_vends++;
+		else
+			model.vends++;
 		break;
 	case MSG_ARM_DONE:
 		if (v->vend_id != model.cur_vend_id ||
@@ -434,12 +461,16 @@ ledger_model(const struct msg *m)
 			    v->vend_id, model.cur_dispensed);
 		p = (int)v->product;
 		if (v->ok) {
-			model.commits++;
-			model.paid_value += cf.product[p].price;
+			if (model.cur_test)
+				model.test_commits++;
+			else {
+				model.commits++;
+				model.paid_value += model.cur_price;
+			}
 			if (model.stock[p] > 0)
 				model.stock[p]--;
 		} else
-			model.restores++;
+			model.restores++;	/* a test vend's too */
 		break;
 	case MSG_RESTOCK:
 		model.stock[m->u.restock.product] = m->u.restock.stock < 0 ?
@@ -459,6 +490,7 @@ static void
 deliver(int dst, const struct msg *m)
 {
 	struct outbox	ob;
+	uint64_t	seq0;
 
 	outbox_init(&ob);
 	switch (dst) {
@@ -479,12 +511,20 @@ deliver(int dst, const struct msg *m)
 		    model.cur_dispensed++ != 0)
 			violation("second arm cycle for vend %u",
 			    m->u.vend.vend_id);
+		if ((m->u.vend.test != 0) != model.cur_test ||
+		    (m->u.vend.test && m->u.vend.price != 0))
+			violation("vend %u dispensed with test=%u price %"
+			    PRId64 ", reserved as %s", m->u.vend.vend_id,
+			    m->u.vend.test, m->u.vend.price, model.cur_test ?
+			    "a test vend" : "a paid vend");
 		model.arm_cycles++;
 		arm_core_dispense(&arm, &m->u.vend, now, &ob);
 		drop_plan(&m->u.vend);
 		route(PROC_ARM, &ob);
 		return;
 	case PROC_LEDGER:
+		seq0 = led.st.seq;
+		op_ledger_before(m);
 		if (ledger_handle(&led, m, &ob) == -1) {
 			violation("ledger refused %s from %s (%s): the daemon "
 			    "would die here", msg_type_name(m->hdr.type),
@@ -493,6 +533,7 @@ deliver(int dst, const struct msg *m)
 			return;
 		}
 		ledger_model(m);
+		op_ledger_after(m, led.st.seq != seq0);
 		route(PROC_LEDGER, &ob);
 		outbox_init(&ob);	/* as the shell, after sending */
 		ledger_compact_if_due(&led, &ob);
@@ -744,6 +785,7 @@ drop_plan(const struct msg_vend *v)
 	edge_clear(&drop_ch);
 	arm_expect.active = 1;
 	arm_expect.vend_id = v->vend_id;
+	arm_expect.test = v->test != 0;
 	if (r < 60) {			/* drops during the first attempt */
 		t = now + rnd_range(MS(50), cycle - MS(2));
 		drop_spikes(now, t);
@@ -785,7 +827,9 @@ arm_output(const struct outbox *ob)
 			    v->attempts, arm_expect.vend_id, arm_expect.ok,
 			    arm_expect.attempts);
 		arm_expect.active = 0;
-		if (v->ok)
+		if (v->ok && arm_expect.test)
+			model.arm_ok_test++;
+		else if (v->ok)
 			model.arm_ok++;
 		else
 			model.arm_failed++;
@@ -882,7 +926,10 @@ restart(const char *why)
 			const struct msg *m =
 			    &inbox[i].m[(inbox[i].head + j) % QMAX];
 
-			if (m->hdr.type == MSG_ARM_DONE && m->u.vend.ok)
+			if (m->hdr.type == MSG_ARM_DONE && m->u.vend.ok &&
+			    model.cur_test)
+				model.arm_ok_test_lost++;
+			else if (m->hdr.type == MSG_ARM_DONE && m->u.vend.ok)
 				model.arm_ok_lost++;
 			if (m->hdr.type == MSG_COIN_INSERTED) {
 				model.coins_lost_crash++;
@@ -892,6 +939,7 @@ restart(const char *why)
 		}
 		inbox[i].head = inbox[i].n = 0;
 	}
+	op_crash();
 	/* a train still being counted: the coin was taken, never credited */
 	for (unsigned j = 0; j < coin_en; j++) {
 		const struct expect *e =
@@ -933,6 +981,7 @@ restart(const char *why)
 	if (sales.next_vend_id <= model.last_vend_id)
 		violation("after restart the next vend id %u is not above %u",
 		    sales.next_vend_id, model.last_vend_id);
+	op_restarted(&before);
 	coin_ch.next_action = now + rnd_range(0, MS(2000));
 	panel_ch.next_action = now + rnd_range(0, MS(2000));
 	if (tech_next < now)	/* the technician waited for the restart */
@@ -952,7 +1001,7 @@ earliest(uint64_t *best, int *who, uint64_t t, int id)
 }
 
 enum { W_COIN_TICK, W_PANEL_TICK, W_ARM_TICK, W_COIN_EDGE, W_PANEL_EDGE,
-    W_DROP, W_COIN_ACTION, W_PANEL_ACTION, W_TECH };
+    W_DROP, W_COIN_ACTION, W_PANEL_ACTION, W_TECH, W_OPERATOR };
 
 /* Jump the clock to the next deadline or stimulus and handle it. */
 static void
@@ -973,6 +1022,7 @@ advance(void)
 	if (edge_next(&panel_ch) == 0)
 		earliest(&t, &who, panel_ch.next_action, W_PANEL_ACTION);
 	earliest(&t, &who, tech_next, W_TECH);
+	earliest(&t, &who, op_deadline(), W_OPERATOR);
 	if (t < now) {
 		violation("a deadline in the past (%d at %" PRIu64 " ms)", who,
 		    t / MS(1));
@@ -1017,6 +1067,9 @@ advance(void)
 		break;
 	case W_TECH:
 		tech_action();
+		break;
+	case W_OPERATOR:
+		op_action();
 		break;
 	}
 }
@@ -1098,6 +1151,118 @@ scenario_restock_zero_race(void)
 	drain();
 }
 
+/* Run the arm to the vend's end, nothing else: the other stimuli wait. */
+static void
+finish_vend(void)
+{
+	struct outbox	ob;
+	uint64_t	t, d;
+
+	while ((t = arm_core_deadline(&arm)) != 0 || in_flight()) {
+		if (in_flight()) {
+			drain();
+			continue;
+		}
+		outbox_init(&ob);
+		if ((d = edge_next(&drop_ch)) != 0 && d <= t) {
+			now = d;
+			arm_core_drop(&arm, now, drop_ch.level[drop_ch.head++],
+			    &ob);
+		} else {
+			now = t;
+			arm_core_tick(&arm, now, &ob);
+		}
+		arm_output(&ob);
+	}
+	if (coin_ch.next_action < now)
+		coin_ch.next_action = now;
+	if (panel_ch.next_action < now)
+		panel_ch.next_action = now;
+	if (tech_next < now)
+		tech_next = now;
+}
+
+/*
+ * The operator changes the price of the product a customer has chosen
+ * before the customer presses vend, once or twice. The vend then sells at
+ * the price now in force, and nothing dies.
+ */
+static void
+scenario_price_between(int changes)
+{
+	struct outbox		 ob;
+	struct msg_coin_inserted ci = { .value = 200, .pulses = 20 };
+	struct msg_select	 sel = { .product = 0 };
+	struct msg_restock	 rs = { .product = 0, .stock = -1,
+				    .clear_fault = 1 };
+	uint64_t		 v0 = violations;
+
+	outbox_init(&ob);		/* the column full and in order */
+	outbox_put(&ob, PROC_LEDGER, MSG_RESTOCK, &rs, sizeof(rs));
+	route(PROC_CONTROL, &ob);
+	model.restocks++;
+	outbox_init(&ob);
+	outbox_put(&ob, PROC_LEDGER, MSG_COIN_INSERTED, &ci, sizeof(ci));
+	route(PROC_COIN, &ob);
+	outbox_init(&ob);
+	outbox_put(&ob, PROC_SALES, MSG_PANEL_SELECT, &sel, sizeof(sel));
+	route(PROC_PANEL, &ob);
+	drain();
+	for (int i = 0; i < changes; i++) {
+		op_set_price(0, cf.product[0].price - 10 * (i + 1));
+		drain();
+	}
+	outbox_init(&ob);
+	outbox_put(&ob, PROC_SALES, MSG_PANEL_VEND, NULL, 0);
+	route(PROC_PANEL, &ob);
+	drain();
+	printf("property: scenario price-between-%d: %s\n", changes,
+	    violations == v0 ? "ok" : "FAILED");
+	finish_vend();
+	op_set_price(0, -1);
+	drain();
+}
+
+/*
+ * The vend press reaches sales before the price the operator just set:
+ * sales reserves at the old price, the ledger (which has the new one)
+ * refuses it without a record, the credit stays, the customer presses
+ * again and buys at the new price.
+ */
+static void
+scenario_price_race(void)
+{
+	struct outbox		 ob;
+	struct msg_coin_inserted ci = { .value = 200, .pulses = 20 };
+	struct msg_select	 sel = { .product = 0 };
+	uint64_t		 v0 = violations, races;
+
+	outbox_init(&ob);
+	outbox_put(&ob, PROC_LEDGER, MSG_COIN_INSERTED, &ci, sizeof(ci));
+	route(PROC_COIN, &ob);
+	outbox_init(&ob);
+	outbox_put(&ob, PROC_SALES, MSG_PANEL_SELECT, &sel, sizeof(sel));
+	route(PROC_PANEL, &ob);
+	drain();
+	races = op_counts()->price_races;
+	op_set_price(0, cf.product[0].price + 10);	/* queued at the ledger */
+	outbox_init(&ob);
+	outbox_put(&ob, PROC_SALES, MSG_PANEL_VEND, NULL, 0);
+	route(PROC_PANEL, &ob);
+	drain();			/* sales first: the old price */
+	if (op_counts()->price_races != races + 1)
+		violation("price race: the reservation did not race the change");
+	outbox_init(&ob);
+	outbox_put(&ob, PROC_SALES, MSG_PANEL_VEND, NULL, 0);
+	route(PROC_PANEL, &ob);
+	drain();
+	printf("property: scenario price-race: %s\n",
+	    violations == v0 ? "ok" : "FAILED");
+	finish_vend();
+	op_set_price(0, -1);
+	drain();
+}
+
 /* ---- set-up ---- */
 
 /* A temp dir for the ledger, on /dev/shm when it exists (cheap fsync). */
@@ -1120,7 +1285,8 @@ make_state_dir(void)
 static void
 remove_state_dir(void)
 {
-	static const char *files[] = { "journal", "snapshot", "snapshot.tmp" };
+	static const char *files[] = { "journal", "snapshot", "snapshot.tmp",
+	    "events", "events.old" };
 	char	path[VENDD_PATH_MAX + 16];
 
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
@@ -1175,12 +1341,14 @@ start(void)
 	coin_ch.next_action = now + MS(100);
 	panel_ch.next_action = now + MS(700);
 	tech_next = now + MS(60000);
+	op_start();
 }
 
 int
 main(int argc, char *argv[])
 {
 	static const cookie_io_functions_t ring = { .write = logring_write };
+	const struct op_counts *oc = op_counts();
 	struct timespec	t0, t1;
 	int		ch;
 	double		secs;
@@ -1219,11 +1387,15 @@ main(int argc, char *argv[])
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	start();
 	scenario_restock_zero_race();
+	scenario_price_between(1);
+	scenario_price_between(2);
+	scenario_price_race();
 	for (event_no = 1; event_no <= nevents; event_no++) {
 		step();
 		check();
 	}
 	event_no = nevents;
+	op_finish();
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	secs = (double)(t1.tv_sec - t0.tv_sec) +
 	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
@@ -1249,8 +1421,19 @@ main(int argc, char *argv[])
 	    PRId64 "\n", model.restarts, model.torn_tails,
 	    model.coins_lost_crash, model.coins_lost_value, led.st.c.cash_in,
 	    led.st.c.paid_value, led.st.credit);
-	printf("property: events=%" PRIu64 " violations=%" PRIu64 "\n",
-	    nevents, violations);
+	printf("property: operator: price changes %" PRIu64 ", collections %"
+	    PRIu64 ", service records %" PRIu64 " (door openings %" PRIu64
+	    "), test vends %" PRIu64 " (dropped %" PRIu64 ", vendctl's "
+	    "refused %" PRIu64 "), audit resets %" PRIu64 " (stale refused %"
+	    PRIu64 "), collected %" PRId64 ", reservations that raced a "
+	    "price change %" PRIu64 "\n", oc->price_changes,
+	    oc->collections, oc->services, led.st.c.door_openings,
+	    model.test_vends, model.test_commits, oc->test_refused, oc->resets,
+	    oc->resets_stale, led.st.c.collected_value, oc->price_races);
+	printf("property: events=%" PRIu64 " violations=%" PRIu64
+	    " price_changes=%" PRIu64 " collections=%" PRIu64 " test_vends=%"
+	    PRIu64 " resets=%" PRIu64 "\n", nevents, violations,
+	    oc->price_changes, oc->collections, model.test_vends, oc->resets);
 	printf("%d passed, %d failed\n", violations ? 0 : 1,
 	    violations ? 1 : 0);
 	return violations ? 1 : 0;

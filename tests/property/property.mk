@@ -8,9 +8,11 @@ PROPERTY_SEED		?= 20240501
 PROPERTY_EVENTS		?= 100000
 PROPERTY_SOAK_EVENTS	?= 1000000
 
-$(B)/tests/property: tests/property/property.c $(B)/libvendd.a
+$(B)/tests/property: tests/property/property.c tests/property/operator.c \
+    tests/property/property.h $(B)/libvendd.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -DSRCDIR='"$(CURDIR)"' -o $@ $< \
+	$(CC) $(ALL_CFLAGS) -DSRCDIR='"$(CURDIR)"' -o $@ \
+	    tests/property/property.c tests/property/operator.c \
 	    $(B)/libvendd.a $(PKG_LIBS)
 
 check-property:
