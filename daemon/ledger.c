@@ -423,7 +423,6 @@ ledger_process(struct ledger *l, const struct msg *m, struct outbox *ob)
 			ledger_drop(l, m);
 		return 0;
 	}
-	ledger_events_append(l, &r);
 	jrec_apply(&l->st, &r);
 	ledger_log_outcome(l, &r);
 	ledger_forward(l, m, &r, ob);
@@ -452,10 +451,12 @@ ledger_handle(struct ledger *l, const struct msg *m, struct outbox *ob)
 	return rc;
 }
 
-/* Fold the journal into a snapshot when due, once the answers are out. */
+/* Once the answers are out: the new records to the event log (off the
+ * vend's path), and the journal folded into a snapshot when due. */
 void
 ledger_compact_if_due(struct ledger *l, struct outbox *ob)
 {
+	ledger_events_catch_up(l);
 	if (l->fault.on || !ledger_compact_due(l))
 		return;		/* in fault mode, the retry compacts */
 	if (ledger_compact(l) == -1)
@@ -621,10 +622,10 @@ ledger_dispatch(struct proc *p, const struct msg *m)
 			    msg_type_name(m->hdr.type), proc_name(m->hdr.src),
 			    ledger_self->fault.held);
 		proc_send_outbox(p, &ob);
-		ledger_events_notify(ledger_self, p);
 		outbox_init(&ob);
 		ledger_compact_if_due(ledger_self, &ob);
 		proc_send_outbox(p, &ob);
+		ledger_events_notify(ledger_self, p);
 		if (ledger_self->fault.on)
 			ledger_retry_later();
 		break;

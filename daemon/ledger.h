@@ -112,8 +112,8 @@ int	ledger_open(struct ledger *, const struct config *, char *err,
 int	ledger_handle(struct ledger *, const struct msg *, struct outbox *);
 /*
  * After the outbox of ledger_handle was sent, so that no message waits for
- * it: fold the journal into a snapshot once compact_records records are in
- * it. A failure is fault mode (MSG_LEDGER_FAULT in the outbox); the records
+ * it: copy the new records to the event log, and fold the journal into a
+ * snapshot once compact_records records are in it. A failure is fault mode (MSG_LEDGER_FAULT in the outbox); the records
  * are durable, so nothing is lost, and the journal keeps LEDGER_RESERVE
  * slots for what still arrives.
  */

@@ -9,8 +9,9 @@
  * may number the columns differently), and a CRC-32 of both: EVENT_SIZE.
  *
  * A copy, not the state: the journal is the truth and is synced first;
- * this file is written after it without a sync of its own, and synced
- * before a compaction drops the journal's records. What a power cut takes
+ * this file is copied from it once the record's answers are sent (off the
+ * vend's path), without a sync of its own, and synced before a compaction
+ * drops the journal's records. What a power cut takes
  * from its tail the next start copies back from the journal; records it
  * holds that the ledger does not (a start that failed) are cut off. Its
  * writes bypass ledger_io: money does not depend on them. A write that
@@ -255,20 +256,6 @@ ledger_events_catch_up(struct ledger *l)
 		ev->failing = 0;
 	}
 	return 0;
-}
-
-/* After a record is durable in the journal: its event. */
-void
-ledger_events_append(struct ledger *l, const struct jrec *r)
-{
-	struct ledger_events *ev = &l->events;
-
-	if (ev->failing || (ev->next != 0 && ev->next != r->seq)) {
-		ledger_events_catch_up(l);
-		return;
-	}
-	if (events_put(l, r) == -1)
-		events_failed(l, "writing");
 }
 
 /* A record that goes straight to the snapshot (a start's): its event. */

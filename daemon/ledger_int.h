@@ -114,7 +114,6 @@ int64_t		 ledger_now_ms(void);
 void		 ledger_events_open(struct ledger *);
 void		 ledger_events_close(struct ledger *);
 int		 ledger_events_catch_up(struct ledger *);
-void		 ledger_events_append(struct ledger *, const struct jrec *);
 void		 ledger_events_add(struct ledger *, const struct jrec *);
 void		 ledger_events_sync(struct ledger *);
 int		 ledger_events_read(const struct ledger *, uint64_t after,

@@ -533,13 +533,13 @@ deliver(int dst, const struct msg *m)
 			return;
 		}
 		ledger_model(m);
-		op_ledger_after(m, led.st.seq != seq0);
 		route(PROC_LEDGER, &ob);
 		outbox_init(&ob);	/* as the shell, after sending */
 		ledger_compact_if_due(&led, &ob);
 		if (led.fault.on)
 			violation("ledger compaction failed: %s",
 			    strerror(led.fault.err));
+		op_ledger_after(m, led.st.seq != seq0);
 		route(PROC_LEDGER, &ob);
 		return;
 	}
