@@ -15,6 +15,9 @@
 #include "msg.h"
 
 #define CONTROL_CLIENTS_MAX	128	/* connections served at once */
+/* Of them, those anyone on the machine may hold (the socket is 0666): the
+ * rest stay free for root and the operators. */
+#define CONTROL_ANYONE_MAX	64
 
 enum client_phase {
 	CLIENT_READING = 1,

@@ -168,8 +168,11 @@ op_stream_peer_cb(int fd, short what, void *arg)
 	struct client	*c = arg;
 	char		 buf[64];
 
+	ssize_t		 n;
+
 	(void)what;
-	if (read(fd, buf, sizeof(buf)) > 0)
+	if ((n = read(fd, buf, sizeof(buf))) > 0 || (n == -1 &&
+	    (errno == EAGAIN || errno == EINTR)))
 		return;
 	log_debug("control: uid %u stopped reading events", (unsigned)c->uid);
 	client_free(c);
@@ -201,6 +204,7 @@ op_events(struct client *c, const struct control_req *req)
 		client_error(c, "busy: too many event streams open, try again");
 		return;
 	}
+	event_del(c->ev);		/* the request is read: c->ev writes */
 	c->keep = 1;
 	c->ev_after = req->after;
 	c->ev_follow = req->flag;
@@ -265,6 +269,21 @@ op_not_recorded(const char *what, int err)
 	return o;
 }
 
+/* Why a test vend did not drop, as vendctl prints it. */
+static const char *
+op_test_why(uint32_t why)
+{
+	switch (why) {
+	case VEND_WHY_NO_DROP:
+		return "did not drop, column out of order";
+	case VEND_WHY_BEAM_BLOCKED:
+		return "the drop sensor is blocked";
+	case VEND_WHY_REFUSED:
+		return "not started: the ledger cannot record it";
+	}
+	return "stopped before the drop";
+}
+
 /* The reply to a price, a collection, a mode or a test vend. */
 static struct json_object *
 op_reply_json(const struct client *c, const struct msg *m)
@@ -325,10 +344,7 @@ op_reply_json(const struct client *c, const struct msg *m)
 		    json_object_new_boolean(m->u.test_done.ok != 0));
 		if (!m->u.test_done.ok)
 			json_object_object_add(o, "why", json_object_new_string(
-			    m->u.test_done.why == VEND_WHY_NO_DROP ? "did not "
-			    "drop, column out of order" : m->u.test_done.why ==
-			    VEND_WHY_BEAM_BLOCKED ? "the drop sensor is "
-			    "blocked" : "stopped before the drop"));
+			    op_test_why(m->u.test_done.why)));
 		break;
 	}
 	return o;
@@ -426,7 +442,9 @@ op_events_part(const struct msg *m)
 	const struct msg_events *e = &m->u.events;
 	struct client	*c = control_waiting_client(CLIENT_EVENTS, m->hdr.id);
 
-	if (c == NULL || e->n > MSG_EVENTS_MAX)
+	if (e->n > MSG_EVENTS_MAX)
+		fatalx("control: EVENTS with %u events", e->n);
+	if (c == NULL)
 		return;
 	evtimer_del(c->timer);
 	c->ev_asked = 0;

@@ -345,6 +345,8 @@ client_read_cb(int fd, short what, void *arg)
 	ssize_t		 n;
 
 	(void)what;
+	if (c->phase != CLIENT_READING)
+		return;		/* the request is in hand: the rest is not read */
 	n = read(fd, c->in + c->inlen, sizeof(c->in) - c->inlen);
 	if (n == -1 && (errno == EAGAIN || errno == EINTR))
 		return;
@@ -444,6 +446,17 @@ client_credentials(struct client *c)
 			c->may_change = 1;
 }
 
+/* How many connections are not root's or an operator's. */
+static int
+control_anyone(void)
+{
+	int	n = 0;
+
+	for (int i = 0; i < CONTROL_CLIENTS_MAX; i++)
+		n += ctl_clients[i] != NULL && !ctl_clients[i]->may_change;
+	return n;
+}
+
 /* Refuse a connection beyond CONTROL_CLIENTS_MAX, best effort. */
 static void
 control_refuse_full(int fd)
@@ -499,6 +512,17 @@ control_accept_cb(int lfd, short what, void *arg)
 	ctl_clients[slot] = c;
 	ctl_nclients++;
 	client_credentials(c);
+	if (!c->may_change && control_anyone() > CONTROL_ANYONE_MAX) {
+		static const char busy[] = "{\"error\":\"too many clients "
+		    "(the rest are kept for the operators)\"}\n";
+
+		log_warnx("control: uid %u refused: %d connections of "
+		    "non-operators", (unsigned)c->uid, CONTROL_ANYONE_MAX);
+		(void)send(fd, busy, sizeof(busy) - 1, MSG_NOSIGNAL |
+		    MSG_DONTWAIT);
+		client_free(c);		/* closes fd */
+		return;
+	}
 	event_add(c->ev, NULL);
 	client_arm_timeout(c);
 }

@@ -252,7 +252,8 @@ core_message(const struct display_core *c, char rows[][DISPLAY_ROW_BYTES])
 static void
 core_selected(const struct display_core *c, char rows[][DISPLAY_ROW_BYTES])
 {
-	int64_t	price = c->cf->product[c->ev.product].price;
+	int64_t	price = c->price[c->ev.product] >= 0 ?
+		    c->price[c->ev.product] : c->cf->product[c->ev.product].price;
 	char	m[32];
 
 	core_price(c, rows[0], c->ev.product);
@@ -531,6 +532,8 @@ core_sales_event(struct display_core *c, const struct msg_show *m,
 			core_base_mode(c);
 		break;
 	case SHOW_SELECTED:
+		if (m->amount > 0)	/* sales' price now (prices are > 0) */
+			c->price[m->product] = m->amount;
 		core_enter(c, DISPLAY_MODE_SELECTED, m, now);
 		break;
 	case SHOW_CANCELLED:

@@ -274,6 +274,8 @@ ledger_forward(const struct ledger *l, const struct msg *m,
 		v.why = v.ok ? 0 : m->u.vend.why;
 		v.test = m->u.vend.test;
 		outbox_put(ob, PROC_SALES, MSG_VEND_RESULT, &v, sizeof(v));
+		if (r->count && r->type == JR_COMMIT)	/* a test vend */
+			ledger_show_counters(l, ob);
 		break;
 	case JR_RESTOCK:
 		memset(&rs, 0, sizeof(rs));
@@ -572,6 +574,7 @@ ledger_retry_cb(evutil_socket_t fd, short what, void *arg)
 			fatal("ledger: a held record");
 		proc_send_outbox(p, &ob);
 	} while (rc == 2);
+	ledger_events_notify(ledger_self, p);	/* held records written */
 	if (rc == 1)
 		ledger_retry_later();
 }

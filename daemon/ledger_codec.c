@@ -452,6 +452,25 @@ snap_decode_fixed(struct rcur *r, struct ledger_state *st, int v)
 	st->nproducts = (uint32_t)r_int(r, 4);
 }
 
+/*
+ * The collection mark and the reset bases can only be what the counters
+ * once were: never above them, never negative. NULL, or what is not so.
+ */
+static const char *
+snap_check_bases(const struct ledger_state *st)
+{
+	const struct ledger_counters *c = &st->c, *b = &st->reset;
+
+	if (st->cash_in_collected < 0 || st->cash_in_collected > c->cash_in ||
+	    c->collected_value != st->cash_in_collected)
+		return "collection mark out of range";
+	if (b->cash_in < 0 || b->cash_in > c->cash_in || b->paid_value < 0 ||
+	    b->paid_value > c->paid_value || b->paid_vends > c->paid_vends ||
+	    b->test_vends > c->test_vends || b->failed_vends > c->failed_vends)
+		return "reset base above the counters";
+	return NULL;
+}
+
 /* Whether two products of the state share an id (remap needs them unique). */
 static int
 snap_duplicate_id(const struct ledger_state *st, uint32_t n)
@@ -504,9 +523,12 @@ ledger_decode_snapshot(const void *buf, size_t len, struct ledger_state *st,
 		    (unsigned long long)body);
 	if (st->credit < 0 || st->pending.active > 1 || st->pending.price < 0 ||
 	    st->pending.test > 1 || st->service_cmd > 1 ||
-	    (st->pending.test && st->pending.price != 0) ||
+	    (st->pending.test && (st->pending.price != 0 ||
+	    !st->pending.active)) ||
 	    (st->pending.active && st->pending.product >= st->nproducts))
 		SNAP_FAIL(SNAP_HDR + 8, "credit or pending vend out of range");
+	if ((why = snap_check_bases(st)) != NULL)
+		SNAP_FAIL(SNAP_HDR + 8, "%s", why);
 	for (uint32_t i = 0; i < st->nproducts; i++) {
 		size_t	off = r.off;
 

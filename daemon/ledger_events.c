@@ -146,7 +146,11 @@ events_open_file(int dirfd, const char *name, int flags, uint64_t *first,
 	return fd;
 }
 
-/* Start the current file anew at seq: the old one kept as events.old. */
+/*
+ * Start the current file anew: the full one becomes events.old (the one
+ * before goes). The bookkeeping follows each step as it is done, so a
+ * failure leaves it true to the files (a next call tries again).
+ */
 static int
 events_rotate(struct ledger_events *ev, int dirfd)
 {
@@ -163,31 +167,35 @@ events_rotate(struct ledger_events *ev, int dirfd)
 		ev->old_first = ev->first;
 		ev->old_next = ev->next;
 		ev->fd = -1;
+		ev->first = ev->next = 0;
 	}
 	if (ev->fd == -1) {
-		fd = openat(dirfd, LEDGER_EVENTS, O_RDWR | O_CREAT | O_CLOEXEC,
-		    0640);
+		fd = openat(dirfd, LEDGER_EVENTS, O_RDWR | O_CREAT | O_TRUNC |
+		    O_CLOEXEC, 0640);
 		if (fd == -1)
 			return -1;
 		ev->fd = fd;
+		ev->first = ev->next = 0;
 	}
-	if (ftruncate(ev->fd, 0) == -1 || fsync(dirfd) == -1)
-		return -1;
-	ev->first = ev->next = 0;
-	return 0;
+	return fsync(dirfd);		/* the new name, durable */
 }
 
-/* Write one record where its seq goes (starting a file when due). */
+/*
+ * Write one record where its seq goes: after a gap (records the journal
+ * no longer had) the slots between stay a hole that readers count as
+ * dropped; a full file starts the next.
+ */
 static int
 events_put(struct ledger *l, const struct jrec *r)
 {
 	struct ledger_events *ev = &l->events;
-	int	dirfd = l->dirfd;
 	uint8_t	b[EVENT_SIZE];
 
-	if (ev->fd == -1 || (ev->first != 0 && (r->seq != ev->next ||
-	    ev->next - ev->first >= ledger_events_rotate))) {
-		if (events_rotate(ev, dirfd) == -1)
+	if (ev->first != 0 && r->seq < ev->first)
+		return 0;		/* older than this file: kept before */
+	if (ev->fd == -1 || (ev->first != 0 && r->seq - ev->first >=
+	    ledger_events_rotate)) {
+		if (events_rotate(ev, l->dirfd) == -1)
 			return -1;
 	}
 	events_encode(l, r, b);
@@ -200,7 +208,8 @@ events_put(struct ledger *l, const struct jrec *r)
 	}
 	if (ev->first == 0)
 		ev->first = r->seq;
-	ev->next = r->seq + 1;
+	if (r->seq >= ev->next)
+		ev->next = r->seq + 1;
 	return 0;
 }
 
@@ -240,7 +249,8 @@ ledger_events_catch_up(struct ledger *l)
 {
 	struct ledger_events *ev = &l->events;
 	struct jrec	 r;
-	uint64_t	 s = ev->next != 0 ? ev->next : 1;
+	uint64_t	 base = l->st.seq - l->journal_records;
+	uint64_t	 s = ev->next > base + 1 ? ev->next : base + 1;
 
 	for (; s <= l->st.seq; s++) {
 		if (events_from_journal(l, s, &r) == -1)
@@ -278,6 +288,33 @@ ledger_events_sync(struct ledger *l)
 }
 
 /*
+ * A power cut may keep a later page of the file and lose an earlier one: a
+ * record inside the run that is not whole is written again from the
+ * journal, while the journal still has it.
+ */
+static void
+events_repair(struct ledger *l)
+{
+	struct ledger_events *ev = &l->events;
+	uint64_t	 base = l->st.seq - l->journal_records;
+	uint8_t		 b[EVENT_SIZE];
+	struct jrec	 r;
+
+	for (uint64_t s = ev->first > base + 1 ? ev->first : base + 1;
+	    ev->first != 0 && s < ev->next; s++) {
+		if (pread(ev->fd, b, sizeof(b), (off_t)((s - ev->first) *
+		    EVENT_SIZE)) == (ssize_t)sizeof(b) &&
+		    events_decode(b, &r, NULL) == 0 && r.seq == s)
+			continue;
+		if (events_from_journal(l, s, &r) == 0 && events_put(l, &r) ==
+		    -1) {
+			events_failed(l, "repairing");
+			return;
+		}
+	}
+}
+
+/*
  * At start, after the journal's replay: open both files, cut off what
  * the ledger does not have, copy in what it has that they lack. A log
  * that cannot be opened is logged, not fatal: the money is in the ledger.
@@ -312,6 +349,7 @@ ledger_events_open(struct ledger *l)
 	}
 	if (ev->old_next > last + 1)
 		ev->old_first = ev->old_next = 0;	/* not to be read */
+	events_repair(l);
 	ledger_events_catch_up(l);
 }
 

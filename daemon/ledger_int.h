@@ -103,6 +103,7 @@ int		 ledger_operator_refuse(const struct ledger *,
 void		 ledger_operator_forward(const struct ledger *,
 		    const struct msg *, const struct jrec *, struct outbox *);
 uint32_t	 ledger_audit_token(const struct ledger_state *, uint32_t n);
+void		 ledger_show_counters(const struct ledger *, struct outbox *);
 
 /* ledger_events.c: the event log beside the journal. */
 #define LEDGER_EVENTS		"events"

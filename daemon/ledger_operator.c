@@ -88,7 +88,7 @@ ledger_service_done(const struct msg *m, int recorded, struct outbox *ob)
 {
 	struct msg_service d = m->u.service;
 
-	if (d.requester == 0)
+	if (d.requester == 0 || d.requester > PROC_MAX)
 		return;			/* the door: nobody asked */
 	d.on = d.door || d.command;
 	d.recorded = (uint32_t)recorded;
@@ -163,7 +163,7 @@ ledger_operator_refuse(const struct ledger *l, const struct msg *m,
 }
 
 /* The service screen's counters, for the display (where there is one). */
-static void
+void
 ledger_show_counters(const struct ledger *l, struct outbox *ob)
 {
 	struct msg_show	s;

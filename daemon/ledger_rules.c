@@ -24,7 +24,7 @@ jrec_check_resolve(const struct ledger_state *st, const struct jrec *r)
 	if (!pv->active || pv->product >= st->nproducts)
 		return "vend resolved but none pending";
 	if (r->vend_id != pv->vend_id || r->product != pv->product ||
-	    r->value != pv->price)
+	    r->value != pv->price || r->count != pv->test)
 		return "vend resolved does not match the pending one";
 	return NULL;
 }
@@ -190,6 +190,7 @@ jrec_apply(struct ledger_state *st, const struct jrec *r)
 	case JR_RESERVE:
 		st->credit -= r->value;
 		st->pending.active = 1;
+		st->pending.test = 0;
 		st->pending.product = (uint8_t)r->product;
 		st->pending.vend_id = r->vend_id;
 		st->pending.price = r->value;
@@ -384,6 +385,7 @@ ledger_start_records(const struct ledger_state *st, struct jrec rec[2])
 		rec[n].vend_id = pv->vend_id;
 		rec[n].product = pv->product;
 		rec[n].value = pv->price;
+		rec[n].count = pv->test;
 		if (jrec_check(st, &rec[n]) == NULL) {
 			log_warnx("vend %u of %s unresolved at start: credit "
 			    "restored", pv->vend_id, st->product[pv->product].id);

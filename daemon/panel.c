@@ -188,16 +188,26 @@ panel_add_button(struct proc *p, int button, struct gpio_line *line)
 		fatalx("panel: cannot listen to %s", gpio_line_name(line));
 }
 
-/* The door's level at start: told once the panel's thread runs. */
-static struct outbox	 panel_first;
+/* The door switch's line, read once the panel's thread runs. */
+static struct gpio_line	*panel_door;
 
-/* Send the start's door level from the panel's own thread. */
+/*
+ * The door's level at start, read and sent from the panel's own thread
+ * (an edge already handled first is not overwritten by an older level).
+ */
 static void
 panel_start(evutil_socket_t fd, short ev, void *arg)
 {
+	struct outbox	ob;
+	int		open;
+
 	(void)fd;
 	(void)ev;
-	proc_send_outbox(arg, &panel_first);
+	if ((open = gpio_line_get(panel_door)) == -1)
+		fatal("panel: reading %s", gpio_line_name(panel_door));
+	outbox_init(&ob);
+	panel_core_door(&panel, open, &ob);
+	proc_send_outbox(arg, &ob);
 }
 
 /* Set up the panel thread: one edge event per button, no timer. */
@@ -207,7 +217,6 @@ panel_init(struct proc *p, const struct config *cf,
     struct gpio_line *door)
 {
 	struct timeval	now = { 0, 0 };
-	int		open;
 
 	proc_init(p, PROC_PANEL, "panel", panel_dispatch);
 	p->on_stop = panel_on_stop;
@@ -222,11 +231,7 @@ panel_init(struct proc *p, const struct config *cf,
 		panel_add_button(p, PANEL_VEND, vend);
 	if (door) {
 		panel_add_button(p, PANEL_DOOR, door);
-		/* the door's level at start, sent from the panel's thread */
-		if ((open = gpio_line_get(door)) == -1)
-			fatal("panel: reading %s", gpio_line_name(door));
-		outbox_init(&panel_first);
-		panel_core_door(&panel, open, &panel_first);
+		panel_door = door;
 		if (event_base_once(p->base, -1, EV_TIMEOUT, panel_start, p,
 		    &now) == -1)
 			fatalx("panel: event_base_once");

@@ -15,6 +15,8 @@
 
 static void	sales_test_result(struct sales_core *, const struct msg_vend *,
 		    struct outbox *);
+static void	sales_service_record(struct sales_core *, int, uint32_t,
+		    const struct msg *, struct outbox *);
 
 /* The price of product i as the operator reads it: "1.50". */
 static void
@@ -124,7 +126,11 @@ sales_core_init(struct sales_core *s, const struct config *cf,
 	s->selling_shown = 1;		/* the display starts out selling */
 	s->ledger_fault = ledger_fault != 0;
 	s->service_cmd = st->service_cmd != 0;
-	s->door = st->door_open != 0;	/* the panel says if it changed */
+	/* the door as last journalled, if there is a switch to say if it
+	 * changed since; none (unwired since): closed, and journalled so */
+	s->door = cf->service.door.name[0] != '\0' && st->door_open;
+	if (st->door_open && !s->door)
+		sales_service_record(s, 0, SERVICE_DOOR, NULL, ob);
 	s->test_src = -1;
 	for (int i = 0; i < cf->nproducts && i < VENDD_MAX_PRODUCTS; i++) {
 		s->stock[i] = st->product[i].stock;
@@ -366,7 +372,8 @@ sales_core_vend_result(struct sales_core *s, const struct msg_vend *v,
 	}
 	s->pending = 0;
 	s->pending_product = -1;
-	if (!v->ok && v->why == VEND_WHY_PRICE_CHANGED) {
+	if (!v->ok && v->why == VEND_WHY_PRICE_CHANGED &&
+	    !sales_core_in_service(s)) {
 		/* still chosen, at the price the customer now sees */
 		s->sel_price = s->price[p];
 		sales_show(s, SHOW_SELECTED, p, s->sel_price, ob);
@@ -770,13 +777,23 @@ sales_dispatch(struct proc *p, const struct msg *m)
 	proc_send_outbox(p, &ob);
 }
 
-/* Send the initial inhibit wish from sales' own thread once it runs. */
+/* Send the initial inhibit wish from sales' own thread once it runs, and
+ * the display the prices the operator set (it starts with the INI's). */
 static void
 sales_start(evutil_socket_t fd, short ev, void *arg)
 {
+	struct outbox	ob;
+
 	(void)fd;
 	(void)ev;
 	proc_send_outbox(arg, &sales_first);
+	for (int i = 0; i < sales.cf->nproducts; i++) {
+		if (sales.price[i] == sales.cf->product[i].price)
+			continue;
+		outbox_init(&ob);
+		sales_show(&sales, SHOW_PRICE, i, sales.price[i], &ob);
+		proc_send_outbox(arg, &ob);
+	}
 }
 
 /* The thread shell: sales has no lines, only its inbox. */

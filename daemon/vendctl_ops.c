@@ -17,7 +17,9 @@
 
 #include "vendctl.h"
 
-#define VC_TEST_VEND_TIMEOUT_S	90	/* the arm's retries take up to ~60 s */
+/* The daemon's own timer bounds a test vend by the arm's configured
+ * retries (which may be many minutes): wait for its answer. */
+#define VC_TEST_VEND_TIMEOUT_S	0
 #define VC_EVENT_LINE_MAX	65536	/* an event is a few hundred bytes */
 
 /* How the audit printer treats a member it meets. */
@@ -122,6 +124,14 @@ vc_cmd_service(int argc, char **argv)
 	if (on && strcmp(argv[1], "off") == 0)
 		fprintf(stderr, "vendctl: service mode stays on while the "
 		    "door is open\n");
+	/* Changed now, but not on disk: a restart would undo it. */
+	if (vc_has(o, "recorded", json_type_boolean) &&
+	    !vc_bool(o, "recorded")) {
+		fprintf(stderr, "vendctl: the change is not journalled (the "
+		    "ledger cannot write): a restart of vendd undoes it\n");
+		json_object_put(o);
+		return 1;
+	}
 	json_object_put(o);
 	return 0;
 }

@@ -358,6 +358,27 @@ test_events_torn_tail(void **state)
 	assert_int_equal(dropped, 0);
 	for (int i = 0; i < n; i++)
 		assert_int_equal(ev[i].seq, (uint64_t)i + 1);
+
+	/* a page lost inside the run (a later one kept): written again */
+	for (int i = 0; i < 3; i++)
+		fx_coin(f, 100, 4);	/* 8..10, in the journal */
+	fx_crash(f);
+	{
+		int	fd = open(fx_path(f, "events"), O_WRONLY);
+		char	junk[EVENT_SIZE];
+
+		memset(junk, 0x5a, sizeof(junk));
+		assert_true(fd != -1);
+		assert_int_equal(pwrite(fd, junk, sizeof(junk),
+		    8 * EVENT_SIZE), EVENT_SIZE);	/* seq 9 */
+		close(fd);
+	}
+	fx_open(f);
+	n = op_read_all(f, 0, ev, 64, &dropped);
+	assert_int_equal(dropped, 0);
+	assert_int_equal(n, 11);
+	for (int i = 0; i < n; i++)
+		assert_int_equal(ev[i].seq, (uint64_t)i + 1);
 }
 
 /* The log rotates into events.old; what is older than both is counted
