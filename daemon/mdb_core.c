@@ -1,0 +1,316 @@
+/*
+ * The MDB activity's decisions for the coin changer (see mdb_core.h): a
+ * request at a time, its answer turned into the next phase and into
+ * events. Pure: no I/O, no clock, no logging.
+ */
+#include <string.h>
+
+#include "mdb_core.h"
+
+/* Start from nothing known: reset the changer first. */
+void
+mdb_core_init(struct mdb_core *c, const struct mdb_timing *t, int decimals,
+    uint64_t now)
+{
+	memset(c, 0, sizeof(*c));
+	c->t = *t;
+	c->decimals = decimals;
+	c->phase = MDB_PH_RESET;
+	c->outstanding = -1;
+	c->next_at = now;
+	c->heard_at = now;
+	c->inhibit = 1;			/* until sales says it can sell */
+}
+
+/* Put an event out; a full list drops it (the list holds a whole poll). */
+static void
+mdb_emit(struct mdb_outs *o, int kind, int64_t value, int type, int routing,
+    int code)
+{
+	struct mdb_out	*e;
+
+	if (o->n == MDB_OUT_MAX)
+		return;
+	e = &o->o[o->n++];
+	memset(e, 0, sizeof(*e));
+	e->kind = kind;
+	e->value = value;
+	e->type = type;
+	e->routing = routing;
+	e->code = code;
+}
+
+/* The coin types the setup gives a value. */
+static uint16_t
+mdb_valued_mask(const struct mdb_core *c)
+{
+	uint16_t	m = 0;
+
+	for (int i = 0; i < c->setup.ntypes && i < MDB_TYPES; i++)
+		if (c->setup.value[i] > 0)
+			m |= (uint16_t)(1u << i);
+	return m;
+}
+
+/* The coin types to accept: all of them, unless sales wants the acceptor
+ * blocked. (The changer's own payout buttons stay enabled: a technician's.) */
+static uint16_t
+mdb_accept_mask(const struct mdb_core *c)
+{
+	return c->inhibit ? 0 : mdb_valued_mask(c);
+}
+
+/* The changer's value of a coin type at vendd's decimals; -1 if none. */
+static int64_t
+mdb_coin_value(const struct mdb_core *c, int type)
+{
+	int64_t	v;
+
+	if (type < 0 || type >= c->setup.ntypes || c->setup.value[type] <= 0 ||
+	    mdb_rescale(c->setup.value[type], c->setup.decimals, c->decimals,
+	    &v) == -1)
+		return -1;
+	return v;
+}
+
+/* The request of the phase we are in. */
+static size_t
+mdb_request(struct mdb_core *c, uint64_t now, uint8_t *msg)
+{
+	c->sub = -1;
+	switch (c->phase) {
+	case MDB_PH_RESET:
+		return mdb_cmd_simple(msg, MDB_CHANGER_RESET);
+	case MDB_PH_WAIT_RESET:
+		return mdb_cmd_simple(msg, MDB_CHANGER_POLL);
+	case MDB_PH_SETUP:
+		return mdb_cmd_simple(msg, MDB_CHANGER_SETUP);
+	case MDB_PH_IDENT:
+		c->sub = MDB_CHANGER_X_IDENT;
+		return mdb_changer_expansion(msg, MDB_CHANGER_X_IDENT);
+	case MDB_PH_TUBES:
+		return mdb_cmd_simple(msg, MDB_CHANGER_TUBE_STATUS);
+	case MDB_PH_COIN_TYPE:
+		return mdb_changer_coin_type(msg, mdb_accept_mask(c),
+		    mdb_valued_mask(c));
+	}
+	/* ready: the coin types when they changed, the tubes now and then,
+	 * else a poll */
+	if (c->coin_type_due)
+		return mdb_changer_coin_type(msg, mdb_accept_mask(c),
+		    mdb_valued_mask(c));
+	if (now >= c->tubes_at)
+		return mdb_cmd_simple(msg, MDB_CHANGER_TUBE_STATUS);
+	return mdb_cmd_simple(msg, MDB_CHANGER_POLL);
+}
+
+/* The request to send now: see mdb_core.h. */
+size_t
+mdb_core_next(struct mdb_core *c, uint64_t now, uint8_t *msg)
+{
+	size_t	n;
+
+	if (c->outstanding != -1 || now < c->next_at)
+		return 0;
+	if ((n = mdb_request(c, now, msg)) == 0)
+		return 0;
+	c->outstanding = msg[0];
+	c->sent_at = now;
+	return n;
+}
+
+/* Nobody answered (NACK, or no line at all): offline once silent for
+ * offline_ns; then RESET again and again until it answers. */
+static void
+mdb_unanswered(struct mdb_core *c, uint64_t now, struct mdb_outs *o)
+{
+	c->outstanding = -1;
+	c->next_at = now + c->t.poll_ns;
+	if (now - c->heard_at < c->t.offline_ns)
+		return;
+	if (c->online) {
+		c->online = 0;
+		mdb_emit(o, MDB_OUT_OFFLINE, 0, 0, 0, 0);
+	}
+	c->phase = MDB_PH_RESET;
+}
+
+/* The events of a poll when ready: coins, manual payouts, faults; a
+ * changer that was reset (its power cut) is set up again. */
+static void
+mdb_poll_events(struct mdb_core *c, const struct mdb_changer_event *ev,
+    int n, struct mdb_outs *o)
+{
+	int64_t	v;
+
+	for (int i = 0; i < n; i++) {
+		switch (ev[i].kind) {
+		case MDB_CHANGER_EV_DEPOSITED:
+			if (ev[i].routing == MDB_ROUTE_REJECT)
+				break;		/* given back: no money */
+			if ((v = mdb_coin_value(c, ev[i].type)) < 0) {
+				mdb_emit(o, MDB_OUT_BAD, 0, ev[i].type, 0,
+				    ev[i].kind);
+				break;
+			}
+			mdb_emit(o, MDB_OUT_COIN, v, ev[i].type,
+			    ev[i].routing, 0);
+			if (ev[i].type < MDB_TYPES)
+				c->tubes.count[ev[i].type] =
+				    (uint8_t)ev[i].tube;
+			break;
+		case MDB_CHANGER_EV_DISPENSED:
+			v = mdb_coin_value(c, ev[i].type);
+			mdb_emit(o, MDB_OUT_MANUAL, v > 0 ? v * ev[i].count :
+			    0, ev[i].type, 0, 0);
+			o->o[o->n - 1].count = ev[i].count;
+			break;
+		case MDB_CHANGER_EV_RESET:
+			c->phase = MDB_PH_SETUP;
+			break;
+		case MDB_CHANGER_EV_PAYOUT_BUSY:
+		case MDB_CHANGER_EV_BUSY:
+		case MDB_CHANGER_EV_NO_CREDIT:
+			break;
+		default:
+			mdb_emit(o, MDB_OUT_FAULT, 0, 0, 0, ev[i].kind);
+			break;
+		}
+	}
+}
+
+/* A poll's answer in the phase it was sent in. */
+static void
+mdb_poll_answer(struct mdb_core *c, const struct mdb_reply *r,
+    struct mdb_outs *o)
+{
+	struct mdb_changer_event ev[MDB_POLL_MAX];
+	int	n = r->kind == MDB_REPLY_DATA ? mdb_changer_poll_decode(r->data,
+		    r->len, ev, MDB_POLL_MAX) : 0;
+
+	if (n < 0) {
+		/* the events before the garbled byte are still real (a coin
+		 * is in the box): kept; the rest is said */
+		mdb_emit(o, MDB_OUT_BAD, 0, 0, 0, MDB_CHANGER_POLL);
+		n = mdb_changer_poll_prefix(r->data, r->len, ev, MDB_POLL_MAX);
+	}
+	if (c->phase == MDB_PH_WAIT_RESET) {
+		for (int i = 0; i < n; i++)
+			if (ev[i].kind == MDB_CHANGER_EV_RESET)
+				c->phase = MDB_PH_SETUP;
+		return;
+	}
+	mdb_poll_events(c, ev, n, o);
+}
+
+/* An answer that carries data it must: decoded into the next phase. */
+static void
+mdb_data_answer(struct mdb_core *c, int cmd, const struct mdb_reply *r,
+    uint64_t now, struct mdb_outs *o)
+{
+	const uint8_t	*b = r->data;
+	size_t		 n = r->kind == MDB_REPLY_DATA ? r->len : 0;
+
+	switch (cmd) {
+	case MDB_CHANGER_SETUP:
+		if (mdb_changer_setup_decode(b, n, &c->setup) == -1) {
+			mdb_emit(o, MDB_OUT_BAD, 0, 0, 0, cmd);
+			return;			/* asked again */
+		}
+		c->phase = MDB_PH_IDENT;
+		break;
+	case MDB_CHANGER_EXPANSION:	/* optional: a level 2 changer has none */
+		if (mdb_ident_decode(b, n, &c->ident) == -1)
+			memset(&c->ident, 0, sizeof(c->ident));
+		c->phase = MDB_PH_TUBES;
+		break;
+	case MDB_CHANGER_TUBE_STATUS:
+		if (mdb_changer_tubes_decode(b, n, &c->tubes) == -1) {
+			mdb_emit(o, MDB_OUT_BAD, 0, 0, 0, cmd);
+			return;
+		}
+		mdb_emit(o, MDB_OUT_TUBES, 0, 0, 0, 0);
+		c->tubes_at = now + c->t.tubes_ns;
+		if (c->phase == MDB_PH_TUBES)
+			c->phase = MDB_PH_COIN_TYPE;
+		break;
+	}
+}
+
+/* The answer to the outstanding request: see mdb_core.h. */
+void
+mdb_core_answer(struct mdb_core *c, const struct mdb_reply *r, uint64_t now,
+    struct mdb_outs *o)
+{
+	int	cmd = c->outstanding;
+
+	if (cmd == -1)
+		return;			/* a line nobody asked for */
+	if (r->kind == MDB_REPLY_NACK && c->phase == MDB_PH_IDENT) {
+		/* a level 2 changer has no identification: go on (one that
+		 * is gone stays silent at TUBE STATUS too) */
+		c->outstanding = -1;
+		c->phase = MDB_PH_TUBES;
+		c->next_at = now;
+		return;
+	}
+	if (r->kind == MDB_REPLY_NACK || r->kind == MDB_REPLY_OTHER ||
+	    r->kind == MDB_REPLY_MODE) {
+		if (r->kind == MDB_REPLY_OTHER)
+			mdb_emit(o, MDB_OUT_BAD, 0, 0, 0, cmd);
+		mdb_unanswered(c, now, o);
+		return;
+	}
+	c->heard_at = now;
+	c->outstanding = -1;
+	c->next_at = now + c->t.poll_ns;
+	switch (cmd) {
+	case MDB_CHANGER_RESET:
+		c->phase = MDB_PH_WAIT_RESET;
+		c->next_at = now + c->t.reset_wait_ns;
+		break;
+	case MDB_CHANGER_POLL:
+		mdb_poll_answer(c, r, o);
+		if (c->phase == MDB_PH_SETUP)
+			c->next_at = now;	/* set it up at once */
+		break;
+	case MDB_CHANGER_COIN_TYPE:
+		c->enabled = mdb_accept_mask(c);
+		c->coin_type_due = 0;
+		if (c->phase == MDB_PH_COIN_TYPE) {
+			c->phase = MDB_PH_READY;
+			c->online = 1;
+			mdb_emit(o, MDB_OUT_ONLINE, 0, 0, 0, 0);
+		}
+		break;
+	default:
+		mdb_data_answer(c, cmd, r, now, o);
+		if (c->phase != MDB_PH_READY)
+			c->next_at = now;	/* start-up goes on at once */
+		break;
+	}
+}
+
+/* No answer line within answer_ns: as a NACK. */
+void
+mdb_core_silent(struct mdb_core *c, uint64_t now, struct mdb_outs *o)
+{
+	if (c->outstanding != -1)
+		mdb_unanswered(c, now, o);
+}
+
+/* Sales' wish; a ready changer is told at the next request. */
+void
+mdb_core_inhibit(struct mdb_core *c, int on)
+{
+	c->inhibit = on != 0;
+	if (c->phase == MDB_PH_READY && mdb_accept_mask(c) != c->enabled)
+		c->coin_type_due = 1;
+}
+
+/* When the shell must act next: see mdb_core.h. */
+uint64_t
+mdb_core_deadline(const struct mdb_core *c)
+{
+	return c->outstanding != -1 ? c->sent_at + c->t.answer_ns : c->next_at;
+}

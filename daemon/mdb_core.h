@@ -1,0 +1,107 @@
+/*
+ * mdb_core: the decisions of the MDB activity for the coin changer, pure:
+ * which request goes on the bus next, and what each answer means. One
+ * request is outstanding at a time (the adapter answers each with one
+ * line); the shell sends what mdb_core_next gives, reads the answer and
+ * feeds it back, or says no answer came. Time is passed in (ns of
+ * CLOCK_MONOTONIC); what happened comes out as events for the shell to
+ * turn into messages (a coin to the ledger, the changer's state to sales).
+ *
+ * The changer's start-up, as MDB wants it: RESET, POLL until it reports
+ * "changer was reset", SETUP (coin values, scaling, decimals), EXPANSION
+ * identification, TUBE STATUS, COIN TYPE; then POLL every poll_ms and
+ * TUBE STATUS every tubes_ms. No answer (or NACK) for offline_ms: offline,
+ * said once, its coins no longer enabled, and a RESET tried every
+ * offline_ms until it answers; then the whole start-up again.
+ */
+#ifndef MDB_CORE_H
+#define MDB_CORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mdb_codec.h"
+#include "mdb_link.h"
+
+enum mdb_phase {
+	MDB_PH_RESET = 1,	/* RESET to send */
+	MDB_PH_WAIT_RESET,	/* POLL until "changer was reset" */
+	MDB_PH_SETUP,
+	MDB_PH_IDENT,
+	MDB_PH_TUBES,
+	MDB_PH_COIN_TYPE,
+	MDB_PH_READY,		/* polling */
+};
+
+/* What happened, for the shell. */
+enum mdb_out_kind {
+	MDB_OUT_COIN = 1,	/* a coin accepted: value, type, routing */
+	MDB_OUT_ONLINE,		/* the changer answers and is set up */
+	MDB_OUT_OFFLINE,	/* no answer for offline_ms */
+	MDB_OUT_TUBES,		/* new tube counts (changer's TUBE STATUS) */
+	MDB_OUT_FAULT,		/* a status worth a log line: code */
+	MDB_OUT_MANUAL,		/* coins paid by the changer's own buttons */
+	MDB_OUT_BAD,		/* an answer that is not MDB: logged */
+};
+
+struct mdb_out {
+	int		kind;		/* enum mdb_out_kind */
+	int64_t		value;		/* COIN, MANUAL: minor units at vendd's
+					 * decimals */
+	int		type;		/* COIN, MANUAL: coin type */
+	int		routing;	/* COIN: enum mdb_route */
+	int		code;		/* FAULT: enum mdb_changer_ev */
+	int		count;		/* MANUAL: coins */
+};
+
+#define MDB_OUT_MAX	(MDB_POLL_MAX + 4)
+
+struct mdb_outs {
+	int		n;
+	struct mdb_out	o[MDB_OUT_MAX];
+};
+
+struct mdb_timing {
+	uint64_t	poll_ns;	/* between polls when ready */
+	uint64_t	answer_ns;	/* an answer line must come within this */
+	uint64_t	offline_ns;	/* silent this long: offline */
+	uint64_t	tubes_ns;	/* between TUBE STATUS when ready */
+	uint64_t	reset_wait_ns;	/* after RESET before the first POLL */
+};
+
+struct mdb_core {
+	struct mdb_timing t;
+	int		decimals;	/* vendd's: [vendd] decimals */
+	int		phase;		/* enum mdb_phase */
+	int		online;		/* as last said */
+	int		outstanding;	/* the command byte sent, -1: none */
+	int		sub;		/* its EXPANSION sub-command */
+	uint64_t	sent_at;
+	uint64_t	next_at;	/* when the next request may go */
+	uint64_t	heard_at;	/* the last answer (ACK or data) */
+	uint64_t	tubes_at;	/* the next TUBE STATUS */
+	int		inhibit;	/* sales' wish: no coin now */
+	uint16_t	enabled;	/* the COIN TYPE mask sent last */
+	int		coin_type_due;	/* the mask must be sent again */
+	struct mdb_changer_setup setup;
+	struct mdb_ident	ident;
+	struct mdb_tubes	tubes;
+};
+
+void	mdb_core_init(struct mdb_core *, const struct mdb_timing *,
+	    int decimals, uint64_t now);
+/* The request to send now into msg: its length, 0 when nothing is due
+ * (or one is outstanding). */
+size_t	mdb_core_next(struct mdb_core *, uint64_t now, uint8_t *msg);
+/* The answer to the outstanding request. */
+void	mdb_core_answer(struct mdb_core *, const struct mdb_reply *,
+	    uint64_t now, struct mdb_outs *);
+/* No answer line within answer_ns (the shell's timer). */
+void	mdb_core_silent(struct mdb_core *, uint64_t now, struct mdb_outs *);
+/* Sales' wish: the acceptor blocked (on) or free. */
+void	mdb_core_inhibit(struct mdb_core *, int on);
+/* When the shell must call next (a request due) or silent (an answer
+ * overdue); 0: nothing. */
+uint64_t mdb_core_deadline(const struct mdb_core *);
+
+#endif
