@@ -36,7 +36,7 @@ LIB_SRCS	= daemon/log.c daemon/msg.c daemon/proc.c daemon/config.c \
 		  daemon/control_protocol.c daemon/control_listen.c \
 		  daemon/control_socket.c daemon/control_operator.c \
 		  daemon/control_audit.c daemon/dex.c daemon/change.c \
-		  daemon/mdb_codec.c daemon/mdb_core.c daemon/mdb_link.c \
+		  daemon/mdb_codec.c daemon/mdb_core.c daemon/mdb_link.c daemon/mdb.c \
 		  daemon/notify.c daemon/outputs_file.c daemon/line_request.c \
 		  daemon/safe_outputs.c daemon/trace.c daemon/tune.c gpio/gpio.c gpio/edge.c
 LIB_OBJS	= $(LIB_SRCS:%.c=$(B)/%.o)
@@ -46,7 +46,8 @@ UNIT_TESTS	= transport config edge coin panel sales arm cooling ledger \
 		  change mdb_codec mdb_core mdb_link
 UNIT_BINS	= $(UNIT_TESTS:%=$(B)/tests/test_%)
 
-all: $(B)/vendd $(B)/vendctl $(B)/simdrv $(B)/lcdscreen $(B)/simkeys
+all: $(B)/vendd $(B)/vendctl $(B)/simdrv $(B)/lcdscreen $(B)/simkeys \
+    $(B)/mdbsim
 
 $(B)/%.o: %.c daemon/*.h gpio/*.h
 	@mkdir -p $(@D)
@@ -83,6 +84,13 @@ $(B)/simkeys: tests/sim/simkeys.c $(SIMLIB)
 	@mkdir -p $(@D)
 	$(CC) $(TOOL_CFLAGS) $(shell $(PKG_CONFIG) --cflags libevdev) -o $@ \
 	    tests/sim/simkeys.c $(shell $(PKG_CONFIG) --libs libevdev)
+
+# The simulated MDB bus (adapter on a pty, changer, validator, card reader),
+# tests/mdb/README.md; none of vendd's own MDB code.
+$(B)/mdbsim: tests/mdb/mdbsim.c tests/mdb/control.c tests/mdb/changer.c \
+    tests/mdb/validator.c tests/mdb/cashless.c tests/mdb/mdbsim.h $(SIMLIB)
+	@mkdir -p $(@D)
+	$(CC) $(TOOL_CFLAGS) -o $@ $(filter %.c,$^)
 
 $(B)/tests/test_%: tests/unit/test_%.c tests/unit/*.h tests/sim/screendec.h \
     $(B)/libvendd.a
