@@ -100,7 +100,7 @@ cfg_section_begin(struct cfg_ctx *ctx, char *name)
 	if (s == CFG_SEC_PRODUCT)
 		return cfg_error(ctx, ctx->lineno, "unknown section [%s] "
 		    "(expected [vendd], [coin], [panel], [product ID], [arm], "
-		    "[cooling], [display], [keypad] or [service])", name);
+		    "[cooling], [display], [keypad], [service] or [mdb])", name);
 	if (ctx->sec_line[s] != 0)
 		return cfg_error(ctx, ctx->lineno, "duplicate section [%s] "
 		    "(first at line %d)", name, ctx->sec_line[s]);

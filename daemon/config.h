@@ -48,6 +48,16 @@ struct panel_conf {
 	/* active_low, bias, debounce_ms of every button are in vend */
 };
 
+/* [mdb]: payment peripherals on the MDB bus, through an adapter board. */
+struct mdb_conf {
+	char		device[VENDD_PATH_MAX];	/* the adapter's port; "" none */
+	int		device_line;
+	int		poll_ms;		/* between polls of a peripheral */
+	int		answer_ms;		/* the adapter's answer, at most */
+	int		offline_s;		/* silent this long: offline */
+	int		tubes_s;		/* between TUBE STATUS */
+};
+
 /* [service]: the door switch that puts the machine in service mode. */
 struct service_conf {
 	struct line_conf door;			/* input, optional: active = open */
@@ -175,6 +185,7 @@ struct config {
 	struct display_conf	display;
 	struct keypad_conf	keypad;
 	struct service_conf	service;
+	struct mdb_conf		mdb;
 	int			nproducts;
 	struct product_conf	product[VENDD_MAX_PRODUCTS];	/* last */
 };

@@ -36,6 +36,7 @@ enum cfg_sec {
 	CFG_SEC_DISPLAY,
 	CFG_SEC_KEYPAD,
 	CFG_SEC_SERVICE,
+	CFG_SEC_MDB,
 	CFG_SEC_PRODUCT,
 	CFG_SEC_MAX
 };
@@ -58,6 +59,7 @@ enum cfg_type {
 	CFG_T_CODE,		/* a selection code: 1 to 3 digits */
 	CFG_T_DEVICE,		/* an absolute path, or a device's name */
 	CFG_T_MACHINE,		/* a serial or model: the audit's letters */
+	CFG_T_OPTPATH,		/* an absolute path, or empty: none */
 };
 
 #define CFG_REQUIRED	0x1

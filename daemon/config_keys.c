@@ -145,6 +145,14 @@ static const struct cfg_key cfg_service_keys[] = {
 	    "milliseconds"),
 };
 
+static const struct cfg_key cfg_mdb_keys[] = {
+	STR("device", CFG_T_OPTPATH, C(mdb.device), CS(mdb.device)),
+	INT("poll_ms", C(mdb.poll_ms), 25, 200, "milliseconds"),
+	INT("answer_ms", C(mdb.answer_ms), 10, 1000, "milliseconds"),
+	INT("offline_s", C(mdb.offline_s), 1, 600, "seconds"),
+	INT("tubes_s", C(mdb.tubes_s), 1, 3600, "seconds"),
+};
+
 static const struct cfg_key cfg_product_keys[] = {
 	STR("label", CFG_T_LABEL, P(label), PS(label)),
 	{ "price", CFG_T_MONEY, P(price), 0, 0, 0, NULL, CFG_REQUIRED },
@@ -171,6 +179,7 @@ const struct cfg_section cfg_sections[CFG_SEC_MAX] = {
 	    NKEYS(cfg_keypad_keys) },
 	[CFG_SEC_SERVICE] = { "service", cfg_service_keys,
 	    NKEYS(cfg_service_keys) },
+	[CFG_SEC_MDB] = { "mdb", cfg_mdb_keys, NKEYS(cfg_mdb_keys) },
 	[CFG_SEC_PRODUCT] = { "product", cfg_product_keys,
 	    NKEYS(cfg_product_keys) },
 };
@@ -184,6 +193,7 @@ _Static_assert(NKEYS(cfg_product_keys) <= CFG_MAX_KEYS, "CFG_MAX_KEYS");
 _Static_assert(NKEYS(cfg_display_keys) <= CFG_MAX_KEYS, "CFG_MAX_KEYS");
 _Static_assert(NKEYS(cfg_keypad_keys) <= CFG_MAX_KEYS, "CFG_MAX_KEYS");
 _Static_assert(NKEYS(cfg_service_keys) <= CFG_MAX_KEYS, "CFG_MAX_KEYS");
+_Static_assert(NKEYS(cfg_mdb_keys) <= CFG_MAX_KEYS, "CFG_MAX_KEYS");
 
 _Static_assert(VENDD_ID_MAX <= VENDD_LABEL_MAX, "an id is the default label");
 
@@ -301,6 +311,11 @@ config_defaults(struct config *cfg)
 	cfg->cooling.start_delay_s = 150;
 	cfg->cooling.fault_on_s = 300;
 	cfg->cooling.fault_off_s = 1920;
+
+	cfg->mdb.poll_ms = 100;
+	cfg->mdb.answer_ms = 100;
+	cfg->mdb.offline_s = 10;
+	cfg->mdb.tubes_s = 60;
 
 	strcpy(cfg->service.door.key, "[service] door_line");
 	cfg->service.door.active_low = 1;	/* a switch to ground, open */

@@ -188,6 +188,10 @@ config_print(const struct config *cfg, FILE *fp)
 	    cool->start_delay_s, cool->fault_on_s, cool->fault_off_s);
 	cfg_print_display(cfg, fp);
 	cfg_print_keypad(cfg, fp);
+	fprintf(fp, "\n[mdb]\ndevice = %s\npoll_ms = %d\nanswer_ms = %d\n"
+	    "offline_s = %d\ntubes_s = %d\n", cfg->mdb.device,
+	    cfg->mdb.poll_ms, cfg->mdb.answer_ms, cfg->mdb.offline_s,
+	    cfg->mdb.tubes_s);
 	fprintf(fp, "\n[service]\n");
 	cfg_print_gpio_line(fp, "door_line", &cfg->service.door);
 	fprintf(fp, "door_active_low = %s\ndoor_bias = %s\n"

@@ -225,6 +225,9 @@ cfg_text_form(int type, const char *v)
 		return "an ISO 4217 code like EUR";
 	case CFG_T_PATH:
 		return v[0] == '/' ? NULL : "an absolute path";
+	case CFG_T_OPTPATH:
+		return len == 0 || v[0] == '/' ? NULL :
+		    "an absolute path, or empty for none";
 	case CFG_T_GROUP:
 		if (v[0] != '-' && strspn(v, "abcdefghijklmnopqrstuvwxyz"
 		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == len)

@@ -83,6 +83,12 @@ ca_event_fields(struct json_object *o, const struct msg_event *e)
 		ca_int(o, "value", e->value);
 		ca_u64(o, "pulses", e->count);
 		break;
+	case JR_MDB_COIN:
+		ca_int(o, "value", e->value);
+		ca_u64(o, "coin_type", e->product);
+		json_object_object_add(o, "to", json_object_new_string(
+		    e->count ? "tubes" : "cash_box"));
+		break;
 	case JR_UNKNOWN_COIN:
 	case JR_NOISE:
 		ca_u64(o, "pulses", e->count);

@@ -105,6 +105,14 @@ ledger_record(const struct ledger *l, const struct msg *m, struct jrec *r)
 		r->value = m->u.coin.value;
 		r->count = m->u.coin.pulses;
 		return NULL;
+	case MSG_MDB_COIN:
+		if (m->u.mdb_coin.type >= 16 || m->u.mdb_coin.routing > 1)
+			return "MDB coin type or routing out of range";
+		r->type = JR_MDB_COIN;
+		r->value = m->u.mdb_coin.value;
+		r->product = (uint16_t)m->u.mdb_coin.type;
+		r->count = m->u.mdb_coin.routing;
+		return NULL;
 	case MSG_COIN_UNKNOWN:
 	case MSG_COIN_NOISE:
 	case MSG_COIN_FAULT:
@@ -254,6 +262,7 @@ ledger_forward(const struct ledger *l, const struct msg *m,
 
 	switch (r->type) {
 	case JR_COIN:
+	case JR_MDB_COIN:
 		memset(&c, 0, sizeof(c));
 		c.value = r->value;
 		c.credit = l->st.credit;
@@ -359,7 +368,8 @@ ledger_refuse_restock(const struct ledger *l, const struct msg *m,
 static int
 ledger_is_money(uint16_t type)
 {
-	return type == MSG_COIN_INSERTED || type == MSG_ARM_DONE;
+	return type == MSG_COIN_INSERTED || type == MSG_ARM_DONE ||
+	    type == MSG_MDB_COIN;
 }
 
 /* Keep a money message until the disk takes its record, behind the others. */
@@ -605,6 +615,7 @@ ledger_dispatch(struct proc *p, const struct msg *m)
 		ledger_send_status(p, m);
 		break;
 	case MSG_COIN_INSERTED:
+	case MSG_MDB_COIN:
 	case MSG_COIN_UNKNOWN:
 	case MSG_COIN_NOISE:
 	case MSG_COIN_FAULT:

@@ -43,6 +43,8 @@ enum jrec_type {
 	JR_COLLECT,		/* value = cash in the box, now emptied */
 	JR_SERVICE,		/* count = on, vend_id = enum service_why */
 	JR_AUDIT_RESET,		/* the since-reset counters start again */
+	JR_MDB_COIN,		/* value, product = coin type, count = routing
+				 * (0 cash box, 1 tubes): an MDB changer's */
 	JR_MAX
 };
 

@@ -346,6 +346,10 @@ ledger_encode_snapshot(const struct ledger_state *st, uint8_t *buf)
 	w_int(&w, (uint64_t)st->service_cmd | (uint64_t)st->door_open << 1, 8);
 	for (int i = 0; i < LAST_MAX; i++)
 		w_int(&w, (uint64_t)st->last_ms[i], 8);
+	w_int(&w, (uint64_t)st->mdb.to_tubes, 8);
+	w_int(&w, (uint64_t)st->mdb.to_box, 8);
+	for (int i = 0; i < 16; i++)
+		w_int(&w, st->mdb.coins[i], 8);
 	w_int(&w, st->nproducts, 4);
 	for (uint32_t i = 0; i < st->nproducts; i++)
 		w_product(&w, &st->product[i]);
@@ -445,6 +449,10 @@ snap_decode_fixed(struct rcur *r, struct ledger_state *st, int v)
 			st->service_cmd = 2;	/* refused by the caller */
 		for (int i = 0; i < LAST_MAX; i++)
 			st->last_ms[i] = (int64_t)r_int(r, 8);
+		st->mdb.to_tubes = (int64_t)r_int(r, 8);
+		st->mdb.to_box = (int64_t)r_int(r, 8);
+		for (int i = 0; i < 16; i++)
+			st->mdb.coins[i] = r_int(r, 8);
 	} else {
 		/* before collections and resets: all since the beginning */
 		st->cash_in_collected = 0;
@@ -468,6 +476,9 @@ snap_check_bases(const struct ledger_state *st)
 	    b->paid_value > c->paid_value || b->paid_vends > c->paid_vends ||
 	    b->test_vends > c->test_vends || b->failed_vends > c->failed_vends)
 		return "reset base above the counters";
+	if (st->mdb.to_tubes < 0 || st->mdb.to_box < 0 ||
+	    st->mdb.to_tubes > c->cash_in - st->mdb.to_box)
+		return "MDB coin values out of range";
 	return NULL;
 }
 

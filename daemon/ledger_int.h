@@ -41,7 +41,7 @@
 #define SNAP_COUNTERS	(SNAP_COUNTERS1 + 8 * 7)
 #define SNAP_FIXED1	(8 + 8 + 16 + SNAP_COUNTERS1 + 4)
 #define SNAP_FIXED	(8 + 8 + 16 + 2 * SNAP_COUNTERS + 8 + 8 + \
-			 8 * LAST_MAX + 4)
+			 8 * LAST_MAX + 8 * 18 + 4)
 #define SNAP_PRODUCT1	(VENDD_ID_MAX + 4 + 4 + 8 * 4)
 #define SNAP_PRODUCT	(SNAP_PRODUCT1 + 8 + 8 + 8 * 5)
 #define SNAP_NMAX	(2 * VENDD_MAX_PRODUCTS)

@@ -362,7 +362,7 @@ ledger_event_name(uint16_t type)
 		[JR_SETTLE] = "vend_settled", [JR_BLOCKED] = "vend_blocked",
 		[JR_TEST_RESERVE] = "test_vend_reserved", [JR_PRICE] = "price",
 		[JR_COLLECT] = "collect", [JR_SERVICE] = "service",
-		[JR_AUDIT_RESET] = "audit_reset",
+		[JR_AUDIT_RESET] = "audit_reset", [JR_MDB_COIN] = "coin",
 	};
 
 	return type < JR_MAX ? names[type] : NULL;

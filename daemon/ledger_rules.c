@@ -40,8 +40,13 @@ jrec_check(const struct ledger_state *st, const struct jrec *r)
 	int64_t	t;
 
 	switch (r->type) {
+	case JR_MDB_COIN:
+		if (r->product >= 16 || r->count > 1)
+			return "MDB coin type or routing out of range";
+		__attribute__((fallthrough));	/* money as a pulse coin's */
 	case JR_COIN:
-		if (r->value <= 0 || r->count > VENDD_MAX_PULSES)
+		if (r->value <= 0 || (r->type == JR_COIN &&
+		    r->count > VENDD_MAX_PULSES))
 			return "coin value or pulse count out of range";
 		if (__builtin_add_overflow(st->credit, r->value, &t) ||
 		    __builtin_add_overflow(st->c.cash_in, r->value, &t))
@@ -176,6 +181,15 @@ jrec_apply(struct ledger_state *st, const struct jrec *r)
 		st->credit += r->value;
 		st->c.cash_in += r->value;
 		st->c.coins[r->count]++;
+		break;
+	case JR_MDB_COIN:
+		st->credit += r->value;
+		st->c.cash_in += r->value;
+		st->mdb.coins[r->product % 16]++;
+		if (r->count)
+			st->mdb.to_tubes += r->value;
+		else
+			st->mdb.to_box += r->value;
 		break;
 	case JR_UNKNOWN_COIN:
 		st->c.unknown_coins++;

@@ -37,6 +37,7 @@
 #include "notify.h"
 #include "outputs_file.h"
 #include "panel.h"
+#include "mdb.h"
 #include "proc.h"
 #include "safe_outputs.h"
 #include "sales.h"
@@ -49,7 +50,7 @@
 /*
  * The heartbeat (and so systemd's watchdog) covers the activities that
  * take, count and keep money and drive the machine, from PROC_COIN to
- * PROC_CONTROL. The display and the keypad are left out: a display driver
+ * PROC_MDB. The display and the keypad are left out: a display driver
  * stuck in a write must not restart a machine that sells without it, and
  * an idle machine pays no wake-ups for either (the keypad reads a
  * non-blocking device and fails loudly, not silently).
@@ -68,7 +69,7 @@
  * holds up nothing (what others sent it waits in its inbox).
  */
 static const int main_stop_order[] = {
-	PROC_CONTROL, PROC_PANEL, PROC_COIN, PROC_ARM, PROC_SALES,
+	PROC_CONTROL, PROC_PANEL, PROC_COIN, PROC_MDB, PROC_ARM, PROC_SALES,
 	PROC_COOLING, PROC_LEDGER, PROC_KEYPAD, PROC_DISPLAY,
 };
 
@@ -476,6 +477,7 @@ main_init_activities(void)
 	keypad_init(&main_procs[PROC_KEYPAD], cf, main_hw.keypad);
 	ledger_init(&main_procs[PROC_LEDGER], &main_ledger);
 	control_init(&main_procs[PROC_CONTROL], cf, &main_listener);
+	mdb_init(&main_procs[PROC_MDB], cf);
 }
 
 /* Start every activity's thread (each inherits main's CPU). */

@@ -94,6 +94,8 @@ msg_payload_size(uint16_t type)
 		return SZ(events_req);
 	case MSG_EVENTS:
 		return SZ(events);
+	case MSG_MDB_COIN:
+		return SZ(mdb_coin);
 	}
 	return -1;
 }
@@ -138,7 +140,7 @@ msg_type_name(uint16_t type)
 		[MSG_AUDIT_RESET] = "AUDIT_RESET",
 		[MSG_AUDIT_RESET_DONE] = "AUDIT_RESET_DONE",
 		[MSG_EVENTS_REQ] = "EVENTS_REQ", [MSG_EVENTS] = "EVENTS",
-		[MSG_EVENTS_NEW] = "EVENTS_NEW",
+		[MSG_EVENTS_NEW] = "EVENTS_NEW", [MSG_MDB_COIN] = "MDB_COIN",
 	};
 
 	if (type < MSG_TYPE_MAX && names[type])
@@ -152,7 +154,7 @@ proc_name(int id)
 {
 	static const char *const names[PROC_MAX] = {
 		"main", "coin", "panel", "sales", "arm", "cooling", "ledger",
-		"control", "display", "keypad",
+		"control", "mdb", "display", "keypad",
 	};
 
 	return id >= 0 && id < PROC_MAX ? names[id] : "unknown";

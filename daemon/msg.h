@@ -115,6 +115,9 @@ enum msg_type {
 	MSG_EVENTS,		/* ledger -> control */
 	MSG_EVENTS_NEW,		/* ledger -> control: more after an empty reply */
 
+	/* MDB: 120-129 */
+	MSG_MDB_COIN = 120,	/* mdb -> ledger: a changer took a coin */
+
 	MSG_TYPE_MAX
 };
 
@@ -359,6 +362,13 @@ struct msg_audit_products {
 	struct msg_audit_product product[MSG_AUDIT_CHUNK];
 };
 
+/* MDB_COIN: a coin an MDB changer took, at vendd's decimals. */
+struct msg_mdb_coin {
+	int64_t		value;
+	uint32_t	type;		/* the changer's coin type, 0..15 */
+	uint32_t	routing;	/* 0 cash box, 1 tubes */
+};
+
 /* EVENTS_REQ. */
 struct msg_events_req {
 	uint64_t	after;		/* the last id the reader has */
@@ -430,6 +440,7 @@ union msg_small {
 	struct msg_collect		collect;
 	struct msg_token		token;
 	struct msg_events_req		events_req;
+	struct msg_mdb_coin		mdb_coin;
 };
 
 union msg_payload {
@@ -458,6 +469,7 @@ union msg_payload {
 	struct msg_audit		audit;
 	struct msg_audit_products	audit_products;
 	struct msg_events		events;
+	struct msg_mdb_coin		mdb_coin;
 };
 
 struct msg {

@@ -107,6 +107,8 @@ sales_update_inhibit(struct sales_core *s, struct outbox *ob)
 	memset(&f, 0, sizeof(f));
 	f.on = on;
 	outbox_put(ob, PROC_COIN, MSG_COIN_INHIBIT, &f, sizeof(f));
+	if (s->cf->mdb.device[0] != '\0')	/* an MDB changer takes coins too */
+		outbox_put(ob, PROC_MDB, MSG_COIN_INHIBIT, &f, sizeof(f));
 }
 
 /* Start from the ledger's restored state; the ledger settled any vend. */

@@ -23,6 +23,7 @@ enum proc_id {
 	PROC_COOLING,
 	PROC_LEDGER,
 	PROC_CONTROL,
+	PROC_MDB,		/* payment peripherals on the MDB bus */
 	PROC_DISPLAY,		/* from here on: outside the heartbeat (main.c) */
 	PROC_KEYPAD,
 	PROC_MAX
@@ -116,6 +117,13 @@ struct ledger_counters {
 	uint64_t	audit_resets;
 };
 
+/* What an MDB coin changer took (EVA-DTS CA3, CA11). */
+struct ledger_mdb {
+	int64_t		to_tubes;		/* into the change tubes */
+	int64_t		to_box;			/* into the cash box */
+	uint64_t	coins[16];		/* by the changer's coin type */
+};
+
 /* Wall-clock times (ms since the epoch, 0: never) of the last events DEX reports. */
 enum ledger_last {
 	LAST_DOOR = 0,
@@ -138,6 +146,7 @@ struct ledger_state {
 	uint8_t			service_cmd;	/* vendctl service on: kept over a restart */
 	uint8_t			door_open;	/* as last journalled (DEX EA2's "now") */
 	int64_t			last_ms[LAST_MAX];	/* enum ledger_last */
+	struct ledger_mdb	mdb;
 };
 
 #endif

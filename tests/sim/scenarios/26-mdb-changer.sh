@@ -1,0 +1,88 @@
+#!/bin/sh
+# 26-mdb-changer: an MDB coin changer through the adapter's text protocol,
+# simulated by mdbsim on a pty (a separate program with its own account of
+# every coin). vendd sets the changer up, credits the coins it takes (to
+# the tubes and to the cash box) once the ledger has them, blocks it with
+# COIN TYPE while the machine is in service mode (a coin offered then is
+# given back), calls it offline once when it stops answering and takes it
+# back when it answers again, and sells on its credit. At the end the
+# changer's own account of coins taken equals the ledger's cash in, to the
+# minor unit, and the adapter saw no malformed line.
+. /vendd/tests/sim/lib.sh
+
+MDB_LINK=$WORK/mdb-tty
+MDB_CTL=$WORK/mdbsim.sock
+DIAG_FILES="${DIAG_FILES:-} $WORK/mdbsim.err"
+
+mdbsim -l "$MDB_LINK" -c "$MDB_CTL" -j "$WORK/mdb.json" >"$WORK/mdbsim.out" \
+	2>"$WORK/mdbsim.err" &
+MDBSIM_PID=$!
+i=0
+until [ -e "$MDB_LINK" ] && [ -S "$MDB_CTL" ]; do
+	[ $i -lt 100 ] || fail "mdbsim made no $MDB_LINK: $(cat "$WORK/mdbsim.err")"
+	i=$((i + 1))
+	usleep 20000
+done
+
+# mdb_ctl CMD...: one control command to mdbsim; its reply must be "ok".
+mdb_ctl() {
+	mdbsim ctl "$MDB_CTL" "$@" >>"$WORK/mdbctl.out" 2>&1 ||
+		fail "mdbsim ctl $*: $(tail -n 1 "$WORK/mdbctl.out")"
+}
+
+vendd_start_fast mdb.device="$MDB_LINK" mdb.poll_ms=50 mdb.offline_s=2
+wait_log 'mdb: coin changer online' 10000 "the changer set up and online"
+
+mdb_ctl coin 4			# 1.00, to its tube
+wait_status credit 100
+mdb_ctl coin 5			# 2.00: no tube, to the cash box
+wait_status credit 300
+mdb_ctl coin 1 2		# two 0.10s
+wait_status credit 320
+
+# service mode: the changer takes no coin (COIN TYPE 0): it gives it back
+vendctl -s "$VENDD_SOCK" service on >/dev/null 2>&1 || fail "vendctl service on failed"
+wait_status coin.inhibit true
+usleep 300000			# a poll or two: COIN TYPE sent
+mdb_ctl coin 3			# a 0.50 offered
+usleep 500000
+status_refresh
+expect_eq "credit after a coin offered in service mode" 320 "$(status credit)"
+vendctl -s "$VENDD_SOCK" service off >/dev/null 2>&1 || fail "vendctl service off failed"
+wait_status coin.inhibit false
+usleep 300000
+
+# silent for more than offline_s: offline, said once; back: online again
+mdb_ctl fault nack changer on
+wait_log 'mdb: coin changer not answering' 6000 "the changer called offline"
+usleep 1500000
+expect_eq "offline said once" 1 "$(log_count 'mdb: coin changer not answering')"
+mdb_ctl fault nack changer off
+i=0
+until [ "$(log_count 'mdb: coin changer online')" -ge 2 ]; do
+	[ $i -lt 200 ] || fail "expected the changer online again within 10 s"
+	i=$((i + 1))
+	usleep 50000
+done
+mdb_ctl coin 3			# 0.50, taken again
+wait_status credit 370
+
+# a sale on the changer's credit
+press SELECT_A			# cola 1.50
+drop_after_arm 100
+press VEND
+wait_drop
+wait_status vend_pending false 10000
+wait_status credit 220
+status_refresh
+cash_in=$(status counters.cash_in)
+vendd_stop >/dev/null
+mdb_ctl exit
+wait "$MDBSIM_PID"
+expect_eq "the changer's coins taken and the ledger's cash in" \
+	"$(simdrv json "$WORK/mdb.json" account.coins_in)" "$cash_in"
+expect_eq "coins given back (the one in service mode)" 50 \
+	"$(simdrv json "$WORK/mdb.json" account.returned)"
+expect_eq "malformed lines the adapter saw" 0 \
+	"$(simdrv json "$WORK/mdb.json" account.protocol_errors)"
+pass
