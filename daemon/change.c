@@ -111,8 +111,10 @@ static void
 plan_knapsack(const struct change_usable *u, int64_t g, int cells,
     uint16_t *coins)
 {
-	uint16_t	best[CHANGE_MAX_CELLS + 1];
-	uint8_t		take[CHANGE_TYPES][CHANGE_MAX_CELLS + 1];
+	/* static: 74 KiB would not fit an activity's 64 KiB stack; one
+	 * thread (the mdb activity) plans change */
+	static uint16_t	best[CHANGE_MAX_CELLS + 1];
+	static uint8_t	take[CHANGE_TYPES][CHANGE_MAX_CELLS + 1];
 	int		c;
 
 	best[0] = 0;

@@ -56,6 +56,7 @@ struct mdb_conf {
 	int		answer_ms;		/* the adapter's answer, at most */
 	int		offline_s;		/* silent this long: offline */
 	int		tubes_s;		/* between TUBE STATUS */
+	int		change_after_vend;	/* pay the credit left after a sale */
 };
 
 /* [service]: the door switch that puts the machine in service mode. */

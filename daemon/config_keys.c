@@ -151,6 +151,7 @@ static const struct cfg_key cfg_mdb_keys[] = {
 	INT("answer_ms", C(mdb.answer_ms), 10, 1000, "milliseconds"),
 	INT("offline_s", C(mdb.offline_s), 1, 600, "seconds"),
 	INT("tubes_s", C(mdb.tubes_s), 1, 3600, "seconds"),
+	KEY("change_after_vend", CFG_T_BOOL, C(mdb.change_after_vend)),
 };
 
 static const struct cfg_key cfg_product_keys[] = {
@@ -316,6 +317,7 @@ config_defaults(struct config *cfg)
 	cfg->mdb.answer_ms = 100;
 	cfg->mdb.offline_s = 10;
 	cfg->mdb.tubes_s = 60;
+	cfg->mdb.change_after_vend = 1;
 
 	strcpy(cfg->service.door.key, "[service] door_line");
 	cfg->service.door.active_low = 1;	/* a switch to ground, open */

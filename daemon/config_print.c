@@ -189,9 +189,10 @@ config_print(const struct config *cfg, FILE *fp)
 	cfg_print_display(cfg, fp);
 	cfg_print_keypad(cfg, fp);
 	fprintf(fp, "\n[mdb]\ndevice = %s\npoll_ms = %d\nanswer_ms = %d\n"
-	    "offline_s = %d\ntubes_s = %d\n", cfg->mdb.device,
-	    cfg->mdb.poll_ms, cfg->mdb.answer_ms, cfg->mdb.offline_s,
-	    cfg->mdb.tubes_s);
+	    "offline_s = %d\ntubes_s = %d\nchange_after_vend = %s\n",
+	    cfg->mdb.device, cfg->mdb.poll_ms, cfg->mdb.answer_ms,
+	    cfg->mdb.offline_s, cfg->mdb.tubes_s,
+	    cfg_yesno(cfg->mdb.change_after_vend));
 	fprintf(fp, "\n[service]\n");
 	cfg_print_gpio_line(fp, "door_line", &cfg->service.door);
 	fprintf(fp, "door_active_low = %s\ndoor_bias = %s\n"

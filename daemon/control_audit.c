@@ -83,6 +83,14 @@ ca_event_fields(struct json_object *o, const struct msg_event *e)
 		ca_int(o, "value", e->value);
 		ca_u64(o, "pulses", e->count);
 		break;
+	case JR_PAYOUT_REQ:
+		ca_u64(o, "payout_id", e->vend_id);
+		ca_int(o, "amount", e->value);
+		break;
+	case JR_PAYOUT_DONE:
+		ca_u64(o, "payout_id", e->vend_id);
+		ca_int(o, "paid", e->value);
+		break;
 	case JR_MDB_COIN:
 		ca_int(o, "value", e->value);
 		ca_u64(o, "coin_type", e->product);

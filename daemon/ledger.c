@@ -105,6 +105,14 @@ ledger_record(const struct ledger *l, const struct msg *m, struct jrec *r)
 		r->value = m->u.coin.value;
 		r->count = m->u.coin.pulses;
 		return NULL;
+	case MSG_PAYOUT_REQ:
+	case MSG_PAYOUT_DONE:
+		r->type = m->hdr.type == MSG_PAYOUT_REQ ? JR_PAYOUT_REQ :
+		    JR_PAYOUT_DONE;
+		r->vend_id = m->u.payout.id;
+		r->value = m->hdr.type == MSG_PAYOUT_REQ ? m->u.payout.amount :
+		    m->u.payout.paid;
+		return NULL;
 	case MSG_MDB_COIN:
 		if (m->u.mdb_coin.type >= 16 || m->u.mdb_coin.routing > 1)
 			return "MDB coin type or routing out of range";
@@ -261,6 +269,14 @@ ledger_forward(const struct ledger *l, const struct msg *m,
 	struct msg_restock	 rs;
 
 	switch (r->type) {
+	case JR_PAYOUT_REQ:
+		outbox_put(ob, PROC_MDB, MSG_PAYOUT, &m->u.payout,
+		    sizeof(m->u.payout));
+		break;
+	case JR_PAYOUT_DONE:
+		outbox_put(ob, PROC_SALES, MSG_PAYOUT_RESULT, &m->u.payout,
+		    sizeof(m->u.payout));
+		break;
 	case JR_COIN:
 	case JR_MDB_COIN:
 		memset(&c, 0, sizeof(c));
@@ -369,7 +385,7 @@ static int
 ledger_is_money(uint16_t type)
 {
 	return type == MSG_COIN_INSERTED || type == MSG_ARM_DONE ||
-	    type == MSG_MDB_COIN;
+	    type == MSG_MDB_COIN || type == MSG_PAYOUT_DONE;
 }
 
 /* Keep a money message until the disk takes its record, behind the others. */
@@ -616,6 +632,8 @@ ledger_dispatch(struct proc *p, const struct msg *m)
 		break;
 	case MSG_COIN_INSERTED:
 	case MSG_MDB_COIN:
+	case MSG_PAYOUT_REQ:
+	case MSG_PAYOUT_DONE:
 	case MSG_COIN_UNKNOWN:
 	case MSG_COIN_NOISE:
 	case MSG_COIN_FAULT:

@@ -45,6 +45,10 @@ enum jrec_type {
 	JR_AUDIT_RESET,		/* the since-reset counters start again */
 	JR_MDB_COIN,		/* value, product = coin type, count = routing
 				 * (0 cash box, 1 tubes): an MDB changer's */
+	JR_PAYOUT_REQ,		/* vend_id = payout id, value = amount: the
+				 * credit leaves, as change to pay */
+	JR_PAYOUT_DONE,		/* vend_id = payout id, value = paid: the rest
+				 * of the amount is owed to the customer */
 	JR_MAX
 };
 

@@ -350,6 +350,14 @@ ledger_encode_snapshot(const struct ledger_state *st, uint8_t *buf)
 	w_int(&w, (uint64_t)st->mdb.to_box, 8);
 	for (int i = 0; i < 16; i++)
 		w_int(&w, st->mdb.coins[i], 8);
+	w_int(&w, (uint64_t)st->mdb.change_paid, 8);
+	w_int(&w, (uint64_t)st->mdb.owed, 8);
+	w_int(&w, (uint64_t)st->mdb.overpaid, 8);
+	w_int(&w, st->mdb.payouts, 8);
+	w_int(&w, st->mdb.short_payouts, 8);
+	w_int(&w, st->mdb.payout_active, 4);
+	w_int(&w, st->mdb.payout_id, 4);
+	w_int(&w, (uint64_t)st->mdb.payout_amount, 8);
 	w_int(&w, st->nproducts, 4);
 	for (uint32_t i = 0; i < st->nproducts; i++)
 		w_product(&w, &st->product[i]);
@@ -453,6 +461,14 @@ snap_decode_fixed(struct rcur *r, struct ledger_state *st, int v)
 		st->mdb.to_box = (int64_t)r_int(r, 8);
 		for (int i = 0; i < 16; i++)
 			st->mdb.coins[i] = r_int(r, 8);
+		st->mdb.change_paid = (int64_t)r_int(r, 8);
+		st->mdb.owed = (int64_t)r_int(r, 8);
+		st->mdb.overpaid = (int64_t)r_int(r, 8);
+		st->mdb.payouts = r_int(r, 8);
+		st->mdb.short_payouts = r_int(r, 8);
+		st->mdb.payout_active = (uint8_t)r_int(r, 4);
+		st->mdb.payout_id = (uint32_t)r_int(r, 4);
+		st->mdb.payout_amount = (int64_t)r_int(r, 8);
 	} else {
 		/* before collections and resets: all since the beginning */
 		st->cash_in_collected = 0;
@@ -479,6 +495,12 @@ snap_check_bases(const struct ledger_state *st)
 	if (st->mdb.to_tubes < 0 || st->mdb.to_box < 0 ||
 	    st->mdb.to_tubes > c->cash_in - st->mdb.to_box)
 		return "MDB coin values out of range";
+	if (st->mdb.change_paid < 0 || st->mdb.owed < 0 ||
+	    st->mdb.overpaid < 0 || st->mdb.payout_active > 1 ||
+	    st->mdb.payout_amount < 0 ||
+	    (!st->mdb.payout_active && st->mdb.payout_amount) ||
+	    st->mdb.change_paid > c->cash_in - st->mdb.owed)
+		return "MDB payout values out of range";
 	return NULL;
 }
 

@@ -41,7 +41,7 @@
 #define SNAP_COUNTERS	(SNAP_COUNTERS1 + 8 * 7)
 #define SNAP_FIXED1	(8 + 8 + 16 + SNAP_COUNTERS1 + 4)
 #define SNAP_FIXED	(8 + 8 + 16 + 2 * SNAP_COUNTERS + 8 + 8 + \
-			 8 * LAST_MAX + 8 * 18 + 4)
+			 8 * LAST_MAX + 8 * 18 + 8 * 5 + 16 + 4)
 #define SNAP_PRODUCT1	(VENDD_ID_MAX + 4 + 4 + 8 * 4)
 #define SNAP_PRODUCT	(SNAP_PRODUCT1 + 8 + 8 + 8 * 5)
 #define SNAP_NMAX	(2 * VENDD_MAX_PRODUCTS)
@@ -73,8 +73,9 @@ void		 jrec_apply(struct ledger_state *, const struct jrec *);
 void		 ledger_pending_clear(struct ledger_state *);
 void		 ledger_fresh(struct ledger_state *, const struct config *);
 void		 ledger_remap(struct ledger_state *, const struct config *);
+#define LEDGER_START_RECORDS	3	/* a payout's end, a settlement, the start */
 int		 ledger_start_records(const struct ledger_state *,
-		    struct jrec rec[2]);
+		    struct jrec rec[LEDGER_START_RECORDS]);
 int		 ledger_products_same(const struct ledger_state *,
 		    const struct ledger_state *);
 

@@ -152,6 +152,16 @@ ledger_operator_refuse(const struct ledger *l, const struct msg *m,
 	case MSG_AUDIT_RESET:
 		ledger_reset_done(m, err, ob);
 		return 1;
+	case MSG_PAYOUT_REQ: {
+		struct msg_payout p = m->u.payout;
+
+		log_warnx("change of payout %u not paid: the ledger cannot "
+		    "record it (%s); the credit stays", p.id, strerror(err));
+		p.refused = 1;
+		p.paid = 0;
+		outbox_put(ob, PROC_SALES, MSG_PAYOUT_RESULT, &p, sizeof(p));
+		return 1;
+	}
 	case MSG_SERVICE_REC:
 		log_warnx("service mode %s (%s) not journalled: %s",
 		    m->u.service.on ? "on" : "off", m->u.service.why ==
@@ -363,6 +373,7 @@ ledger_event_name(uint16_t type)
 		[JR_TEST_RESERVE] = "test_vend_reserved", [JR_PRICE] = "price",
 		[JR_COLLECT] = "collect", [JR_SERVICE] = "service",
 		[JR_AUDIT_RESET] = "audit_reset", [JR_MDB_COIN] = "coin",
+		[JR_PAYOUT_REQ] = "change_asked", [JR_PAYOUT_DONE] = "change",
 	};
 
 	return type < JR_MAX ? names[type] : NULL;

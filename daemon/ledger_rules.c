@@ -40,6 +40,19 @@ jrec_check(const struct ledger_state *st, const struct jrec *r)
 	int64_t	t;
 
 	switch (r->type) {
+	case JR_PAYOUT_REQ:
+		if (st->mdb.payout_active)
+			return "payout asked while another is pending";
+		if (r->value <= 0 || r->value > st->credit)
+			return "payout amount out of range";
+		return NULL;
+	case JR_PAYOUT_DONE:
+		if (!st->mdb.payout_active || r->vend_id != st->mdb.payout_id)
+			return "payout done but not the pending one";
+		if (r->value < 0 || __builtin_add_overflow(st->mdb.change_paid,
+		    r->value, &t))
+			return "paid out of range";
+		return NULL;
 	case JR_MDB_COIN:
 		if (r->product >= 16 || r->count > 1)
 			return "MDB coin type or routing out of range";
@@ -149,6 +162,23 @@ jrec_apply_service(struct ledger_state *st, const struct jrec *r)
 	}
 }
 
+/* A payout's end: paid (at most what was asked: more is overpaid, the
+ * machine's loss), and the rest owed to the customer. */
+static void
+ledger_payout_done(struct ledger_state *st, int64_t paid)
+{
+	int64_t	asked = st->mdb.payout_amount;
+	int64_t	in = paid < asked ? paid : asked;
+
+	st->mdb.change_paid += in;
+	st->mdb.overpaid += paid - in;
+	st->mdb.owed += asked - in;
+	st->mdb.payouts++;
+	st->mdb.short_payouts += in < asked;
+	st->mdb.payout_active = 0;
+	st->mdb.payout_amount = 0;
+}
+
 /* A DEX read with reset: "since reset" counts from here (the reset counted). */
 static void
 ledger_audit_reset(struct ledger_state *st)
@@ -181,6 +211,15 @@ jrec_apply(struct ledger_state *st, const struct jrec *r)
 		st->credit += r->value;
 		st->c.cash_in += r->value;
 		st->c.coins[r->count]++;
+		break;
+	case JR_PAYOUT_REQ:
+		st->credit -= r->value;
+		st->mdb.payout_active = 1;
+		st->mdb.payout_id = r->vend_id;
+		st->mdb.payout_amount = r->value;
+		break;
+	case JR_PAYOUT_DONE:
+		ledger_payout_done(st, r->value);
 		break;
 	case JR_MDB_COIN:
 		st->credit += r->value;
@@ -387,15 +426,27 @@ ledger_remap(struct ledger_state *st, const struct config *cf)
  * snapshot they are journalled.
  */
 int
-ledger_start_records(const struct ledger_state *st, struct jrec rec[2])
+ledger_start_records(const struct ledger_state *st,
+    struct jrec rec[LEDGER_START_RECORDS])
 {
 	const struct ledger_pending *pv = &st->pending;
 	int	n = 0;
 
-	memset(rec, 0, 2 * sizeof(*rec));
+	memset(rec, 0, LEDGER_START_RECORDS * sizeof(*rec));
+	if (st->mdb.payout_active) {
+		/* what the changer paid before the crash is not known here:
+		 * the whole amount is owed (said, audited), never lost */
+		rec[n].type = JR_PAYOUT_DONE;
+		rec[n].seq = st->seq + 1;
+		rec[n].vend_id = st->mdb.payout_id;
+		rec[n].value = 0;
+		log_warnx("payout %u unresolved at start: recorded as owed "
+		    "(count the changer's tubes)", st->mdb.payout_id);
+		n++;
+	}
 	if (pv->active) {
 		rec[n].type = JR_SETTLE;
-		rec[n].seq = st->seq + 1;
+		rec[n].seq = st->seq + (uint64_t)n + 1;
 		rec[n].vend_id = pv->vend_id;
 		rec[n].product = pv->product;
 		rec[n].value = pv->price;

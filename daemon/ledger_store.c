@@ -593,7 +593,7 @@ static int
 ledger_begin(struct ledger *l, char *why, size_t len)
 {
 	struct ledger_state	*before, *started;	/* heap: see below */
-	struct jrec		 rec[2];
+	struct jrec		 rec[LEDGER_START_RECORDS];
 	int			 n = ledger_start_records(&l->st, rec), err, rc;
 
 	/* Two whole states (99 products: 29 KiB) on main's stack would stay

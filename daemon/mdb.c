@@ -96,6 +96,36 @@ mdb_close(const char *why)
 	mdb_schedule();
 }
 
+/* Sales hears whether change can be paid. */
+static void
+mdb_tell_changer(int online)
+{
+	struct msg_flag	f = { (uint32_t)online };
+
+	proc_send(mdb_proc, PROC_SALES, MSG_CHANGER, 0, &f, sizeof(f));
+}
+
+/* A payout's end to the ledger: what was paid, the rest owed. */
+static void
+mdb_paid(const struct mdb_out *e)
+{
+	struct msg_payout	p;
+	char			a[32], b[32];
+
+	memset(&p, 0, sizeof(p));
+	p.id = e->id;
+	p.amount = e->value;
+	p.paid = e->paid;
+	config_format_money(p.amount, mdb_cf->decimals, a, sizeof(a));
+	config_format_money(p.paid, mdb_cf->decimals, b, sizeof(b));
+	if (p.paid < p.amount)
+		log_warnx("mdb: change %u: %s asked, %s paid: the rest is owed",
+		    p.id, a, b);
+	else
+		log_info("mdb: change %u: %s paid", p.id, b);
+	proc_send(mdb_proc, PROC_LEDGER, MSG_PAYOUT_DONE, 0, &p, sizeof(p));
+}
+
 /* What mdb_core said happened: coins to the ledger, the rest logged. */
 static void
 mdb_outs(const struct mdb_outs *o)
@@ -118,10 +148,15 @@ mdb_outs(const struct mdb_outs *o)
 		case MDB_OUT_ONLINE:
 			log_info("mdb: coin changer online (level %d, %d coin "
 			    "types)", mdb.setup.level, mdb.setup.ntypes);
+			mdb_tell_changer(1);
 			break;
 		case MDB_OUT_OFFLINE:
 			log_warnx("mdb: coin changer not answering for %d s: "
 			    "offline, its coins not taken", mdb_cf->mdb.offline_s);
+			mdb_tell_changer(0);
+			break;
+		case MDB_OUT_PAID:
+			mdb_paid(e);
 			break;
 		case MDB_OUT_MANUAL:
 			config_format_money(e->value, mdb_cf->decimals, v,
@@ -298,11 +333,33 @@ mdb_schedule(void)
 		proc_timer_at(mdb_ev_timer, at);
 }
 
-/* Sales' inhibit wish: the changer's coin types follow. */
+/* Sales' inhibit wish: the changer's coin types follow; a payout the
+ * ledger made durable: planned and paid. */
 static void
 mdb_dispatch(struct proc *p, const struct msg *m)
 {
+	struct mdb_outs	o;
+
 	(void)p;
+	if (m->hdr.type == MSG_PAYOUT) {
+		o.n = 0;
+		if (mdb_adapter == MDB_AD_READY)
+			mdb_core_payout(&mdb, m->u.payout.id,
+			    m->u.payout.amount, &o);
+		else {		/* no changer: all of it owed */
+			o.n = 1;
+			memset(&o.o[0], 0, sizeof(o.o[0]));
+			o.o[0].kind = MDB_OUT_PAID;
+			o.o[0].id = m->u.payout.id;
+			o.o[0].value = m->u.payout.amount;
+		}
+		mdb_outs(&o);
+		if (mdb_adapter == MDB_AD_READY) {
+			mdb_send_due(now_ns());
+			mdb_schedule();
+		}
+		return;
+	}
 	if (m->hdr.type != MSG_COIN_INHIBIT)
 		fatalx("mdb: unexpected %s from %s", msg_type_name(m->hdr.type),
 		    proc_name(m->hdr.src));

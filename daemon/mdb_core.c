@@ -73,6 +73,77 @@ mdb_coin_value(const struct mdb_core *c, int type)
 	return v;
 }
 
+/* The tubes as change.c sees them: values at vendd's decimals, the
+ * counts and full flags of the last TUBE STATUS, the types that go to a
+ * tube (routing) payable. */
+static void
+mdb_change_tubes(const struct mdb_core *c, struct change_tubes *t)
+{
+	memset(t, 0, sizeof(*t));
+	for (int i = 0; i < MDB_TYPES && i < c->setup.ntypes; i++) {
+		int64_t	v = mdb_coin_value(c, i);
+
+		t->type[i].value = v > 0 ? v : 0;
+		t->type[i].count = c->tubes.count[i];
+		t->type[i].full = (c->tubes.full >> i) & 1;
+		t->type[i].payable = (c->setup.routing >> i) & 1;
+	}
+}
+
+/* A payout's end: what left the tubes (the counts before and now), the
+ * rest owed; told once. */
+static void
+mdb_payout_end(struct mdb_core *c, int known, struct mdb_outs *o)
+{
+	struct change_tubes	after;
+	struct change_paid	paid;
+
+	memset(&paid, 0, sizeof(paid));
+	if (known) {
+		mdb_change_tubes(c, &after);
+		change_reconcile(&c->plan, &c->before, &after, NULL, &paid);
+	}
+	mdb_emit(o, MDB_OUT_PAID, c->plan.amount, 0, 0, 0);
+	o->o[o->n - 1].id = c->payout_id;
+	o->o[o->n - 1].paid = paid.paid;
+	c->payout = 0;
+}
+
+/* Pay change: see mdb_core.h. */
+void
+mdb_core_payout(struct mdb_core *c, uint32_t id, int64_t amount,
+    struct mdb_outs *o)
+{
+	if (c->payout || c->phase != MDB_PH_READY) {
+		/* nothing can be paid now: all of it owed, said at once */
+		memset(&c->plan, 0, sizeof(c->plan));
+		c->plan.amount = amount;
+		c->payout_id = id;
+		mdb_emit(o, MDB_OUT_PAID, amount, 0, 0, 0);
+		o->o[o->n - 1].id = id;
+		return;
+	}
+	mdb_change_tubes(c, &c->before);
+	change_plan(&c->before, amount, &c->plan);
+	c->payout_id = id;
+	c->step = 0;
+	c->payout = c->plan.nsteps > 0 ? MDB_PAY_STEP : MDB_PAY_CONFIRM;
+}
+
+/* The request of a payout in hand. */
+static size_t
+mdb_payout_request(struct mdb_core *c, uint8_t *msg)
+{
+	switch (c->payout) {
+	case MDB_PAY_STEP:
+		return mdb_changer_dispense(msg, c->plan.step[c->step].type,
+		    c->plan.step[c->step].count);
+	case MDB_PAY_WAIT:
+		return mdb_cmd_simple(msg, MDB_CHANGER_POLL);
+	}
+	return mdb_cmd_simple(msg, MDB_CHANGER_TUBE_STATUS);
+}
+
 /* The request of the phase we are in. */
 static size_t
 mdb_request(struct mdb_core *c, uint64_t now, uint8_t *msg)
@@ -94,8 +165,10 @@ mdb_request(struct mdb_core *c, uint64_t now, uint8_t *msg)
 		return mdb_changer_coin_type(msg, mdb_accept_mask(c),
 		    mdb_valued_mask(c));
 	}
-	/* ready: the coin types when they changed, the tubes now and then,
-	 * else a poll */
+	/* ready: a payout's steps, the coin types when they changed, the
+	 * tubes now and then, else a poll */
+	if (c->payout)
+		return mdb_payout_request(c, msg);
 	if (c->coin_type_due)
 		return mdb_changer_coin_type(msg, mdb_accept_mask(c),
 		    mdb_valued_mask(c));
@@ -132,6 +205,8 @@ mdb_unanswered(struct mdb_core *c, uint64_t now, struct mdb_outs *o)
 		c->online = 0;
 		mdb_emit(o, MDB_OUT_OFFLINE, 0, 0, 0, 0);
 	}
+	if (c->payout)		/* nothing known left: all of it owed */
+		mdb_payout_end(c, 0, o);
 	c->phase = MDB_PH_RESET;
 }
 
@@ -201,6 +276,15 @@ mdb_poll_answer(struct mdb_core *c, const struct mdb_reply *r,
 		return;
 	}
 	mdb_poll_events(c, ev, n, o);
+	if (c->payout == MDB_PAY_WAIT && c->phase == MDB_PH_READY) {
+		int	busy = 0;
+
+		for (int i = 0; i < n; i++)
+			busy |= ev[i].kind == MDB_CHANGER_EV_PAYOUT_BUSY;
+		if (!busy)		/* this step is paid: the next */
+			c->payout = c->step < c->plan.nsteps ? MDB_PAY_STEP :
+			    MDB_PAY_CONFIRM;
+	}
 }
 
 /* An answer that carries data it must: decoded into the next phase. */
@@ -231,6 +315,11 @@ mdb_data_answer(struct mdb_core *c, int cmd, const struct mdb_reply *r,
 		}
 		mdb_emit(o, MDB_OUT_TUBES, 0, 0, 0, 0);
 		c->tubes_at = now + c->t.tubes_ns;
+		/* a payout confirmed, or cut by the changer's reset: the
+		 * counts say what left */
+		if (c->payout == MDB_PAY_CONFIRM || (c->payout &&
+		    c->phase != MDB_PH_READY))
+			mdb_payout_end(c, 1, o);
 		if (c->phase == MDB_PH_TUBES)
 			c->phase = MDB_PH_COIN_TYPE;
 		break;
@@ -273,6 +362,10 @@ mdb_core_answer(struct mdb_core *c, const struct mdb_reply *r, uint64_t now,
 		mdb_poll_answer(c, r, o);
 		if (c->phase == MDB_PH_SETUP)
 			c->next_at = now;	/* set it up at once */
+		break;
+	case MDB_CHANGER_DISPENSE:
+		c->step++;
+		c->payout = MDB_PAY_WAIT;
 		break;
 	case MDB_CHANGER_COIN_TYPE:
 		c->enabled = mdb_accept_mask(c);

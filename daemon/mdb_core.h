@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "change.h"
 #include "mdb_codec.h"
 #include "mdb_link.h"
 
@@ -42,6 +43,7 @@ enum mdb_out_kind {
 	MDB_OUT_FAULT,		/* a status worth a log line: code */
 	MDB_OUT_MANUAL,		/* coins paid by the changer's own buttons */
 	MDB_OUT_BAD,		/* an answer that is not MDB: logged */
+	MDB_OUT_PAID,		/* a payout's end: id, value asked, paid */
 };
 
 struct mdb_out {
@@ -52,6 +54,8 @@ struct mdb_out {
 	int		routing;	/* COIN: enum mdb_route */
 	int		code;		/* FAULT: enum mdb_changer_ev */
 	int		count;		/* MANUAL: coins */
+	uint32_t	id;		/* PAID: the payout's */
+	int64_t		paid;		/* PAID: what left the tubes */
 };
 
 #define MDB_OUT_MAX	(MDB_POLL_MAX + 4)
@@ -86,6 +90,20 @@ struct mdb_core {
 	struct mdb_changer_setup setup;
 	struct mdb_ident	ident;
 	struct mdb_tubes	tubes;
+	/* a payout: its steps sent one by one, each waited out (POLL until
+	 * "payout busy" clears), then TUBE STATUS to see what left */
+	int		payout;		/* enum mdb_payout_state, 0: none */
+	uint32_t	payout_id;
+	int		step;		/* the next step of plan */
+	int		busy_seen;	/* polls since the step that were busy */
+	struct change_tubes	before;
+	struct change_plan	plan;
+};
+
+enum mdb_payout_state {
+	MDB_PAY_STEP = 1,	/* DISPENSE the next step */
+	MDB_PAY_WAIT,		/* POLL until the changer is not busy */
+	MDB_PAY_CONFIRM,	/* TUBE STATUS: what left the tubes */
 };
 
 void	mdb_core_init(struct mdb_core *, const struct mdb_timing *,
@@ -98,6 +116,11 @@ void	mdb_core_answer(struct mdb_core *, const struct mdb_reply *,
 	    uint64_t now, struct mdb_outs *);
 /* No answer line within answer_ns (the shell's timer). */
 void	mdb_core_silent(struct mdb_core *, uint64_t now, struct mdb_outs *);
+/* Pay amount (minor units at vendd's decimals) as change, planned from
+ * the tubes; MDB_OUT_PAID says what left them (at once, paid 0, when the
+ * changer is not ready or a payout is in hand). */
+void	mdb_core_payout(struct mdb_core *, uint32_t id, int64_t amount,
+	    struct mdb_outs *);
 /* Sales' wish: the acceptor blocked (on) or free. */
 void	mdb_core_inhibit(struct mdb_core *, int on);
 /* When the shell must call next (a request due) or silent (an answer

@@ -96,6 +96,13 @@ msg_payload_size(uint16_t type)
 		return SZ(events);
 	case MSG_MDB_COIN:
 		return SZ(mdb_coin);
+	case MSG_PAYOUT_REQ:
+	case MSG_PAYOUT:
+	case MSG_PAYOUT_DONE:
+	case MSG_PAYOUT_RESULT:
+		return SZ(payout);
+	case MSG_CHANGER:
+		return SZ(flag);
 	}
 	return -1;
 }
@@ -141,6 +148,9 @@ msg_type_name(uint16_t type)
 		[MSG_AUDIT_RESET_DONE] = "AUDIT_RESET_DONE",
 		[MSG_EVENTS_REQ] = "EVENTS_REQ", [MSG_EVENTS] = "EVENTS",
 		[MSG_EVENTS_NEW] = "EVENTS_NEW", [MSG_MDB_COIN] = "MDB_COIN",
+		[MSG_PAYOUT_REQ] = "PAYOUT_REQ", [MSG_PAYOUT] = "PAYOUT",
+		[MSG_PAYOUT_DONE] = "PAYOUT_DONE",
+		[MSG_PAYOUT_RESULT] = "PAYOUT_RESULT", [MSG_CHANGER] = "CHANGER",
 	};
 
 	if (type < MSG_TYPE_MAX && names[type])

@@ -117,6 +117,11 @@ enum msg_type {
 
 	/* MDB: 120-129 */
 	MSG_MDB_COIN = 120,	/* mdb -> ledger: a changer took a coin */
+	MSG_PAYOUT_REQ,		/* sales -> ledger: pay the credit as change */
+	MSG_PAYOUT,		/* ledger -> mdb: it is durable: pay it */
+	MSG_PAYOUT_DONE,	/* mdb -> ledger: what the changer paid */
+	MSG_PAYOUT_RESULT,	/* ledger -> sales: paid, and owed, durable */
+	MSG_CHANGER,		/* mdb -> sales: the changer online or not */
 
 	MSG_TYPE_MAX
 };
@@ -369,6 +374,15 @@ struct msg_mdb_coin {
 	uint32_t	routing;	/* 0 cash box, 1 tubes */
 };
 
+/* PAYOUT_REQ, PAYOUT, PAYOUT_DONE, PAYOUT_RESULT: change for the credit. */
+struct msg_payout {
+	uint32_t	id;		/* sales' numbering, as vend ids */
+	uint32_t	refused;	/* RESULT: the ledger could not record it:
+					 * nothing left the credit */
+	int64_t		amount;		/* asked for */
+	int64_t		paid;		/* DONE, RESULT: the rest is owed */
+};
+
 /* EVENTS_REQ. */
 struct msg_events_req {
 	uint64_t	after;		/* the last id the reader has */
@@ -441,6 +455,7 @@ union msg_small {
 	struct msg_token		token;
 	struct msg_events_req		events_req;
 	struct msg_mdb_coin		mdb_coin;
+	struct msg_payout		payout;
 };
 
 union msg_payload {
@@ -470,6 +485,7 @@ union msg_payload {
 	struct msg_audit_products	audit_products;
 	struct msg_events		events;
 	struct msg_mdb_coin		mdb_coin;
+	struct msg_payout		payout;
 };
 
 struct msg {

@@ -98,7 +98,8 @@ sales_update_inhibit(struct sales_core *s, struct outbox *ob)
 		s->selling_shown = !on;
 		sales_show(s, SHOW_SELLING, -1, 0, ob);
 	}
-	on = on || (max > 0 && s->credit >= max) || sales_core_in_service(s);
+	on = on || (max > 0 && s->credit >= max) || sales_core_in_service(s) ||
+	    s->payout;
 	if (on == s->inhibit_sent)
 		return;
 	if (s->inhibit_sent != -1)
@@ -274,7 +275,7 @@ sales_core_vend(struct sales_core *s, struct outbox *ob)
 	char		 price[32], c[32];
 	int		 p = s->selection;
 
-	if (s->pending)
+	if (s->pending || s->payout)
 		return sales_refuse(s, SALES_BUSY, ob);
 	if (p < 0)
 		return sales_refuse(s, SALES_NO_SELECTION, ob);
@@ -313,6 +314,10 @@ sales_core_vend(struct sales_core *s, struct outbox *ob)
 	sales_update_inhibit(s, ob);
 	return SALES_OK;
 }
+
+static void	sales_give_change(struct sales_core *, struct outbox *);
+static void	sales_core_payout_result(struct sales_core *,
+		    const struct msg_payout *, struct outbox *);
 
 /* Why a vend that did not sell did not, for the log line. */
 const char *
@@ -381,6 +386,58 @@ sales_core_vend_result(struct sales_core *s, const struct msg_vend *v,
 		sales_show(s, v->ok ? SHOW_TAKE : SHOW_REFUND, p, 0, ob);
 		s->selection = -1;
 	}
+	if (v->ok)
+		sales_give_change(s, ob);
+	sales_update_inhibit(s, ob);
+}
+
+/*
+ * After a sale: the credit left paid back as change by the MDB changer,
+ * when there is one online and the config wants it. The credit leaves
+ * now; the ledger records the request before the changer hears of it.
+ */
+static void
+sales_give_change(struct sales_core *s, struct outbox *ob)
+{
+	struct msg_payout	p;
+
+	if (!s->cf->mdb.change_after_vend || !s->changer || s->credit <= 0 ||
+	    s->payout)
+		return;
+	memset(&p, 0, sizeof(p));
+	p.id = s->next_vend_id++;
+	p.amount = s->credit;
+	s->payout = 1;
+	s->payout_id = p.id;
+	s->payout_amount = p.amount;
+	s->credit = 0;
+	outbox_put(ob, PROC_LEDGER, MSG_PAYOUT_REQ, &p, sizeof(p));
+}
+
+/* The change's end, durable: paid, owed, or refused (the credit back). */
+static void
+sales_core_payout_result(struct sales_core *s, const struct msg_payout *p,
+    struct outbox *ob)
+{
+	char	a[32], b[32];
+
+	if (!s->payout || p->id != s->payout_id)
+		fatalx("payout result %u, pending %s %u", p->id,
+		    s->payout ? "id" : "none", s->payout_id);
+	s->payout = 0;
+	sales_price_str(s, p->amount, a, sizeof(a));
+	sales_price_str(s, p->paid, b, sizeof(b));
+	if (p->refused) {
+		s->credit += p->amount;
+		log_warnx("change of %s not paid: the ledger cannot record it; "
+		    "credit kept", a);
+	} else if (p->paid < p->amount) {
+		sales_price_str(s, p->amount - p->paid, b, sizeof(b));
+		log_warnx("change: %s owed to the customer (the tubes could "
+		    "not pay all of %s)", b, a);
+	} else
+		log_info("change of %s paid", a);
+	sales_show(s, SHOW_CREDIT, -1, 0, ob);
 	sales_update_inhibit(s, ob);
 }
 
@@ -538,6 +595,12 @@ sales_core_handle(struct sales_core *s, const struct msg *m,
 		if (m->u.price.product >= (uint32_t)s->cf->nproducts)
 			return -1;
 		sales_core_price(s, &m->u.price, ob);
+		return 0;
+	case MSG_CHANGER:
+		s->changer = m->u.flag.on != 0;
+		return 0;
+	case MSG_PAYOUT_RESULT:
+		sales_core_payout_result(s, &m->u.payout, ob);
 		return 0;
 	}
 	return -1;

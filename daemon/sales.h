@@ -43,6 +43,10 @@ struct sales_core {
 	int		service_cmd;	/* vendctl service on (the ledger keeps it) */
 	int64_t		sel_price;	/* the price the selection was shown at */
 	int		pending_test;	/* the pending vend is a test vend */
+	int		changer;	/* an MDB changer is online: change */
+	int		payout;		/* change asked, its end not heard */
+	uint32_t	payout_id;
+	int64_t		payout_amount;
 	int		test_src;	/* who asked for it (-1: panel, keypad) */
 	uint32_t	test_id;	/* and the request's id */
 	int32_t		stock[VENDD_MAX_PRODUCTS];

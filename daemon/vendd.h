@@ -117,11 +117,21 @@ struct ledger_counters {
 	uint64_t	audit_resets;
 };
 
-/* What an MDB coin changer took (EVA-DTS CA3, CA11). */
+/* What an MDB coin changer took and paid (EVA-DTS CA3, CA4, CA11). */
 struct ledger_mdb {
 	int64_t		to_tubes;		/* into the change tubes */
 	int64_t		to_box;			/* into the cash box */
 	uint64_t	coins[16];		/* by the changer's coin type */
+	int64_t		change_paid;		/* change paid out (CA4) */
+	int64_t		owed;			/* change the tubes could not pay:
+						 * owed to customers */
+	int64_t		overpaid;		/* paid beyond what was asked */
+	uint64_t	payouts, short_payouts;
+	/* the payout asked for and not yet confirmed (durable before the
+	 * changer is told) */
+	uint8_t		payout_active;
+	uint32_t	payout_id;
+	int64_t		payout_amount;
 };
 
 /* Wall-clock times (ms since the epoch, 0: never) of the last events DEX reports. */

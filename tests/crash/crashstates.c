@@ -127,13 +127,15 @@ fail(int p, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* The money adds up: every coin is credit, paid, or the pending price;
- * the cash box's collections are what came in before the last one. */
+/* The money adds up: every coin is credit, paid, the pending price, or
+ * change (paid, owed, or asked); the cash box's collections are what came
+ * in before the last one. */
 static int
 money_ok(const struct ledger_state *st)
 {
 	return st->c.cash_in == st->credit + st->c.paid_value +
-	    (st->pending.active ? st->pending.price : 0) &&
+	    (st->pending.active ? st->pending.price : 0) +
+	    st->mdb.change_paid + st->mdb.owed + st->mdb.payout_amount &&
 	    st->c.collected_value == st->cash_in_collected &&
 	    st->cash_in_collected <= st->c.cash_in;
 }

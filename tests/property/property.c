@@ -249,7 +249,9 @@ static void
 check(void)
 {
 	const struct ledger_state *st = &led.st;
-	int64_t		pend = st->pending.active ? st->pending.price : 0;
+	int64_t		pend = (st->pending.active ? st->pending.price : 0) +
+			    st->mdb.change_paid + st->mdb.owed +
+			    st->mdb.payout_amount;	/* change, MDB */
 	uint64_t	pv = 0, fv = 0, tv = 0;
 	int64_t		pval = 0;
 	int		quiet = !in_flight();

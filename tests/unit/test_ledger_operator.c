@@ -432,6 +432,64 @@ test_events_lost(void **state)
 	assert_int_equal(ev[0].seq, 4);
 }
 
+/* An MDB changer's coins, and change: the request durable before the
+ * changer hears of it, what it paid and what it owes after; a payout cut
+ * by a crash is owed in full at start (never lost). */
+static void
+test_mdb_payout(void **state)
+{
+	struct fx	*f = *state;
+	struct msg_mdb_coin c = { .value = 200, .type = 5, .routing = 0 };
+	struct msg_payout p = { .id = 7, .amount = 50 };
+	struct outbox	 ob;
+	int		 i;
+
+	fx_open(f);
+	assert_int_equal(fx_msg(f, MSG_MDB_COIN, PROC_MDB, &c, sizeof(c), &ob),
+	    0);
+	assert_int_equal(ob.m[outbox_find(&ob, MSG_CREDIT_ADDED)].u.credit.credit,
+	    200);
+	assert_int_equal(fx_reserve(f, 1, P_COLA, &ob), 0);
+	assert_int_equal(fx_done(f, 1, P_COLA, 1, &ob), 0);
+	assert_int_equal(fx_msg(f, MSG_PAYOUT_REQ, PROC_SALES, &p, sizeof(p),
+	    &ob), 0);
+	i = outbox_find(&ob, MSG_PAYOUT);
+	assert_int_equal(ob.dst[i], PROC_MDB);
+	assert_int_equal(f->l.st.credit, 0);
+	assert_true(f->l.st.mdb.payout_active);
+	assert_money_invariant(&f->l.st);
+	p.paid = 30;			/* a jam: 0.20 short */
+	assert_int_equal(fx_msg(f, MSG_PAYOUT_DONE, PROC_MDB, &p, sizeof(p),
+	    &ob), 0);
+	i = outbox_find(&ob, MSG_PAYOUT_RESULT);
+	assert_int_equal(ob.dst[i], PROC_SALES);
+	assert_int_equal(ob.m[i].u.payout.paid, 30);
+	fx_open(f);
+	assert_int_equal(f->l.st.mdb.change_paid, 30);
+	assert_int_equal(f->l.st.mdb.owed, 20);
+	assert_int_equal(f->l.st.mdb.short_payouts, 1);
+	assert_int_equal(f->l.st.mdb.to_box, 200);
+	assert_int_equal(f->l.st.mdb.coins[5], 1);
+	assert_money_invariant(&f->l.st);
+
+	/* a crash with change asked and not confirmed: owed in full */
+	assert_int_equal(fx_msg(f, MSG_MDB_COIN, PROC_MDB, &c, sizeof(c), &ob),
+	    0);
+	p.id = 8;
+	p.amount = 200;
+	assert_int_equal(fx_msg(f, MSG_PAYOUT_REQ, PROC_SALES, &p, sizeof(p),
+	    &ob), 0);
+	fx_crash(f);
+	fx_open(f);
+	assert_false(f->l.st.mdb.payout_active);
+	assert_int_equal(f->l.st.mdb.owed, 220);
+	assert_int_equal(f->l.st.credit, 0);
+	assert_money_invariant(&f->l.st);
+	/* a payout that is not the pending one is a bug */
+	assert_int_equal(fx_msg(f, MSG_PAYOUT_DONE, PROC_MDB, &p, sizeof(p),
+	    &ob), -1);
+}
+
 /* A snapshot of version 1 (vendd 0.2 and before: the fuzz corpus holds
  * one) still opens: its new counters are 0, and it is written as 2. */
 static void
@@ -490,6 +548,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_events_lost, fx_setup,
 		    fx_teardown),
 		cmocka_unit_test(test_snapshot_v1),
+		cmocka_unit_test_setup_teardown(test_mdb_payout, fx_setup,
+		    fx_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

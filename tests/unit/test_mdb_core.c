@@ -270,6 +270,71 @@ test_bad_answers(void **state)
 	assert_int_equal(next(), MDB_CHANGER_SETUP);	/* asked again */
 }
 
+/* Change: the plan's DISPENSE steps one by one, each waited out while the
+ * changer says "payout busy", then TUBE STATUS: what left is paid; a jam
+ * (fewer coins left) is the rest owed. */
+static void
+test_payout(void **state)
+{
+	static const uint8_t busy[] = { 0x02 };
+	uint8_t		after[sizeof(tubes_reply)];
+
+	(void)state;
+	start_up();
+	out.n = 0;
+	mdb_core_payout(&c, 9, 70, &out);	/* 0.50 + 0.20 */
+	assert_int_equal(out.n, 0);
+	wait_due();
+	assert_int_equal(next(), MDB_CHANGER_DISPENSE);
+	assert_int_equal(sent[1], 0x13);	/* one coin of type 3 */
+	answer(NULL, 0);
+	wait_due();
+	assert_int_equal(next(), MDB_CHANGER_POLL);
+	answer(busy, 1);
+	wait_due();
+	assert_int_equal(next(), MDB_CHANGER_POLL);
+	answer(NULL, 0);			/* done */
+	wait_due();
+	assert_int_equal(next(), MDB_CHANGER_DISPENSE);
+	assert_int_equal(sent[1], 0x12);	/* one coin of type 2 */
+	answer(NULL, 0);
+	wait_due();
+	assert_int_equal(next(), MDB_CHANGER_POLL);
+	answer(NULL, 0);
+	wait_due();
+	assert_int_equal(next(), MDB_CHANGER_TUBE_STATUS);
+	memcpy(after, tubes_reply, sizeof(after));
+	after[2 + 3] = 9;			/* one 0.50 left */
+	after[2 + 2] = 24;			/* one 0.20 left */
+	answer(after, sizeof(after));
+	assert_int_equal(out.o[1].kind, MDB_OUT_PAID);
+	assert_int_equal(out.o[1].id, 9);
+	assert_int_equal(out.o[1].value, 70);
+	assert_int_equal(out.o[1].paid, 70);
+
+	/* a jam: only the 0.50 left the tubes */
+	mdb_core_payout(&c, 10, 70, &out);
+	for (int guard = 0; guard < 20; guard++) {
+		wait_due();
+		if (next() == MDB_CHANGER_TUBE_STATUS)
+			break;
+		answer(NULL, 0);
+	}
+	assert_int_equal(sent[0], MDB_CHANGER_TUBE_STATUS);
+	after[2 + 3] = 8;
+	answer(after, sizeof(after));
+	assert_int_equal(out.o[1].kind, MDB_OUT_PAID);
+	assert_int_equal(out.o[1].paid, 50);
+
+	/* not ready: all owed at once */
+	c.phase = MDB_PH_SETUP;
+	out.n = 0;
+	mdb_core_payout(&c, 11, 30, &out);
+	assert_int_equal(out.n, 1);
+	assert_int_equal(out.o[0].kind, MDB_OUT_PAID);
+	assert_int_equal(out.o[0].paid, 0);
+}
+
 int
 main(void)
 {
@@ -280,6 +345,7 @@ main(void)
 		cmocka_unit_test(test_changer_reset),
 		cmocka_unit_test(test_offline),
 		cmocka_unit_test(test_bad_answers),
+		cmocka_unit_test(test_payout),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -5,9 +5,10 @@
 # the tubes and to the cash box) once the ledger has them, blocks it with
 # COIN TYPE while the machine is in service mode (a coin offered then is
 # given back), calls it offline once when it stops answering and takes it
-# back when it answers again, and sells on its credit. At the end the
-# changer's own account of coins taken equals the ledger's cash in, to the
-# minor unit, and the adapter saw no malformed line.
+# back when it answers again, and sells on its credit (the rest paid back
+# as change: 27-mdb-change). At the end the changer's own account of coins
+# taken equals the ledger's cash in, to the minor unit, and the adapter
+# saw no malformed line.
 . /vendd/tests/sim/lib.sh
 
 MDB_LINK=$WORK/mdb-tty
@@ -73,7 +74,8 @@ drop_after_arm 100
 press VEND
 wait_drop
 wait_status vend_pending false 10000
-wait_status credit 220
+wait_log 'mdb: change [0-9]*: 2.20 paid' 10000 "the 2.20 left paid as change"
+wait_status credit 0
 status_refresh
 cash_in=$(status counters.cash_in)
 vendd_stop >/dev/null
