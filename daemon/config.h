@@ -29,7 +29,7 @@ struct line_conf {
 };
 
 /* Lines one config can name: coin 2, vend, arm 2, compressor, 2 per product. */
-#define CONFIG_MAX_LINES	(7 + 2 * VENDD_MAX_PRODUCTS)
+#define CONFIG_MAX_LINES	(8 + 2 * VENDD_MAX_PRODUCTS)
 #define CONFIG_MACHINE_MAX	21	/* serial, model: DEX ID1's 20 */
 
 struct coin_conf {
@@ -44,6 +44,7 @@ struct coin_conf {
 
 struct panel_conf {
 	struct line_conf vend;			/* input: the vend button */
+	struct line_conf ret;			/* input, optional: coin return */
 	int		hold_off_ms;		/* release must stay this long */
 	/* active_low, bias, debounce_ms of every button are in vend */
 };

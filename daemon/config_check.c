@@ -152,6 +152,9 @@ cfg_fill_derived(struct config *cfg)
 {
 	int	i;
 
+	cfg->panel.ret.active_low = cfg->panel.vend.active_low;
+	cfg->panel.ret.bias = cfg->panel.vend.bias;
+	cfg->panel.ret.debounce_ms = cfg->panel.vend.debounce_ms;
 	for (i = 0; i < cfg->nproducts; i++) {
 		struct product_conf *p = &cfg->product[i];
 

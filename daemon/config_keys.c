@@ -50,6 +50,7 @@ static const struct cfg_key cfg_coin_keys[] = {
 
 static const struct cfg_key cfg_panel_keys[] = {
 	LINE("vend_line", C(panel.vend), CFG_REQUIRED),
+	LINE("return_line", C(panel.ret), 0),
 	KEY("active_low", CFG_T_BOOL, C(panel.vend.active_low)),
 	KEY("bias", CFG_T_BIAS, C(panel.vend.bias)),
 	INT("debounce_ms", C(panel.vend.debounce_ms), 0, 1000, "milliseconds"),
@@ -286,6 +287,7 @@ config_defaults(struct config *cfg)
 	cfg->coin.max_credit = 1000;	/* CFG_DEFAULT_MAX_CREDIT, 2 decimals */
 
 	strcpy(cfg->panel.vend.key, "[panel] vend_line");
+	strcpy(cfg->panel.ret.key, "[panel] return_line");
 	cfg->panel.vend.active_low = 1;
 	cfg->panel.vend.bias = LINE_BIAS_PULL_UP;
 	cfg->panel.vend.debounce_ms = 10;
@@ -353,6 +355,7 @@ config_lines(const struct config *cfg, const struct line_conf **out, int max)
 	all[n++] = &cfg->coin.line;
 	all[n++] = &cfg->coin.inhibit;
 	all[n++] = &cfg->panel.vend;
+	all[n++] = &cfg->panel.ret;
 	for (i = 0; i < cfg->nproducts; i++)
 		all[n++] = &cfg->product[i].select;
 	for (i = 0; i < cfg->nproducts; i++)

@@ -160,6 +160,7 @@ config_print(const struct config *cfg, FILE *fp)
 	cfg_print_coin(cfg, fp);
 	fprintf(fp, "\n[panel]\n");
 	cfg_print_gpio_line(fp, "vend_line", &cfg->panel.vend);
+	cfg_print_gpio_line(fp, "return_line", &cfg->panel.ret);
 	fprintf(fp, "active_low = %s\nbias = %s\ndebounce_ms = %d\n"
 	    "hold_off_ms = %d\n", cfg_yesno(cfg->panel.vend.active_low),
 	    cfg_bias_name(cfg->panel.vend.bias), cfg->panel.vend.debounce_ms,

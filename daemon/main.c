@@ -76,7 +76,7 @@ static const int main_stop_order[] = {
 /* Every line, by role, as requested at start-up and handed to its owner. */
 struct main_hw {
 	struct gpio_line	*coin, *inhibit, *vend, *relay, *drop, *compressor;
-	struct gpio_line	*door;
+	struct gpio_line	*door, *ret;
 	struct gpio_line	*select[VENDD_MAX_PRODUCTS];
 	struct gpio_line	*slot[VENDD_MAX_PRODUCTS];
 	int			 keypad;	/* its evdev fd, -1 none */
@@ -171,6 +171,7 @@ main_request_all(struct main_hw *hw)
 	hw->coin = main_request(&cf->coin.line, GPIO_DIR_INPUT);
 	hw->inhibit = main_request(&cf->coin.inhibit, GPIO_DIR_OUTPUT);
 	hw->vend = main_request(&cf->panel.vend, GPIO_DIR_INPUT);
+	hw->ret = main_request(&cf->panel.ret, GPIO_DIR_INPUT);
 	for (int i = 0; i < cf->nproducts; i++) {
 		hw->select[i] = main_request(&cf->product[i].select,
 		    GPIO_DIR_INPUT);
@@ -467,7 +468,7 @@ main_init_activities(void)
 
 	coin_init(&main_procs[PROC_COIN], cf, main_hw.coin, main_hw.inhibit);
 	panel_init(&main_procs[PROC_PANEL], cf, main_hw.select, main_hw.vend,
-	    main_hw.door);
+	    main_hw.door, main_hw.ret);
 	sales_init(&main_procs[PROC_SALES], cf, &main_ledger.st,
 	    main_ledger.fault.on != 0);
 	arm_init(&main_procs[PROC_ARM], cf, main_hw.relay, main_hw.slot,

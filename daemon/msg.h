@@ -61,6 +61,7 @@ enum msg_type {
 	MSG_PANEL_VEND,		/* panel -> sales: the vend button pressed */
 	MSG_PANEL_CANCEL,	/* keypad -> sales: clear or timeout: drop the
 				 * product this keypad chose, if still chosen */
+	MSG_PANEL_RETURN,	/* panel -> sales: the coin return button */
 
 	/* sales and ledger: 30-39 */
 	MSG_CREDIT_ADDED = 30,	/* ledger -> sales: a coin is durable */

@@ -72,6 +72,11 @@ panel_press(struct panel_core *c, int button, struct outbox *ob)
 		outbox_put(ob, PROC_SALES, MSG_PANEL_VEND, NULL, 0);
 		return;
 	}
+	if (button == PANEL_RETURN) {
+		log_debug("panel: coin return pressed");
+		outbox_put(ob, PROC_SALES, MSG_PANEL_RETURN, NULL, 0);
+		return;
+	}
 	s.product = (uint32_t)button;
 	log_debug("panel: %s selected", c->cf->product[button].id);
 	outbox_put(ob, PROC_SALES, MSG_PANEL_SELECT, &s, sizeof(s));
@@ -86,7 +91,8 @@ panel_core_edge(struct panel_core *c, int button, int active, uint64_t ts_ns,
 		panel_core_door(c, active, ob);
 		return;
 	}
-	if (button != PANEL_VEND && (button < 0 || button >= c->cf->nproducts))
+	if (button != PANEL_VEND && button != PANEL_RETURN &&
+	    (button < 0 || button >= c->cf->nproducts))
 		fatalx("panel: edge of unknown button %d", button);
 	panel_settle(c, button, ts_ns);
 	if (active) {
@@ -214,7 +220,7 @@ panel_start(evutil_socket_t fd, short ev, void *arg)
 void
 panel_init(struct proc *p, const struct config *cf,
     struct gpio_line **select_lines, struct gpio_line *vend,
-    struct gpio_line *door)
+    struct gpio_line *door, struct gpio_line *ret)
 {
 	struct timeval	now = { 0, 0 };
 
@@ -229,6 +235,8 @@ panel_init(struct proc *p, const struct config *cf,
 			panel_add_button(p, i, select_lines[i]);
 	if (vend)
 		panel_add_button(p, PANEL_VEND, vend);
+	if (ret)
+		panel_add_button(p, PANEL_RETURN, ret);
 	if (door) {
 		panel_add_button(p, PANEL_DOOR, door);
 		panel_door = door;

@@ -19,7 +19,8 @@ struct gpio_line;
  * PANEL_DOOR is the door switch, a level rather than a button. */
 #define PANEL_VEND	VENDD_MAX_PRODUCTS
 #define PANEL_DOOR	(VENDD_MAX_PRODUCTS + 1)
-#define PANEL_BUTTONS	(VENDD_MAX_PRODUCTS + 2)
+#define PANEL_RETURN	(VENDD_MAX_PRODUCTS + 2)	/* coin return */
+#define PANEL_BUTTONS	(VENDD_MAX_PRODUCTS + 3)
 
 struct panel_core {
 	const struct config *cf;
@@ -44,6 +45,6 @@ uint64_t panel_core_deadline(const struct panel_core *);
  * door switch, or NULL. */
 void	 panel_init(struct proc *, const struct config *,
 	    struct gpio_line **select_lines, struct gpio_line *vend,
-	    struct gpio_line *door);
+	    struct gpio_line *door, struct gpio_line *ret);
 
 #endif

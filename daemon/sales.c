@@ -316,6 +316,7 @@ sales_core_vend(struct sales_core *s, struct outbox *ob)
 }
 
 static void	sales_give_change(struct sales_core *, struct outbox *);
+static void	sales_pay_credit(struct sales_core *, struct outbox *);
 static void	sales_core_payout_result(struct sales_core *,
 		    const struct msg_payout *, struct outbox *);
 
@@ -399,10 +400,18 @@ sales_core_vend_result(struct sales_core *s, const struct msg_vend *v,
 static void
 sales_give_change(struct sales_core *s, struct outbox *ob)
 {
+	if (s->cf->mdb.change_after_vend)
+		sales_pay_credit(s, ob);
+}
+
+/* The credit paid back by the changer (after a sale, or the coin return
+ * button): asked through the ledger, which records it first. */
+static void
+sales_pay_credit(struct sales_core *s, struct outbox *ob)
+{
 	struct msg_payout	p;
 
-	if (!s->cf->mdb.change_after_vend || !s->changer || s->credit <= 0 ||
-	    s->payout)
+	if (!s->changer || s->credit <= 0 || s->payout || s->pending)
 		return;
 	memset(&p, 0, sizeof(p));
 	p.id = s->next_vend_id++;
@@ -598,6 +607,14 @@ sales_core_handle(struct sales_core *s, const struct msg *m,
 		return 0;
 	case MSG_CHANGER:
 		s->changer = m->u.flag.on != 0;
+		return 0;
+	case MSG_PANEL_RETURN:
+		if (s->credit > 0 && !s->changer)
+			log_info("coin return: no changer %s: the credit stays",
+			    s->cf->mdb.device[0] ? "online" : "configured");
+		else if (s->credit > 0)
+			log_info("coin return pressed: the credit paid back");
+		sales_pay_credit(s, ob);
 		return 0;
 	case MSG_PAYOUT_RESULT:
 		sales_core_payout_result(s, &m->u.payout, ob);

@@ -332,6 +332,57 @@ test_price(void **state)
 	assert_int_equal(s.price[WATER], 100);
 }
 
+/* Change after a sale and by the coin return button: asked of the ledger
+ * with the whole credit (which leaves at once); no changer: the credit
+ * stays; refused by the ledger: the credit comes back; the acceptor is
+ * blocked while change is paid. */
+static void
+test_change(void **state)
+{
+	struct msg_flag	 on = { 1 };
+	struct msg_payout r;
+	int		 i;
+
+	(void)state;
+	cf.mdb.change_after_vend = 1;
+	outbox_init(&ob);
+	sales_core_credit(&s, 200, &ob);
+	feed(MSG_PANEL_RETURN, PROC_PANEL, 0, NULL, 0);	/* no changer */
+	assert_int_equal(outbox_find(&ob, MSG_PAYOUT_REQ), -1);
+	assert_int_equal(s.credit, 200);
+
+	feed(MSG_CHANGER, PROC_MDB, 0, &on, sizeof(on));
+	outbox_init(&ob);
+	sales_core_select(&s, COLA, &ob);
+	outbox_init(&ob);
+	assert_int_equal(sales_core_vend(&s, &ob), SALES_OK);
+	result(1);			/* sold: 0.50 left, paid back */
+	i = outbox_find(&ob, MSG_PAYOUT_REQ);
+	assert_int_equal(ob.dst[i], PROC_LEDGER);
+	assert_int_equal(ob.m[i].u.payout.amount, 50);
+	assert_int_equal(s.credit, 0);
+	assert_int_equal(inhibit_in(), 1);
+	r = ob.m[i].u.payout;
+	r.paid = 30;			/* 0.20 owed */
+	feed(MSG_PAYOUT_RESULT, PROC_LEDGER, 0, &r, sizeof(r));
+	assert_false(s.payout);
+	assert_int_equal(s.credit, 0);
+	assert_int_equal(inhibit_in(), 0);
+
+	/* the return button; the ledger refuses (a full disk): credit back */
+	outbox_init(&ob);
+	sales_core_credit(&s, 100, &ob);
+	feed(MSG_PANEL_RETURN, PROC_PANEL, 0, NULL, 0);
+	i = outbox_find(&ob, MSG_PAYOUT_REQ);
+	assert_int_equal(ob.m[i].u.payout.amount, 100);
+	r = ob.m[i].u.payout;
+	outbox_init(&ob);
+	assert_int_equal(sales_core_vend(&s, &ob), SALES_BUSY);
+	r.refused = 1;
+	feed(MSG_PAYOUT_RESULT, PROC_LEDGER, 0, &r, sizeof(r));
+	assert_int_equal(s.credit, 100);
+}
+
 int
 main(void)
 {
@@ -341,6 +392,7 @@ main(void)
 		cmocka_unit_test_setup(test_service_command, setup),
 		cmocka_unit_test_setup(test_test_vend, setup),
 		cmocka_unit_test_setup(test_price, setup),
+		cmocka_unit_test_setup(test_change, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
