@@ -243,6 +243,18 @@ control_audit_json(const struct config *cf, const struct control_audit *v)
 	ca_int(o, "collected_value", a->c.collected_value);
 	ca_u64(o, "audit_resets", a->c.audit_resets);
 	ca_u64(o, "price_changes", a->c.price_changes);
+	if (cf->mdb.device[0] != '\0') {
+		struct json_object *m = json_object_new_object();
+
+		ca_int(m, "to_tubes", a->mdb.to_tubes);
+		ca_int(m, "to_cash_box", a->mdb.to_box);
+		ca_int(m, "change_paid", a->mdb.change_paid);
+		ca_int(m, "change_owed", a->mdb.owed);
+		ca_int(m, "overpaid", a->mdb.overpaid);
+		ca_u64(m, "payouts", a->mdb.payouts);
+		ca_u64(m, "short_payouts", a->mdb.short_payouts);
+		json_object_object_add(o, "mdb", m);
+	}
 	json_object_object_add(o, "since_init", ca_machine(&a->c, &zero));
 	json_object_object_add(o, "since_reset", ca_machine(&a->c, &a->reset));
 	for (uint32_t i = 0; i < a->nproducts && (int)i < cf->nproducts; i++)

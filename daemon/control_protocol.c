@@ -354,6 +354,8 @@ control_sales_chunk(struct control_sales *v, const struct msg_status_sales *m)
 	v->ledger_fault = m->ledger_fault;
 	v->arm_blocked = m->arm_blocked;
 	v->service = m->service;
+	v->changer = m->changer;
+	v->payout = m->payout;
 	memcpy(&v->product[m->first], m->product,
 	    m->count * sizeof(m->product[0]));
 	return ++v->chunks == msg_status_chunks(v->nproducts);
@@ -702,6 +704,10 @@ control_status_json(const struct config *cf,
 	json_object_object_add(o, "cooling", control_json_cooling(co));
 	json_object_object_add(o, "ledger", control_json_ledger(le));
 	json_object_object_add(o, "sales", control_json_sales(sa));
+	if (cf->mdb.device[0] != '\0')	/* an MDB changer: online or not */
+		json_object_object_add(o, "changer", json_object_new_string(
+		    sa->changer ? (sa->payout ? "paying" : "online") :
+		    "offline"));
 	json_object_object_add(o, "counters", control_json_counters(cf, le));
 	control_json_u64(o, "ledger_seq", le->seq);
 	return o;

@@ -289,6 +289,7 @@ ledger_send_audit(const struct ledger *l, struct proc *p, const struct msg *m)
 	memcpy(a.last_ms, l->st.last_ms, sizeof(a.last_ms));
 	a.token = ledger_audit_token(&l->st, n);
 	a.door_open = l->st.door_open;
+	a.mdb = l->st.mdb;
 	a.nproducts = n;
 	proc_send(p, m->hdr.src, MSG_AUDIT, m->hdr.id, &a, sizeof(a));
 	for (uint32_t first = 0; first < n; first += MSG_AUDIT_CHUNK) {

@@ -197,6 +197,12 @@ mdb_core_next(struct mdb_core *c, uint64_t now, uint8_t *msg)
 static void
 mdb_unanswered(struct mdb_core *c, uint64_t now, struct mdb_outs *o)
 {
+	/* a DISPENSE unanswered may still have been taken: never sent
+	 * twice; TUBE STATUS says at the end what left the tubes */
+	if (c->outstanding == MDB_CHANGER_DISPENSE && c->payout) {
+		c->step++;
+		c->payout = MDB_PAY_WAIT;
+	}
 	c->outstanding = -1;
 	c->next_at = now + c->t.poll_ns;
 	if (now - c->heard_at < c->t.offline_ns)

@@ -225,6 +225,8 @@ struct msg_status_sales {
 	uint32_t	first;		/* config index of product[0] */
 	uint32_t	count;		/* entries of product[] used */
 	uint32_t	service;	/* service mode: 1 door open, 2 command */
+	uint32_t	changer;	/* 1: an MDB changer online (change) */
+	uint32_t	payout;		/* change being paid */
 	struct msg_sales_product product[MSG_STATUS_CHUNK];
 };
 
@@ -347,6 +349,7 @@ struct msg_audit {
 	uint32_t		nproducts;	/* in the config */
 	uint32_t		door_open;	/* as last journalled */
 	uint32_t		pad;
+	struct ledger_mdb	mdb;		/* an MDB changer's coins, change */
 };
 
 #define MSG_AUDIT_CHUNK	8	/* columns per MSG_AUDIT_PRODUCTS */

@@ -514,6 +514,8 @@ sales_core_status(const struct sales_core *s, uint32_t first,
 	st->arm_blocked = (uint32_t)s->arm_blocked;
 	st->first = first;
 	st->service = (s->door ? 1u : 0u) | (s->service_cmd ? 2u : 0u);
+	st->changer = (uint32_t)s->changer;
+	st->payout = (uint32_t)s->payout;
 	for (uint32_t i = first; i < n && st->count < MSG_STATUS_CHUNK; i++) {
 		st->product[st->count].stock = s->stock[i];
 		st->product[st->count].price = s->price[i];

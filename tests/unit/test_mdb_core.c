@@ -326,6 +326,22 @@ test_payout(void **state)
 	assert_int_equal(out.o[1].kind, MDB_OUT_PAID);
 	assert_int_equal(out.o[1].paid, 50);
 
+	/* a DISPENSE unanswered is not sent again (it may have been taken):
+	 * the changer is polled, and the tubes say what left */
+	mdb_core_payout(&c, 12, 20, &out);
+	wait_due();
+	assert_int_equal(next(), MDB_CHANGER_DISPENSE);
+	now += MS(100);
+	out.n = 0;
+	mdb_core_silent(&c, now, &out);
+	wait_due();
+	assert_int_equal(next(), MDB_CHANGER_POLL);
+	answer(NULL, 0);
+	wait_due();
+	assert_int_equal(next(), MDB_CHANGER_TUBE_STATUS);
+	answer(after, sizeof(after));
+	assert_int_equal(out.o[1].kind, MDB_OUT_PAID);
+
 	/* not ready: all owed at once */
 	c.phase = MDB_PH_SETUP;
 	out.n = 0;

@@ -81,6 +81,11 @@ for v in $(sed -n 's/.*"event":"change".*"paid":\([0-9]*\).*/\1/p' "$WORK/events
 done
 status_refresh
 cash_in=$(status counters.cash_in)
+wait_status changer online
+vendctl -s "$VENDD_SOCK" audit --json >"$WORK/audit.json" 2>&1 || fail "vendctl audit --json failed"
+expect_eq "change paid in the audit" 50 "$(simdrv json "$WORK/audit.json" mdb.change_paid)"
+expect_eq "change owed in the audit (a jam, a kill)" 100 "$(simdrv json "$WORK/audit.json" mdb.change_owed)"
+expect_eq "coins to the cash box in the audit" 600 "$(simdrv json "$WORK/audit.json" mdb.to_cash_box)"
 vendd_stop >/dev/null
 mdb_ctl exit
 wait "$MDBSIM_PID"
