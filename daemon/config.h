@@ -132,6 +132,8 @@ enum display_text {
 	DT_SVC_CASH,		/* %s: cash in the box since the collection */
 	DT_TEST_OK,		/* a test vend dropped */
 	DT_TEST_FAILED,		/* it did not */
+	DT_CHANGE_GIVEN,	/* idle: an MDB changer pays change */
+	DT_EXACT_CHANGE,	/* idle: its tubes cannot: exact change only */
 	DT_MAX
 };
 

@@ -124,6 +124,8 @@ static const struct cfg_key cfg_display_keys[] = {
 	TEXT("service_cash", DT_SVC_CASH, 1, NULL),
 	TEXT("test_ok", DT_TEST_OK, 0, NULL),
 	TEXT("test_failed", DT_TEST_FAILED, 0, NULL),
+	TEXT("change_given", DT_CHANGE_GIVEN, 0, NULL),
+	TEXT("exact_change", DT_EXACT_CHANGE, 0, NULL),
 };
 
 static const struct cfg_key cfg_keypad_keys[] = {
@@ -223,6 +225,8 @@ static const char *const cfg_display_texts[DT_MAX] = {
 	[DT_SVC_CASH] = "Cash box %s",
 	[DT_TEST_OK] = "Test vend ok",
 	[DT_TEST_FAILED] = "Test vend failed",
+	[DT_CHANGE_GIVEN] = "Change given",
+	[DT_EXACT_CHANGE] = "Use exact change",
 };
 
 /* [display]: none until configured; a 16x2 LCD once it is. */

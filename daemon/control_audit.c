@@ -238,7 +238,8 @@ control_audit_json(const struct config *cf, const struct control_audit *v)
 	ca_int(o, "decimals", cf->decimals);
 	ca_u64(o, "token", a->token);
 	ca_int(o, "credit", a->credit);
-	ca_int(o, "cash_in_box", a->c.cash_in - a->cash_in_collected);
+	ca_int(o, "cash_in_box", a->c.cash_in - a->mdb.to_tubes -
+	    a->cash_in_collected);
 	ca_u64(o, "collections", a->c.collections);
 	ca_int(o, "collected_value", a->c.collected_value);
 	ca_u64(o, "audit_resets", a->c.audit_resets);

@@ -153,7 +153,10 @@ core_credit_or_insert(const struct display_core *c, char *row)
 static int
 core_notice(const struct display_core *c)
 {
-	return c->cold ? DT_NO_CHANGE : DT_NOT_COLD;
+	if (!c->cold)
+		return DT_NOT_COLD;
+	return c->change == 2 ? DT_EXACT_CHANGE : c->change == 1 ?
+	    DT_CHANGE_GIVEN : DT_NO_CHANGE;
 }
 
 /* Whether the idle row1 cycles (configured, products, and someone can see). */
@@ -550,6 +553,9 @@ core_sales_event(struct display_core *c, const struct msg_show *m,
 		break;
 	case SHOW_PRICE:
 		c->price[m->product] = m->amount;
+		break;
+	case SHOW_CHANGE:
+		c->change = (int)m->on;
 		break;
 	default:		/* CHOOSE, MORE, SOLD_OUT, ..., TAKE, REFUND */
 		core_enter(c, DISPLAY_MODE_MESSAGE, m, now);

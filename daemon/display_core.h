@@ -69,6 +69,7 @@ struct display_core {
 	int			 svc_step;	/* the service rows' first shown */
 	uint64_t		 svc_at;	/* its next step */
 	int64_t			 price[VENDD_MAX_PRODUCTS];	/* -1: the INI's */
+	int			 change;	/* SHOW_CHANGE's on: 0 none */
 };
 
 void	display_core_init(struct display_core *, const struct config *,

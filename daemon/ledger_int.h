@@ -79,6 +79,8 @@ int		 ledger_start_records(const struct ledger_state *,
 int		 ledger_products_same(const struct ledger_state *,
 		    const struct ledger_state *);
 
+/* Money that went to the cash box, lifetime (not an MDB changer's tubes). */
+int64_t		 ledger_box_in(const struct ledger_state *);
 /* The effective price of config product i: the operator's, or the INI's. */
 int64_t		 ledger_price(const struct ledger_state *, const struct config *,
 		    int i);

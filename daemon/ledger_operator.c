@@ -30,7 +30,7 @@ ledger_operator_record(const struct ledger *l, const struct msg *m,
 		return NULL;
 	case MSG_COLLECT:
 		r->type = JR_COLLECT;
-		r->value = l->st.c.cash_in - l->st.cash_in_collected;
+		r->value = ledger_box_in(&l->st) - l->st.cash_in_collected;
 		return NULL;
 	case MSG_SERVICE_REC:
 		if (m->u.service.requester > PROC_MAX)
@@ -184,7 +184,7 @@ ledger_show_counters(const struct ledger *l, struct outbox *ob)
 	s.event = SHOW_COUNTERS;
 	s.product = -1;
 	s.credit = l->st.credit;
-	s.amount = l->st.c.cash_in - l->st.cash_in_collected;
+	s.amount = ledger_box_in(&l->st) - l->st.cash_in_collected;
 	s.count = (uint32_t)(l->st.c.paid_vends - l->st.reset.paid_vends);
 	s.count2 = (uint32_t)(l->st.c.test_vends - l->st.reset.test_vends);
 	outbox_put(ob, PROC_DISPLAY, MSG_SHOW, &s, sizeof(s));

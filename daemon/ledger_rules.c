@@ -83,8 +83,9 @@ jrec_check(const struct ledger_state *st, const struct jrec *r)
 			return "price out of range";
 		return NULL;
 	case JR_COLLECT:
-		return r->value == st->c.cash_in - st->cash_in_collected ? NULL :
-		    "collected amount is not the cash since the last collection";
+		return r->value == ledger_box_in(st) - st->cash_in_collected ?
+		    NULL : "collected amount is not the cash since the last "
+		    "collection";
 	case JR_SERVICE:
 		return r->count <= 1 && (r->vend_id == SERVICE_DOOR ||
 		    r->vend_id == SERVICE_COMMAND) ? NULL :
@@ -135,6 +136,14 @@ ledger_pending_clear(struct ledger_state *st)
 	st->pending.product = 0;
 	st->pending.test = 0;
 	st->pending.price = 0;
+}
+
+/* Money that went to the cash box, lifetime: every coin but those an MDB
+ * changer routed to its change tubes (they stay in the machine). */
+int64_t
+ledger_box_in(const struct ledger_state *st)
+{
+	return st->c.cash_in - st->mdb.to_tubes;
 }
 
 /* The effective price of config product i: the operator's, or the INI's. */
@@ -336,7 +345,7 @@ jrec_apply(struct ledger_state *st, const struct jrec *r)
 	case JR_COLLECT:
 		st->c.collections++;
 		st->c.collected_value += r->value;
-		st->cash_in_collected = st->c.cash_in;
+		st->cash_in_collected = ledger_box_in(st);
 		break;
 	case JR_SERVICE:
 		jrec_apply_service(st, r);

@@ -42,6 +42,8 @@ static int		 mdb_adapter;		/* enum mdb_adapter */
 static int		 mdb_warned;		/* the port's trouble, said once */
 static int		 mdb_inhibit = 1;	/* sales' wish, kept over reopens */
 static uint64_t		 mdb_adapter_at;	/* the adapter's answer due */
+static int64_t		 mdb_cheapest;		/* sales' cheapest price */
+static int		 mdb_online, mdb_exact_only;	/* told to sales */
 static struct event	*mdb_ev_read, *mdb_ev_timer;
 
 static void	mdb_schedule(void);
@@ -96,11 +98,11 @@ mdb_close(const char *why)
 	mdb_schedule();
 }
 
-/* Sales hears whether change can be paid. */
+/* Sales hears whether change can be paid, and whether only exactly. */
 static void
-mdb_tell_changer(int online)
+mdb_tell_changer(void)
 {
-	struct msg_flag	f = { (uint32_t)online };
+	struct msg_flag	f = { (uint32_t)(mdb_online | mdb_exact_only << 1) };
 
 	proc_send(mdb_proc, PROC_SALES, MSG_CHANGER, 0, &f, sizeof(f));
 }
@@ -148,12 +150,23 @@ mdb_outs(const struct mdb_outs *o)
 		case MDB_OUT_ONLINE:
 			log_info("mdb: coin changer online (level %d, %d coin "
 			    "types)", mdb.setup.level, mdb.setup.ntypes);
-			mdb_tell_changer(1);
+			mdb_online = 1;
+			mdb_tell_changer();
 			break;
 		case MDB_OUT_OFFLINE:
 			log_warnx("mdb: coin changer not answering for %d s: "
 			    "offline, its coins not taken", mdb_cf->mdb.offline_s);
-			mdb_tell_changer(0);
+			mdb_online = 0;
+			mdb_tell_changer();
+			break;
+		case MDB_OUT_EXACT:
+			if (e->code != mdb_exact_only)
+				log_info("mdb: %s", e->code ? "exact change "
+				    "only: the tubes cannot change every coin" :
+				    "change can be given again");
+			mdb_exact_only = e->code;
+			if (mdb_online)
+				mdb_tell_changer();
 			break;
 		case MDB_OUT_PAID:
 			mdb_paid(e);
@@ -208,6 +221,9 @@ mdb_line(const char *line, size_t len)
 		mdb_adapter = MDB_AD_READY;
 		mdb_core_init(&mdb, &t, mdb_cf->decimals, now_ns());
 		mdb_core_inhibit(&mdb, mdb_inhibit);
+		o.n = 0;
+		mdb_core_prices(&mdb, mdb_cheapest, &o);
+		mdb_outs(&o);
 		break;
 	case MDB_AD_READY:
 		o.n = 0;
@@ -355,6 +371,17 @@ mdb_dispatch(struct proc *p, const struct msg *m)
 		}
 		mdb_outs(&o);
 		if (mdb_adapter == MDB_AD_READY) {
+			mdb_send_due(now_ns());
+			mdb_schedule();
+		}
+		return;
+	}
+	if (m->hdr.type == MSG_MDB_PRICE) {
+		mdb_cheapest = m->u.price.price;
+		if (mdb_adapter == MDB_AD_READY) {
+			o.n = 0;
+			mdb_core_prices(&mdb, mdb_cheapest, &o);
+			mdb_outs(&o);
 			mdb_send_due(now_ns());
 			mdb_schedule();
 		}

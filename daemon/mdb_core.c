@@ -20,6 +20,8 @@ mdb_core_init(struct mdb_core *c, const struct mdb_timing *t, int decimals,
 	c->next_at = now;
 	c->heard_at = now;
 	c->inhibit = 1;			/* until sales says it can sell */
+	c->limit = 0xffff;
+	c->exact = -1;			/* said at the first tube counts */
 }
 
 /* Put an event out; a full list drops it (the list holds a whole poll). */
@@ -57,7 +59,7 @@ mdb_valued_mask(const struct mdb_core *c)
 static uint16_t
 mdb_accept_mask(const struct mdb_core *c)
 {
-	return c->inhibit ? 0 : mdb_valued_mask(c);
+	return c->inhibit ? 0 : mdb_valued_mask(c) & c->limit;
 }
 
 /* The changer's value of a coin type at vendd's decimals; -1 if none. */
@@ -88,6 +90,44 @@ mdb_change_tubes(const struct mdb_core *c, struct change_tubes *t)
 		t->type[i].full = (c->tubes.full >> i) & 1;
 		t->type[i].payable = (c->setup.routing >> i) & 1;
 	}
+}
+
+/*
+ * Whether the tubes can change every coin for the cheapest price: the coin
+ * types taken are limited to those that can be (a coin change cannot be
+ * given for would be a forced overpayment), and "exact change only" is said
+ * when one cannot.
+ */
+static void
+mdb_exact(struct mdb_core *c, struct mdb_outs *o)
+{
+	struct change_tubes	t;
+	uint16_t		valued = mdb_valued_mask(c), limit = valued;
+	int			exact;
+
+	mdb_change_tubes(c, &t);
+	exact = change_exact_required(&t, valued, c->cheapest);
+	if (c->cheapest > 0)
+		limit = change_limit_coin_types(&t, valued, &c->cheapest, 1);
+	if (limit != c->limit) {
+		c->limit = limit;
+		if (c->phase == MDB_PH_READY &&
+		    mdb_accept_mask(c) != c->enabled)
+			c->coin_type_due = 1;
+	}
+	if (exact != c->exact) {
+		c->exact = exact;
+		mdb_emit(o, MDB_OUT_EXACT, 0, 0, 0, exact);
+	}
+}
+
+/* The cheapest price on sale: see mdb_core.h. */
+void
+mdb_core_prices(struct mdb_core *c, int64_t cheapest, struct mdb_outs *o)
+{
+	c->cheapest = cheapest;
+	if (c->setup.ntypes > 0)
+		mdb_exact(c, o);
 }
 
 /* A payout's end: what left the tubes (the counts before and now), the
@@ -321,6 +361,7 @@ mdb_data_answer(struct mdb_core *c, int cmd, const struct mdb_reply *r,
 		}
 		mdb_emit(o, MDB_OUT_TUBES, 0, 0, 0, 0);
 		c->tubes_at = now + c->t.tubes_ns;
+		mdb_exact(c, o);
 		/* a payout confirmed, or cut by the changer's reset: the
 		 * counts say what left */
 		if (c->payout == MDB_PAY_CONFIRM || (c->payout &&

@@ -10,9 +10,9 @@
  * The changer's start-up, as MDB wants it: RESET, POLL until it reports
  * "changer was reset", SETUP (coin values, scaling, decimals), EXPANSION
  * identification, TUBE STATUS, COIN TYPE; then POLL every poll_ms and
- * TUBE STATUS every tubes_ms. No answer (or NACK) for offline_ms: offline,
- * said once, its coins no longer enabled, and a RESET tried every
- * offline_ms until it answers; then the whole start-up again.
+ * TUBE STATUS every tubes_ns. No answer (or NACK) for offline_ns: offline,
+ * said once, its coins no longer enabled, and a RESET tried every poll_ns
+ * until it answers; then the whole start-up again.
  */
 #ifndef MDB_CORE_H
 #define MDB_CORE_H
@@ -44,6 +44,7 @@ enum mdb_out_kind {
 	MDB_OUT_MANUAL,		/* coins paid by the changer's own buttons */
 	MDB_OUT_BAD,		/* an answer that is not MDB: logged */
 	MDB_OUT_PAID,		/* a payout's end: id, value asked, paid */
+	MDB_OUT_EXACT,		/* exact change only (code 1) or not (0) */
 };
 
 struct mdb_out {
@@ -85,6 +86,9 @@ struct mdb_core {
 	uint64_t	heard_at;	/* the last answer (ACK or data) */
 	uint64_t	tubes_at;	/* the next TUBE STATUS */
 	int		inhibit;	/* sales' wish: no coin now */
+	int64_t		cheapest;	/* the cheapest price, from sales */
+	uint16_t	limit;		/* coin types change can be made for */
+	int		exact;		/* exact change only, as last said */
 	uint16_t	enabled;	/* the COIN TYPE mask sent last */
 	int		coin_type_due;	/* the mask must be sent again */
 	struct mdb_changer_setup setup;
@@ -121,6 +125,8 @@ void	mdb_core_silent(struct mdb_core *, uint64_t now, struct mdb_outs *);
  * changer is not ready or a payout is in hand). */
 void	mdb_core_payout(struct mdb_core *, uint32_t id, int64_t amount,
 	    struct mdb_outs *);
+/* The cheapest price on sale now (sales'): which coins can be changed. */
+void	mdb_core_prices(struct mdb_core *, int64_t cheapest, struct mdb_outs *);
 /* Sales' wish: the acceptor blocked (on) or free. */
 void	mdb_core_inhibit(struct mdb_core *, int on);
 /* When the shell must call next (a request due) or silent (an answer

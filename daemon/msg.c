@@ -104,6 +104,8 @@ msg_payload_size(uint16_t type)
 		return SZ(payout);
 	case MSG_CHANGER:
 		return SZ(flag);
+	case MSG_MDB_PRICE:
+		return SZ(price);
 	}
 	return -1;
 }
@@ -153,6 +155,7 @@ msg_type_name(uint16_t type)
 		[MSG_PAYOUT_REQ] = "PAYOUT_REQ", [MSG_PAYOUT] = "PAYOUT",
 		[MSG_PAYOUT_DONE] = "PAYOUT_DONE",
 		[MSG_PAYOUT_RESULT] = "PAYOUT_RESULT", [MSG_CHANGER] = "CHANGER",
+		[MSG_MDB_PRICE] = "MDB_PRICE",
 	};
 
 	if (type < MSG_TYPE_MAX && names[type])

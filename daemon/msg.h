@@ -122,7 +122,9 @@ enum msg_type {
 	MSG_PAYOUT,		/* ledger -> mdb: it is durable: pay it */
 	MSG_PAYOUT_DONE,	/* mdb -> ledger: what the changer paid */
 	MSG_PAYOUT_RESULT,	/* ledger -> sales: paid, and owed, durable */
-	MSG_CHANGER,		/* mdb -> sales: the changer online or not */
+	MSG_CHANGER,		/* mdb -> sales: on bit 0 the changer online,
+				 * bit 1 exact change only */
+	MSG_MDB_PRICE,		/* sales -> mdb: the cheapest price now */
 
 	MSG_TYPE_MAX
 };
@@ -273,6 +275,8 @@ enum show_event {
 	SHOW_COUNTERS,		/* ledger: counters for the service screen */
 	SHOW_PRICE,		/* sales: product's price is now amount */
 	SHOW_TEST,		/* sales: a test vend ended; on = it dropped */
+	SHOW_CHANGE,		/* sales: on = 0 no change, 1 change given,
+				 * 2 exact change only (an MDB changer's) */
 	SHOW_EVENT_MAX
 };
 

@@ -51,7 +51,25 @@ sales_show(const struct sales_core *s, uint32_t event, int product,
 	}
 	if (event == SHOW_TEST)
 		m.on = amount != 0;
+	if (event == SHOW_CHANGE)
+		m.on = (uint32_t)amount;
 	outbox_put(ob, PROC_DISPLAY, MSG_SHOW, &m, sizeof(m));
+}
+
+/* The MDB changer hears the cheapest price: which coins it can change. */
+void
+sales_tell_cheapest(const struct sales_core *s, struct outbox *ob)
+{
+	struct msg_price	p;
+
+	if (s->cf->mdb.device[0] == '\0' || s->cf->nproducts == 0)
+		return;
+	memset(&p, 0, sizeof(p));
+	p.price = s->price[0];
+	for (int i = 1; i < s->cf->nproducts; i++)
+		if (s->price[i] < p.price)
+			p.price = s->price[i];
+	outbox_put(ob, PROC_MDB, MSG_MDB_PRICE, &p, sizeof(p));
 }
 
 /* Service mode: the door is open, or the operator said so. */
@@ -139,6 +157,7 @@ sales_core_init(struct sales_core *s, const struct config *cf,
 		s->price[i] = st->product[i].has_price ?
 		    st->product[i].price : cf->product[i].price;
 	}
+	sales_tell_cheapest(s, ob);
 	if (sales_core_in_service(s)) {
 		log_info("in service mode (%s, kept over the restart)",
 		    s->service_cmd ? "vendctl service on" : "the door was open");
@@ -608,7 +627,9 @@ sales_core_handle(struct sales_core *s, const struct msg *m,
 		sales_core_price(s, &m->u.price, ob);
 		return 0;
 	case MSG_CHANGER:
-		s->changer = m->u.flag.on != 0;
+		s->changer = (m->u.flag.on & 1) != 0;
+		sales_show(s, SHOW_CHANGE, -1, !s->changer ? 0 :
+		    (m->u.flag.on & 2) ? 2 : 1, ob);
 		return 0;
 	case MSG_PANEL_RETURN:
 		if (s->credit > 0 && !s->changer)

@@ -16,6 +16,8 @@ void		 sales_show(const struct sales_core *, uint32_t event,
 		    int product, int64_t amount, struct outbox *);
 /* Block or free the acceptor when the wish changes; tell the display. */
 void		 sales_update_inhibit(struct sales_core *, struct outbox *);
+/* The MDB changer hears the cheapest price (when there is a changer). */
+void		 sales_tell_cheapest(const struct sales_core *, struct outbox *);
 /* Why a vend that did not sell did not, for the log line. */
 const char	*sales_why_name(uint32_t why);
 /* Journal a change of the door or the command (req: a command's). */

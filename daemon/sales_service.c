@@ -198,6 +198,7 @@ sales_core_price(struct sales_core *s, const struct msg_price *pr,
 
 	s->price[p] = pr->price;
 	sales_show(s, SHOW_PRICE, p, pr->price, ob);
+	sales_tell_cheapest(s, ob);
 	if (s->selection == p && !s->pending) {
 		s->sel_price = pr->price;
 		sales_show(s, SHOW_SELECTED, p, pr->price, ob);

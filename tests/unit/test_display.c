@@ -42,6 +42,8 @@ static const char *const texts[DT_MAX] = {
 	[DT_SVC_CASH] = "Cash box %s",
 	[DT_TEST_OK] = "Test vend ok",
 	[DT_TEST_FAILED] = "Test vend failed",
+	[DT_CHANGE_GIVEN] = "Change given",
+	[DT_EXACT_CHANGE] = "Use exact change",
 };
 
 static struct config		cf;
@@ -716,6 +718,21 @@ test_service_screen(void **state)
 	assert_rows("Credit 1.00", "Make a selection");
 }
 
+/* An MDB changer: the idle notice says change is given, or exact change
+ * only, instead of no change. */
+static void
+test_change_notice(void **state)
+{
+	(void)state;
+	assert_idle();
+	show(SHOW_CHANGE, -1, 0, 0, 1, "", 10);
+	assert_rows("Insert coins", "Change given");
+	show(SHOW_CHANGE, -1, 0, 0, 2, "", 20);
+	assert_rows("Insert coins", "Use exact change");
+	show(SHOW_CHANGE, -1, 0, 0, 0, "", 30);
+	assert_idle();
+}
+
 /* A price the operator set shows in the selection and the price cycle. */
 static void
 test_price_event(void **state)
@@ -760,6 +777,7 @@ main(void)
 		cmocka_unit_test_setup(test_encode_core, setup),
 		cmocka_unit_test_setup(test_service_screen, setup),
 		cmocka_unit_test_setup(test_price_event, setup),
+		cmocka_unit_test_setup(test_change_notice, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

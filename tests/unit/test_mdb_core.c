@@ -108,8 +108,10 @@ start_up(void)
 	nack();					/* a level 2 changer: none */
 	assert_int_equal(next(), MDB_CHANGER_TUBE_STATUS);
 	answer(tubes_reply, sizeof(tubes_reply));
-	assert_int_equal(out.n, 1);
+	assert_int_equal(out.n, 2);
 	assert_int_equal(out.o[0].kind, MDB_OUT_TUBES);
+	assert_int_equal(out.o[1].kind, MDB_OUT_EXACT);	/* said once */
+	assert_int_equal(out.o[1].code, 0);
 	assert_int_equal(next(), MDB_CHANGER_COIN_TYPE);
 	assert_int_equal(nsent, 5);
 	assert_int_equal(sent[1] << 8 | sent[2], 0x003f);	/* accept all */
@@ -351,6 +353,42 @@ test_payout(void **state)
 	assert_int_equal(out.o[0].paid, 0);
 }
 
+/* Tubes too low to change a 2.00 for the cheapest price (1.50): exact
+ * change only, and the 2.00 no longer taken; refilled: change again. */
+static void
+test_exact_change(void **state)
+{
+	uint8_t	low[sizeof(tubes_reply)] = { 0x00, 0x00, 2, 0, 0, 0, 0, 0 };
+	int	i;
+
+	(void)state;
+	start_up();
+	out.n = 0;
+	mdb_core_prices(&c, 150, &out);
+	assert_int_equal(out.n, 0);		/* 0.50 payable: no change */
+	c.tubes_at = now;			/* a TUBE STATUS is due */
+	wait_due();
+	assert_int_equal(next(), MDB_CHANGER_TUBE_STATUS);
+	answer(low, sizeof(low));		/* two 0.05s left */
+	for (i = 0; i < out.n && out.o[i].kind != MDB_OUT_EXACT; i++)
+		;
+	assert_true(i < out.n);
+	assert_int_equal(out.o[i].code, 1);
+	wait_due();
+	assert_int_equal(next(), MDB_CHANGER_COIN_TYPE);
+	assert_int_equal(sent[1] << 8 | sent[2], 0x001f);	/* no 2.00 */
+	answer(NULL, 0);
+	c.tubes_at = now;
+	wait_due();
+	assert_int_equal(next(), MDB_CHANGER_TUBE_STATUS);
+	answer(tubes_reply, sizeof(tubes_reply));
+	assert_int_equal(out.o[1].kind, MDB_OUT_EXACT);
+	assert_int_equal(out.o[1].code, 0);
+	wait_due();
+	assert_int_equal(next(), MDB_CHANGER_COIN_TYPE);
+	assert_int_equal(sent[1] << 8 | sent[2], 0x003f);
+}
+
 int
 main(void)
 {
@@ -362,6 +400,7 @@ main(void)
 		cmocka_unit_test(test_offline),
 		cmocka_unit_test(test_bad_answers),
 		cmocka_unit_test(test_payout),
+		cmocka_unit_test(test_exact_change),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

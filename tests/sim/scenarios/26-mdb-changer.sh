@@ -5,7 +5,10 @@
 # the tubes and to the cash box) once the ledger has them, blocks it with
 # COIN TYPE while the machine is in service mode (a coin offered then is
 # given back), calls it offline once when it stops answering and takes it
-# back when it answers again, and sells on its credit (the rest paid back
+# back when it answers again; with its tubes too low to change a 2.00 for
+# the cheapest product it says "exact change only" and takes no 2.00 (one
+# offered is given back) until they are refilled; and it sells on its
+# credit (the rest paid back
 # as change: 27-mdb-change). At the end the changer's own account of coins
 # taken equals the ledger's cash in, to the minor unit, and the adapter
 # saw no malformed line.
@@ -31,7 +34,8 @@ mdb_ctl() {
 		fail "mdbsim ctl $*: $(tail -n 1 "$WORK/mdbctl.out")"
 }
 
-vendd_start_fast mdb.device="$MDB_LINK" mdb.poll_ms=50 mdb.offline_s=2
+vendd_start_fast mdb.device="$MDB_LINK" mdb.poll_ms=50 mdb.offline_s=2 \
+	mdb.tubes_s=1
 wait_log 'mdb: coin changer online' 10000 "the changer set up and online"
 
 mdb_ctl coin 4			# 1.00, to its tube
@@ -68,6 +72,18 @@ done
 mdb_ctl coin 3			# 0.50, taken again
 wait_status credit 370
 
+# the tubes emptied: no change for a 2.00 (water costs 1.00): refused
+mdb_ctl tubes 0=0 1=0 2=0 3=0 4=0
+wait_log 'mdb: exact change only' 5000 "exact change only with empty tubes"
+usleep 300000
+mdb_ctl coin 5			# a 2.00 offered: given back
+usleep 500000
+status_refresh
+expect_eq "credit after a 2.00 offered in exact-change mode" 370 "$(status credit)"
+mdb_ctl tubes 0=40 1=40 2=40 3=40 4=40
+wait_log 'mdb: change can be given again' 5000 "change again after a refill"
+usleep 300000
+
 # a sale on the changer's credit
 press SELECT_A			# cola 1.50
 drop_after_arm 100
@@ -78,12 +94,16 @@ wait_log 'mdb: change [0-9]*: 2.20 paid' 10000 "the 2.20 left paid as change"
 wait_status credit 0
 status_refresh
 cash_in=$(status counters.cash_in)
+# the cash box holds the 2.00 alone: the rest went to the change tubes
+vendctl -s "$VENDD_SOCK" collect >"$WORK/collect.out" 2>&1 || fail "vendctl collect failed"
+grep -q "collected: 2.00 EUR" "$WORK/collect.out" ||
+	fail "expected 2.00 EUR in the cash box, saw: $(cat "$WORK/collect.out")"
 vendd_stop >/dev/null
 mdb_ctl exit
 wait "$MDBSIM_PID"
 expect_eq "the changer's coins taken and the ledger's cash in" \
 	"$(simdrv json "$WORK/mdb.json" account.coins_in)" "$cash_in"
-expect_eq "coins given back (the one in service mode)" 50 \
+expect_eq "coins given back (a 0.50 in service mode, a 2.00 in exact change)" 250 \
 	"$(simdrv json "$WORK/mdb.json" account.returned)"
 expect_eq "malformed lines the adapter saw" 0 \
 	"$(simdrv json "$WORK/mdb.json" account.protocol_errors)"
