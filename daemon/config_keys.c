@@ -151,7 +151,7 @@ static const struct cfg_key cfg_service_keys[] = {
 static const struct cfg_key cfg_mdb_keys[] = {
 	STR("device", CFG_T_OPTPATH, C(mdb.device), CS(mdb.device)),
 	INT("poll_ms", C(mdb.poll_ms), 25, 200, "milliseconds"),
-	INT("answer_ms", C(mdb.answer_ms), 10, 1000, "milliseconds"),
+	INT("answer_ms", C(mdb.answer_ms), 50, 2000, "milliseconds"),
 	INT("offline_s", C(mdb.offline_s), 1, 600, "seconds"),
 	INT("tubes_s", C(mdb.tubes_s), 1, 3600, "seconds"),
 	KEY("change_after_vend", CFG_T_BOOL, C(mdb.change_after_vend)),
@@ -320,7 +320,7 @@ config_defaults(struct config *cfg)
 	cfg->cooling.fault_off_s = 1920;
 
 	cfg->mdb.poll_ms = 100;
-	cfg->mdb.answer_ms = 100;
+	cfg->mdb.answer_ms = 500;
 	cfg->mdb.offline_s = 10;
 	cfg->mdb.tubes_s = 60;
 	cfg->mdb.change_after_vend = 1;

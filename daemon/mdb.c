@@ -79,10 +79,26 @@ mdb_write(const char *line, size_t len)
 	return 0;
 }
 
-/* Drop the port (unplugged, or the adapter silent): tried again later. */
+static void	mdb_outs(const struct mdb_outs *);
+static void	mdb_tell_changer(void);
+
+/* Drop the port (unplugged, or the adapter silent): tried again later.
+ * A payout in hand ends (what left unknown: owed), and sales hears that
+ * no change can be paid until the changer is back. */
 static void
 mdb_close(const char *why)
 {
+	struct mdb_outs	o;
+
+	if (mdb_adapter == MDB_AD_READY) {
+		o.n = 0;
+		mdb_core_abandon(&mdb, &o);
+		mdb_outs(&o);
+	}
+	if (mdb_online) {
+		mdb_online = 0;
+		mdb_tell_changer();
+	}
 	if (!mdb_warned++)
 		log_warnx("mdb: %s: %s; trying again every %d s",
 		    mdb_cf->mdb.device, why, mdb_cf->mdb.offline_s);
@@ -182,8 +198,13 @@ mdb_outs(const struct mdb_outs *o)
 			    e->code);
 			break;
 		case MDB_OUT_BAD:
-			log_warnx("mdb: an answer to 0x%02x that is not MDB "
-			    "(or a coin of a type with no value)", e->code);
+			if (e->code < 0)
+				log_warnx("mdb: a line from the adapter that "
+				    "answers nothing asked: dropped");
+			else
+				log_warnx("mdb: an answer to 0x%02x that is not "
+				    "MDB (or a coin of a type with no value)",
+				    e->code);
 			break;
 		}
 	}
@@ -243,7 +264,12 @@ mdb_read_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)what;
 	(void)arg;
-	if ((n = read(fd, buf, sizeof(buf))) == -1 && (errno == EAGAIN ||
+	/* no more than the line buffer has room for: whole lines kept (a
+	 * buffer full of what is no line is dropped) */
+	if (mdb_in.len == sizeof(mdb_in.buf))
+		mdb_in.len = 0;
+	if ((n = read(fd, buf, sizeof(mdb_in.buf) - mdb_in.len)) == -1 &&
+	    (errno == EAGAIN ||
 	    errno == EINTR))
 		return;
 	if (n <= 0) {
@@ -411,7 +437,7 @@ mdb_sync(const uint8_t *msg, size_t n, struct mdb_reply *r)
 	    mdb_write(line, (size_t)len) == -1)
 		return -1;
 	while (poll(&pfd, 1, MDB_STOP_WAIT_MS) == 1) {
-		if ((k = read(mdb_fd, buf, sizeof(buf))) <= 0)
+		if ((k = read(mdb_fd, buf, sizeof(mdb_in.buf) - mdb_in.len)) <= 0)
 			return -1;
 		mdb_lines_add(&mdb_in, buf, (size_t)k);
 		if ((len = mdb_lines_next(&mdb_in, line, sizeof(line))) >= 0)
@@ -442,7 +468,7 @@ mdb_on_stop(struct proc *p)
 
 		while ((len = mdb_lines_next(&mdb_in, line, sizeof(line))) < 0 &&
 		    poll(&pfd, 1, MDB_STOP_WAIT_MS) == 1 &&
-		    (k = read(mdb_fd, buf, sizeof(buf))) > 0)
+		    (k = read(mdb_fd, buf, sizeof(mdb_in.buf) - mdb_in.len)) > 0)
 			mdb_lines_add(&mdb_in, buf, (size_t)k);
 		if (len >= 0)
 			mdb_line(line, (size_t)len);

@@ -22,6 +22,7 @@ mdb_core_init(struct mdb_core *c, const struct mdb_timing *t, int decimals,
 	c->inhibit = 1;			/* until sales says it can sell */
 	c->limit = 0xffff;
 	c->exact = -1;			/* said at the first tube counts */
+	c->stale = -1;
 }
 
 /* Put an event out; a full list drops it (the list holds a whole poll). */
@@ -154,8 +155,8 @@ void
 mdb_core_payout(struct mdb_core *c, uint32_t id, int64_t amount,
     struct mdb_outs *o)
 {
-	if (c->payout || c->phase != MDB_PH_READY) {
-		/* nothing can be paid now: all of it owed, said at once */
+	if (c->payout || !c->online) {
+		/* nothing can be paid: all of it owed, said at once */
 		memset(&c->plan, 0, sizeof(c->plan));
 		c->plan.amount = amount;
 		c->payout_id = id;
@@ -163,11 +164,32 @@ mdb_core_payout(struct mdb_core *c, uint32_t id, int64_t amount,
 		o->o[o->n - 1].id = id;
 		return;
 	}
-	mdb_change_tubes(c, &c->before);
-	change_plan(&c->before, amount, &c->plan);
+	/* planned from counts read now (the cached ones may be stale: coins
+	 * paid by hand, or taken out), once the changer is ready */
+	memset(&c->plan, 0, sizeof(c->plan));
+	c->plan.amount = amount;
+	c->payout_amount = amount;
 	c->payout_id = id;
 	c->step = 0;
+	c->payout = MDB_PAY_COUNT;
+}
+
+/* The fresh counts are in: the plan, and its first step. */
+static void
+mdb_payout_plan(struct mdb_core *c)
+{
+	mdb_change_tubes(c, &c->before);
+	change_plan(&c->before, c->payout_amount, &c->plan);
+	c->step = 0;
 	c->payout = c->plan.nsteps > 0 ? MDB_PAY_STEP : MDB_PAY_CONFIRM;
+}
+
+/* The port was lost: see mdb_core.h. */
+void
+mdb_core_abandon(struct mdb_core *c, struct mdb_outs *o)
+{
+	if (c->payout)
+		mdb_payout_end(c, 0, o);
 }
 
 /* The request of a payout in hand. */
@@ -181,7 +203,8 @@ mdb_payout_request(struct mdb_core *c, uint8_t *msg)
 	case MDB_PAY_WAIT:
 		return mdb_cmd_simple(msg, MDB_CHANGER_POLL);
 	}
-	return mdb_cmd_simple(msg, MDB_CHANGER_TUBE_STATUS);
+	return mdb_cmd_simple(msg, MDB_CHANGER_TUBE_STATUS);	/* COUNT,
+								 * CONFIRM */
 }
 
 /* The request of the phase we are in. */
@@ -207,11 +230,11 @@ mdb_request(struct mdb_core *c, uint64_t now, uint8_t *msg)
 	}
 	/* ready: a payout's steps, the coin types when they changed, the
 	 * tubes now and then, else a poll */
-	if (c->payout)
-		return mdb_payout_request(c, msg);
-	if (c->coin_type_due)
+	if (c->coin_type_due)		/* a block first: no coin while paying */
 		return mdb_changer_coin_type(msg, mdb_accept_mask(c),
 		    mdb_valued_mask(c));
+	if (c->payout)
+		return mdb_payout_request(c, msg);
 	if (now >= c->tubes_at)
 		return mdb_cmd_simple(msg, MDB_CHANGER_TUBE_STATUS);
 	return mdb_cmd_simple(msg, MDB_CHANGER_POLL);
@@ -242,9 +265,14 @@ mdb_unanswered(struct mdb_core *c, uint64_t now, struct mdb_outs *o)
 	if (c->outstanding == MDB_CHANGER_DISPENSE && c->payout) {
 		c->step++;
 		c->payout = MDB_PAY_WAIT;
+		c->busy_seen = 0;
+		c->step_at = now;
 	}
+	/* a line that comes late is this request's answer: nothing new is
+	 * sent for a while, so that it is not taken for the next one's */
+	c->stale = c->outstanding;
 	c->outstanding = -1;
-	c->next_at = now + c->t.poll_ns;
+	c->next_at = now + c->t.poll_ns + c->t.answer_ns;
 	if (now - c->heard_at < c->t.offline_ns)
 		return;
 	if (c->online) {
@@ -279,8 +307,16 @@ mdb_poll_events(struct mdb_core *c, const struct mdb_changer_event *ev,
 			if (ev[i].type < MDB_TYPES)
 				c->tubes.count[ev[i].type] =
 				    (uint8_t)ev[i].tube;
+			/* into a tube while paying: not a coin paid less */
+			if (c->payout > MDB_PAY_COUNT && ev[i].routing ==
+			    MDB_ROUTE_TUBES && ev[i].type < CHANGE_TYPES &&
+			    c->before.type[ev[i].type].count < 255)
+				c->before.type[ev[i].type].count++;
 			break;
 		case MDB_CHANGER_EV_DISPENSED:
+			if (ev[i].type < MDB_TYPES)	/* by hand: fewer now */
+				c->tubes.count[ev[i].type] =
+				    (uint8_t)ev[i].tube;
 			v = mdb_coin_value(c, ev[i].type);
 			mdb_emit(o, MDB_OUT_MANUAL, v > 0 ? v * ev[i].count :
 			    0, ev[i].type, 0, 0);
@@ -300,9 +336,14 @@ mdb_poll_events(struct mdb_core *c, const struct mdb_changer_event *ev,
 	}
 }
 
+/* "Just reset" not heard this long after a RESET: set up anyway. */
+#define MDB_RESET_WAIT_MAX_NS	(2000ULL * 1000000ULL)
+/* A DISPENSE never said busy after this long: taken as paid. */
+#define MDB_STEP_QUIET_NS	(500ULL * 1000000ULL)
+
 /* A poll's answer in the phase it was sent in. */
 static void
-mdb_poll_answer(struct mdb_core *c, const struct mdb_reply *r,
+mdb_poll_answer(struct mdb_core *c, const struct mdb_reply *r, uint64_t now,
     struct mdb_outs *o)
 {
 	struct mdb_changer_event ev[MDB_POLL_MAX];
@@ -319,6 +360,9 @@ mdb_poll_answer(struct mdb_core *c, const struct mdb_reply *r,
 		for (int i = 0; i < n; i++)
 			if (ev[i].kind == MDB_CHANGER_EV_RESET)
 				c->phase = MDB_PH_SETUP;
+		/* its "just reset" lost (a garbled line): set it up anyway */
+		if (now - c->reset_at >= MDB_RESET_WAIT_MAX_NS)
+			c->phase = MDB_PH_SETUP;
 		return;
 	}
 	mdb_poll_events(c, ev, n, o);
@@ -326,8 +370,13 @@ mdb_poll_answer(struct mdb_core *c, const struct mdb_reply *r,
 		int	busy = 0;
 
 		for (int i = 0; i < n; i++)
-			busy |= ev[i].kind == MDB_CHANGER_EV_PAYOUT_BUSY;
-		if (!busy)		/* this step is paid: the next */
+			busy |= ev[i].kind == MDB_CHANGER_EV_PAYOUT_BUSY ||
+			    ev[i].kind == MDB_CHANGER_EV_BUSY;
+		c->busy_seen |= busy;
+		/* this step is paid once the changer said busy and no longer
+		 * does (or never said it for a while: a quick one) */
+		if (!busy && (c->busy_seen || now - c->step_at >=
+		    MDB_STEP_QUIET_NS))
 			c->payout = c->step < c->plan.nsteps ? MDB_PAY_STEP :
 			    MDB_PAY_CONFIRM;
 	}
@@ -364,8 +413,10 @@ mdb_data_answer(struct mdb_core *c, int cmd, const struct mdb_reply *r,
 		mdb_exact(c, o);
 		/* a payout confirmed, or cut by the changer's reset: the
 		 * counts say what left */
-		if (c->payout == MDB_PAY_CONFIRM || (c->payout &&
-		    c->phase != MDB_PH_READY))
+		if (c->payout == MDB_PAY_COUNT && c->phase == MDB_PH_READY)
+			mdb_payout_plan(c);
+		else if (c->payout == MDB_PAY_CONFIRM || (c->payout &&
+		    c->payout != MDB_PAY_COUNT && c->phase != MDB_PH_READY))
 			mdb_payout_end(c, 1, o);
 		if (c->phase == MDB_PH_TUBES)
 			c->phase = MDB_PH_COIN_TYPE;
@@ -380,8 +431,17 @@ mdb_core_answer(struct mdb_core *c, const struct mdb_reply *r, uint64_t now,
 {
 	int	cmd = c->outstanding;
 
-	if (cmd == -1)
-		return;			/* a line nobody asked for */
+	if (cmd == -1 && c->stale != -1 && r->kind != MDB_REPLY_NACK) {
+		/* the late answer of a request given up on (a coin in it is
+		 * money): taken as that answer */
+		cmd = c->stale;
+		c->outstanding = cmd;
+	}
+	c->stale = -1;
+	if (cmd == -1) {
+		mdb_emit(o, MDB_OUT_BAD, 0, 0, 0, -1);	/* logged, not lost */
+		return;
+	}
 	if (r->kind == MDB_REPLY_NACK && c->phase == MDB_PH_IDENT) {
 		/* a level 2 changer has no identification: go on (one that
 		 * is gone stays silent at TUBE STATUS too) */
@@ -403,16 +463,19 @@ mdb_core_answer(struct mdb_core *c, const struct mdb_reply *r, uint64_t now,
 	switch (cmd) {
 	case MDB_CHANGER_RESET:
 		c->phase = MDB_PH_WAIT_RESET;
+		c->reset_at = now;
 		c->next_at = now + c->t.reset_wait_ns;
 		break;
 	case MDB_CHANGER_POLL:
-		mdb_poll_answer(c, r, o);
+		mdb_poll_answer(c, r, now, o);
 		if (c->phase == MDB_PH_SETUP)
 			c->next_at = now;	/* set it up at once */
 		break;
 	case MDB_CHANGER_DISPENSE:
 		c->step++;
 		c->payout = MDB_PAY_WAIT;
+		c->busy_seen = 0;
+		c->step_at = now;
 		break;
 	case MDB_CHANGER_COIN_TYPE:
 		c->enabled = mdb_accept_mask(c);

@@ -99,13 +99,19 @@ struct mdb_core {
 	int		payout;		/* enum mdb_payout_state, 0: none */
 	uint32_t	payout_id;
 	int		step;		/* the next step of plan */
-	int		busy_seen;	/* polls since the step that were busy */
+	int		busy_seen;	/* a poll since the step said busy */
+	uint64_t	step_at;	/* when the step's DISPENSE was taken */
+	int64_t		payout_amount;	/* asked, until planned */
+	int		stale;		/* a request given up on: a late line is
+					 * its answer; -1 none */
+	uint64_t	reset_at;	/* RESET answered: "just reset" awaited */
 	struct change_tubes	before;
 	struct change_plan	plan;
 };
 
 enum mdb_payout_state {
-	MDB_PAY_STEP = 1,	/* DISPENSE the next step */
+	MDB_PAY_COUNT = 1,	/* TUBE STATUS first: plan from fresh counts */
+	MDB_PAY_STEP,		/* DISPENSE the next step */
 	MDB_PAY_WAIT,		/* POLL until the changer is not busy */
 	MDB_PAY_CONFIRM,	/* TUBE STATUS: what left the tubes */
 };
@@ -127,6 +133,8 @@ void	mdb_core_payout(struct mdb_core *, uint32_t id, int64_t amount,
 	    struct mdb_outs *);
 /* The cheapest price on sale now (sales'): which coins can be changed. */
 void	mdb_core_prices(struct mdb_core *, int64_t cheapest, struct mdb_outs *);
+/* The port was lost: a payout in hand ends, what left unknown (owed). */
+void	mdb_core_abandon(struct mdb_core *, struct mdb_outs *);
 /* Sales' wish: the acceptor blocked (on) or free. */
 void	mdb_core_inhibit(struct mdb_core *, int on);
 /* When the shell must call next (a request due) or silent (an answer

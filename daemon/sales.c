@@ -638,6 +638,7 @@ sales_core_handle(struct sales_core *s, const struct msg *m,
 		else if (s->credit > 0)
 			log_info("coin return pressed: the credit paid back");
 		sales_pay_credit(s, ob);
+		sales_update_inhibit(s, ob);	/* no coin while paying */
 		return 0;
 	case MSG_PAYOUT_RESULT:
 		sales_core_payout_result(s, &m->u.payout, ob);
