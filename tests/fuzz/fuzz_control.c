@@ -44,8 +44,23 @@ fuzz_request(const uint8_t *data, size_t len)
 	}
 	switch (req.cmd) {
 	case CONTROL_STATUS:
+	case CONTROL_COLLECT:
+	case CONTROL_AUDIT_RESET:
+	case CONTROL_EVENTS:
 		break;
+	case CONTROL_SERVICE:
+	case CONTROL_AUDIT:
+		if (req.flag != 0 && req.flag != 1)
+			__builtin_trap();
+		break;
+	case CONTROL_PRICE:
+		if (memchr(req.amount, 0, sizeof(req.amount)) == NULL ||
+		    (!req.flag && (req.amount[0] == '\0' ||
+		    memmem(data, len, req.amount, strlen(req.amount)) == NULL)))
+			__builtin_trap();
+		__attribute__((fallthrough));	/* its product: as restock's */
 	case CONTROL_RESTOCK:
+	case CONTROL_TEST_VEND:
 		if (memchr(req.product, 0, sizeof(req.product)) == NULL ||
 		    req.product[0] == '\0' || req.count < -1)
 			__builtin_trap();

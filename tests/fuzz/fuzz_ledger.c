@@ -120,14 +120,19 @@ fuzz_replay(const uint8_t *b, size_t len, struct ledger_state *st)
 	    memcmp(&again, st, sizeof(again)) != 0)
 		__builtin_trap();
 	fuzz_check_state(st);
-	/* money conservation: what came in is paid, credit or reserved */
+	/* money conservation: what came in is paid, credit, reserved, or
+	 * change (paid, owed, or in hand) */
 	/* (unsigned: a fuzzed snapshot's counters may be anything) */
 	in0 = (uint64_t)before.c.cash_in - (uint64_t)before.c.paid_value -
 	    (uint64_t)before.credit -
-	    (before.pending.active ? (uint64_t)before.pending.price : 0);
+	    (before.pending.active ? (uint64_t)before.pending.price : 0) -
+	    (uint64_t)before.mdb.change_paid - (uint64_t)before.mdb.owed -
+	    (uint64_t)before.mdb.payout_amount;
 	in1 = (uint64_t)st->c.cash_in - (uint64_t)st->c.paid_value -
 	    (uint64_t)st->credit -
-	    (st->pending.active ? (uint64_t)st->pending.price : 0);
+	    (st->pending.active ? (uint64_t)st->pending.price : 0) -
+	    (uint64_t)st->mdb.change_paid - (uint64_t)st->mdb.owed -
+	    (uint64_t)st->mdb.payout_amount;
 	if (in0 != in1)
 		__builtin_trap();
 }
