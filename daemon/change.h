@@ -37,8 +37,8 @@
  * 0.05 steps is 2000 cells; 4096 takes 204.80 in 0.05 steps, 40.96 in
  * 0.01 steps. Work is at most cells x types x 255 steps: 25 ms on an
  * x86 desktop for 16 full tubes of the smallest coin, 0.6 ms for 99.95 in
- * six euro tubes of 100, 4 us for 3.85. Memory: 18 bytes a cell on the
- * stack (74 KB).
+ * six euro tubes of 100, 4 us for 3.85. Memory: 18 bytes a cell, in static
+ * tables (74 KB, too much for an activity's stack): one thread plans.
  */
 #define CHANGE_MAX_CELLS	4096
 

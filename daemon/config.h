@@ -52,7 +52,6 @@ struct panel_conf {
 /* [mdb]: payment peripherals on the MDB bus, through an adapter board. */
 struct mdb_conf {
 	char		device[VENDD_PATH_MAX];	/* the adapter's port; "" none */
-	int		device_line;
 	int		poll_ms;		/* between polls of a peripheral */
 	int		answer_ms;		/* the adapter's answer, at most */
 	int		offline_s;		/* silent this long: offline */

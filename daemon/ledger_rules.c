@@ -428,9 +428,10 @@ ledger_remap(struct ledger_state *st, const struct config *cf)
 }
 
 /*
- * The records a start adds to st: the settlement of a vend our crash left
- * unresolved (in the customer's favour) and the start's count, numbered
- * after st's seq; returns how many (1 or 2). The start-up compaction
+ * The records a start adds to st: the end of a payout our crash cut (all
+ * of it owed), the settlement of a vend our crash left unresolved (in the
+ * customer's favour) and the start's count, numbered after st's seq;
+ * returns how many (1 to LEDGER_START_RECORDS). The start-up compaction
  * persists them with the new product order; on a disk that takes no
  * snapshot they are journalled.
  */

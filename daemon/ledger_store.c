@@ -660,9 +660,12 @@ ledger_open(struct ledger *l, const struct config *cf, char *err,
 	l->dirfd = l->journal_fd = -1;
 	l->events.fd = l->events.old_fd = -1;
 	if ((rc = ledger_open_dir(l, why, sizeof(why))) == 0 &&
-	    (rc = ledger_load(l, why, sizeof(why))) == 0 &&
-	    (ledger_events_open(l), 1) &&
-	    (rc = ledger_begin(l, why, sizeof(why))) == 0) {
+	    (rc = ledger_load(l, why, sizeof(why))) == 0) {
+		/* after the replay, before the start's own records */
+		ledger_events_open(l);
+		rc = ledger_begin(l, why, sizeof(why));
+	}
+	if (rc == 0) {
 		/* sales starts knowing it (main gives it fault.on) */
 		l->fault_told = l->fault.on != 0;
 		return 0;

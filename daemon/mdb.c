@@ -48,6 +48,21 @@ static struct event	*mdb_ev_read, *mdb_ev_timer;
 
 static void	mdb_schedule(void);
 
+/* When the port is tried again after a failure: offline_s from now. */
+static uint64_t
+mdb_retry_at(void)
+{
+	return now_ns() + (uint64_t)mdb_cf->mdb.offline_s * 1000 * NS_PER_MS;
+}
+
+/* When the adapter's own answer (to M,1 or R,RESET) is overdue: a bus
+ * reset takes the adapter longer than one request, so ten of them. */
+static uint64_t
+mdb_adapter_due(void)
+{
+	return now_ns() + (uint64_t)mdb_cf->mdb.answer_ms * NS_PER_MS * 10;
+}
+
 /* The timings of mdb_core from the config. */
 static void
 mdb_timing(struct mdb_timing *t)
@@ -109,8 +124,7 @@ mdb_close(const char *why)
 		close(mdb_fd);
 	mdb_fd = -1;
 	mdb_adapter = MDB_AD_CLOSED;
-	mdb_adapter_at = now_ns() + (uint64_t)mdb_cf->mdb.offline_s * 1000 *
-	    NS_PER_MS;
+	mdb_adapter_at = mdb_retry_at();
 	mdb_schedule();
 }
 
@@ -229,8 +243,7 @@ mdb_line(const char *line, size_t len)
 			return;
 		}
 		mdb_adapter = MDB_AD_RESET;
-		mdb_adapter_at = now_ns() + (uint64_t)mdb_cf->mdb.answer_ms *
-		    NS_PER_MS * 10;
+		mdb_adapter_at = mdb_adapter_due();
 		break;
 	case MDB_AD_RESET:
 		if (r.kind != MDB_REPLY_ACK)
@@ -296,8 +309,7 @@ mdb_open(void)
 		if (!mdb_warned++)
 			log_warnx("mdb: %s; trying again every %d s", err,
 			    mdb_cf->mdb.offline_s);
-		mdb_adapter_at = now_ns() + (uint64_t)mdb_cf->mdb.offline_s *
-		    1000 * NS_PER_MS;
+		mdb_adapter_at = mdb_retry_at();
 		return;
 	}
 	memset(&mdb_in, 0, sizeof(mdb_in));
@@ -310,8 +322,7 @@ mdb_open(void)
 		return;
 	}
 	mdb_adapter = MDB_AD_MASTER;
-	mdb_adapter_at = now_ns() + (uint64_t)mdb_cf->mdb.answer_ms *
-	    NS_PER_MS * 10;
+	mdb_adapter_at = mdb_adapter_due();
 }
 
 /* Send what mdb_core wants now, if anything. */
@@ -388,13 +399,8 @@ mdb_dispatch(struct proc *p, const struct msg *m)
 		if (mdb_adapter == MDB_AD_READY)
 			mdb_core_payout(&mdb, m->u.payout.id,
 			    m->u.payout.amount, &o);
-		else {		/* no changer: all of it owed */
-			o.n = 1;
-			memset(&o.o[0], 0, sizeof(o.o[0]));
-			o.o[0].kind = MDB_OUT_PAID;
-			o.o[0].id = m->u.payout.id;
-			o.o[0].value = m->u.payout.amount;
-		}
+		else		/* no changer: all of it owed */
+			mdb_core_owe(&o, m->u.payout.id, m->u.payout.amount);
 		mdb_outs(&o);
 		if (mdb_adapter == MDB_AD_READY) {
 			mdb_send_due(now_ns());
@@ -424,26 +430,37 @@ mdb_dispatch(struct proc *p, const struct msg *m)
 	}
 }
 
+/* The next whole line from the adapter, waited for at most
+ * MDB_STOP_WAIT_MS between bytes (the way out only): its length, or -1. */
+static int
+mdb_wait_line(char *line, size_t cap)
+{
+	struct pollfd	pfd = { .fd = mdb_fd, .events = POLLIN };
+	char		buf[sizeof(mdb_in.buf)];
+	int		len;
+	ssize_t		k;
+
+	while ((len = mdb_lines_next(&mdb_in, line, cap)) < 0) {
+		if (poll(&pfd, 1, MDB_STOP_WAIT_MS) != 1 || (k = read(mdb_fd,
+		    buf, sizeof(mdb_in.buf) - mdb_in.len)) <= 0)
+			return -1;
+		mdb_lines_add(&mdb_in, buf, (size_t)k);
+	}
+	return len;
+}
+
 /* One request and its answer, waited for (the way out only). */
 static int
 mdb_sync(const uint8_t *msg, size_t n, struct mdb_reply *r)
 {
-	struct pollfd	pfd = { .fd = mdb_fd, .events = POLLIN };
-	char		line[MDB_LINE_MAX + 1], buf[256];
-	int		len;
-	ssize_t		k;
+	char	line[MDB_LINE_MAX + 1];
+	int	len;
 
 	if ((len = mdb_link_request(line, sizeof(line), msg, n)) == -1 ||
-	    mdb_write(line, (size_t)len) == -1)
+	    mdb_write(line, (size_t)len) == -1 ||
+	    (len = mdb_wait_line(line, sizeof(line))) == -1)
 		return -1;
-	while (poll(&pfd, 1, MDB_STOP_WAIT_MS) == 1) {
-		if ((k = read(mdb_fd, buf, sizeof(mdb_in.buf) - mdb_in.len)) <= 0)
-			return -1;
-		mdb_lines_add(&mdb_in, buf, (size_t)k);
-		if ((len = mdb_lines_next(&mdb_in, line, sizeof(line))) >= 0)
-			return mdb_link_parse(line, (size_t)len, r);
-	}
-	return -1;
+	return mdb_link_parse(line, (size_t)len, r);
 }
 
 /*
@@ -462,15 +479,7 @@ mdb_on_stop(struct proc *p)
 
 	(void)p;
 	if (mdb_adapter == MDB_AD_READY && mdb.outstanding != -1) {
-		struct pollfd pfd = { .fd = mdb_fd, .events = POLLIN };
-		char	buf[256];
-		ssize_t	k;
-
-		while ((len = mdb_lines_next(&mdb_in, line, sizeof(line))) < 0 &&
-		    poll(&pfd, 1, MDB_STOP_WAIT_MS) == 1 &&
-		    (k = read(mdb_fd, buf, sizeof(mdb_in.buf) - mdb_in.len)) > 0)
-			mdb_lines_add(&mdb_in, buf, (size_t)k);
-		if (len >= 0)
+		if ((len = mdb_wait_line(line, sizeof(line))) >= 0)
 			mdb_line(line, (size_t)len);
 		else
 			mdb.outstanding = -1;

@@ -25,15 +25,16 @@ mdb_core_init(struct mdb_core *c, const struct mdb_timing *t, int decimals,
 	c->stale = -1;
 }
 
-/* Put an event out; a full list drops it (the list holds a whole poll). */
-static void
+/* Put an event out, for the caller to add the fields of its kind; a full
+ * list drops it (NULL; MDB_OUT_MAX holds a whole poll and what follows). */
+static struct mdb_out *
 mdb_emit(struct mdb_outs *o, int kind, int64_t value, int type, int routing,
     int code)
 {
 	struct mdb_out	*e;
 
 	if (o->n == MDB_OUT_MAX)
-		return;
+		return NULL;
 	e = &o->o[o->n++];
 	memset(e, 0, sizeof(*e));
 	e->kind = kind;
@@ -41,6 +42,7 @@ mdb_emit(struct mdb_outs *o, int kind, int64_t value, int type, int routing,
 	e->type = type;
 	e->routing = routing;
 	e->code = code;
+	return e;
 }
 
 /* The coin types the setup gives a value. */
@@ -138,16 +140,28 @@ mdb_payout_end(struct mdb_core *c, int known, struct mdb_outs *o)
 {
 	struct change_tubes	after;
 	struct change_paid	paid;
+	struct mdb_out		*e;
 
 	memset(&paid, 0, sizeof(paid));
 	if (known) {
 		mdb_change_tubes(c, &after);
 		change_reconcile(&c->plan, &c->before, &after, NULL, &paid);
 	}
-	mdb_emit(o, MDB_OUT_PAID, c->plan.amount, 0, 0, 0);
-	o->o[o->n - 1].id = c->payout_id;
-	o->o[o->n - 1].paid = paid.paid;
+	if ((e = mdb_emit(o, MDB_OUT_PAID, c->plan.amount, 0, 0, 0)) != NULL) {
+		e->id = c->payout_id;
+		e->paid = paid.paid;
+	}
 	c->payout = 0;
+}
+
+/* A payout nothing can be paid of: all of it owed, said at once. */
+void
+mdb_core_owe(struct mdb_outs *o, uint32_t id, int64_t amount)
+{
+	struct mdb_out	*e = mdb_emit(o, MDB_OUT_PAID, amount, 0, 0, 0);
+
+	if (e != NULL)
+		e->id = id;
 }
 
 /* Pay change: see mdb_core.h. */
@@ -155,13 +169,8 @@ void
 mdb_core_payout(struct mdb_core *c, uint32_t id, int64_t amount,
     struct mdb_outs *o)
 {
-	if (c->payout || !c->online) {
-		/* nothing can be paid: all of it owed, said at once */
-		memset(&c->plan, 0, sizeof(c->plan));
-		c->plan.amount = amount;
-		c->payout_id = id;
-		mdb_emit(o, MDB_OUT_PAID, amount, 0, 0, 0);
-		o->o[o->n - 1].id = id;
+	if (c->payout || !c->online) {	/* the one in hand is left as it is */
+		mdb_core_owe(o, id, amount);
 		return;
 	}
 	/* planned from counts read now (the cached ones may be stale: coins
@@ -211,7 +220,6 @@ mdb_payout_request(struct mdb_core *c, uint8_t *msg)
 static size_t
 mdb_request(struct mdb_core *c, uint64_t now, uint8_t *msg)
 {
-	c->sub = -1;
 	switch (c->phase) {
 	case MDB_PH_RESET:
 		return mdb_cmd_simple(msg, MDB_CHANGER_RESET);
@@ -220,7 +228,6 @@ mdb_request(struct mdb_core *c, uint64_t now, uint8_t *msg)
 	case MDB_PH_SETUP:
 		return mdb_cmd_simple(msg, MDB_CHANGER_SETUP);
 	case MDB_PH_IDENT:
-		c->sub = MDB_CHANGER_X_IDENT;
 		return mdb_changer_expansion(msg, MDB_CHANGER_X_IDENT);
 	case MDB_PH_TUBES:
 		return mdb_cmd_simple(msg, MDB_CHANGER_TUBE_STATUS);
@@ -290,7 +297,8 @@ static void
 mdb_poll_events(struct mdb_core *c, const struct mdb_changer_event *ev,
     int n, struct mdb_outs *o)
 {
-	int64_t	v;
+	struct mdb_out	*e;
+	int64_t		 v;
 
 	for (int i = 0; i < n; i++) {
 		switch (ev[i].kind) {
@@ -318,9 +326,9 @@ mdb_poll_events(struct mdb_core *c, const struct mdb_changer_event *ev,
 				c->tubes.count[ev[i].type] =
 				    (uint8_t)ev[i].tube;
 			v = mdb_coin_value(c, ev[i].type);
-			mdb_emit(o, MDB_OUT_MANUAL, v > 0 ? v * ev[i].count :
-			    0, ev[i].type, 0, 0);
-			o->o[o->n - 1].count = ev[i].count;
+			if ((e = mdb_emit(o, MDB_OUT_MANUAL, v > 0 ? v *
+			    ev[i].count : 0, ev[i].type, 0, 0)) != NULL)
+				e->count = ev[i].count;
 			break;
 		case MDB_CHANGER_EV_RESET:
 			c->phase = MDB_PH_SETUP;

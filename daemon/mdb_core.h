@@ -80,7 +80,6 @@ struct mdb_core {
 	int		phase;		/* enum mdb_phase */
 	int		online;		/* as last said */
 	int		outstanding;	/* the command byte sent, -1: none */
-	int		sub;		/* its EXPANSION sub-command */
 	uint64_t	sent_at;
 	uint64_t	next_at;	/* when the next request may go */
 	uint64_t	heard_at;	/* the last answer (ACK or data) */
@@ -133,6 +132,8 @@ void	mdb_core_payout(struct mdb_core *, uint32_t id, int64_t amount,
 	    struct mdb_outs *);
 /* The cheapest price on sale now (sales'): which coins can be changed. */
 void	mdb_core_prices(struct mdb_core *, int64_t cheapest, struct mdb_outs *);
+/* A payout that cannot be made at all (no changer): MDB_OUT_PAID, paid 0. */
+void	mdb_core_owe(struct mdb_outs *, uint32_t id, int64_t amount);
 /* The port was lost: a payout in hand ends, what left unknown (owed). */
 void	mdb_core_abandon(struct mdb_core *, struct mdb_outs *);
 /* Sales' wish: the acceptor blocked (on) or free. */

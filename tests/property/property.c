@@ -1112,20 +1112,14 @@ drain(void)
 			}
 }
 
-/*
- * A technician's "restock cola 0" reaches the ledger just before the
- * reservation of a cola that sales, not yet told, still sees in stock. The
- * ledger must not die on it (and no money may move).
- */
+/* A directed scenario's customer: a 2.00 coin, then cola chosen, each
+ * delivered before the next. */
 static void
-scenario_restock_zero_race(void)
+scenario_pay_and_choose(void)
 {
 	struct outbox		 ob;
 	struct msg_coin_inserted ci = { .value = 200, .pulses = 20 };
 	struct msg_select	 sel = { .product = 0 };
-	struct msg_restock	 rs = { .product = 0, .stock = 0,
-				    .clear_fault = 1 };
-	uint64_t		 v0 = violations;
 
 	outbox_init(&ob);
 	outbox_put(&ob, PROC_LEDGER, MSG_COIN_INSERTED, &ci, sizeof(ci));
@@ -1135,13 +1129,38 @@ scenario_restock_zero_race(void)
 	outbox_put(&ob, PROC_SALES, MSG_PANEL_SELECT, &sel, sizeof(sel));
 	route(PROC_PANEL, &ob);
 	drain();
+}
+
+/* The vend button, queued at sales (the caller drains when it wants). */
+static void
+scenario_vend_press(void)
+{
+	struct outbox	ob;
+
+	outbox_init(&ob);
+	outbox_put(&ob, PROC_SALES, MSG_PANEL_VEND, NULL, 0);
+	route(PROC_PANEL, &ob);
+}
+
+/*
+ * A technician's "restock cola 0" reaches the ledger just before the
+ * reservation of a cola that sales, not yet told, still sees in stock. The
+ * ledger must not die on it (and no money may move).
+ */
+static void
+scenario_restock_zero_race(void)
+{
+	struct outbox		 ob;
+	struct msg_restock	 rs = { .product = 0, .stock = 0,
+				    .clear_fault = 1 };
+	uint64_t		 v0 = violations;
+
+	scenario_pay_and_choose();
 	outbox_init(&ob);
 	outbox_put(&ob, PROC_LEDGER, MSG_RESTOCK, &rs, sizeof(rs));
 	route(PROC_CONTROL, &ob);
 	model.restocks++;
-	outbox_init(&ob);
-	outbox_put(&ob, PROC_SALES, MSG_PANEL_VEND, NULL, 0);
-	route(PROC_PANEL, &ob);
+	scenario_vend_press();
 	drain();		/* sales first: its reserve queues behind */
 	printf("property: scenario restock-zero-race: %s\n",
 	    violations == v0 ? "ok" : "FAILED");
@@ -1193,8 +1212,6 @@ static void
 scenario_price_between(int changes)
 {
 	struct outbox		 ob;
-	struct msg_coin_inserted ci = { .value = 200, .pulses = 20 };
-	struct msg_select	 sel = { .product = 0 };
 	struct msg_restock	 rs = { .product = 0, .stock = -1,
 				    .clear_fault = 1 };
 	uint64_t		 v0 = violations;
@@ -1203,20 +1220,12 @@ scenario_price_between(int changes)
 	outbox_put(&ob, PROC_LEDGER, MSG_RESTOCK, &rs, sizeof(rs));
 	route(PROC_CONTROL, &ob);
 	model.restocks++;
-	outbox_init(&ob);
-	outbox_put(&ob, PROC_LEDGER, MSG_COIN_INSERTED, &ci, sizeof(ci));
-	route(PROC_COIN, &ob);
-	outbox_init(&ob);
-	outbox_put(&ob, PROC_SALES, MSG_PANEL_SELECT, &sel, sizeof(sel));
-	route(PROC_PANEL, &ob);
-	drain();
+	scenario_pay_and_choose();
 	for (int i = 0; i < changes; i++) {
 		op_set_price(0, cf.product[0].price - 10 * (i + 1));
 		drain();
 	}
-	outbox_init(&ob);
-	outbox_put(&ob, PROC_SALES, MSG_PANEL_VEND, NULL, 0);
-	route(PROC_PANEL, &ob);
+	scenario_vend_press();
 	drain();
 	printf("property: scenario price-between-%d: %s\n", changes,
 	    violations == v0 ? "ok" : "FAILED");
@@ -1234,29 +1243,16 @@ scenario_price_between(int changes)
 static void
 scenario_price_race(void)
 {
-	struct outbox		 ob;
-	struct msg_coin_inserted ci = { .value = 200, .pulses = 20 };
-	struct msg_select	 sel = { .product = 0 };
 	uint64_t		 v0 = violations, races;
 
-	outbox_init(&ob);
-	outbox_put(&ob, PROC_LEDGER, MSG_COIN_INSERTED, &ci, sizeof(ci));
-	route(PROC_COIN, &ob);
-	outbox_init(&ob);
-	outbox_put(&ob, PROC_SALES, MSG_PANEL_SELECT, &sel, sizeof(sel));
-	route(PROC_PANEL, &ob);
-	drain();
+	scenario_pay_and_choose();
 	races = op_counts()->price_races;
 	op_set_price(0, cf.product[0].price + 10);	/* queued at the ledger */
-	outbox_init(&ob);
-	outbox_put(&ob, PROC_SALES, MSG_PANEL_VEND, NULL, 0);
-	route(PROC_PANEL, &ob);
+	scenario_vend_press();
 	drain();			/* sales first: the old price */
 	if (op_counts()->price_races != races + 1)
 		violation("price race: the reservation did not race the change");
-	outbox_init(&ob);
-	outbox_put(&ob, PROC_SALES, MSG_PANEL_VEND, NULL, 0);
-	route(PROC_PANEL, &ob);
+	scenario_vend_press();
 	drain();
 	printf("property: scenario price-race: %s\n",
 	    violations == v0 ? "ok" : "FAILED");

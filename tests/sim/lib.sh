@@ -584,3 +584,29 @@ keypad_unplug() {
 keypad_plug() {
 	simkeys_cmd plug "simkeys: ready"
 }
+
+# ---- the MDB bus (tests/mdb/mdbsim) ----
+
+MDB_LINK=$WORK/mdb-tty
+MDB_CTL=$WORK/mdbsim.sock
+
+# mdbsim_start [OPTION...]: mdbsim on a pty linked at $MDB_LINK, its control
+# socket $MDB_CTL, its account written to $WORK/mdb.json at exit.
+mdbsim_start() {
+	DIAG_FILES="${DIAG_FILES:-} $WORK/mdbsim.err"
+	mdbsim "$@" -l "$MDB_LINK" -c "$MDB_CTL" -j "$WORK/mdb.json" \
+		>"$WORK/mdbsim.out" 2>"$WORK/mdbsim.err" &
+	MDBSIM_PID=$!
+	i=0
+	until [ -e "$MDB_LINK" ] && [ -S "$MDB_CTL" ]; do
+		[ $i -lt 100 ] || fail "mdbsim made no $MDB_LINK: $(cat "$WORK/mdbsim.err")"
+		i=$((i + 1))
+		usleep 20000
+	done
+}
+
+# mdb_ctl CMD...: one control command to mdbsim; its reply must be "ok".
+mdb_ctl() {
+	mdbsim ctl "$MDB_CTL" "$@" >>"$WORK/mdbctl.out" 2>&1 ||
+		fail "mdbsim ctl $*: $(tail -n 1 "$WORK/mdbctl.out")"
+}

@@ -14,25 +14,7 @@
 # saw no malformed line.
 . /vendd/tests/sim/lib.sh
 
-MDB_LINK=$WORK/mdb-tty
-MDB_CTL=$WORK/mdbsim.sock
-DIAG_FILES="${DIAG_FILES:-} $WORK/mdbsim.err"
-
-mdbsim -l "$MDB_LINK" -c "$MDB_CTL" -j "$WORK/mdb.json" >"$WORK/mdbsim.out" \
-	2>"$WORK/mdbsim.err" &
-MDBSIM_PID=$!
-i=0
-until [ -e "$MDB_LINK" ] && [ -S "$MDB_CTL" ]; do
-	[ $i -lt 100 ] || fail "mdbsim made no $MDB_LINK: $(cat "$WORK/mdbsim.err")"
-	i=$((i + 1))
-	usleep 20000
-done
-
-# mdb_ctl CMD...: one control command to mdbsim; its reply must be "ok".
-mdb_ctl() {
-	mdbsim ctl "$MDB_CTL" "$@" >>"$WORK/mdbctl.out" 2>&1 ||
-		fail "mdbsim ctl $*: $(tail -n 1 "$WORK/mdbctl.out")"
-}
+mdbsim_start
 
 vendd_start_fast mdb.device="$MDB_LINK" mdb.poll_ms=50 mdb.offline_s=2 \
 	mdb.tubes_s=1

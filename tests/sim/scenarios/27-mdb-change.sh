@@ -9,25 +9,7 @@
 # the ledger's (cash in less change paid) agree to the minor unit.
 . /vendd/tests/sim/lib.sh
 
-MDB_LINK=$WORK/mdb-tty
-MDB_CTL=$WORK/mdbsim.sock
-DIAG_FILES="${DIAG_FILES:-} $WORK/mdbsim.err"
-
-mdbsim -p 300 -l "$MDB_LINK" -c "$MDB_CTL" -j "$WORK/mdb.json" \
-	>"$WORK/mdbsim.out" 2>"$WORK/mdbsim.err" &
-MDBSIM_PID=$!
-i=0
-until [ -e "$MDB_LINK" ] && [ -S "$MDB_CTL" ]; do
-	[ $i -lt 100 ] || fail "mdbsim made no $MDB_LINK: $(cat "$WORK/mdbsim.err")"
-	i=$((i + 1))
-	usleep 20000
-done
-
-# mdb_ctl CMD...: one control command to mdbsim; its reply must be "ok".
-mdb_ctl() {
-	mdbsim ctl "$MDB_CTL" "$@" >>"$WORK/mdbctl.out" 2>&1 ||
-		fail "mdbsim ctl $*: $(tail -n 1 "$WORK/mdbctl.out")"
-}
+mdbsim_start -p 300		# 300 ms a coin paid: a payout lasts
 
 # sale_of_cola: select, vend, the drop.
 sale_of_cola() {
