@@ -25,23 +25,19 @@ mdb_core_init(struct mdb_core *c, const struct mdb_timing *t, int decimals,
 	c->stale = -1;
 }
 
-/* Put an event out, for the caller to add the fields of its kind; a full
- * list drops it (NULL; MDB_OUT_MAX holds a whole poll and what follows). */
+/* Put a changer's event out (see mdb_out_add). */
 static struct mdb_out *
 mdb_emit(struct mdb_outs *o, int kind, int64_t value, int type, int routing,
     int code)
 {
-	struct mdb_out	*e;
+	struct mdb_out	*e = mdb_out_add(o, MDB_DEV_CHANGER, kind);
 
-	if (o->n == MDB_OUT_MAX)
-		return NULL;
-	e = &o->o[o->n++];
-	memset(e, 0, sizeof(*e));
-	e->kind = kind;
-	e->value = value;
-	e->type = type;
-	e->routing = routing;
-	e->code = code;
+	if (e != NULL) {
+		e->value = value;
+		e->type = type;
+		e->routing = routing;
+		e->code = code;
+	}
 	return e;
 }
 

@@ -23,6 +23,7 @@
 #include "change.h"
 #include "mdb_codec.h"
 #include "mdb_link.h"
+#include "mdb_out.h"
 
 enum mdb_phase {
 	MDB_PH_RESET = 1,	/* RESET to send */
@@ -32,46 +33,6 @@ enum mdb_phase {
 	MDB_PH_TUBES,
 	MDB_PH_COIN_TYPE,
 	MDB_PH_READY,		/* polling */
-};
-
-/* What happened, for the shell. */
-enum mdb_out_kind {
-	MDB_OUT_COIN = 1,	/* a coin accepted: value, type, routing */
-	MDB_OUT_ONLINE,		/* the changer answers and is set up */
-	MDB_OUT_OFFLINE,	/* no answer for offline_ms */
-	MDB_OUT_TUBES,		/* new tube counts (changer's TUBE STATUS) */
-	MDB_OUT_FAULT,		/* a status worth a log line: code */
-	MDB_OUT_MANUAL,		/* coins paid by the changer's own buttons */
-	MDB_OUT_BAD,		/* an answer that is not MDB: logged */
-	MDB_OUT_PAID,		/* a payout's end: id, value asked, paid */
-	MDB_OUT_EXACT,		/* exact change only (code 1) or not (0) */
-};
-
-struct mdb_out {
-	int		kind;		/* enum mdb_out_kind */
-	int64_t		value;		/* COIN, MANUAL: minor units at vendd's
-					 * decimals */
-	int		type;		/* COIN, MANUAL: coin type */
-	int		routing;	/* COIN: enum mdb_route */
-	int		code;		/* FAULT: enum mdb_changer_ev */
-	int		count;		/* MANUAL: coins */
-	uint32_t	id;		/* PAID: the payout's */
-	int64_t		paid;		/* PAID: what left the tubes */
-};
-
-#define MDB_OUT_MAX	(MDB_POLL_MAX + 4)
-
-struct mdb_outs {
-	int		n;
-	struct mdb_out	o[MDB_OUT_MAX];
-};
-
-struct mdb_timing {
-	uint64_t	poll_ns;	/* between polls when ready */
-	uint64_t	answer_ns;	/* an answer line must come within this */
-	uint64_t	offline_ns;	/* silent this long: offline */
-	uint64_t	tubes_ns;	/* between TUBE STATUS when ready */
-	uint64_t	reset_wait_ns;	/* after RESET before the first POLL */
 };
 
 struct mdb_core {
