@@ -37,13 +37,14 @@ LIB_SRCS	= daemon/log.c daemon/msg.c daemon/proc.c daemon/config.c \
 		  daemon/control_socket.c daemon/control_operator.c \
 		  daemon/control_audit.c daemon/dex.c daemon/change.c \
 		  daemon/mdb_codec.c daemon/mdb_core.c daemon/mdb_link.c daemon/mdb.c \
+		  daemon/mdb_validator.c daemon/mdb_reader.c \
 		  daemon/notify.c daemon/outputs_file.c daemon/line_request.c \
 		  daemon/safe_outputs.c daemon/trace.c daemon/tune.c gpio/gpio.c gpio/edge.c
 LIB_OBJS	= $(LIB_SRCS:%.c=$(B)/%.o)
 UNIT_TESTS	= transport config edge coin panel sales arm cooling ledger \
 		  ledger_codec ledger_store control_protocol control_socket wiring \
 		  outputs_file display keypad dex ledger_operator sales_service \
-		  change mdb_codec mdb_core mdb_link
+		  change mdb_codec mdb_core mdb_link mdb_validator mdb_reader
 UNIT_BINS	= $(UNIT_TESTS:%=$(B)/tests/test_%)
 
 all: $(B)/vendd $(B)/vendctl $(B)/simdrv $(B)/lcdscreen $(B)/simkeys \

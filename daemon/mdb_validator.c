@@ -1,0 +1,2 @@
+/* filled by the validator core: see mdb_validator.h */
+#include "mdb_validator.h"
