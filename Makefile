@@ -32,7 +32,7 @@ LIB_SRCS	= daemon/log.c daemon/msg.c daemon/proc.c daemon/config.c \
 		  daemon/keypad.c daemon/keypad_core.c \
 		  daemon/cooling.c daemon/ledger.c daemon/ledger_codec.c \
 		  daemon/ledger_rules.c daemon/ledger_store.c \
-		  daemon/ledger_events.c daemon/ledger_operator.c \
+		  daemon/ledger_events.c daemon/ledger_operator.c daemon/ledger_mdb.c \
 		  daemon/control_protocol.c daemon/control_listen.c \
 		  daemon/control_socket.c daemon/control_operator.c \
 		  daemon/control_audit.c daemon/dex.c daemon/change.c \

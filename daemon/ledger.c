@@ -130,6 +130,8 @@ ledger_record(const struct ledger *l, const struct msg *m, struct jrec *r)
 		    m->u.count.width_ms : m->u.count.count;
 		return NULL;
 	case MSG_VEND_RESERVE:
+		if (m->u.vend.card)
+			break;			/* the reader is asked first */
 		if ((why = ledger_check_reserve(l, &m->u.vend)) != NULL)
 			return why;
 		r->type = m->u.vend.test ? JR_TEST_RESERVE : JR_RESERVE;
@@ -173,6 +175,9 @@ ledger_record(const struct ledger *l, const struct msg *m, struct jrec *r)
 		r->count = m->u.cool.kind;
 		return NULL;
 	}
+	if ((why = ledger_mdb_record(l, m, r)) == NULL ||
+	    strcmp(why, "not an MDB message") != 0)
+		return why;
 	return ledger_operator_record(l, m, r);
 }
 
@@ -228,7 +233,7 @@ ledger_price_moved(const struct ledger *l, const struct msg *m,
 	char		a[32], b[32];
 	int64_t		now;
 
-	if (m->hdr.type != MSG_VEND_RESERVE || v.test ||
+	if (m->hdr.type != MSG_VEND_RESERVE || v.test || v.card ||
 	    v.product >= (uint32_t)l->cf->nproducts)
 		return 0;
 	if ((now = ledger_price(&l->st, l->cf, (int)v.product)) == v.price)
@@ -297,9 +302,12 @@ ledger_forward(const struct ledger *l, const struct msg *m,
 		v.price = r->value;
 		v.ok = r->type == JR_COMMIT;
 		v.why = v.ok ? 0 : m->u.vend.why;
-		v.test = m->u.vend.test;
+		v.test = r->count == PENDING_TEST;
+		v.card = r->count == PENDING_CARD;
 		outbox_put(ob, PROC_SALES, MSG_VEND_RESULT, &v, sizeof(v));
-		if (r->count && r->type == JR_COMMIT)	/* a test vend */
+		if (v.card)	/* the reader: VEND SUCCESS or FAILURE */
+			outbox_put(ob, PROC_MDB, MSG_CARD_DONE, &v, sizeof(v));
+		if (v.test && r->type == JR_COMMIT)
 			ledger_show_counters(l, ob);
 		break;
 	case JR_RESTOCK:
@@ -311,7 +319,8 @@ ledger_forward(const struct ledger *l, const struct msg *m,
 		ledger_restock_done(m, rs.stock, 0, ob);
 		break;
 	default:
-		ledger_operator_forward(l, m, r, ob);
+		if (!ledger_mdb_forward(l, m, r, ob))
+			ledger_operator_forward(l, m, r, ob);
 		break;
 	}
 }

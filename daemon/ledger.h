@@ -49,6 +49,15 @@ enum jrec_type {
 				 * credit leaves, as change to pay */
 	JR_PAYOUT_DONE,		/* vend_id = payout id, value = paid: the rest
 				 * of the amount is owed to the customer */
+	JR_NOTE_ESCROW,		/* value, product = bill type, count = 1:
+				 * to be stacked, 0: given back */
+	JR_NOTE_STACKED,	/* value, product = bill type: now credit */
+	JR_NOTE_RETURNED,	/* value, product = bill type */
+	JR_CARD_ASK,		/* vend_id, product, value = price: the
+				 * reader is asked (nothing moves yet) */
+	JR_CARD_APPROVED,	/* vend_id, product, value = amount: the
+				 * vend is pending, paid by card */
+	JR_CARD_DENIED,		/* vend_id, product */
 	JR_MAX
 };
 

@@ -322,6 +322,58 @@ w_product(struct wcur *w, const struct ledger_product *p)
 	w_int(w, p->reset.sold_out, 8);
 }
 
+/* Version 3's part: a validator's notes and a reader's card vends. */
+static void
+w_notes_cards(struct wcur *w, const struct ledger_mdb *d)
+{
+	w_int(w, (uint64_t)d->notes_in, 8);
+	w_int(w, d->notes, 8);
+	w_int(w, d->notes_returned, 8);
+	w_int(w, (uint64_t)d->escrow_active | (uint64_t)d->escrow_type << 8 |
+	    (uint64_t)d->escrow_stack << 16, 8);
+	w_int(w, (uint64_t)d->escrow_value, 8);
+	w_int(w, d->card_vends, 8);
+	w_int(w, (uint64_t)d->card_value, 8);
+	w_int(w, d->card_failed, 8);
+	w_int(w, (uint64_t)d->card_refunded, 8);
+	w_int(w, d->card_denied, 8);
+	w_int(w, (uint64_t)d->card_asked | (uint64_t)d->card_product << 8, 8);
+	w_int(w, d->card_vend_id, 8);
+}
+
+/* Version 3's part, read; what no state holds is refused by the caller
+ * (snap_check_notes_cards). */
+static void
+r_notes_cards(struct rcur *r, struct ledger_mdb *d)
+{
+	uint64_t	f;
+
+	d->notes_in = (int64_t)r_int(r, 8);
+	d->notes = r_int(r, 8);
+	d->notes_returned = r_int(r, 8);
+	f = r_int(r, 8);
+	d->escrow_active = (uint8_t)(f & 0xff);
+	d->escrow_type = (uint8_t)(f >> 8 & 0xff);
+	d->escrow_stack = (uint8_t)(f >> 16 & 0xff);
+	if (f >> 24)
+		d->escrow_active = 2;		/* refused */
+	d->escrow_value = (int64_t)r_int(r, 8);
+	d->card_vends = r_int(r, 8);
+	d->card_value = (int64_t)r_int(r, 8);
+	d->card_failed = r_int(r, 8);
+	d->card_refunded = (int64_t)r_int(r, 8);
+	d->card_denied = r_int(r, 8);
+	f = r_int(r, 8);
+	d->card_asked = (uint8_t)(f & 0xff);
+	d->card_product = (uint8_t)(f >> 8 & 0xff);
+	if (f >> 16)
+		d->card_asked = 2;		/* refused */
+	f = r_int(r, 8);
+	d->card_vend_id = (uint32_t)f;
+	if (f >> 32)
+		d->card_asked = 2;
+}
+
 /* Encode the state as a snapshot file's bytes (always the newest version). */
 size_t
 ledger_encode_snapshot(const struct ledger_state *st, uint8_t *buf)
@@ -358,6 +410,7 @@ ledger_encode_snapshot(const struct ledger_state *st, uint8_t *buf)
 	w_int(&w, st->mdb.payout_active, 4);
 	w_int(&w, st->mdb.payout_id, 4);
 	w_int(&w, (uint64_t)st->mdb.payout_amount, 8);
+	w_notes_cards(&w, &st->mdb);
 	w_int(&w, st->nproducts, 4);
 	for (uint32_t i = 0; i < st->nproducts; i++)
 		w_product(&w, &st->product[i]);
@@ -469,6 +522,8 @@ snap_decode_fixed(struct rcur *r, struct ledger_state *st, int v)
 		st->mdb.payout_active = (uint8_t)r_int(r, 4);
 		st->mdb.payout_id = (uint32_t)r_int(r, 4);
 		st->mdb.payout_amount = (int64_t)r_int(r, 8);
+		if (v >= 3)
+			r_notes_cards(r, &st->mdb);
 	} else {
 		/* before collections and resets: all since the beginning */
 		st->cash_in_collected = 0;
@@ -514,6 +569,22 @@ snap_duplicate_id(const struct ledger_state *st, uint32_t n)
 	return 0;
 }
 
+/* A note in escrow and a card vend asked as the records leave them. */
+static const char *
+snap_check_notes_cards(const struct ledger_state *st)
+{
+	const struct ledger_mdb *d = &st->mdb;
+
+	if (d->escrow_active > 1 || (d->escrow_active && (d->escrow_type >= 16
+	    || d->escrow_stack > 1 || d->escrow_value <= 0)))
+		return "note in escrow out of range";
+	if (d->card_asked > 1 || (d->card_asked && (d->card_product >= st->nproducts || st->pending.active)))
+		return "card vend asked out of range";
+	if (d->notes_in < 0 || d->card_value < 0 || d->card_refunded < 0)
+		return "note or card totals out of range";
+	return NULL;
+}
+
 /* Decode a snapshot file's bytes: the pure half of ledger_open. */
 int
 ledger_decode_snapshot(const void *buf, size_t len, struct ledger_state *st,
@@ -536,10 +607,10 @@ ledger_decode_snapshot(const void *buf, size_t len, struct ledger_state *st,
 		SNAP_FAIL(0, "not a snapshot: bad magic");
 	r.off = 8;
 	v = (int)r_int(&r, 4);
-	if (v != 1 && v != SNAP_VERSION)
+	if (v < 1 || v > SNAP_VERSION)
 		SNAP_FAIL(8, "unknown snapshot version %u",
 		    (unsigned)get_le(b + 8, 4));
-	fixed = v == 1 ? SNAP_FIXED1 : SNAP_FIXED;
+	fixed = v == 1 ? SNAP_FIXED1 : v == 2 ? SNAP_FIXED2 : SNAP_FIXED;
 	prod = v == 1 ? SNAP_PRODUCT1 : SNAP_PRODUCT;
 	body = r_int(&r, 4);
 	if (body < fixed || len != SNAP_HDR + body + 4)
@@ -555,12 +626,13 @@ ledger_decode_snapshot(const void *buf, size_t len, struct ledger_state *st,
 		    "products, length %llu", st->nproducts,
 		    (unsigned long long)body);
 	if (st->credit < 0 || st->pending.active > 1 || st->pending.price < 0 ||
-	    st->pending.test > 1 || st->service_cmd > 1 ||
-	    (st->pending.test && (st->pending.price != 0 ||
+	    st->pending.test > PENDING_CARD || st->service_cmd > 1 ||
+	    (st->pending.test == PENDING_TEST && (st->pending.price != 0 ||
 	    !st->pending.active)) ||
 	    (st->pending.active && st->pending.product >= st->nproducts))
 		SNAP_FAIL(SNAP_HDR + 8, "credit or pending vend out of range");
-	if ((why = snap_check_bases(st)) != NULL)
+	if ((why = snap_check_bases(st)) != NULL ||
+	    (why = snap_check_notes_cards(st)) != NULL)
 		SNAP_FAIL(SNAP_HDR + 8, "%s", why);
 	for (uint32_t i = 0; i < st->nproducts; i++) {
 		size_t	off = r.off;

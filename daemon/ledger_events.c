@@ -57,6 +57,9 @@ events_has_product(uint16_t type)
 	case JR_BLOCKED:
 	case JR_TEST_RESERVE:
 	case JR_PRICE:
+	case JR_CARD_ASK:
+	case JR_CARD_APPROVED:
+	case JR_CARD_DENIED:
 		return 1;
 	}
 	return 0;

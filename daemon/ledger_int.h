@@ -35,13 +35,15 @@
 
 /* Snapshot: header, body (fixed part + products), CRC-32 over all before. */
 #define SNAP_MAGIC	"VENDDSNP"
-#define SNAP_VERSION	2		/* 1 is still read: its new fields are 0 */
+#define SNAP_VERSION	3		/* 1, 2 are still read: new fields 0 */
 #define SNAP_HDR	16		/* magic 8, version 4, body length 4 */
 #define SNAP_COUNTERS1	(8 * (1 + VENDD_MAX_PULSES + 1) + 8 * 12)
 #define SNAP_COUNTERS	(SNAP_COUNTERS1 + 8 * 7)
 #define SNAP_FIXED1	(8 + 8 + 16 + SNAP_COUNTERS1 + 4)
-#define SNAP_FIXED	(8 + 8 + 16 + 2 * SNAP_COUNTERS + 8 + 8 + \
+#define SNAP_FIXED2	(8 + 8 + 16 + 2 * SNAP_COUNTERS + 8 + 8 + \
 			 8 * LAST_MAX + 8 * 18 + 8 * 5 + 16 + 4)
+#define SNAP_NOTES_CARDS	(8 * 5 + 8 * 7)	/* version 3's */
+#define SNAP_FIXED	(SNAP_FIXED2 + SNAP_NOTES_CARDS)
 #define SNAP_PRODUCT1	(VENDD_ID_MAX + 4 + 4 + 8 * 4)
 #define SNAP_PRODUCT	(SNAP_PRODUCT1 + 8 + 8 + 8 * 5)
 #define SNAP_NMAX	(2 * VENDD_MAX_PRODUCTS)
@@ -73,7 +75,8 @@ void		 jrec_apply(struct ledger_state *, const struct jrec *);
 void		 ledger_pending_clear(struct ledger_state *);
 void		 ledger_fresh(struct ledger_state *, const struct config *);
 void		 ledger_remap(struct ledger_state *, const struct config *);
-#define LEDGER_START_RECORDS	3	/* a payout's end, a settlement, the start */
+#define LEDGER_START_RECORDS	5	/* a payout's end, a note's, a card
+					 * vend's, a settlement, the start */
 int		 ledger_start_records(const struct ledger_state *,
 		    struct jrec rec[LEDGER_START_RECORDS]);
 int		 ledger_products_same(const struct ledger_state *,
@@ -107,6 +110,17 @@ void		 ledger_operator_forward(const struct ledger *,
 		    const struct msg *, const struct jrec *, struct outbox *);
 uint32_t	 ledger_audit_token(const struct ledger_state *, uint32_t n);
 void		 ledger_show_counters(const struct ledger *, struct outbox *);
+
+/* ledger_mdb.c: a bill validator's notes and a cashless reader's vends. */
+const char	*ledger_mdb_record(const struct ledger *, const struct msg *,
+		    struct jrec *);
+const char	*jrec_check_mdb(const struct ledger_state *,
+		    const struct jrec *);
+void		 jrec_apply_mdb(struct ledger_state *, const struct jrec *);
+int		 ledger_mdb_forward(const struct ledger *, const struct msg *,
+		    const struct jrec *, struct outbox *);
+int		 ledger_mdb_start_records(const struct ledger_state *,
+		    uint64_t seq, struct jrec *);
 
 /* ledger_events.c: the event log beside the journal. */
 #define LEDGER_EVENTS		"events"

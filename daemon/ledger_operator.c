@@ -375,6 +375,10 @@ ledger_event_name(uint16_t type)
 		[JR_COLLECT] = "collect", [JR_SERVICE] = "service",
 		[JR_AUDIT_RESET] = "audit_reset", [JR_MDB_COIN] = "coin",
 		[JR_PAYOUT_REQ] = "change_asked", [JR_PAYOUT_DONE] = "change",
+		[JR_NOTE_ESCROW] = "note_escrow", [JR_NOTE_STACKED] = "note",
+		[JR_NOTE_RETURNED] = "note_returned",
+		[JR_CARD_ASK] = "card_asked", [JR_CARD_APPROVED] = "card_approved",
+		[JR_CARD_DENIED] = "card_denied",
 	};
 
 	return type < JR_MAX ? names[type] : NULL;

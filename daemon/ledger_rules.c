@@ -37,8 +37,11 @@ jrec_check_resolve(const struct ledger_state *st, const struct jrec *r)
 const char *
 jrec_check(const struct ledger_state *st, const struct jrec *r)
 {
+	const char *why = jrec_check_mdb(st, r);
 	int64_t	t;
 
+	if (why == NULL || *why != '\0')
+		return why;
 	switch (r->type) {
 	case JR_PAYOUT_REQ:
 		if (st->mdb.payout_active)
@@ -188,6 +191,18 @@ ledger_payout_done(struct ledger_state *st, int64_t paid)
 	st->mdb.payout_amount = 0;
 }
 
+/* A vend that did not sell gives its price back: to the credit, or (paid
+ * by card) to the card, whose reader refunds it on VEND FAILURE. */
+static void
+ledger_refund(struct ledger_state *st, int64_t price)
+{
+	if (st->pending.test == PENDING_CARD) {
+		st->mdb.card_failed++;
+		st->mdb.card_refunded += price;
+	} else
+		st->credit += price;
+}
+
 /* A DEX read with reset: "since reset" counts from here (the reset counted). */
 static void
 ledger_audit_reset(struct ledger_state *st)
@@ -215,6 +230,7 @@ jrec_apply(struct ledger_state *st, const struct jrec *r)
 {
 	struct ledger_product *p = &st->product[r->product % SNAP_NMAX];
 
+	jrec_apply_mdb(st, r);
 	switch (r->type) {
 	case JR_COIN:
 		st->credit += r->value;
@@ -267,7 +283,11 @@ jrec_apply(struct ledger_state *st, const struct jrec *r)
 	case JR_COMMIT:
 		if (p->stock > 0)
 			p->stock--;
-		if (st->pending.test) {
+		if (st->pending.test == PENDING_CARD) {
+			st->mdb.card_vends++;
+			st->mdb.card_value += r->value;
+		}
+		if (st->pending.test == PENDING_TEST) {
 			/* the column works again: a repaired column is
 			 * put back in order by a test vend that drops */
 			p->test_vends++;
@@ -283,7 +303,7 @@ jrec_apply(struct ledger_state *st, const struct jrec *r)
 		ledger_pending_clear(st);
 		break;
 	case JR_RESTORE:
-		st->credit += r->value;
+		ledger_refund(st, r->value);
 		p->failed_vends++;
 		p->state = PRODUCT_OUT_OF_ORDER;
 		st->c.failed_vends++;
@@ -296,7 +316,7 @@ jrec_apply(struct ledger_state *st, const struct jrec *r)
 		 * is not at fault (the arm and sales stop all dispensing
 		 * until the beam clears), but the vend failed.
 		 */
-		st->credit += r->value;
+		ledger_refund(st, r->value);
 		p->failed_vends++;
 		st->c.failed_vends++;
 		st->last_ms[LAST_FAILED_VEND] = r->time_ms;
@@ -311,7 +331,7 @@ jrec_apply(struct ledger_state *st, const struct jrec *r)
 		 * column's, and a power cut must not take columns out of
 		 * service. unresolved_settled lets the audit see it.
 		 */
-		st->credit += r->value;
+		ledger_refund(st, r->value);
 		st->c.unresolved_settled++;
 		ledger_pending_clear(st);
 		break;
@@ -454,6 +474,7 @@ ledger_start_records(const struct ledger_state *st,
 		    "(count the changer's tubes)", st->mdb.payout_id);
 		n++;
 	}
+	n += ledger_mdb_start_records(st, st->seq + (uint64_t)n, rec + n);
 	if (pv->active) {
 		rec[n].type = JR_SETTLE;
 		rec[n].seq = st->seq + (uint64_t)n + 1;
@@ -462,8 +483,10 @@ ledger_start_records(const struct ledger_state *st,
 		rec[n].value = pv->price;
 		rec[n].count = pv->test;
 		if (jrec_check(st, &rec[n]) == NULL) {
-			log_warnx("vend %u of %s unresolved at start: credit "
-			    "restored", pv->vend_id, st->product[pv->product].id);
+			log_warnx("vend %u of %s unresolved at start: %s",
+			    pv->vend_id, st->product[pv->product].id,
+			    pv->test == PENDING_CARD ? "the card refunded" :
+			    "credit restored");
 			n++;
 		} else
 			log_warnx("vend %u unresolved at start cannot be "

@@ -106,6 +106,19 @@ msg_payload_size(uint16_t type)
 		return SZ(flag);
 	case MSG_MDB_PRICE:
 		return SZ(price);
+	case MSG_NOTE_ESCROW:
+	case MSG_NOTE_DECIDED:
+	case MSG_NOTE_DONE:
+		return SZ(note);
+	case MSG_CARD_SESSION:
+		return SZ(card);
+	case MSG_CARD_ENABLE:
+	case MSG_CARD_END:
+		return SZ(flag);
+	case MSG_CARD_VEND:
+	case MSG_CARD_RESULT:
+	case MSG_CARD_DONE:
+		return SZ(vend);
 	}
 	return -1;
 }
@@ -156,6 +169,12 @@ msg_type_name(uint16_t type)
 		[MSG_PAYOUT_DONE] = "PAYOUT_DONE",
 		[MSG_PAYOUT_RESULT] = "PAYOUT_RESULT", [MSG_CHANGER] = "CHANGER",
 		[MSG_MDB_PRICE] = "MDB_PRICE",
+		[MSG_NOTE_ESCROW] = "NOTE_ESCROW",
+		[MSG_NOTE_DECIDED] = "NOTE_DECIDED", [MSG_NOTE_DONE] = "NOTE_DONE",
+		[MSG_CARD_SESSION] = "CARD_SESSION",
+		[MSG_CARD_ENABLE] = "CARD_ENABLE", [MSG_CARD_END] = "CARD_END",
+		[MSG_CARD_VEND] = "CARD_VEND", [MSG_CARD_RESULT] = "CARD_RESULT",
+		[MSG_CARD_DONE] = "CARD_DONE",
 	};
 
 	if (type < MSG_TYPE_MAX && names[type])

@@ -125,6 +125,18 @@ enum msg_type {
 	MSG_CHANGER,		/* mdb -> sales: on bit 0 the changer online,
 				 * bit 1 exact change only */
 	MSG_MDB_PRICE,		/* sales -> mdb: the cheapest price now */
+	MSG_NOTE_ESCROW,	/* mdb -> ledger: a note in escrow, and
+				 * whether change can be given for it */
+	MSG_NOTE_DECIDED,	/* ledger -> mdb: the decision is durable */
+	MSG_NOTE_DONE,		/* mdb -> ledger: stacked, or given back */
+	MSG_CARD_SESSION,	/* mdb -> sales: a card session began (on)
+				 * or ended */
+	MSG_CARD_ENABLE,	/* sales -> mdb: sessions may begin, or not */
+	MSG_CARD_END,		/* sales -> mdb: end the session, no vend */
+	MSG_CARD_VEND,		/* ledger -> mdb: ask the reader (durable) */
+	MSG_CARD_RESULT,	/* mdb -> ledger: approved (ok) or denied */
+	MSG_CARD_DONE,		/* ledger -> mdb: the vend's end is durable:
+				 * VEND SUCCESS (ok) or FAILURE */
 
 	MSG_TYPE_MAX
 };
@@ -169,6 +181,8 @@ struct msg_vend {			/* RESERVE, DISPENSE, DONE, RESULT */
 	uint32_t	attempts;	/* DONE */
 	uint32_t	why;		/* not ok: enum vend_why */
 	uint32_t	test;		/* a service-mode test vend: price 0 */
+	uint32_t	card;		/* paid by the cashless reader's card */
+	uint32_t	pad;
 };
 
 /*
@@ -391,6 +405,22 @@ struct msg_payout {
 	int64_t		paid;		/* DONE, RESULT: the rest is owed */
 };
 
+/* NOTE_ESCROW, NOTE_DECIDED, NOTE_DONE: a bill validator's note. */
+struct msg_note {
+	int64_t		value;		/* at vendd's decimals */
+	uint32_t	type;		/* the validator's bill type, 0..15 */
+	uint32_t	stack;		/* ESCROW: change can be given (the
+					 * wish); DECIDED: stack it; DONE:
+					 * stacked (1) or given back (0) */
+};
+
+/* CARD_SESSION: a card session began (on, funds: -1 unknown) or ended. */
+struct msg_card {
+	uint32_t	on;
+	uint32_t	pad;
+	int64_t		funds;
+};
+
 /* EVENTS_REQ. */
 struct msg_events_req {
 	uint64_t	after;		/* the last id the reader has */
@@ -464,6 +494,8 @@ union msg_small {
 	struct msg_events_req		events_req;
 	struct msg_mdb_coin		mdb_coin;
 	struct msg_payout		payout;
+	struct msg_note			note;
+	struct msg_card			card;
 };
 
 union msg_payload {
@@ -494,6 +526,8 @@ union msg_payload {
 	struct msg_events		events;
 	struct msg_mdb_coin		mdb_coin;
 	struct msg_payout		payout;
+	struct msg_note			note;
+	struct msg_card			card;
 };
 
 struct msg {

@@ -42,6 +42,7 @@ enum vend_why {
 	VEND_WHY_STOPPED,		/* vendd stopped before the product dropped */
 	VEND_WHY_REFUSED,		/* the ledger could not record the reservation */
 	VEND_WHY_PRICE_CHANGED,		/* the price changed before it was reserved */
+	VEND_WHY_CARD_DENIED,		/* the cashless reader denied it */
 };
 
 /* Why service mode changed (a JR_SERVICE record, MSG_SERVICE). */
@@ -59,10 +60,17 @@ enum ledger_op {
 };
 
 /* A vend the ledger reserved but that arm has not resolved yet. */
+/* What pays for the pending vend. */
+enum pending_kind {
+	PENDING_CASH = 0,	/* the credit: the price left it */
+	PENDING_TEST,		/* a service-mode test vend: no money */
+	PENDING_CARD,		/* a card the cashless reader approved */
+};
+
 struct ledger_pending {
 	uint8_t		active;
 	uint8_t		product;
-	uint8_t		test;		/* a service-mode test vend: no money */
+	uint8_t		test;		/* enum pending_kind */
 	uint32_t	vend_id;
 	int64_t		price;
 };
@@ -130,8 +138,25 @@ struct ledger_mdb {
 	/* the payout asked for and not yet confirmed (durable before the
 	 * changer is told) */
 	uint8_t		payout_active;
+	uint8_t		card_asked;		/* a card vend asked, unanswered */
+	uint8_t		card_product;
+	uint8_t		escrow_active;		/* a note in escrow, decided */
 	uint32_t	payout_id;
 	int64_t		payout_amount;
+	/* a bill validator's notes: money once stacked, never in escrow */
+	int64_t		notes_in;		/* stacked: in the cash box */
+	uint64_t	notes;			/* stacked */
+	uint64_t	notes_returned;		/* escrowed, given back */
+	int64_t		escrow_value;
+	/* a cashless reader's vends (not cash: not in cash_in) */
+	uint64_t	card_vends;		/* sold, VEND SUCCESS */
+	int64_t		card_value;
+	uint64_t	card_failed;		/* approved, not sold: refunded */
+	int64_t		card_refunded;
+	uint64_t	card_denied;
+	uint32_t	card_vend_id;
+	uint8_t		escrow_type;
+	uint8_t		escrow_stack;		/* the decision: 1 stack */
 };
 
 /* Wall-clock times (ms since the epoch, 0: never) of the last events DEX reports. */
