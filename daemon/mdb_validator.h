@@ -16,11 +16,12 @@
  * escrow (ROUTED, route ESCROWED) is said as MDB_OUT_NOTE_ESCROW and held
  * until the shell decides (mdb_validator_decide); ESCROW is sent (and sent
  * again until acknowledged: ESCROW with no note held is harmless), and
- * the validator's "stacked" or "returned" ends it. A reset of the
- * validator (06 when ready, or its start-up after an outage) ends a held
- * note the way the validator does: one in escrow and not yet decided is
- * returned, one whose ESCROW was acknowledged is finished as decided (its
- * event is lost with the reset).
+ * the validator's "stacked" or "returned" ends it (a note in escrow that
+ * vendd cannot value is returned unasked, said as MDB_OUT_FAULT). A reset
+ * of the validator (06 when ready, or its start-up after an outage) ends a
+ * held note the way the validator does: one in escrow and not yet decided
+ * is returned, one whose ESCROW was acknowledged is finished as decided
+ * (its event is lost with the reset).
  */
 #ifndef MDB_VALIDATOR_H
 #define MDB_VALIDATOR_H
@@ -49,10 +50,13 @@ struct mdb_validator {
 	uint64_t	sent_at, next_at, heard_at, stacker_at, reset_at;
 	int		inhibit;	/* sales' wish: no note now */
 	uint16_t	enabled;	/* the BILL TYPE enable mask sent last */
+	uint16_t	sending;	/* the mask of the BILL TYPE outstanding */
 	int		bill_type_due;
 	struct mdb_bill_setup	setup;
+	struct mdb_ident	ident;	/* zero when it has none */
 	struct mdb_stacker	stacker;
-	int		full;		/* as last said (MDB_OUT_STACKER) */
+	int		full;		/* as last said (MDB_OUT_STACKER), -1:
+					 * not yet */
 	int		note;		/* enum mdb_note_state */
 	int		note_type;
 	int		stack;		/* the decision: 1 stack, 0 return */
