@@ -26,7 +26,7 @@ ALL_LDFLAGS	= $(LDFLAGS) $(SAN) -pthread
 LIB_SRCS	= daemon/log.c daemon/msg.c daemon/proc.c daemon/config.c \
 		  daemon/config_keys.c daemon/config_value.c daemon/config_print.c \
 		  daemon/config_check.c \
-		  daemon/coin.c daemon/panel.c daemon/sales.c daemon/sales_service.c \
+		  daemon/coin.c daemon/panel.c daemon/sales.c daemon/sales_service.c daemon/sales_card.c \
 		  daemon/arm.c \
 		  daemon/display.c daemon/display_core.c daemon/display_encode.c \
 		  daemon/keypad.c daemon/keypad_core.c \

@@ -57,6 +57,9 @@ struct mdb_conf {
 	int		offline_s;		/* silent this long: offline */
 	int		tubes_s;		/* between TUBE STATUS */
 	int		change_after_vend;	/* pay the credit left after a sale */
+	int		changer;		/* a coin changer (08) is fitted */
+	int		validator;		/* a bill validator (30) */
+	int		cashless;		/* a cashless reader (10) */
 };
 
 /* [service]: the door switch that puts the machine in service mode. */
@@ -133,6 +136,8 @@ enum display_text {
 	DT_TEST_FAILED,		/* it did not */
 	DT_CHANGE_GIVEN,	/* idle: an MDB changer pays change */
 	DT_EXACT_CHANGE,	/* idle: its tubes cannot: exact change only */
+	DT_CARD,		/* a card session is open: choose a product */
+	DT_CARD_DENIED,		/* the reader denied the card's vend */
 	DT_MAX
 };
 

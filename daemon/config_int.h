@@ -22,7 +22,7 @@
  */
 #define CFG_DIFF_MIN		100
 #define CFG_DIFF_MAX		10000
-#define CFG_MAX_KEYS		32	/* keys of the largest section, [display] */
+#define CFG_MAX_KEYS		36	/* keys of the largest section, [display] */
 /* [coin] max_credit when the file does not set it, in the file's decimals */
 #define CFG_DEFAULT_MAX_CREDIT	"10.00"
 

@@ -126,6 +126,8 @@ static const struct cfg_key cfg_display_keys[] = {
 	TEXT("test_failed", DT_TEST_FAILED, 0, NULL),
 	TEXT("change_given", DT_CHANGE_GIVEN, 0, NULL),
 	TEXT("exact_change", DT_EXACT_CHANGE, 0, NULL),
+	TEXT("card", DT_CARD, 0, NULL),
+	TEXT("card_denied", DT_CARD_DENIED, 0, NULL),
 };
 
 static const struct cfg_key cfg_keypad_keys[] = {
@@ -155,6 +157,9 @@ static const struct cfg_key cfg_mdb_keys[] = {
 	INT("offline_s", C(mdb.offline_s), 1, 600, "seconds"),
 	INT("tubes_s", C(mdb.tubes_s), 1, 3600, "seconds"),
 	KEY("change_after_vend", CFG_T_BOOL, C(mdb.change_after_vend)),
+	KEY("changer", CFG_T_BOOL, C(mdb.changer)),
+	KEY("validator", CFG_T_BOOL, C(mdb.validator)),
+	KEY("cashless", CFG_T_BOOL, C(mdb.cashless)),
 };
 
 static const struct cfg_key cfg_product_keys[] = {
@@ -227,6 +232,8 @@ static const char *const cfg_display_texts[DT_MAX] = {
 	[DT_TEST_FAILED] = "Test vend failed",
 	[DT_CHANGE_GIVEN] = "Change given",
 	[DT_EXACT_CHANGE] = "Use exact change",
+	[DT_CARD] = "Card: choose",
+	[DT_CARD_DENIED] = "Card declined",
 };
 
 /* [display]: none until configured; a 16x2 LCD once it is. */
@@ -324,6 +331,7 @@ config_defaults(struct config *cfg)
 	cfg->mdb.offline_s = 10;
 	cfg->mdb.tubes_s = 60;
 	cfg->mdb.change_after_vend = 1;
+	cfg->mdb.changer = 1;
 
 	strcpy(cfg->service.door.key, "[service] door_line");
 	cfg->service.door.active_low = 1;	/* a switch to ground, open */

@@ -190,10 +190,12 @@ config_print(const struct config *cfg, FILE *fp)
 	cfg_print_display(cfg, fp);
 	cfg_print_keypad(cfg, fp);
 	fprintf(fp, "\n[mdb]\ndevice = %s\npoll_ms = %d\nanswer_ms = %d\n"
-	    "offline_s = %d\ntubes_s = %d\nchange_after_vend = %s\n",
+	    "offline_s = %d\ntubes_s = %d\nchange_after_vend = %s\n"
+	    "changer = %s\nvalidator = %s\ncashless = %s\n",
 	    cfg->mdb.device, cfg->mdb.poll_ms, cfg->mdb.answer_ms,
 	    cfg->mdb.offline_s, cfg->mdb.tubes_s,
-	    cfg_yesno(cfg->mdb.change_after_vend));
+	    cfg_yesno(cfg->mdb.change_after_vend), cfg_yesno(cfg->mdb.changer),
+	    cfg_yesno(cfg->mdb.validator), cfg_yesno(cfg->mdb.cashless));
 	fprintf(fp, "\n[service]\n");
 	cfg_print_gpio_line(fp, "door_line", &cfg->service.door);
 	fprintf(fp, "door_active_low = %s\ndoor_bias = %s\n"

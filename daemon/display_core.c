@@ -248,6 +248,10 @@ core_message(const struct display_core *c, char rows[][DISPLAY_ROW_BYTES])
 		core_text(c, rows[1], c->ev.on ? DT_TEST_OK : DT_TEST_FAILED,
 		    NULL, NULL);
 		break;
+	case SHOW_CARD:
+		core_text(c, rows[0], c->ev.on == 2 ? DT_CARD_DENIED : DT_CARD,
+		    NULL, NULL);
+		break;
 	}
 }
 
@@ -556,6 +560,12 @@ core_sales_event(struct display_core *c, const struct msg_show *m,
 		break;
 	case SHOW_CHANGE:
 		c->change = (int)m->on;
+		break;
+	case SHOW_CARD:
+		if (m->on)
+			core_enter(c, DISPLAY_MODE_MESSAGE, m, now);
+		else
+			core_base_mode(c);
 		break;
 	default:		/* CHOOSE, MORE, SOLD_OUT, ..., TAKE, REFUND */
 		core_enter(c, DISPLAY_MODE_MESSAGE, m, now);

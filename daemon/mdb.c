@@ -1,12 +1,16 @@
 /*
  * mdb: the activity that owns the MDB adapter's port ([mdb] device). It
- * puts the adapter in master mode, resets the bus, and then sends what
- * mdb_core decides, one request at a time, feeding each answer back: a
- * coin a changer took goes to the ledger (MSG_MDB_COIN, credited once it
- * is durable, as a pulse coin is), and sales' inhibit wish becomes the
- * changer's COIN TYPE. A port that cannot be opened or an adapter that
- * does not answer is said once and tried again every offline_s; a
- * peripheral that stops answering is mdb_core's to call offline.
+ * puts the adapter in master mode, resets the bus, and then sends what the
+ * peripherals' cores decide (mdb_core: the changer, mdb_validator, mdb_reader),
+ * one request on the bus at a time, feeding each answer back to the core
+ * that asked: a coin goes to the ledger (MSG_MDB_COIN, credited once it is
+ * durable, as a pulse coin is), a note in escrow is decided through the
+ * ledger before the validator hears, a card vend goes between the ledger
+ * and the reader, and sales' inhibit wish becomes the changer's COIN TYPE
+ * and the validator's BILL TYPE. A port that cannot be opened or an
+ * adapter that does not answer is said once and tried again every
+ * offline_s; a peripheral that stops answering is its core's to call
+ * offline.
  */
 #include <errno.h>
 #include <poll.h>
@@ -20,6 +24,8 @@
 #include "mdb.h"
 #include "mdb_core.h"
 #include "mdb_link.h"
+#include "mdb_reader.h"
+#include "mdb_validator.h"
 #include "msg.h"
 #include "proc.h"
 
@@ -35,12 +41,22 @@ enum mdb_adapter {
 
 static const struct config *mdb_cf;
 static struct proc	*mdb_proc;
-static struct mdb_core	 mdb;
+static struct mdb_core	 mdb;		/* the changer's */
+static struct mdb_validator mdb_bv;
+static struct mdb_reader mdb_rd;
+static int		 mdb_fitted[MDB_DEV_N];	/* [mdb] changer, ... */
+static int		 mdb_owner = -1;	/* the device asked, -1: none */
+static int		 mdb_late = -1;		/* given up on: a late line is its */
+static int		 mdb_last;		/* the last device that sent */
+static uint64_t		 mdb_quiet_until;	/* after a silence: nothing sent */
+static int		 mdb_dev_online[MDB_DEV_N];
+static uint32_t		 mdb_card_id, mdb_card_product;	/* the vend asked */
 static struct mdb_lines	 mdb_in;
 static int		 mdb_fd = -1;
 static int		 mdb_adapter;		/* enum mdb_adapter */
 static int		 mdb_warned;		/* the port's trouble, said once */
 static int		 mdb_inhibit = 1;	/* sales' wish, kept over reopens */
+static int		 mdb_card_enable;	/* sales' wish for the reader */
 static uint64_t		 mdb_adapter_at;	/* the adapter's answer due */
 static int64_t		 mdb_cheapest;		/* sales' cheapest price */
 static int		 mdb_online, mdb_exact_only;	/* told to sales */
@@ -76,6 +92,87 @@ mdb_timing(struct mdb_timing *t)
 	t->reset_wait_ns = 500 * NS_PER_MS;
 }
 
+static const char *const mdb_dev_name[MDB_DEV_N] = {
+	"coin changer", "bill validator", "cashless reader",
+};
+
+/* Every peripheral's core from nothing known (the bus was just reset). */
+static void
+mdb_devs_init(uint64_t now)
+{
+	struct mdb_timing t;
+
+	mdb_timing(&t);
+	mdb_core_init(&mdb, &t, mdb_cf->decimals, now);
+	mdb_validator_init(&mdb_bv, &t, mdb_cf->decimals, now);
+	mdb_reader_init(&mdb_rd, &t, mdb_cf->decimals, now);
+	mdb_owner = mdb_late = -1;
+	mdb_quiet_until = 0;
+}
+
+/* Peripheral d's request due now into msg: its length, 0 for none. */
+static size_t
+mdb_dev_next(int d, uint64_t now, uint8_t *msg)
+{
+	if (d == MDB_DEV_CHANGER)
+		return mdb_core_next(&mdb, now, msg);
+	if (d == MDB_DEV_BILL)
+		return mdb_validator_next(&mdb_bv, now, msg);
+	return mdb_reader_next(&mdb_rd, now, msg);
+}
+
+/* The answer to peripheral d's request (or its late one). */
+static void
+mdb_dev_answer(int d, const struct mdb_reply *r, uint64_t now,
+    struct mdb_outs *o)
+{
+	if (d == MDB_DEV_CHANGER)
+		mdb_core_answer(&mdb, r, now, o);
+	else if (d == MDB_DEV_BILL)
+		mdb_validator_answer(&mdb_bv, r, now, o);
+	else
+		mdb_reader_answer(&mdb_rd, r, now, o);
+}
+
+/* No answer line to peripheral d's request in time. */
+static void
+mdb_dev_silent(int d, uint64_t now, struct mdb_outs *o)
+{
+	if (d == MDB_DEV_CHANGER)
+		mdb_core_silent(&mdb, now, o);
+	else if (d == MDB_DEV_BILL)
+		mdb_validator_silent(&mdb_bv, now, o);
+	else
+		mdb_reader_silent(&mdb_rd, now, o);
+}
+
+/* When peripheral d wants the bus, or its answer is overdue. */
+static uint64_t
+mdb_dev_deadline(int d)
+{
+	if (d == MDB_DEV_CHANGER)
+		return mdb_core_deadline(&mdb);
+	if (d == MDB_DEV_BILL)
+		return mdb_validator_deadline(&mdb_bv);
+	return mdb_reader_deadline(&mdb_rd);
+}
+
+/* The bus's next moment: the answer awaited, else the first request due
+ * (not before a silence's quiet time is over). */
+static uint64_t
+mdb_bus_deadline(void)
+{
+	uint64_t	at = 0, d;
+
+	if (mdb_owner != -1)
+		return mdb_dev_deadline(mdb_owner);
+	for (int i = 0; i < MDB_DEV_N; i++)
+		if (mdb_fitted[i] && (d = mdb_dev_deadline(i)) != 0 &&
+		    (at == 0 || d < at))
+			at = d;
+	return at != 0 && at < mdb_quiet_until ? mdb_quiet_until : at;
+}
+
 /* Write a whole line to the adapter; -1 when the port fails. */
 static int
 mdb_write(const char *line, size_t len)
@@ -96,6 +193,24 @@ mdb_write(const char *line, size_t len)
 
 static void	mdb_outs(const struct mdb_outs *);
 static void	mdb_tell_changer(void);
+static void	mdb_tell_cores(void);
+
+/* A note the validator holds when the port is lost ends as the bus reset
+ * at the reopen ends it: given back, or stacked if it was being carried
+ * to the stacker (the validator finishes that). */
+static void
+mdb_note_lost(struct mdb_outs *o)
+{
+	struct mdb_out	*e;
+	int		 stacked = mdb_bv.note == MDB_NOTE_MOVING && mdb_bv.stack;
+
+	if (mdb_bv.note == MDB_NOTE_NONE || (e = mdb_out_add(o, MDB_DEV_BILL,
+	    stacked ? MDB_OUT_NOTE_STACKED : MDB_OUT_NOTE_RETURNED)) == NULL)
+		return;
+	e->type = mdb_bv.note_type;
+	e->value = mdb_validator_value(&mdb_bv, mdb_bv.note_type);
+	mdb_bv.note = MDB_NOTE_NONE;
+}
 
 /* Drop the port (unplugged, or the adapter silent): tried again later.
  * A payout in hand ends (what left unknown: owed), and sales hears that
@@ -108,6 +223,13 @@ mdb_close(const char *why)
 	if (mdb_adapter == MDB_AD_READY) {
 		o.n = 0;
 		mdb_core_abandon(&mdb, &o);
+		mdb_note_lost(&o);
+		/* the reader forgets a vend asked at its reset: denied now */
+		if (mdb_rd.session == MDB_CL_ASKED)
+			mdb_out_add(&o, MDB_DEV_CASHLESS,
+			    MDB_OUT_CL_DENIED)->id = mdb_rd.vend_id;
+		if (mdb_rd.session != MDB_CL_IDLE)
+			mdb_out_add(&o, MDB_DEV_CASHLESS, MDB_OUT_CL_END);
 		mdb_outs(&o);
 	}
 	if (mdb_online) {
@@ -158,7 +280,111 @@ mdb_paid(const struct mdb_out *e)
 	proc_send(mdb_proc, PROC_LEDGER, MSG_PAYOUT_DONE, 0, &p, sizeof(p));
 }
 
-/* What mdb_core said happened: coins to the ledger, the rest logged. */
+/* A note in escrow: the ledger decides (and records it) before the
+ * validator hears; stacked is asked only when change can be given for it
+ * after the cheapest sale (always, with no changer: the credit stays). */
+static void
+mdb_note_escrow(const struct mdb_out *e)
+{
+	struct msg_note	n;
+	char		v[32];
+
+	memset(&n, 0, sizeof(n));
+	n.value = e->value;
+	n.type = (uint32_t)e->type;
+	n.stack = !mdb_inhibit && (!mdb_fitted[MDB_DEV_CHANGER] ||
+	    mdb_core_can_pay(&mdb, e->value - mdb_cheapest));
+	config_format_money(e->value, mdb_cf->decimals, v, sizeof(v));
+	log_info("mdb: a note of %s in escrow%s", v, n.stack ? "" :
+	    mdb_inhibit ? ": not selling, given back" :
+	    ": no change for it, given back");
+	proc_send(mdb_proc, PROC_LEDGER, MSG_NOTE_ESCROW, 0, &n, sizeof(n));
+}
+
+/* A note's end (stacked: money; or given back) to the ledger. */
+static void
+mdb_note_done(const struct mdb_out *e)
+{
+	struct msg_note	n;
+	char		v[32];
+
+	memset(&n, 0, sizeof(n));
+	n.value = e->value;
+	n.type = (uint32_t)e->type;
+	n.stack = e->kind == MDB_OUT_NOTE_STACKED;
+	config_format_money(e->value, mdb_cf->decimals, v, sizeof(v));
+	log_info("mdb: the note of %s %s", v, n.stack ? "stacked" :
+	    "given back");
+	if (n.value > 0)
+		proc_send(mdb_proc, PROC_LEDGER, MSG_NOTE_DONE, 0, &n,
+		    sizeof(n));
+	else
+		log_warnx("mdb: a note of type %d with no value: not recorded",
+		    e->type);
+}
+
+/* The reader's answer to the vend asked, to the ledger. */
+static void
+mdb_card_result(const struct mdb_out *e)
+{
+	struct msg_vend	v;
+
+	memset(&v, 0, sizeof(v));
+	v.vend_id = e->id;
+	v.product = mdb_card_product;
+	v.price = e->kind == MDB_OUT_CL_APPROVED ? e->value : 0;
+	v.ok = e->kind == MDB_OUT_CL_APPROVED;
+	v.card = 1;
+	if (e->id != mdb_card_id || e->id == 0) {
+		log_warnx("mdb: the reader answers vend %u, not the one asked "
+		    "(%u): ignored", e->id, mdb_card_id);
+		return;
+	}
+	log_info("mdb: card vend %u %s", e->id, v.ok ? "approved" : "denied");
+	mdb_card_id = 0;		/* answered once */
+	proc_send(mdb_proc, PROC_LEDGER, MSG_CARD_RESULT, 0, &v, sizeof(v));
+}
+
+/* A card session began or ended: sales hears it. */
+static void
+mdb_card_session(const struct mdb_out *e)
+{
+	struct msg_card	c;
+
+	memset(&c, 0, sizeof(c));
+	c.on = e->kind == MDB_OUT_CL_SESSION;
+	c.funds = c.on ? e->value : 0;
+	proc_send(mdb_proc, PROC_SALES, MSG_CARD_SESSION, 0, &c, sizeof(c));
+}
+
+/* A peripheral set up or gone: logged, and sales told of the changer. */
+static void
+mdb_presence(const struct mdb_out *e)
+{
+	int	on = e->kind == MDB_OUT_ONLINE;
+
+	mdb_dev_online[e->dev] = on;
+	if (on && e->dev == MDB_DEV_CHANGER)
+		log_info("mdb: coin changer online (level %d, %d coin types)",
+		    mdb.setup.level, mdb.setup.ntypes);
+	else if (on && e->dev == MDB_DEV_BILL)
+		log_info("mdb: bill validator online (level %d, %d bill types)",
+		    mdb_bv.setup.level, mdb_bv.setup.ntypes);
+	else if (on)
+		log_info("mdb: cashless reader online");
+	else
+		log_warnx("mdb: %s not answering for %d s: offline, %s",
+		    mdb_dev_name[e->dev], mdb_cf->mdb.offline_s,
+		    e->dev == MDB_DEV_CASHLESS ? "no card taken" :
+		    e->dev == MDB_DEV_BILL ? "no note taken" :
+		    "its coins not taken");
+	if (e->dev == MDB_DEV_CHANGER) {
+		mdb_online = on;
+		mdb_tell_changer();
+	}
+}
+
+/* What the cores said happened: money to the ledger, the rest logged. */
 static void
 mdb_outs(const struct mdb_outs *o)
 {
@@ -178,16 +404,8 @@ mdb_outs(const struct mdb_outs *o)
 			    sizeof(c));
 			break;
 		case MDB_OUT_ONLINE:
-			log_info("mdb: coin changer online (level %d, %d coin "
-			    "types)", mdb.setup.level, mdb.setup.ntypes);
-			mdb_online = 1;
-			mdb_tell_changer();
-			break;
 		case MDB_OUT_OFFLINE:
-			log_warnx("mdb: coin changer not answering for %d s: "
-			    "offline, its coins not taken", mdb_cf->mdb.offline_s);
-			mdb_online = 0;
-			mdb_tell_changer();
+			mdb_presence(e);
 			break;
 		case MDB_OUT_EXACT:
 			if (e->code != mdb_exact_only)
@@ -207,18 +425,39 @@ mdb_outs(const struct mdb_outs *o)
 			log_info("mdb: %d coins of type %d (%s) paid by the "
 			    "changer's buttons", e->count, e->type, v);
 			break;
+		case MDB_OUT_NOTE_ESCROW:
+			mdb_note_escrow(e);
+			break;
+		case MDB_OUT_NOTE_STACKED:
+		case MDB_OUT_NOTE_RETURNED:
+			mdb_note_done(e);
+			break;
+		case MDB_OUT_STACKER:
+			if (e->code)
+				log_warnx("mdb: the bill validator's stacker "
+				    "is full: no note taken until it is "
+				    "emptied");
+			break;
+		case MDB_OUT_CL_SESSION:
+		case MDB_OUT_CL_END:
+			mdb_card_session(e);
+			break;
+		case MDB_OUT_CL_APPROVED:
+		case MDB_OUT_CL_DENIED:
+			mdb_card_result(e);
+			break;
 		case MDB_OUT_FAULT:
-			log_warnx("mdb: coin changer reports status 0x%02x",
-			    e->code);
+			log_warnx("mdb: %s reports status 0x%02x",
+			    mdb_dev_name[e->dev], e->code);
 			break;
 		case MDB_OUT_BAD:
 			if (e->code < 0)
 				log_warnx("mdb: a line from the adapter that "
 				    "answers nothing asked: dropped");
 			else
-				log_warnx("mdb: an answer to 0x%02x that is not "
-				    "MDB (or a coin of a type with no value)",
-				    e->code);
+				log_warnx("mdb: %s: an answer to 0x%02x that "
+				    "is not MDB (or of a type with no value)",
+				    mdb_dev_name[e->dev], e->code);
 			break;
 		}
 	}
@@ -230,7 +469,7 @@ mdb_line(const char *line, size_t len)
 {
 	struct mdb_reply r;
 	struct mdb_outs	 o;
-	struct mdb_timing t;
+	int		 d;
 
 	if (mdb_link_parse(line, len, &r) == -1)
 		log_debug("mdb: adapter says \"%.*s\"", (int)len, line);
@@ -248,20 +487,23 @@ mdb_line(const char *line, size_t len)
 	case MDB_AD_RESET:
 		if (r.kind != MDB_REPLY_ACK)
 			return;
-		mdb_timing(&t);
 		if (mdb_warned)
 			log_info("mdb: %s answers again", mdb_cf->mdb.device);
 		mdb_warned = 0;
 		mdb_adapter = MDB_AD_READY;
-		mdb_core_init(&mdb, &t, mdb_cf->decimals, now_ns());
-		mdb_core_inhibit(&mdb, mdb_inhibit);
-		o.n = 0;
-		mdb_core_prices(&mdb, mdb_cheapest, &o);
-		mdb_outs(&o);
+		mdb_devs_init(now_ns());
+		mdb_tell_cores();
 		break;
 	case MDB_AD_READY:
+		/* the answer of the peripheral asked, or a late one's */
+		if ((d = mdb_owner != -1 ? mdb_owner : mdb_late) == -1) {
+			log_warnx("mdb: a line from the adapter that answers "
+			    "nothing asked: dropped");
+			break;
+		}
+		mdb_owner = mdb_late = -1;
 		o.n = 0;
-		mdb_core_answer(&mdb, &r, now_ns(), &o);
+		mdb_dev_answer(d, &r, now_ns(), &o);
 		mdb_outs(&o);
 		break;
 	}
@@ -325,21 +567,46 @@ mdb_open(void)
 	mdb_adapter_at = mdb_adapter_due();
 }
 
-/* Send what mdb_core wants now, if anything. */
+/* Sales' wishes and prices, told to the cores (at start and after a
+ * reopen). */
+static void
+mdb_tell_cores(void)
+{
+	struct mdb_outs	o;
+
+	mdb_core_inhibit(&mdb, mdb_inhibit);
+	mdb_validator_inhibit(&mdb_bv, mdb_inhibit);
+	mdb_reader_enable(&mdb_rd, mdb_card_enable);
+	o.n = 0;
+	mdb_core_prices(&mdb, mdb_cheapest, &o);
+	mdb_outs(&o);
+}
+
+/* Give the bus to the next fitted peripheral with a request due, in
+ * turn, so that none waits behind another's busy spell. */
 static void
 mdb_send_due(uint64_t now)
 {
 	uint8_t	msg[MDB_MSG_MAX];
 	char	line[MDB_LINE_MAX];
 	size_t	n;
-	int	len;
+	int	len, d;
 
-	if ((n = mdb_core_next(&mdb, now, msg)) == 0)
+	if (mdb_adapter != MDB_AD_READY || mdb_owner != -1 ||
+	    now < mdb_quiet_until)
 		return;
-	if ((len = mdb_link_request(line, sizeof(line), msg, n)) == -1)
-		fatalx("mdb: a request of %zu bytes", n);
-	if (mdb_write(line, (size_t)len) == -1)
-		mdb_close(strerror(errno));
+	for (int k = 1; k <= MDB_DEV_N; k++) {
+		d = (mdb_last + k) % MDB_DEV_N;
+		if (!mdb_fitted[d] || (n = mdb_dev_next(d, now, msg)) == 0)
+			continue;
+		mdb_owner = mdb_last = d;
+		mdb_late = -1;
+		if ((len = mdb_link_request(line, sizeof(line), msg, n)) == -1)
+			fatalx("mdb: a request of %zu bytes", n);
+		if (mdb_write(line, (size_t)len) == -1)
+			mdb_close(strerror(errno));
+		return;
+	}
 }
 
 /* The timer: the adapter's answers overdue, mdb_core's request due. */
@@ -364,9 +631,15 @@ mdb_timer_cb(evutil_socket_t fd, short what, void *arg)
 			    "adapter in master mode?)");
 		break;
 	case MDB_AD_READY:
-		if (mdb.outstanding != -1 && now >= mdb_core_deadline(&mdb)) {
+		if (mdb_owner != -1 && now >= mdb_dev_deadline(mdb_owner)) {
+			/* a line that comes late is this one's answer: the
+			 * bus stays quiet a while so it is not another's */
+			mdb_late = mdb_owner;
+			mdb_owner = -1;
+			mdb_quiet_until = now + (uint64_t)mdb_cf->mdb.answer_ms *
+			    NS_PER_MS;
 			o.n = 0;
-			mdb_core_silent(&mdb, now, &o);
+			mdb_dev_silent(mdb_late, now, &o);
 			mdb_outs(&o);
 		}
 		mdb_send_due(now);
@@ -380,51 +653,93 @@ static void
 mdb_schedule(void)
 {
 	uint64_t	at = mdb_adapter == MDB_AD_READY ?
-			    mdb_core_deadline(&mdb) : mdb_adapter_at;
+			    mdb_bus_deadline() : mdb_adapter_at;
 
 	if (mdb_ev_timer != NULL && at != 0)
 		proc_timer_at(mdb_ev_timer, at);
 }
 
-/* Sales' inhibit wish: the changer's coin types follow; a payout the
- * ledger made durable: planned and paid. */
+/* A card vend the ledger made durable: asked of the reader (denied at
+ * once with no reader ready). */
+static void
+mdb_card_vend(const struct msg_vend *v, struct mdb_outs *o)
+{
+	struct mdb_out	*e;
+
+	mdb_card_id = v->vend_id;
+	mdb_card_product = v->product;
+	if (mdb_adapter == MDB_AD_READY && mdb_fitted[MDB_DEV_CASHLESS])
+		mdb_reader_vend(&mdb_rd, v->vend_id, v->price,
+		    (uint16_t)(v->product + 1), o);
+	else if ((e = mdb_out_add(o, MDB_DEV_CASHLESS, MDB_OUT_CL_DENIED)) !=
+	    NULL)
+		e->id = v->vend_id;
+}
+
+/* A message for the cores: sales' wishes, the ledger's durable steps. */
+static void
+mdb_to_cores(const struct msg *m, struct mdb_outs *o)
+{
+	int	ready = mdb_adapter == MDB_AD_READY;
+
+	switch (m->hdr.type) {
+	case MSG_PAYOUT:		/* durable: pay it */
+		if (ready && mdb_fitted[MDB_DEV_CHANGER])
+			mdb_core_payout(&mdb, m->u.payout.id,
+			    m->u.payout.amount, o);
+		else		/* no changer: all of it owed */
+			mdb_core_owe(o, m->u.payout.id, m->u.payout.amount);
+		break;
+	case MSG_MDB_PRICE:
+		mdb_cheapest = m->u.price.price;
+		if (ready)
+			mdb_core_prices(&mdb, mdb_cheapest, o);
+		break;
+	case MSG_COIN_INHIBIT:
+		mdb_inhibit = m->u.flag.on != 0;
+		if (ready) {
+			mdb_core_inhibit(&mdb, mdb_inhibit);
+			mdb_validator_inhibit(&mdb_bv, mdb_inhibit);
+		}
+		break;
+	case MSG_NOTE_DECIDED:		/* durable: stack or give back */
+		if (ready)
+			mdb_validator_decide(&mdb_bv, m->u.note.stack != 0);
+		break;
+	case MSG_CARD_ENABLE:
+		mdb_card_enable = m->u.flag.on != 0;
+		if (ready)
+			mdb_reader_enable(&mdb_rd, mdb_card_enable);
+		break;
+	case MSG_CARD_END:
+		if (ready)
+			mdb_reader_end(&mdb_rd);
+		break;
+	case MSG_CARD_VEND:
+		mdb_card_vend(&m->u.vend, o);
+		break;
+	case MSG_CARD_DONE:		/* durable: VEND SUCCESS or FAILURE */
+		if (ready)
+			mdb_reader_vend_end(&mdb_rd, m->u.vend.vend_id,
+			    m->u.vend.ok != 0);
+		break;
+	default:
+		fatalx("mdb: unexpected %s from %s", msg_type_name(m->hdr.type),
+		    proc_name(m->hdr.src));
+	}
+}
+
+/* Sales' and the ledger's messages: into the cores, then the bus. */
 static void
 mdb_dispatch(struct proc *p, const struct msg *m)
 {
 	struct mdb_outs	o;
 
 	(void)p;
-	if (m->hdr.type == MSG_PAYOUT) {
-		o.n = 0;
-		if (mdb_adapter == MDB_AD_READY)
-			mdb_core_payout(&mdb, m->u.payout.id,
-			    m->u.payout.amount, &o);
-		else		/* no changer: all of it owed */
-			mdb_core_owe(&o, m->u.payout.id, m->u.payout.amount);
-		mdb_outs(&o);
-		if (mdb_adapter == MDB_AD_READY) {
-			mdb_send_due(now_ns());
-			mdb_schedule();
-		}
-		return;
-	}
-	if (m->hdr.type == MSG_MDB_PRICE) {
-		mdb_cheapest = m->u.price.price;
-		if (mdb_adapter == MDB_AD_READY) {
-			o.n = 0;
-			mdb_core_prices(&mdb, mdb_cheapest, &o);
-			mdb_outs(&o);
-			mdb_send_due(now_ns());
-			mdb_schedule();
-		}
-		return;
-	}
-	if (m->hdr.type != MSG_COIN_INHIBIT)
-		fatalx("mdb: unexpected %s from %s", msg_type_name(m->hdr.type),
-		    proc_name(m->hdr.src));
-	mdb_inhibit = m->u.flag.on != 0;
+	o.n = 0;
+	mdb_to_cores(m, &o);
+	mdb_outs(&o);
 	if (mdb_adapter == MDB_AD_READY) {
-		mdb_core_inhibit(&mdb, mdb_inhibit);
 		mdb_send_due(now_ns());
 		mdb_schedule();
 	}
@@ -478,13 +793,19 @@ mdb_on_stop(struct proc *p)
 	int		 len;
 
 	(void)p;
-	if (mdb_adapter == MDB_AD_READY && mdb.outstanding != -1) {
+	if (mdb_adapter == MDB_AD_READY && mdb_owner != -1) {
 		if ((len = mdb_wait_line(line, sizeof(line))) >= 0)
 			mdb_line(line, (size_t)len);
 		else
-			mdb.outstanding = -1;
+			mdb.outstanding = mdb_bv.outstanding =
+			    mdb_rd.outstanding = mdb_owner = -1;
 	}
-	if (mdb_adapter == MDB_AD_READY && mdb.phase == MDB_PH_READY) {
+	if (mdb_adapter == MDB_AD_READY && mdb_fitted[MDB_DEV_BILL] &&
+	    mdb_bv.phase == MDB_PH_READY &&
+	    mdb_sync(msg, mdb_bill_type(msg, 0, 0), &r) == -1)
+		log_warnx("mdb: could not block the validator on the way out");
+	if (mdb_adapter == MDB_AD_READY && mdb_fitted[MDB_DEV_CHANGER] &&
+	    mdb.phase == MDB_PH_READY) {
 		mdb_core_inhibit(&mdb, 1);
 		if (mdb_sync(msg, mdb_changer_coin_type(msg, 0,
 		    0), &r) == -1)
@@ -517,6 +838,9 @@ mdb_init(struct proc *p, const struct config *cf)
 	p->on_stop = mdb_on_stop;
 	mdb_proc = p;
 	mdb_cf = cf;
+	mdb_fitted[MDB_DEV_CHANGER] = cf->mdb.changer;
+	mdb_fitted[MDB_DEV_BILL] = cf->mdb.validator;
+	mdb_fitted[MDB_DEV_CASHLESS] = cf->mdb.cashless;
 	if (cf->mdb.device[0] == '\0')
 		return;
 	if ((mdb_ev_timer = evtimer_new(p->base, mdb_timer_cb, NULL)) == NULL)

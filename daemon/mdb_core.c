@@ -120,6 +120,21 @@ mdb_exact(struct mdb_core *c, struct mdb_outs *o)
 	}
 }
 
+/* Whether the tubes can pay amount exactly: see mdb_core.h. */
+int
+mdb_core_can_pay(const struct mdb_core *c, int64_t amount)
+{
+	struct change_tubes	t;
+	struct change_plan	p;
+
+	if (amount <= 0)
+		return 1;
+	if (!c->online)
+		return 0;
+	mdb_change_tubes(c, &t);
+	return change_plan(&t, amount, &p) == 0 && p.shortfall == 0;
+}
+
 /* The cheapest price on sale: see mdb_core.h. */
 void
 mdb_core_prices(struct mdb_core *c, int64_t cheapest, struct mdb_outs *o)

@@ -93,6 +93,9 @@ void	mdb_core_payout(struct mdb_core *, uint32_t id, int64_t amount,
 	    struct mdb_outs *);
 /* The cheapest price on sale now (sales'): which coins can be changed. */
 void	mdb_core_prices(struct mdb_core *, int64_t cheapest, struct mdb_outs *);
+/* Whether the tubes, as last counted, can pay amount exactly (a note's
+ * change); an offline changer cannot. */
+int	mdb_core_can_pay(const struct mdb_core *, int64_t amount);
 /* A payout that cannot be made at all (no changer): MDB_OUT_PAID, paid 0. */
 void	mdb_core_owe(struct mdb_outs *, uint32_t id, int64_t amount);
 /* The port was lost: a payout in hand ends, what left unknown (owed). */

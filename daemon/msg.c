@@ -113,8 +113,9 @@ msg_payload_size(uint16_t type)
 	case MSG_CARD_SESSION:
 		return SZ(card);
 	case MSG_CARD_ENABLE:
-	case MSG_CARD_END:
 		return SZ(flag);
+	case MSG_CARD_END:
+		return 0;
 	case MSG_CARD_VEND:
 	case MSG_CARD_RESULT:
 	case MSG_CARD_DONE:

@@ -291,6 +291,8 @@ enum show_event {
 	SHOW_TEST,		/* sales: a test vend ended; on = it dropped */
 	SHOW_CHANGE,		/* sales: on = 0 no change, 1 change given,
 				 * 2 exact change only (an MDB changer's) */
+	SHOW_CARD,		/* sales: on = 1 a card session, 2 its vend
+				 * denied, 0 the session ended */
 	SHOW_EVENT_MAX
 };
 

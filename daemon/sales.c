@@ -116,8 +116,9 @@ sales_update_inhibit(struct sales_core *s, struct outbox *ob)
 		s->selling_shown = !on;
 		sales_show(s, SHOW_SELLING, -1, 0, ob);
 	}
+	sales_card_enable(s, !on, ob);
 	on = on || (max > 0 && s->credit >= max) || sales_core_in_service(s) ||
-	    s->payout;
+	    s->payout || s->card;
 	if (on == s->inhibit_sent)
 		return;
 	if (s->inhibit_sent != -1)
@@ -142,6 +143,7 @@ sales_core_init(struct sales_core *s, const struct config *cf,
 	s->pending_product = -1;
 	s->next_vend_id = st->pending.vend_id + 1;
 	s->inhibit_sent = -1;
+	s->card_enable_sent = -1;
 	s->selling_shown = 1;		/* the display starts out selling */
 	s->ledger_fault = ledger_fault != 0;
 	s->service_cmd = st->service_cmd != 0;
@@ -309,6 +311,8 @@ sales_core_vend(struct sales_core *s, struct outbox *ob)
 	if (s->stock[p] <= 0)
 		return sales_refuse(s, SALES_SOLD_OUT, ob);
 	pc = &s->cf->product[p];
+	if (s->credit < s->sel_price && s->card)
+		return sales_card_vend(s, p, ob);
 	if (s->credit < s->sel_price)
 		return sales_refuse(s, SALES_LOW_CREDIT, ob);
 
@@ -377,6 +381,10 @@ sales_core_vend_result(struct sales_core *s, const struct msg_vend *v,
 		    s->pending ? "id" : "none", s->pending_id);
 	if (s->pending_test) {
 		sales_test_result(s, v, ob);
+		return;
+	}
+	if (s->pending_card) {
+		sales_card_result(s, v, ob);
 		return;
 	}
 	pc = &s->cf->product[p];
@@ -631,7 +639,12 @@ sales_core_handle(struct sales_core *s, const struct msg *m,
 		sales_show(s, SHOW_CHANGE, -1, !s->changer ? 0 :
 		    (m->u.flag.on & 2) ? 2 : 1, ob);
 		return 0;
+	case MSG_CARD_SESSION:
+		sales_core_card_session(s, &m->u.card, ob);
+		return 0;
 	case MSG_PANEL_RETURN:
+		if (s->card && !s->pending)	/* the session ends, no vend */
+			outbox_put(ob, PROC_MDB, MSG_CARD_END, NULL, 0);
 		if (s->credit > 0 && !s->changer)
 			log_info("coin return: no changer %s: the credit stays",
 			    s->cf->mdb.device[0] ? "online" : "configured");

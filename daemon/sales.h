@@ -45,6 +45,9 @@ struct sales_core {
 	int		pending_test;	/* the pending vend is a test vend */
 	int		changer;	/* an MDB changer is online: change */
 	int		payout;		/* change asked, its end not heard */
+	int		card;		/* a cashless reader's session is open */
+	int		pending_card;	/* the pending vend is paid by card */
+	int		card_enable_sent;	/* MSG_CARD_ENABLE's last, -1 */
 	uint32_t	payout_id;
 	int64_t		payout_amount;
 	int		test_src;	/* who asked for it (-1: panel, keypad) */
@@ -64,6 +67,9 @@ void	sales_core_init(struct sales_core *, const struct config *,
 void	sales_core_credit(struct sales_core *, int64_t value, struct outbox *);
 void	sales_core_select(struct sales_core *, int product, struct outbox *);
 void	sales_core_cancel(struct sales_core *, int product, struct outbox *);
+/* A card session began (m->on) or ended, from the cashless reader. */
+void	sales_core_card_session(struct sales_core *, const struct msg_card *,
+	    struct outbox *);
 /* Returns why nothing happened, or SALES_OK when a vend was reserved. */
 enum sales_reject sales_core_vend(struct sales_core *, struct outbox *);
 void	sales_core_vend_result(struct sales_core *, const struct msg_vend *,

@@ -27,4 +27,14 @@ void		 sales_service_record(struct sales_core *, int on, uint32_t why,
 void		 sales_test_result(struct sales_core *, const struct msg_vend *,
 		    struct outbox *);
 
+/* sales_card.c: a vend paid by the reader's card, asked of the ledger. */
+enum sales_reject sales_card_vend(struct sales_core *, int product,
+		    struct outbox *);
+/* A card vend's end: stock, the display; no credit moves. */
+void		 sales_card_result(struct sales_core *, const struct msg_vend *,
+		    struct outbox *);
+/* The reader may open sessions only while no cash is in and a sale can
+ * start: told to mdb when that changes. */
+void		 sales_card_enable(struct sales_core *, int can_sell,
+		    struct outbox *);
 #endif

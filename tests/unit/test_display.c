@@ -44,6 +44,8 @@ static const char *const texts[DT_MAX] = {
 	[DT_TEST_FAILED] = "Test vend failed",
 	[DT_CHANGE_GIVEN] = "Change given",
 	[DT_EXACT_CHANGE] = "Use exact change",
+	[DT_CARD] = "Card: choose",
+	[DT_CARD_DENIED] = "Card declined",
 };
 
 static struct config		cf;
