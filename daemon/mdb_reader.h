@@ -21,6 +21,18 @@
  * (MDB_OUT_CL_END). A session cancel request from the reader (the
  * customer, or its idle timeout) is answered with SESSION COMPLETE unless
  * a vend is under way, then after it.
+ *
+ * The approval is awaited for the reader's max response time (30 s if it
+ * says 0) from the VEND REQUEST's acknowledgement. An unanswered VEND
+ * REQUEST is never sent twice (the reader may have taken it): that wait
+ * ends it. A vend the reader approves after it was given up on is refused
+ * with VEND FAILURE, so that the card is refunded.
+ *
+ * A session is lost with the reader (its own reset, offline, END SESSION
+ * or "out of sequence" unasked): a vend awaiting approval is said DENIED,
+ * an approved one MDB_OUT_FAULT code 0 (its id, value the amount: the
+ * reader voids it), and MDB_OUT_CL_END. MDB_OUT_FAULT is also the
+ * reader's ERROR (code: its error code) and "out of sequence" (0x0B).
  */
 #ifndef MDB_READER_H
 #define MDB_READER_H
@@ -43,30 +55,46 @@ enum mdb_cl_session {
 struct mdb_reader {
 	struct mdb_timing t;
 	int		decimals;	/* vendd's */
-	int		phase;		/* enum mdb_phase (mdb_core.h's) */
-	int		online;
+	int		phase;		/* enum mdb_phase (mdb_core.h's; the
+					 * reader's steps in mdb_reader.c) */
+	int		online;		/* as last said */
 	int		outstanding;	/* the command byte sent, -1: none */
-	int		out_sub;	/* its sub-command */
-	int		stale;
+	int		out_sub;	/* its sub-command, -1: none */
+	int		stale;		/* given up on: a late line is its */
 	uint64_t	sent_at, next_at, heard_at, reset_at;
 	int		enable;		/* sales' wish: sessions may begin */
 	int		enabled;	/* as last sent (-1: not yet) */
 	struct mdb_cashless_config config;
 	struct mdb_cashless_mode   mode;
+	struct mdb_ident	   ident;	/* the reader's, if it said */
 	int		session;	/* enum mdb_cl_session */
 	uint32_t	vend_id;
 	int64_t		price;		/* vendd's minor units */
+	uint16_t	scaled;		/* the price in the reader's units */
 	uint16_t	item;
 	uint64_t	asked_at;	/* VEND REQUEST acknowledged */
-	int		pending;	/* a command due: enum below */
-	int		success;	/* VEND SUCCESS (1) or FAILURE (0) due */
+	int		pending;	/* a command due: enum mdb_cl_due */
+	int		success;	/* VEND SUCCESS (1) or FAILURE (0) */
+};
+
+/* The commands a session needs, sent before anything else when ready. */
+enum mdb_cl_due {
+	MDB_CL_DUE_NONE = 0,
+	MDB_CL_DUE_REQUEST,	/* VEND REQUEST */
+	MDB_CL_DUE_CANCEL,	/* VEND CANCEL: the approval took too long */
+	MDB_CL_DUE_RESULT,	/* VEND SUCCESS or FAILURE */
+	MDB_CL_DUE_COMPLETE,	/* SESSION COMPLETE */
 };
 
 void	mdb_reader_init(struct mdb_reader *, const struct mdb_timing *,
 	    int decimals, uint64_t now);
+/* The request to send now into msg (MDB_MSG_MAX bytes): its length, 0
+ * when nothing is due or one is outstanding. */
 size_t	mdb_reader_next(struct mdb_reader *, uint64_t now, uint8_t *msg);
+/* The answer to the outstanding request. */
 void	mdb_reader_answer(struct mdb_reader *, const struct mdb_reply *,
 	    uint64_t now, struct mdb_outs *);
+/* No answer line within answer_ns. */
 void	mdb_reader_silent(struct mdb_reader *, uint64_t now,
 	    struct mdb_outs *);
 /* Sales' wish: sessions may begin (READER ENABLE) or not (DISABLE; a
@@ -83,6 +111,7 @@ void	mdb_reader_vend_end(struct mdb_reader *, uint32_t id, int success);
 /* End an open session without a vend (sales: the customer pressed coin
  * return, or credit came in cash): SESSION COMPLETE. */
 void	mdb_reader_end(struct mdb_reader *);
+/* When the shell must call next or silent; see mdb_core_deadline. */
 uint64_t mdb_reader_deadline(const struct mdb_reader *);
 
 #endif
