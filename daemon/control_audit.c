@@ -254,6 +254,14 @@ control_audit_json(const struct config *cf, const struct control_audit *v)
 		ca_int(m, "overpaid", a->mdb.overpaid);
 		ca_u64(m, "payouts", a->mdb.payouts);
 		ca_u64(m, "short_payouts", a->mdb.short_payouts);
+		ca_int(m, "notes_in", a->mdb.notes_in);
+		ca_u64(m, "notes", a->mdb.notes);
+		ca_u64(m, "notes_returned", a->mdb.notes_returned);
+		ca_u64(m, "card_vends", a->mdb.card_vends);
+		ca_int(m, "card_value", a->mdb.card_value);
+		ca_u64(m, "card_failed", a->mdb.card_failed);
+		ca_int(m, "card_refunded", a->mdb.card_refunded);
+		ca_u64(m, "card_denied", a->mdb.card_denied);
 		json_object_object_add(o, "mdb", m);
 	}
 	json_object_object_add(o, "since_init", ca_machine(&a->c, &zero));

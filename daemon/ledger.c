@@ -394,7 +394,8 @@ static int
 ledger_is_money(uint16_t type)
 {
 	return type == MSG_COIN_INSERTED || type == MSG_ARM_DONE ||
-	    type == MSG_MDB_COIN || type == MSG_PAYOUT_DONE;
+	    type == MSG_MDB_COIN || type == MSG_PAYOUT_DONE ||
+	    type == MSG_NOTE_DONE || type == MSG_CARD_RESULT;
 }
 
 /* Keep a money message until the disk takes its record, behind the others. */
@@ -456,7 +457,8 @@ ledger_process(struct ledger *l, const struct msg *m, struct outbox *ob)
 			ledger_refuse_vend(l, m, ob);
 		else if (m->hdr.type == MSG_RESTOCK)
 			ledger_refuse_restock(l, m, ob);
-		else if (!ledger_operator_refuse(l, m, ob))
+		else if (!ledger_mdb_refuse(m, ob) &&
+		    !ledger_operator_refuse(l, m, ob))
 			ledger_drop(l, m);
 		return 0;
 	}
@@ -476,7 +478,8 @@ ledger_handle(struct ledger *l, const struct msg *m, struct outbox *ob)
 		ledger_refuse_vend(l, m, ob);
 	else if (l->fault.on && m->hdr.type == MSG_RESTOCK)
 		ledger_refuse_restock(l, m, ob);
-	else if (l->fault.on && ledger_operator_refuse(l, m, ob))
+	else if (l->fault.on && (ledger_mdb_refuse(m, ob) ||
+	    ledger_operator_refuse(l, m, ob)))
 		;			/* answered: not recorded now */
 	else if (l->fault.held > 0 && ledger_is_money(m->hdr.type))
 		rc = ledger_hold(l, m);		/* in order, behind */
@@ -643,6 +646,9 @@ ledger_dispatch(struct proc *p, const struct msg *m)
 	case MSG_MDB_COIN:
 	case MSG_PAYOUT_REQ:
 	case MSG_PAYOUT_DONE:
+	case MSG_NOTE_ESCROW:
+	case MSG_NOTE_DONE:
+	case MSG_CARD_RESULT:
 	case MSG_COIN_UNKNOWN:
 	case MSG_COIN_NOISE:
 	case MSG_COIN_FAULT:

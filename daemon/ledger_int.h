@@ -119,6 +119,7 @@ const char	*jrec_check_mdb(const struct ledger_state *,
 void		 jrec_apply_mdb(struct ledger_state *, const struct jrec *);
 int		 ledger_mdb_forward(const struct ledger *, const struct msg *,
 		    const struct jrec *, struct outbox *);
+int		 ledger_mdb_refuse(const struct msg *, struct outbox *);
 int		 ledger_mdb_start_records(const struct ledger_state *,
 		    uint64_t seq, struct jrec *);
 

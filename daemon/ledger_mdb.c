@@ -200,6 +200,22 @@ ledger_mdb_forward(const struct ledger *l, const struct msg *m,
 	return 0;
 }
 
+/* A note in escrow the ledger cannot record (the disk fails): given back,
+ * so that nothing it does not know of becomes credit. 1: answered. */
+int
+ledger_mdb_refuse(const struct msg *m, struct outbox *ob)
+{
+	struct msg_note	n;
+
+	if (m->hdr.type != MSG_NOTE_ESCROW)
+		return 0;
+	n = m->u.note;
+	n.stack = 0;
+	log_warnx("a note in escrow given back: the ledger cannot record it");
+	outbox_put(ob, PROC_MDB, MSG_NOTE_DECIDED, &n, sizeof(n));
+	return 1;
+}
+
 /*
  * The records a start adds for a note and a card vend our crash cut: the
  * note in escrow ends as the ledger decided (the validator gives back a

@@ -100,8 +100,8 @@ sales_card_enable(struct sales_core *s, int can_sell, struct outbox *ob)
 
 	if (s->cf->mdb.device[0] == '\0' || !s->cf->mdb.cashless)
 		return;
-	on = can_sell && s->credit == 0 && !s->payout && !s->pending &&
-	    !sales_core_in_service(s);
+	on = can_sell && s->credit == 0 && !s->payout &&
+	    (!s->pending || s->pending_card) && !sales_core_in_service(s);
 	if (on == s->card_enable_sent)
 		return;
 	s->card_enable_sent = on;

@@ -438,6 +438,15 @@ wait_log() {
 	done
 }
 
+# wait_log_n PATTERN N TIMEOUT_MS WHAT: as wait_log, for the Nth such line.
+wait_log_n() {
+	deadline=$(($(now_ms) + $3))
+	until [ "$(log_count "$1")" -ge "$2" ]; do
+		[ "$(now_ms)" -lt "$deadline" ] || fail "expected $4"
+		usleep 50000
+	done
+}
+
 # ---- the customer's display and keypad ----
 #
 # The display is a FIFO that lcdscreen reads and decodes (charlcd codes or
