@@ -11,7 +11,9 @@
  * restart that settles the pending vend, more records and compactions, a
  * clean restart, the operator's records (prices, service mode, test vends,
  * a collection, audit resets; a test vend cut by a power cut in its
- * commit's write, and the restart that settles it: see sess_operator), a
+ * commit's write, and the restart that settles it: see sess_operator),
+ * the MDB peripherals' notes and card vends, settled by a restart (see
+ * sess_mdb), a
  * full disk (fault mode, held coins, an operator's request refused, a
  * start on it), and records whose sync failed and that the ledger gave up
  * on (a counter dropped, a reservation refused), each followed by the
@@ -415,7 +417,8 @@ sess_open(void)
 	if (rc == 1)
 		crashrefs_add(sess_epoch, &base);
 	sess_acked = base.seq;
-	sess_issued = base.seq + 2;	/* a settlement and the start */
+	sess_issued = base.seq + LEDGER_START_RECORDS;	/* a payout, a note, a
+					 * card vend, a settlement, the start */
 	if (ledger_open(&led, &cf, err, sizeof(err)) == -1)
 		die("session: ledger_open: %s", err);
 	if (!led.fault.on)	/* else its records made it: crashrefs_chain */
@@ -534,6 +537,60 @@ sess_round(uint32_t *vid)
 	sess_counters();
 	sess_coin(200);
 	sess_vend(++*vid, 2, 1, 1);		/* chips sold */
+}
+
+/* A message of the MDB activity's, which the ledger must take. */
+static void
+sess_mdb_msg(uint16_t type, const void *pl, size_t len)
+{
+	if (sess_msg(type, PROC_MDB, pl, len) == -1)
+		die("%s refused", msg_type_name(type));
+}
+
+/*
+ * The MDB peripherals' money: a changer's coins; a note escrowed to be
+ * stacked and stacked, one given back; a card vend asked, approved and
+ * sold, one denied, one approved and not dropped (the card refunded); a
+ * note escrowed and a card vend approved when a crash cuts them (the
+ * restart settles both as the ledger decided).
+ */
+static int
+sess_mdb(uint32_t *vid)
+{
+	struct msg_mdb_coin	mc = { .value = 50, .type = 3, .routing = 1 };
+	struct msg_note		n = { .value = 500, .type = 0, .stack = 1 };
+	struct msg_vend		v = { .product = 0, .card = 1 };
+
+	sess_mdb_msg(MSG_MDB_COIN, &mc, sizeof(mc));
+	sess_mdb_msg(MSG_NOTE_ESCROW, &n, sizeof(n));
+	sess_mdb_msg(MSG_NOTE_DONE, &n, sizeof(n));
+	n.stack = 0;
+	sess_mdb_msg(MSG_NOTE_ESCROW, &n, sizeof(n));
+	sess_mdb_msg(MSG_NOTE_DONE, &n, sizeof(n));
+	for (int k = 0; k < 4; k++) {
+		v.vend_id = ++*vid;
+		v.price = ledger_price(&led.st, &cf, 0);
+		v.ok = 0;
+		if (sess_msg(MSG_VEND_RESERVE, PROC_SALES, &v, sizeof(v)) == -1)
+			die("card vend refused");
+		v.ok = k != 1;			/* the second is denied */
+		sess_mdb_msg(MSG_CARD_RESULT, &v, sizeof(v));
+		if (k == 3)
+			break;			/* approved, cut by the crash */
+		if (v.ok)
+			sess_arm_done(v.vend_id, 0, v.price, k == 0);
+	}
+	n.stack = 1;
+	sess_mdb_msg(MSG_NOTE_ESCROW, &n, sizeof(n));
+	sess_close();
+	if (sess_open() == -1)
+		return -1;
+	if (led.st.mdb.escrow_active || led.st.pending.active ||
+	    led.st.mdb.card_vends != 1 || led.st.mdb.card_failed != 2 ||
+	    led.st.mdb.card_denied != 1 ||
+	    led.st.mdb.notes + led.st.mdb.notes_returned != 3)
+		die("the notes and card vends not settled as decided: escrow %d pending %d sold %llu failed %llu denied %llu notes %llu", led.st.mdb.escrow_active, led.st.pending.active, (unsigned long long)led.st.mdb.card_vends, (unsigned long long)led.st.mdb.card_failed, (unsigned long long)led.st.mdb.card_denied, (unsigned long long)led.st.mdb.notes);
+	return 0;
 }
 
 /* A request of the operator's through the ledger; whether it was recorded. */
@@ -798,7 +855,7 @@ session(void)
 		return -1;
 	for (int i = 0; i < 2; i++)
 		sess_round(&vid);
-	if (sess_operator(&vid) == -1)
+	if (sess_operator(&vid) == -1 || sess_mdb(&vid) == -1)
 		return -1;
 	if (sess_full_disk(&vid) == -1)
 		return -1;

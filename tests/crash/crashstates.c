@@ -133,35 +133,67 @@ fail(int p, const char *fmt, ...)
 static int
 money_ok(const struct ledger_state *st)
 {
-	return st->c.cash_in == st->credit + st->c.paid_value +
-	    (st->pending.active ? st->pending.price : 0) +
+	return st->c.cash_in == st->credit + st->c.paid_value -
+	    st->mdb.card_value + (st->pending.active && st->pending.test !=
+	    PENDING_CARD ? st->pending.price : 0) +
 	    st->mdb.change_paid + st->mdb.owed + st->mdb.payout_amount &&
 	    st->c.collected_value == st->cash_in_collected &&
 	    st->cash_in_collected <= st->c.cash_in;
 }
 
-/* Whether the opened state is the replayed one with the start's records
- * applied (a pending vend settled in full, the start counted) and nothing
- * else: prices, reset bases, collections, test vends, service mode kept. */
+/*
+ * The replayed state with the start's records applied, as the model says
+ * them: a note in escrow ended as decided (stacked: credit), a card vend
+ * asked and unanswered denied, a pending vend settled in full (to the
+ * credit, or to the card), the start counted.
+ */
+static void
+expected_open(const struct ledger_state *rs, struct ledger_state *e)
+{
+	*e = *rs;
+	if (e->mdb.escrow_active) {
+		if (e->mdb.escrow_stack) {
+			e->credit += e->mdb.escrow_value;
+			e->c.cash_in += e->mdb.escrow_value;
+			e->mdb.notes_in += e->mdb.escrow_value;
+			e->mdb.notes++;
+		} else
+			e->mdb.notes_returned++;
+		e->mdb.escrow_active = 0;
+		e->seq++;
+	}
+	if (e->mdb.card_asked) {
+		e->mdb.card_denied++;
+		e->mdb.card_asked = 0;
+		e->seq++;
+	}
+	if (e->pending.active) {
+		if (e->pending.test == PENDING_CARD) {
+			e->mdb.card_failed++;
+			e->mdb.card_refunded += e->pending.price;
+		} else
+			e->credit += e->pending.price;
+		e->c.unresolved_settled++;
+		e->pending.active = 0;
+		e->pending.product = 0;
+		e->pending.test = 0;
+		e->pending.price = 0;
+		e->seq++;
+	}
+	e->c.startups++;
+	e->seq++;
+}
+
+/* Whether the opened state is expected_open's and nothing else: prices,
+ * reset bases, collections, test vends, service mode kept. */
 static int
 opened_ok(const struct ledger_state *rs, const struct ledger_state *os)
 {
-	struct ledger_state	e = *rs;
+	struct ledger_state	e;
 
-	if (e.pending.active) {
-		e.credit += e.pending.price;
-		e.c.unresolved_settled++;
-		e.pending.active = 0;
-		e.pending.product = 0;
-		e.pending.test = 0;
-		e.pending.price = 0;
-		e.seq++;
-	}
-	e.c.startups++;
-	e.seq++;
+	expected_open(rs, &e);
 	return crashrefs_equal(&e, os);
 }
-
 
 /* The state the model holds, replayed: see crashrefs_replay. */
 static int
@@ -180,7 +212,7 @@ static void
 check_state(const struct mfs *fs, int p)
 {
 	struct crash_at		 at = crashsession_at(p);
-	struct ledger_state	 rs;
+	struct ledger_state	 rs, es;
 	struct ledger		 l;
 	char			 cdir[200], sdir[220], err[512];
 	int			 rc;
@@ -207,10 +239,9 @@ check_state(const struct mfs *fs, int p)
 		n_violations++;
 		fail(p, "seq %" PRIu64 " recovered is no state the session "
 		    "had", rs.seq);
-	} else if (rc == 0 && (!money_ok(&rs) || !money_ok(&l.st) ||
-	    l.st.pending.active || l.st.credit != rs.credit +
-	    (rs.pending.active ? rs.pending.price : 0) ||
-	    l.st.c.cash_in != rs.c.cash_in ||
+	} else if (rc == 0 && (expected_open(&rs, &es), !money_ok(&rs) ||
+	    !money_ok(&l.st) || l.st.pending.active || l.st.credit != es.credit ||
+	    l.st.c.cash_in != es.c.cash_in ||
 	    l.st.c.paid_value != rs.c.paid_value)) {
 		n_violations++;
 		fail(p, "money: replayed credit %" PRId64 " cash_in %" PRId64

@@ -123,14 +123,16 @@ fuzz_replay(const uint8_t *b, size_t len, struct ledger_state *st)
 	/* money conservation: what came in is paid, credit, reserved, or
 	 * change (paid, owed, or in hand) */
 	/* (unsigned: a fuzzed snapshot's counters may be anything) */
-	in0 = (uint64_t)before.c.cash_in - (uint64_t)before.c.paid_value -
-	    (uint64_t)before.credit -
-	    (before.pending.active ? (uint64_t)before.pending.price : 0) -
+	in0 = (uint64_t)before.c.cash_in - (uint64_t)before.c.paid_value +
+	    (uint64_t)before.mdb.card_value - (uint64_t)before.credit -
+	    (before.pending.active && before.pending.test != PENDING_CARD ?
+	    (uint64_t)before.pending.price : 0) -
 	    (uint64_t)before.mdb.change_paid - (uint64_t)before.mdb.owed -
 	    (uint64_t)before.mdb.payout_amount;
-	in1 = (uint64_t)st->c.cash_in - (uint64_t)st->c.paid_value -
-	    (uint64_t)st->credit -
-	    (st->pending.active ? (uint64_t)st->pending.price : 0) -
+	in1 = (uint64_t)st->c.cash_in - (uint64_t)st->c.paid_value +
+	    (uint64_t)st->mdb.card_value - (uint64_t)st->credit -
+	    (st->pending.active && st->pending.test != PENDING_CARD ?
+	    (uint64_t)st->pending.price : 0) -
 	    (uint64_t)st->mdb.change_paid - (uint64_t)st->mdb.owed -
 	    (uint64_t)st->mdb.payout_amount;
 	if (in0 != in1)

@@ -249,9 +249,11 @@ static void
 check(void)
 {
 	const struct ledger_state *st = &led.st;
-	int64_t		pend = (st->pending.active ? st->pending.price : 0) +
+	int64_t		pend = (st->pending.active && st->pending.test !=
+			    PENDING_CARD ? st->pending.price : 0) +
 			    st->mdb.change_paid + st->mdb.owed +
-			    st->mdb.payout_amount;	/* change, MDB */
+			    st->mdb.payout_amount -
+			    st->mdb.card_value;	/* change, MDB; card sales */
 	uint64_t	pv = 0, fv = 0, tv = 0;
 	int64_t		pval = 0;
 	int		quiet = !in_flight();
