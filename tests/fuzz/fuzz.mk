@@ -30,7 +30,7 @@ FUZZ_SRCS_control	= daemon/control_protocol.c daemon/config.c \
 			  daemon/config_print.c daemon/config_check.c daemon/log.c \
 			  daemon/msg.c daemon/proc.c daemon/cooling.c gpio/gpio.c \
 			  gpio/edge.c
-FUZZ_SRCS_ledger	= daemon/ledger_codec.c daemon/ledger_rules.c \
+FUZZ_SRCS_ledger	= daemon/ledger_codec.c daemon/ledger_rules.c daemon/ledger_mdb.c daemon/msg.c \
 			  daemon/config.c daemon/config_keys.c \
 			  daemon/config_value.c daemon/config_print.c \
 			  daemon/config_check.c daemon/log.c
