@@ -233,7 +233,7 @@ ledger_price_moved(const struct ledger *l, const struct msg *m,
 	char		a[32], b[32];
 	int64_t		now;
 
-	if (m->hdr.type != MSG_VEND_RESERVE || v.test || v.card ||
+	if (m->hdr.type != MSG_VEND_RESERVE || v.test ||
 	    v.product >= (uint32_t)l->cf->nproducts)
 		return 0;
 	if ((now = ledger_price(&l->st, l->cf, (int)v.product)) == v.price)

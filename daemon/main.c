@@ -64,12 +64,14 @@
 /*
  * The order activities stop in once the arm was told (so that no retry
  * starts while they stop): inputs first, then the arm's cycle is waited
- * for, then the ledger, so that every outcome is recorded; the keypad and
+ * for, then the MDB peripherals (a card vend's end reaches the reader, a
+ * note in escrow or change in hand finishes), then the ledger, so that
+ * every outcome is recorded; the keypad and
  * the display after all that counts, so that a display stuck in a driver
  * holds up nothing (what others sent it waits in its inbox).
  */
 static const int main_stop_order[] = {
-	PROC_CONTROL, PROC_PANEL, PROC_COIN, PROC_MDB, PROC_ARM, PROC_SALES,
+	PROC_CONTROL, PROC_PANEL, PROC_COIN, PROC_ARM, PROC_MDB, PROC_SALES,
 	PROC_COOLING, PROC_LEDGER, PROC_KEYPAD, PROC_DISPLAY,
 };
 

@@ -31,6 +31,10 @@
 
 #define NS_PER_MS	1000000ULL
 #define MDB_STOP_WAIT_MS	300	/* the last answers on the way out */
+/* A note in escrow, a card vend or a payout in hand may take this long to
+ * finish once vendd is told to stop (the arm's 25 s and this fit the
+ * unit's TimeoutStopSec of 30 s). */
+#define MDB_STOP_MAX_MS		3000
 
 enum mdb_adapter {
 	MDB_AD_CLOSED = 0,
@@ -51,6 +55,9 @@ static int		 mdb_last;		/* the last device that sent */
 static uint64_t		 mdb_quiet_until;	/* after a silence: nothing sent */
 static int		 mdb_dev_online[MDB_DEV_N];
 static uint32_t		 mdb_card_id, mdb_card_product;	/* the vend asked */
+static int64_t		 mdb_card_price;
+static int		 mdb_stopping;		/* MSG_STOP heard: finishing */
+static uint64_t		 mdb_stop_by;		/* and stopping at the latest */
 static struct mdb_lines	 mdb_in;
 static int		 mdb_fd = -1;
 static int		 mdb_adapter;		/* enum mdb_adapter */
@@ -63,6 +70,7 @@ static int		 mdb_online, mdb_exact_only;	/* told to sales */
 static struct event	*mdb_ev_read, *mdb_ev_timer;
 
 static void	mdb_schedule(void);
+static void	mdb_stop_if_done(void);
 
 /* When the port is tried again after a failure: offline_s from now. */
 static uint64_t
@@ -340,6 +348,16 @@ mdb_card_result(const struct mdb_out *e)
 		    "(%u): ignored", e->id, mdb_card_id);
 		return;
 	}
+	if (v.ok && v.price != mdb_card_price) {
+		/* an amount other than the price asked: not what the customer
+		 * chose to pay; the reader refunds it, and nothing is sold */
+		log_warnx("mdb: card vend %u approved for %lld, not the price "
+		    "asked (%lld): refused, the card refunded", e->id,
+		    (long long)v.price, (long long)mdb_card_price);
+		mdb_reader_vend_end(&mdb_rd, e->id, 0);
+		v.ok = 0;
+		v.price = 0;
+	}
 	log_info("mdb: card vend %u %s", e->id, v.ok ? "approved" : "denied");
 	mdb_card_id = 0;		/* answered once */
 	proc_send(mdb_proc, PROC_LEDGER, MSG_CARD_RESULT, 0, &v, sizeof(v));
@@ -447,8 +465,13 @@ mdb_outs(const struct mdb_outs *o)
 			mdb_card_result(e);
 			break;
 		case MDB_OUT_FAULT:
-			log_warnx("mdb: %s reports status 0x%02x",
-			    mdb_dev_name[e->dev], e->code);
+			if (e->dev == MDB_DEV_CASHLESS && e->id != 0)
+				log_warnx("mdb: the cashless reader lost approved "
+				    "vend %u (it voids it at its reset): the card "
+				    "is not charged", e->id);
+			else
+				log_warnx("mdb: %s reports status 0x%02x",
+				    mdb_dev_name[e->dev], e->code);
 			break;
 		case MDB_OUT_BAD:
 			if (e->code < 0)
@@ -538,6 +561,7 @@ mdb_read_cb(evutil_socket_t fd, short what, void *arg)
 	    mdb_fd != -1)
 		mdb_line(line, (size_t)len);
 	mdb_schedule();
+	mdb_stop_if_done();
 }
 
 /* Open the port and ask for master mode. */
@@ -636,7 +660,7 @@ mdb_timer_cb(evutil_socket_t fd, short what, void *arg)
 			 * bus stays quiet a while so it is not another's */
 			mdb_late = mdb_owner;
 			mdb_owner = -1;
-			mdb_quiet_until = now + (uint64_t)mdb_cf->mdb.answer_ms *
+			mdb_quiet_until = now + 2 * (uint64_t)mdb_cf->mdb.answer_ms *
 			    NS_PER_MS;
 			o.n = 0;
 			mdb_dev_silent(mdb_late, now, &o);
@@ -646,6 +670,7 @@ mdb_timer_cb(evutil_socket_t fd, short what, void *arg)
 		break;
 	}
 	mdb_schedule();
+	mdb_stop_if_done();
 }
 
 /* Arm the one timer at whatever comes next. */
@@ -655,8 +680,51 @@ mdb_schedule(void)
 	uint64_t	at = mdb_adapter == MDB_AD_READY ?
 			    mdb_bus_deadline() : mdb_adapter_at;
 
+	if (mdb_stopping && (at == 0 || at > mdb_stop_by))
+		at = mdb_stop_by;
+
 	if (mdb_ev_timer != NULL && at != 0)
 		proc_timer_at(mdb_ev_timer, at);
+}
+
+/* Whether money is in hand on the bus: a note in escrow, a card vend asked
+ * or approved, change being paid; the way out waits for these. */
+static int
+mdb_in_hand(void)
+{
+	return mdb_adapter == MDB_AD_READY && (mdb_bv.note != MDB_NOTE_NONE ||
+	    mdb_rd.session == MDB_CL_ASKED || mdb_rd.session == MDB_CL_VENDING ||
+	    mdb.payout);
+}
+
+/* Stopping: once nothing is in hand (or the time is up), the way out. */
+static void
+mdb_stop_if_done(void)
+{
+	if (!mdb_stopping || (mdb_in_hand() && now_ns() < mdb_stop_by))
+		return;
+	if (mdb_in_hand())
+		log_warnx("mdb: stopping with %s in hand",
+		    mdb_bv.note != MDB_NOTE_NONE ? "a note in escrow" :
+		    mdb.payout ? "change being paid" : "a card vend");
+	mdb_stopping = 0;
+	proc_stop(mdb_proc);
+}
+
+/* MSG_STOP: no new money; the note, card vend or change in hand first. */
+static void
+mdb_stop_begin(void)
+{
+	mdb_stopping = 1;
+	mdb_stop_by = now_ns() + MDB_STOP_MAX_MS * NS_PER_MS;
+	mdb_inhibit = 1;
+	mdb_card_enable = 0;
+	if (mdb_adapter == MDB_AD_READY) {
+		mdb_core_inhibit(&mdb, 1);
+		mdb_validator_inhibit(&mdb_bv, 1);
+		if (mdb_rd.session == MDB_CL_IDLE)
+			mdb_reader_enable(&mdb_rd, 0);
+	}
 }
 
 /* A card vend the ledger made durable: asked of the reader (denied at
@@ -668,6 +736,7 @@ mdb_card_vend(const struct msg_vend *v, struct mdb_outs *o)
 
 	mdb_card_id = v->vend_id;
 	mdb_card_product = v->product;
+	mdb_card_price = v->price;
 	if (mdb_adapter == MDB_AD_READY && mdb_fitted[MDB_DEV_CASHLESS])
 		mdb_reader_vend(&mdb_rd, v->vend_id, v->price,
 		    (uint16_t)(v->product + 1), o);
@@ -703,7 +772,8 @@ mdb_to_cores(const struct msg *m, struct mdb_outs *o)
 		}
 		break;
 	case MSG_NOTE_DECIDED:		/* durable: stack or give back */
-		if (ready)
+		if (ready && mdb_bv.note == MDB_NOTE_HELD &&
+		    mdb_bv.note_type == (int)m->u.note.type)	/* not a stale one */
 			mdb_validator_decide(&mdb_bv, m->u.note.stack != 0);
 		break;
 	case MSG_CARD_ENABLE:
@@ -717,6 +787,9 @@ mdb_to_cores(const struct msg *m, struct mdb_outs *o)
 		break;
 	case MSG_CARD_VEND:
 		mdb_card_vend(&m->u.vend, o);
+		break;
+	case MSG_STOP:
+		mdb_stop_begin();
 		break;
 	case MSG_CARD_DONE:		/* durable: VEND SUCCESS or FAILURE */
 		if (ready)
@@ -743,6 +816,7 @@ mdb_dispatch(struct proc *p, const struct msg *m)
 		mdb_send_due(now_ns());
 		mdb_schedule();
 	}
+	mdb_stop_if_done();
 }
 
 /* The next whole line from the adapter, waited for at most
@@ -836,6 +910,7 @@ mdb_init(struct proc *p, const struct config *cf)
 {
 	proc_init(p, PROC_MDB, "mdb", mdb_dispatch);
 	p->on_stop = mdb_on_stop;
+	p->stops_itself = 1;	/* a note, a card vend, change finish first */
 	mdb_proc = p;
 	mdb_cf = cf;
 	mdb_fitted[MDB_DEV_CHANGER] = cf->mdb.changer;

@@ -81,6 +81,10 @@ cl_approval_ns(const struct mdb_reader *c)
 	return (uint64_t)s * 1000000000ULL;
 }
 
+/* SESSION COMPLETE acknowledged and no END SESSION this long after it:
+ * the session is taken as over. */
+#define MDB_CL_ENDING_MAX_NS	(5000ULL * 1000000ULL)
+
 /* A command for the session; SESSION COMPLETE ends any session we see. */
 static void
 cl_due(struct mdb_reader *c, int due)
@@ -158,7 +162,7 @@ cl_request(struct mdb_reader *c, uint64_t now, uint8_t *msg)
 		c->pending = MDB_CL_DUE_CANCEL;
 	if (c->pending != MDB_CL_DUE_NONE)
 		return cl_pending_request(c, msg);
-	if (c->enable != c->enabled)
+	if (c->enable != c->enabled && c->session == MDB_CL_IDLE)
 		return mdb_cashless_reader(msg, c->enable ?
 		    MDB_CASHLESS_ENABLE : MDB_CASHLESS_DISABLE);
 	return mdb_cmd_simple(msg, MDB_CASHLESS_POLL);
@@ -240,6 +244,7 @@ cl_vend_answered(struct mdb_reader *c, int sub, uint64_t now,
 		/* END SESSION ends it: inline, or in a later poll */
 		if (c->pending == MDB_CL_DUE_COMPLETE)
 			c->pending = MDB_CL_DUE_NONE;
+		c->ending_at = now;
 		break;
 	}
 }
@@ -460,6 +465,11 @@ mdb_reader_answer(struct mdb_reader *c, const struct mdb_reply *r,
 		return;
 	for (int i = 0; i < n; i++)
 		cl_event(c, &ev[i], now, o);
+	/* END SESSION lost (a garbled reply): the session is over anyway,
+	 * or coins and notes would stay blocked */
+	if (c->session == MDB_CL_ENDING && c->pending == MDB_CL_DUE_NONE &&
+	    now - c->ending_at >= MDB_CL_ENDING_MAX_NS)
+		cl_lost(c, o);
 	if (c->phase != MDB_PH_READY)
 		c->next_at = now;	/* start-up goes on at once */
 }

@@ -75,6 +75,7 @@ struct mdb_reader {
 	uint64_t	asked_at;	/* VEND REQUEST acknowledged */
 	int		pending;	/* a command due: enum mdb_cl_due */
 	int		success;	/* VEND SUCCESS (1) or FAILURE (0) */
+	uint64_t	ending_at;	/* SESSION COMPLETE acknowledged */
 };
 
 /* The commands a session needs, sent before anything else when ready. */
@@ -98,7 +99,7 @@ void	mdb_reader_answer(struct mdb_reader *, const struct mdb_reply *,
 void	mdb_reader_silent(struct mdb_reader *, uint64_t now,
 	    struct mdb_outs *);
 /* Sales' wish: sessions may begin (READER ENABLE) or not (DISABLE; a
- * session already open goes on). */
+ * session already open goes on, and the change is sent once it is over). */
 void	mdb_reader_enable(struct mdb_reader *, int on);
 /* Ask the reader for a vend of price (vendd's minor units) for item:
  * VEND REQUEST. With no open session, or a price the reader's scale cannot

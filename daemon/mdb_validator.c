@@ -192,13 +192,18 @@ mdb_note_reset(struct mdb_validator *v, struct mdb_outs *o)
 	v->note = MDB_NOTE_NONE;
 }
 
-/* A note in escrow: held for the shell's decision. One already in hand is
+/* A note in escrow: held for the shell's decision. One being carried
+ * whose end was not heard (a garbled poll) went where it was sent: the
+ * validator holds a new one only once it is done. One held or decided is
  * kept (the validator holds one at a time: a second is a fault); one vendd
  * cannot value is given back without asking. */
 static void
 mdb_note_escrow(struct mdb_validator *v, int type, struct mdb_outs *o)
 {
 	int64_t	val = mdb_validator_value(v, type);
+
+	if (v->note == MDB_NOTE_MOVING)
+		mdb_note_end(v, v->stack, v->note_type, o);
 
 	if (v->note != MDB_NOTE_NONE || val <= 0) {
 		mdb_emit(o, MDB_OUT_FAULT, 0, type,
@@ -437,7 +442,9 @@ mdb_validator_inhibit(struct mdb_validator *v, int on)
 	mdb_bill_type_check(v);
 }
 
-/* The shell's decision on the note held; sent as ESCROW when ready. */
+/* The shell's decision on the note held: sent as ESCROW at once, not at
+ * the next poll (the ledger has it: a crash before the validator hears
+ * it is settled as decided, so that moment is kept short). */
 void
 mdb_validator_decide(struct mdb_validator *v, int stack)
 {
@@ -445,6 +452,7 @@ mdb_validator_decide(struct mdb_validator *v, int stack)
 		return;
 	v->stack = stack != 0;
 	v->note = MDB_NOTE_DECIDED;
+	v->next_at = 1;			/* due now (0 would be "nothing") */
 }
 
 /* When the shell must act next: see mdb_validator.h. */

@@ -73,6 +73,19 @@ sales_card_result(struct sales_core *s, const struct msg_vend *v,
 		log_info("vend %u: %s sold by card, %d left", v->vend_id, id,
 		    s->stock[v->product]);
 		sales_show(s, SHOW_TAKE, (int)v->product, 0, ob);
+	} else if (v->why == VEND_WHY_PRICE_CHANGED &&
+	    !sales_core_in_service(s)) {
+		/* still chosen, at the price the customer now sees; the
+		 * reader was not asked */
+		log_info("vend %u: %s not asked of the card: its price had "
+		    "just changed", v->vend_id, id);
+		s->pending = 0;
+		s->pending_card = 0;
+		s->pending_product = -1;
+		s->sel_price = s->price[v->product];
+		sales_show(s, SHOW_SELECTED, (int)v->product, s->sel_price, ob);
+		sales_update_inhibit(s, ob);
+		return;
 	} else if (v->why == VEND_WHY_CARD_DENIED) {
 		log_info("vend %u: %s denied by the card reader", v->vend_id,
 		    id);
@@ -102,6 +115,8 @@ sales_card_enable(struct sales_core *s, int can_sell, struct outbox *ob)
 		return;
 	on = can_sell && s->credit == 0 && !s->payout &&
 	    (!s->pending || s->pending_card) && !sales_core_in_service(s);
+	if (!on && s->card && !s->pending)	/* service mode, a fault */
+		outbox_put(ob, PROC_MDB, MSG_CARD_END, NULL, 0);
 	if (on == s->card_enable_sent)
 		return;
 	s->card_enable_sent = on;

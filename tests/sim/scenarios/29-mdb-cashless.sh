@@ -5,8 +5,10 @@
 # and dispensed once approved, VEND SUCCESS after the drop; a card without
 # the funds is denied and nothing moves; a product that does not drop is
 # answered VEND FAILURE and the reader refunds the card; vendd killed after
-# an approval, before the drop, refunds the card at the restart. At the
-# end the reader's own account (captured, refunded) equals the ledger's.
+# an approval, before the drop, refunds the card at the restart; vendd
+# stopped (SIGTERM) after an approval finishes the vend and charges the
+# card on its way out. At the end the reader's own account (captured,
+# refunded) equals the ledger's.
 . /vendd/tests/sim/lib.sh
 
 mdbsim_start
@@ -71,11 +73,25 @@ press VEND
 wait_log 'vend [0-9]*: water did not drop, column out of order, the card refunded' \
 	15000 "the failed drop refunded to the card"
 
+# stopped (SIGTERM) between the approval and the drop: the arm's cycle
+# ends, the sale is recorded, and the reader hears VEND SUCCESS on the
+# way out, so the card is charged for what dropped
+press SELECT_A			# cola: water is out of order now
+card_present 1000
+wait_log_n 'card session: 10.00 available' 4 5000 "the fifth card's session"
+drop_after_arm 300
+press VEND
+wait_log_n 'mdb: card vend [0-9]* approved' 3 5000 "the last cola approved"
+vendd_stop >/dev/null
+grep -q 'cola sold by card, 8 left' "$VENDD_LOG" ||
+	fail "expected the cola stopped mid-vend sold by card"
+vendd_restart
+
 status_refresh
 vendctl -s "$VENDD_SOCK" audit --json >"$WORK/audit.json" 2>&1 || fail "vendctl audit --json failed"
 card_value=$(simdrv json "$WORK/audit.json" mdb.card_value)
 card_refunded=$(simdrv json "$WORK/audit.json" mdb.card_refunded)
-expect_eq "card sales in the audit" 150 "$card_value"
+expect_eq "card sales in the audit" 300 "$card_value"
 expect_eq "card vends denied in the audit" 1 "$(simdrv json "$WORK/audit.json" mdb.card_denied)"
 vendd_stop >/dev/null
 mdb_ctl exit
