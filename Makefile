@@ -44,7 +44,7 @@ LIB_OBJS	= $(LIB_SRCS:%.c=$(B)/%.o)
 UNIT_TESTS	= transport config edge coin panel sales arm cooling ledger \
 		  ledger_codec ledger_store control_protocol control_socket wiring \
 		  outputs_file display keypad dex ledger_operator sales_service \
-		  change mdb_codec mdb_core mdb_link mdb_validator mdb_reader
+		  change mdb_codec mdb_core mdb_link mdb_validator mdb_reader ledger_mdb
 UNIT_BINS	= $(UNIT_TESTS:%=$(B)/tests/test_%)
 
 all: $(B)/vendd $(B)/vendctl $(B)/simdrv $(B)/lcdscreen $(B)/simkeys \
