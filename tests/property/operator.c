@@ -54,7 +54,8 @@ static struct {
 	int64_t		price[VENDD_MAX_PRODUCTS];	/* effective */
 	int64_t		before[VENDD_MAX_PRODUCTS];	/* before the last
 							 * change, -1 none */
-	int64_t		cash_collected;	/* cash_in at the last collection */
+	int64_t		cash_collected;	/* cash_in at the last collection,
+					 * less an MDB changer's tubes */
 	int64_t		collected;	/* what the collections took */
 	uint64_t	door_recs, entries;	/* service records: door
 						 * openings, entries */
@@ -62,6 +63,7 @@ static struct {
 	/* the message the ledger is handling: what it should do */
 	int64_t		credit, collect_amount;
 	int		reset_ok, test_pending;
+	int		pending_kind;	/* enum pending_kind */
 	int		stale_price;	/* a reservation that raced a change */
 	uint32_t	test_ok, test_why;	/* the last test vend's end */
 	struct op_counts n;
@@ -372,13 +374,16 @@ void
 op_ledger_before(const struct msg *m)
 {
 	op.credit = led.st.credit;
-	op.test_pending = led.st.pending.active && led.st.pending.test;
+	op.test_pending = led.st.pending.active &&
+	    led.st.pending.test == PENDING_TEST;
+	op.pending_kind = led.st.pending.active ? led.st.pending.test : 0;
 	switch (m->hdr.type) {
 	case MSG_VEND_RESERVE:
 		op_reserve_check(&m->u.vend);
 		break;
-	case MSG_COLLECT:
-		op.collect_amount = led.st.c.cash_in - op.cash_collected;
+	case MSG_COLLECT:		/* the cash box: not the change tubes */
+		op.collect_amount = led.st.c.cash_in - led.st.mdb.to_tubes -
+		    op.cash_collected;
 		break;
 	case MSG_AUDIT_RESET:
 		op.reset_ok = m->u.token.token == ledger_audit_token(&led.st,
@@ -409,7 +414,7 @@ op_reset_applied(void)
 	}
 }
 
-/* The last event is the record just journaled, with its test flag. */
+/* The last event is the record just journaled, with its pending kind. */
 static void
 op_event_last(int test)
 {
@@ -459,7 +464,7 @@ op_ledger_after(const struct msg *m, int journaled)
 			    " -> %" PRId64, op.credit, led.st.credit);
 	}
 	if (t == MSG_ARM_DONE && journaled) {
-		op_event_last(op.test_pending);
+		op_event_last(op.pending_kind);
 		if (op.test_pending) {
 			op.test_ok = m->u.vend.ok;
 			op.test_why = m->u.vend.ok ? 0 : m->u.vend.why;
@@ -485,7 +490,7 @@ op_ledger_after(const struct msg *m, int journaled)
 		break;
 	case MSG_COLLECT:
 		op.collected += op.collect_amount;
-		op.cash_collected = led.st.c.cash_in;
+		op.cash_collected = led.st.c.cash_in - led.st.mdb.to_tubes;
 		op.n.collections++;
 		break;
 	case MSG_AUDIT_RESET:

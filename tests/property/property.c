@@ -299,8 +299,10 @@ check(void)
 			    model.stock[i]);
 	}
 	op_check(quiet);
-	if (!quiet)
+	if (!quiet) {
+		mdb_peer_check(0);
 		return;
+	}
 	if (model.arm_ok - model.arm_ok_lost != model.commits)
 		violation("quiet, arm cycles ok %" PRIu64 " (%" PRIu64 " lost in "
 		    "a crash) != committed sales %" PRIu64, model.arm_ok,
@@ -310,13 +312,17 @@ check(void)
 		    " lost in a crash) != test vends %" PRIu64,
 		    model.arm_ok_test, model.arm_ok_test_lost,
 		    model.test_commits);
-	if (sales.credit != st->credit || sales.pending != st->pending.active)
+	/* a card vend asked of the reader is pending for sales */
+	if (sales.credit != st->credit || sales.pending !=
+	    (st->pending.active || st->mdb.card_asked))
 		violation("quiet, sales credit %" PRId64 " pending %d, ledger %"
 		    PRId64 " pending %d", sales.credit, sales.pending,
 		    st->credit, st->pending.active);
-	if (sales.pending && sales.pending_id != st->pending.vend_id)
+	if (sales.pending && sales.pending_id != (st->mdb.card_asked ?
+	    st->mdb.card_vend_id : st->pending.vend_id))
 		violation("quiet, sales pending vend %u, ledger %u",
 		    sales.pending_id, st->pending.vend_id);
+	mdb_peer_check(quiet);
 	for (int i = 0; i < cf.nproducts; i++)
 		if (sales.stock[i] != st->product[i].stock ||
 		    sales.state[i] != st->product[i].state)
@@ -350,7 +356,7 @@ route(int src, const struct outbox *ob)
 		if (dst == PROC_CONTROL && op_control(src, &m))
 			continue;	/* the operator's: answered at once */
 		if (dst != PROC_COIN && dst != PROC_SALES && dst != PROC_ARM &&
-		    dst != PROC_LEDGER) {
+		    dst != PROC_LEDGER && dst != PROC_MDB) {
 			violation("%s sent %s to %s", proc_name(src),
 			    msg_type_name(m.hdr.type), proc_name(dst));
 			continue;
@@ -445,6 +451,17 @@ ledger_model(const struct msg *m)
 	case MSG_COIN_INSERTED:
 		model.cash_durable += m->u.coin.value;
 		break;
+	case MSG_MDB_COIN:
+		model.cash_durable += m->u.mdb_coin.value;
+		break;
+	case MSG_NOTE_DONE:
+		if (m->u.note.stack)
+			model.cash_durable += m->u.note.value;
+		break;
+	case MSG_CARD_RESULT:
+		if (v->ok)
+			model.vends++;
+		break;
 	case MSG_VEND_RESERVE:
 		if (v->vend_id <= model.last_vend_id)
 			violation("vend id %u reused (last %u)", v->vend_id,
@@ -455,7 +472,7 @@ ledger_model(const struct msg *m)
 		model.cur_price = v->price;
 		if (v->test)
 			model.test_vends++;
-		else
+		else if (!v->card)	/* a card's counts once approved */
 			model.vends++;
 		break;
 	case MSG_ARM_DONE:
@@ -507,6 +524,9 @@ deliver(int dst, const struct msg *m)
 		if (sales_core_handle(&sales, m, &ob) == -1)
 			goto bad;
 		route(PROC_SALES, &ob);
+		return;
+	case PROC_MDB:
+		mdb_peer_deliver(m);
 		return;
 	case PROC_ARM:
 		if (m->hdr.type != MSG_ARM_DISPENSE)
@@ -896,9 +916,15 @@ torn_tail(uint64_t records)
 static void
 restart_check(const struct ledger_state *a, const struct ledger_state *b)
 {
-	int64_t	settle = a->pending.active ? a->pending.price : 0;
+	/* the start settles a pending vend (to the credit, or the card) and
+	 * a note in escrow decided "stack" (credited) */
+	int64_t	settle = a->pending.active && a->pending.test != PENDING_CARD ?
+		    a->pending.price : 0;
+	int64_t	note = a->mdb.escrow_active && a->mdb.escrow_stack ?
+		    a->mdb.escrow_value : 0;
 
-	if (b->credit != a->credit + settle || b->c.cash_in != a->c.cash_in ||
+	if (b->credit != a->credit + settle + note ||
+	    b->c.cash_in != a->c.cash_in + note ||
 	    b->c.paid_value != a->c.paid_value ||
 	    b->c.paid_vends != a->c.paid_vends ||
 	    b->c.failed_vends != a->c.failed_vends || b->pending.active ||
@@ -940,10 +966,16 @@ restart(const char *why)
 				model.coins_lost_value +=
 				    (uint64_t)m->u.coin.value;
 			}
+			if (m->hdr.type == MSG_MDB_COIN) {
+				model.coins_lost_crash++;
+				model.coins_lost_value +=
+				    (uint64_t)m->u.mdb_coin.value;
+			}
 		}
 		inbox[i].head = inbox[i].n = 0;
 	}
 	op_crash();
+	mdb_peer_crash();
 	/* a train still being counted: the coin was taken, never credited */
 	for (unsigned j = 0; j < coin_en; j++) {
 		const struct expect *e =
@@ -973,6 +1005,9 @@ restart(const char *why)
 		exit(1);
 	}
 	restart_check(&before, &led.st);
+	/* a note decided "stack" before the crash: credited by the start */
+	if (before.mdb.escrow_active && before.mdb.escrow_stack)
+		model.cash_durable += before.mdb.escrow_value;
 
 	/* systemd restarts us a few seconds later */
 	now += rnd_range(MS(500), MS(5000));
@@ -986,6 +1021,7 @@ restart(const char *why)
 		violation("after restart the next vend id %u is not above %u",
 		    sales.next_vend_id, model.last_vend_id);
 	op_restarted(&before);
+	mdb_peer_restarted(&before);
 	coin_ch.next_action = now + rnd_range(0, MS(2000));
 	panel_ch.next_action = now + rnd_range(0, MS(2000));
 	if (tech_next < now)	/* the technician waited for the restart */
@@ -1005,7 +1041,7 @@ earliest(uint64_t *best, int *who, uint64_t t, int id)
 }
 
 enum { W_COIN_TICK, W_PANEL_TICK, W_ARM_TICK, W_COIN_EDGE, W_PANEL_EDGE,
-    W_DROP, W_COIN_ACTION, W_PANEL_ACTION, W_TECH, W_OPERATOR };
+    W_DROP, W_COIN_ACTION, W_PANEL_ACTION, W_TECH, W_OPERATOR, W_MDB };
 
 /* Jump the clock to the next deadline or stimulus and handle it. */
 static void
@@ -1027,6 +1063,7 @@ advance(void)
 		earliest(&t, &who, panel_ch.next_action, W_PANEL_ACTION);
 	earliest(&t, &who, tech_next, W_TECH);
 	earliest(&t, &who, op_deadline(), W_OPERATOR);
+	earliest(&t, &who, mdb_peer_deadline(), W_MDB);
 	if (t < now) {
 		violation("a deadline in the past (%d at %" PRIu64 " ms)", who,
 		    t / MS(1));
@@ -1075,6 +1112,9 @@ advance(void)
 	case W_OPERATOR:
 		op_action();
 		break;
+	case W_MDB:
+		mdb_peer_action();
+		break;
 	}
 }
 
@@ -1099,19 +1139,22 @@ static void
 drain(void)
 {
 	static const int order[] = { PROC_SALES, PROC_LEDGER, PROC_ARM,
-	    PROC_COIN };
+	    PROC_COIN, PROC_MDB };
 
-	while (in_flight())
-		for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
-			while (inbox[order[i]].n) {
-				struct inbox	*q = &inbox[order[i]];
-				struct msg	 m = q->m[q->head];
+	do {
+		while (in_flight())
+			for (size_t i = 0; i < sizeof(order) /
+			    sizeof(order[0]); i++)
+				while (inbox[order[i]].n) {
+					struct inbox *q = &inbox[order[i]];
+					struct msg    m = q->m[q->head];
 
-				q->head = (q->head + 1) % QMAX;
-				q->n--;
-				deliver(order[i], &m);
-				check();
-			}
+					q->head = (q->head + 1) % QMAX;
+					q->n--;
+					deliver(order[i], &m);
+					check();
+				}
+	} while (mdb_peer_settle());
 }
 
 /* A directed scenario's customer: a 2.00 coin, then cola chosen, each
@@ -1307,6 +1350,9 @@ load_config(void)
 		exit(2);
 	}
 	snprintf(cf.state_dir, sizeof(cf.state_dir), "%s", state_dir);
+	/* the MDB bus with its three peripherals (mdb.c) */
+	snprintf(cf.mdb.device, sizeof(cf.mdb.device), "/dev/mdb-property");
+	cf.mdb.changer = cf.mdb.validator = cf.mdb.cashless = 1;
 }
 
 /* A number from the environment, or the default. */
@@ -1342,6 +1388,7 @@ start(void)
 	panel_ch.next_action = now + MS(700);
 	tech_next = now + MS(60000);
 	op_start();
+	mdb_peer_start();
 }
 
 int
@@ -1349,6 +1396,7 @@ main(int argc, char *argv[])
 {
 	static const cookie_io_functions_t ring = { .write = logring_write };
 	const struct op_counts *oc = op_counts();
+	const struct mdb_counts *mc = mdb_peer_counts();
 	struct timespec	t0, t1;
 	int		ch;
 	double		secs;
@@ -1430,6 +1478,17 @@ main(int argc, char *argv[])
 	    oc->collections, oc->services, led.st.c.door_openings,
 	    model.test_vends, model.test_commits, oc->test_refused, oc->resets,
 	    oc->resets_stale, led.st.c.collected_value, oc->price_races);
+	printf("property: mdb: coins %" PRIu64 " (lost in a crash before "
+	    "the ledger: counted above), payouts %" PRIu64 ", notes stacked %"
+	    PRIu64 " (in doubt %" PRIu64 ") given back %" PRIu64 ", card "
+	    "vends approved %" PRIu64 " denied %" PRIu64 " sold %" PRIu64
+	    " refunded %" PRIu64 " voided by a crash %" PRIu64 "; ledger: "
+	    "notes %" PRId64 ", change paid %" PRId64 " owed %" PRId64
+	    ", card sales %" PRId64 "\n", mc->coins, mc->payouts,
+	    mc->notes_stacked, mc->notes_in_doubt, mc->notes_returned,
+	    mc->card_approved, mc->card_denied, mc->card_sold,
+	    mc->card_refunded, mc->card_voided, led.st.mdb.notes_in,
+	    led.st.mdb.change_paid, led.st.mdb.owed, led.st.mdb.card_value);
 	printf("property: events=%" PRIu64 " violations=%" PRIu64
 	    " price_changes=%" PRIu64 " collections=%" PRIu64 " test_vends=%"
 	    PRIu64 " resets=%" PRIu64 "\n", nevents, violations,

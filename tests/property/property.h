@@ -65,4 +65,30 @@ struct op_counts {
 };
 const struct op_counts *op_counts(void);
 
+/* mdb.c: a fake mdb activity (a changer, a bill validator, a cashless
+ * reader) that takes coins, notes and card vends and pays change. */
+void		mdb_peer_start(void);
+uint64_t	mdb_peer_deadline(void);
+void		mdb_peer_action(void);
+/* A message routed to the mdb activity. */
+void		mdb_peer_deliver(const struct msg *);
+/* The daemon crashed (the bus reset at the restart); after the reopen,
+ * the ledger's state before it in *before. */
+void		mdb_peer_crash(void);
+void		mdb_peer_restarted(const struct ledger_state *before);
+void		mdb_peer_check(int quiet);
+/* Change in hand paid now (directed scenarios): 1 if a message went. */
+int		mdb_peer_settle(void);
+void		bus_session(int on);
+struct mdb_counts {
+	uint64_t	coins, payouts, notes_stacked, notes_returned;
+	uint64_t	notes_in_doubt;	/* stack decided, a crash before the
+					 * validator heard (credited) */
+	uint64_t	card_approved, card_denied, card_sold, card_refunded;
+	int64_t		card_sold_value;
+	uint64_t	card_voided;	/* approved, cut by a crash */
+	uint64_t	coins_lost_crash;	/* taken, lost in flight */
+};
+const struct mdb_counts *mdb_peer_counts(void);
+
 #endif

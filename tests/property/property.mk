@@ -9,11 +9,12 @@ PROPERTY_EVENTS		?= 100000
 PROPERTY_SOAK_EVENTS	?= 1000000
 
 $(B)/tests/property: tests/property/property.c tests/property/operator.c \
+    tests/property/mdb.c \
     tests/property/property.h $(B)/libvendd.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -DSRCDIR='"$(CURDIR)"' -o $@ \
 	    tests/property/property.c tests/property/operator.c \
-	    $(B)/libvendd.a $(PKG_LIBS)
+	    tests/property/mdb.c $(B)/libvendd.a $(PKG_LIBS)
 
 check-property:
 	$(MAKE) B=build/asan SAN="$(ASAN)" property-run
