@@ -37,7 +37,7 @@ LIB_SRCS	= daemon/log.c daemon/msg.c daemon/proc.c daemon/config.c \
 		  daemon/control_socket.c daemon/control_operator.c \
 		  daemon/control_audit.c daemon/dex.c daemon/change.c \
 		  daemon/mdb_codec.c daemon/mdb_core.c daemon/mdb_link.c daemon/mdb.c \
-		  daemon/mdb_validator.c daemon/mdb_reader.c \
+		  daemon/mdb_validator.c daemon/mdb_reader.c daemon/mdb_msgs.c \
 		  daemon/notify.c daemon/outputs_file.c daemon/line_request.c \
 		  daemon/safe_outputs.c daemon/trace.c daemon/tune.c gpio/gpio.c gpio/edge.c
 LIB_OBJS	= $(LIB_SRCS:%.c=$(B)/%.o)

@@ -74,6 +74,7 @@ struct control_sales {
 	uint32_t	arm_blocked;
 	uint32_t	service;	/* 1: the door is open, 2: by command */
 	uint32_t	changer, payout;	/* an MDB changer online; paying */
+	uint32_t	mdb;		/* validator, reader online; a session */
 	uint32_t	chunks;		/* messages copied in so far */
 	struct msg_sales_product product[VENDD_MAX_PRODUCTS];
 };

@@ -355,6 +355,7 @@ control_sales_chunk(struct control_sales *v, const struct msg_status_sales *m)
 	v->arm_blocked = m->arm_blocked;
 	v->service = m->service;
 	v->changer = m->changer;
+	v->mdb = m->mdb;
 	v->payout = m->payout;
 	memcpy(&v->product[m->first], m->product,
 	    m->count * sizeof(m->product[0]));
@@ -707,6 +708,13 @@ control_status_json(const struct config *cf,
 	if (cf->mdb.device[0] != '\0')	/* an MDB changer: online or not */
 		json_object_object_add(o, "changer", json_object_new_string(
 		    sa->changer ? (sa->payout ? "paying" : "online") :
+		    "offline"));
+	if (cf->mdb.device[0] != '\0' && cf->mdb.validator)
+		json_object_object_add(o, "validator", json_object_new_string(
+		    sa->mdb & 1 ? "online" : "offline"));
+	if (cf->mdb.device[0] != '\0' && cf->mdb.cashless)
+		json_object_object_add(o, "reader", json_object_new_string(
+		    sa->mdb & 4 ? "session" : sa->mdb & 2 ? "online" :
 		    "offline"));
 	json_object_object_add(o, "counters", control_json_counters(cf, le));
 	control_json_u64(o, "ledger_seq", le->seq);

@@ -13,7 +13,6 @@
  * offline.
  */
 #include <errno.h>
-#include <poll.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -24,6 +23,7 @@
 #include "mdb.h"
 #include "mdb_core.h"
 #include "mdb_link.h"
+#include "mdb_msgs.h"
 #include "mdb_reader.h"
 #include "mdb_validator.h"
 #include "msg.h"
@@ -100,9 +100,6 @@ mdb_timing(struct mdb_timing *t)
 	t->reset_wait_ns = 500 * NS_PER_MS;
 }
 
-static const char *const mdb_dev_name[MDB_DEV_N] = {
-	"coin changer", "bill validator", "cashless reader",
-};
 
 /* Every peripheral's core from nothing known (the bus was just reset). */
 static void
@@ -181,24 +178,6 @@ mdb_bus_deadline(void)
 	return at != 0 && at < mdb_quiet_until ? mdb_quiet_until : at;
 }
 
-/* Write a whole line to the adapter; -1 when the port fails. */
-static int
-mdb_write(const char *line, size_t len)
-{
-	ssize_t	n;
-
-	while (len > 0) {
-		if ((n = write(mdb_fd, line, len)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;	/* EAGAIN too: 115200 baud drains fast */
-		}
-		line += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 static void	mdb_outs(const struct mdb_outs *);
 static void	mdb_tell_changer(void);
 static void	mdb_tell_cores(void);
@@ -240,8 +219,10 @@ mdb_close(const char *why)
 			mdb_out_add(&o, MDB_DEV_CASHLESS, MDB_OUT_CL_END);
 		mdb_outs(&o);
 	}
-	if (mdb_online) {
+	if (mdb_online || mdb_dev_online[MDB_DEV_BILL] ||
+	    mdb_dev_online[MDB_DEV_CASHLESS]) {
 		mdb_online = 0;
+		memset(mdb_dev_online, 0, sizeof(mdb_dev_online));
 		mdb_tell_changer();
 	}
 	if (!mdb_warned++)
@@ -258,34 +239,16 @@ mdb_close(const char *why)
 	mdb_schedule();
 }
 
-/* Sales hears whether change can be paid, and whether only exactly. */
+/* Sales hears whether change can be paid, and whether only exactly, and
+ * whether the validator and the reader are online (for the status). */
 static void
 mdb_tell_changer(void)
 {
-	struct msg_flag	f = { (uint32_t)(mdb_online | mdb_exact_only << 1) };
+	struct msg_flag	f = { (uint32_t)(mdb_online | mdb_exact_only << 1 |
+			    mdb_dev_online[MDB_DEV_BILL] << 2 |
+			    mdb_dev_online[MDB_DEV_CASHLESS] << 3) };
 
 	proc_send(mdb_proc, PROC_SALES, MSG_CHANGER, 0, &f, sizeof(f));
-}
-
-/* A payout's end to the ledger: what was paid, the rest owed. */
-static void
-mdb_paid(const struct mdb_out *e)
-{
-	struct msg_payout	p;
-	char			a[32], b[32];
-
-	memset(&p, 0, sizeof(p));
-	p.id = e->id;
-	p.amount = e->value;
-	p.paid = e->paid;
-	config_format_money(p.amount, mdb_cf->decimals, a, sizeof(a));
-	config_format_money(p.paid, mdb_cf->decimals, b, sizeof(b));
-	if (p.paid < p.amount)
-		log_warnx("mdb: change %u: %s asked, %s paid: the rest is owed",
-		    p.id, a, b);
-	else
-		log_info("mdb: change %u: %s paid", p.id, b);
-	proc_send(mdb_proc, PROC_LEDGER, MSG_PAYOUT_DONE, 0, &p, sizeof(p));
 }
 
 /* A note in escrow: the ledger decides (and records it) before the
@@ -294,85 +257,35 @@ mdb_paid(const struct mdb_out *e)
 static void
 mdb_note_escrow(const struct mdb_out *e)
 {
-	struct msg_note	n;
-	char		v[32];
+	int	stack = !mdb_inhibit && (!mdb_fitted[MDB_DEV_CHANGER] ||
+		    mdb_core_can_pay(&mdb, e->value - mdb_cheapest));
 
-	memset(&n, 0, sizeof(n));
-	n.value = e->value;
-	n.type = (uint32_t)e->type;
-	n.stack = !mdb_inhibit && (!mdb_fitted[MDB_DEV_CHANGER] ||
-	    mdb_core_can_pay(&mdb, e->value - mdb_cheapest));
-	config_format_money(e->value, mdb_cf->decimals, v, sizeof(v));
-	log_info("mdb: a note of %s in escrow%s", v, n.stack ? "" :
-	    mdb_inhibit ? ": not selling, given back" :
-	    ": no change for it, given back");
-	proc_send(mdb_proc, PROC_LEDGER, MSG_NOTE_ESCROW, 0, &n, sizeof(n));
+	mdb_msg_note(mdb_proc, mdb_cf, e, stack, mdb_inhibit ?
+	    "not selling, given back" : "no change for it, given back");
 }
 
-/* A note's end (stacked: money; or given back) to the ledger. */
-static void
-mdb_note_done(const struct mdb_out *e)
-{
-	struct msg_note	n;
-	char		v[32];
-
-	memset(&n, 0, sizeof(n));
-	n.value = e->value;
-	n.type = (uint32_t)e->type;
-	n.stack = e->kind == MDB_OUT_NOTE_STACKED;
-	config_format_money(e->value, mdb_cf->decimals, v, sizeof(v));
-	log_info("mdb: the note of %s %s", v, n.stack ? "stacked" :
-	    "given back");
-	if (n.value > 0)
-		proc_send(mdb_proc, PROC_LEDGER, MSG_NOTE_DONE, 0, &n,
-		    sizeof(n));
-	else
-		log_warnx("mdb: a note of type %d with no value: not recorded",
-		    e->type);
-}
-
-/* The reader's answer to the vend asked, to the ledger. */
+/* The reader's answer to the vend asked, to the ledger: once, and an
+ * amount other than the price asked refused (not what the customer chose
+ * to pay: the reader refunds it, and nothing is sold). */
 static void
 mdb_card_result(const struct mdb_out *e)
 {
-	struct msg_vend	v;
+	int	ok = e->kind == MDB_OUT_CL_APPROVED;
 
-	memset(&v, 0, sizeof(v));
-	v.vend_id = e->id;
-	v.product = mdb_card_product;
-	v.price = e->kind == MDB_OUT_CL_APPROVED ? e->value : 0;
-	v.ok = e->kind == MDB_OUT_CL_APPROVED;
-	v.card = 1;
 	if (e->id != mdb_card_id || e->id == 0) {
 		log_warnx("mdb: the reader answers vend %u, not the one asked "
 		    "(%u): ignored", e->id, mdb_card_id);
 		return;
 	}
-	if (v.ok && v.price != mdb_card_price) {
-		/* an amount other than the price asked: not what the customer
-		 * chose to pay; the reader refunds it, and nothing is sold */
+	if (ok && e->value != mdb_card_price) {
 		log_warnx("mdb: card vend %u approved for %lld, not the price "
 		    "asked (%lld): refused, the card refunded", e->id,
-		    (long long)v.price, (long long)mdb_card_price);
+		    (long long)e->value, (long long)mdb_card_price);
 		mdb_reader_vend_end(&mdb_rd, e->id, 0);
-		v.ok = 0;
-		v.price = 0;
+		ok = 0;
 	}
-	log_info("mdb: card vend %u %s", e->id, v.ok ? "approved" : "denied");
 	mdb_card_id = 0;		/* answered once */
-	proc_send(mdb_proc, PROC_LEDGER, MSG_CARD_RESULT, 0, &v, sizeof(v));
-}
-
-/* A card session began or ended: sales hears it. */
-static void
-mdb_card_session(const struct mdb_out *e)
-{
-	struct msg_card	c;
-
-	memset(&c, 0, sizeof(c));
-	c.on = e->kind == MDB_OUT_CL_SESSION;
-	c.funds = c.on ? e->value : 0;
-	proc_send(mdb_proc, PROC_SALES, MSG_CARD_SESSION, 0, &c, sizeof(c));
+	mdb_msg_card_result(mdb_proc, e->id, mdb_card_product, ok, e->value);
 }
 
 /* A peripheral set up or gone: logged, and sales told of the changer. */
@@ -396,30 +309,21 @@ mdb_presence(const struct mdb_out *e)
 		    e->dev == MDB_DEV_CASHLESS ? "no card taken" :
 		    e->dev == MDB_DEV_BILL ? "no note taken" :
 		    "its coins not taken");
-	if (e->dev == MDB_DEV_CHANGER) {
+	if (e->dev == MDB_DEV_CHANGER)
 		mdb_online = on;
-		mdb_tell_changer();
-	}
+	mdb_tell_changer();
 }
 
 /* What the cores said happened: money to the ledger, the rest logged. */
 static void
 mdb_outs(const struct mdb_outs *o)
 {
-	struct msg_mdb_coin	c;
-	char			v[32];
-
 	for (int i = 0; i < o->n; i++) {
 		const struct mdb_out *e = &o->o[i];
 
 		switch (e->kind) {
 		case MDB_OUT_COIN:
-			memset(&c, 0, sizeof(c));
-			c.value = e->value;
-			c.type = (uint32_t)e->type;
-			c.routing = e->routing == MDB_ROUTE_TUBES;
-			proc_send(mdb_proc, PROC_LEDGER, MSG_MDB_COIN, 0, &c,
-			    sizeof(c));
+			mdb_msg_coin(mdb_proc, e);
 			break;
 		case MDB_OUT_ONLINE:
 		case MDB_OUT_OFFLINE:
@@ -435,52 +339,25 @@ mdb_outs(const struct mdb_outs *o)
 				mdb_tell_changer();
 			break;
 		case MDB_OUT_PAID:
-			mdb_paid(e);
-			break;
-		case MDB_OUT_MANUAL:
-			config_format_money(e->value, mdb_cf->decimals, v,
-			    sizeof(v));
-			log_info("mdb: %d coins of type %d (%s) paid by the "
-			    "changer's buttons", e->count, e->type, v);
+			mdb_msg_paid(mdb_proc, mdb_cf, e);
 			break;
 		case MDB_OUT_NOTE_ESCROW:
 			mdb_note_escrow(e);
 			break;
 		case MDB_OUT_NOTE_STACKED:
 		case MDB_OUT_NOTE_RETURNED:
-			mdb_note_done(e);
-			break;
-		case MDB_OUT_STACKER:
-			if (e->code)
-				log_warnx("mdb: the bill validator's stacker "
-				    "is full: no note taken until it is "
-				    "emptied");
+			mdb_msg_note(mdb_proc, mdb_cf, e, 0, NULL);
 			break;
 		case MDB_OUT_CL_SESSION:
 		case MDB_OUT_CL_END:
-			mdb_card_session(e);
+			mdb_msg_card_session(mdb_proc, e);
 			break;
 		case MDB_OUT_CL_APPROVED:
 		case MDB_OUT_CL_DENIED:
 			mdb_card_result(e);
 			break;
-		case MDB_OUT_FAULT:
-			if (e->dev == MDB_DEV_CASHLESS && e->id != 0)
-				log_warnx("mdb: the cashless reader lost approved "
-				    "vend %u (it voids it at its reset): the card "
-				    "is not charged", e->id);
-			else
-				log_warnx("mdb: %s reports status 0x%02x",
-				    mdb_dev_name[e->dev], e->code);
-			break;
-		case MDB_OUT_BAD:
-			if (e->code < 0)
-				log_warnx("mdb: a line from the adapter that "
-				    "answers nothing asked: dropped");
-			else
-				log_warnx("mdb: %s: an answer to 0x%02x that "
-				    "is not MDB (or of a type with no value)",
-				    mdb_dev_name[e->dev], e->code);
+		default:
+			mdb_log_out(mdb_cf, e);
 			break;
 		}
 	}
@@ -500,7 +377,8 @@ mdb_line(const char *line, size_t len)
 	case MDB_AD_MASTER:
 		if (r.kind != MDB_REPLY_MODE)
 			return;
-		if (mdb_write(MDB_LINK_RESET, strlen(MDB_LINK_RESET)) == -1) {
+		if (mdb_link_write(mdb_fd, MDB_LINK_RESET,
+		    strlen(MDB_LINK_RESET)) == -1) {
 			mdb_close(strerror(errno));
 			return;
 		}
@@ -583,7 +461,8 @@ mdb_open(void)
 	    mdb_read_cb, NULL);
 	if (mdb_ev_read == NULL || event_add(mdb_ev_read, NULL) == -1)
 		fatalx("mdb: cannot listen to %s", mdb_cf->mdb.device);
-	if (mdb_write(MDB_LINK_MASTER, strlen(MDB_LINK_MASTER)) == -1) {
+	if (mdb_link_write(mdb_fd, MDB_LINK_MASTER,
+	    strlen(MDB_LINK_MASTER)) == -1) {
 		mdb_close(strerror(errno));
 		return;
 	}
@@ -627,7 +506,7 @@ mdb_send_due(uint64_t now)
 		mdb_late = -1;
 		if ((len = mdb_link_request(line, sizeof(line), msg, n)) == -1)
 			fatalx("mdb: a request of %zu bytes", n);
-		if (mdb_write(line, (size_t)len) == -1)
+		if (mdb_link_write(mdb_fd, line, (size_t)len) == -1)
 			mdb_close(strerror(errno));
 		return;
 	}
@@ -819,37 +698,11 @@ mdb_dispatch(struct proc *p, const struct msg *m)
 	mdb_stop_if_done();
 }
 
-/* The next whole line from the adapter, waited for at most
- * MDB_STOP_WAIT_MS between bytes (the way out only): its length, or -1. */
-static int
-mdb_wait_line(char *line, size_t cap)
-{
-	struct pollfd	pfd = { .fd = mdb_fd, .events = POLLIN };
-	char		buf[sizeof(mdb_in.buf)];
-	int		len;
-	ssize_t		k;
-
-	while ((len = mdb_lines_next(&mdb_in, line, cap)) < 0) {
-		if (poll(&pfd, 1, MDB_STOP_WAIT_MS) != 1 || (k = read(mdb_fd,
-		    buf, sizeof(mdb_in.buf) - mdb_in.len)) <= 0)
-			return -1;
-		mdb_lines_add(&mdb_in, buf, (size_t)k);
-	}
-	return len;
-}
-
 /* One request and its answer, waited for (the way out only). */
 static int
 mdb_sync(const uint8_t *msg, size_t n, struct mdb_reply *r)
 {
-	char	line[MDB_LINE_MAX + 1];
-	int	len;
-
-	if ((len = mdb_link_request(line, sizeof(line), msg, n)) == -1 ||
-	    mdb_write(line, (size_t)len) == -1 ||
-	    (len = mdb_wait_line(line, sizeof(line))) == -1)
-		return -1;
-	return mdb_link_parse(line, (size_t)len, r);
+	return mdb_link_sync(mdb_fd, &mdb_in, msg, n, r, MDB_STOP_WAIT_MS);
 }
 
 /*
@@ -868,7 +721,8 @@ mdb_on_stop(struct proc *p)
 
 	(void)p;
 	if (mdb_adapter == MDB_AD_READY && mdb_owner != -1) {
-		if ((len = mdb_wait_line(line, sizeof(line))) >= 0)
+		if ((len = mdb_link_wait_line(mdb_fd, &mdb_in, line,
+		    sizeof(line), MDB_STOP_WAIT_MS)) >= 0)
 			mdb_line(line, (size_t)len);
 		else
 			mdb.outstanding = mdb_bv.outstanding =

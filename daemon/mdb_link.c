@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <termios.h>
@@ -168,4 +169,56 @@ mdb_link_open(const char *path, char *err, size_t errlen)
 	}
 	tcflush(fd, TCIOFLUSH);
 	return fd;
+}
+
+/* Write a whole line to the adapter: see mdb_link.h. */
+int
+mdb_link_write(int fd, const char *line, size_t len)
+{
+	ssize_t	n;
+
+	while (len > 0) {
+		if ((n = write(fd, line, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;	/* EAGAIN too: 115200 baud drains fast */
+		}
+		line += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* The next whole line, waited for: see mdb_link.h. */
+int
+mdb_link_wait_line(int fd, struct mdb_lines *in, char *line, size_t cap,
+    int ms)
+{
+	struct pollfd	pfd = { .fd = fd, .events = POLLIN };
+	char		buf[sizeof(in->buf)];
+	int		len;
+	ssize_t		k;
+
+	while ((len = mdb_lines_next(in, line, cap)) < 0) {
+		if (poll(&pfd, 1, ms) != 1 || (k = read(fd, buf,
+		    sizeof(in->buf) - in->len)) <= 0)
+			return -1;
+		mdb_lines_add(in, buf, (size_t)k);
+	}
+	return len;
+}
+
+/* One message and its answer: see mdb_link.h. */
+int
+mdb_link_sync(int fd, struct mdb_lines *in, const uint8_t *msg, size_t n,
+    struct mdb_reply *r, int ms)
+{
+	char	line[MDB_LINE_MAX + 1];
+	int	len;
+
+	if ((len = mdb_link_request(line, sizeof(line), msg, n)) == -1 ||
+	    mdb_link_write(fd, line, (size_t)len) == -1 ||
+	    (len = mdb_link_wait_line(fd, in, line, sizeof(line), ms)) == -1)
+		return -1;
+	return mdb_link_parse(line, (size_t)len, r);
 }

@@ -123,7 +123,8 @@ enum msg_type {
 	MSG_PAYOUT_DONE,	/* mdb -> ledger: what the changer paid */
 	MSG_PAYOUT_RESULT,	/* ledger -> sales: paid, and owed, durable */
 	MSG_CHANGER,		/* mdb -> sales: on bit 0 the changer online,
-				 * bit 1 exact change only */
+				 * bit 1 exact change only, bits 2, 3 the
+				 * validator, the reader online */
 	MSG_MDB_PRICE,		/* sales -> mdb: the cheapest price now */
 	MSG_NOTE_ESCROW,	/* mdb -> ledger: a note in escrow, and
 				 * whether change can be given for it */
@@ -243,6 +244,8 @@ struct msg_status_sales {
 	uint32_t	service;	/* service mode: 1 door open, 2 command */
 	uint32_t	changer;	/* 1: an MDB changer online (change) */
 	uint32_t	payout;		/* change being paid */
+	uint32_t	mdb;		/* bit 0 the bill validator online, 1 the
+					 * cashless reader, 2 a card session */
 	struct msg_sales_product product[MSG_STATUS_CHUNK];
 };
 

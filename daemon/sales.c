@@ -543,6 +543,7 @@ sales_core_status(const struct sales_core *s, uint32_t first,
 	st->service = (s->door ? 1u : 0u) | (s->service_cmd ? 2u : 0u);
 	st->changer = (uint32_t)s->changer;
 	st->payout = (uint32_t)s->payout;
+	st->mdb = (uint32_t)(s->mdb_online | s->card << 2);
 	for (uint32_t i = first; i < n && st->count < MSG_STATUS_CHUNK; i++) {
 		st->product[st->count].stock = s->stock[i];
 		st->product[st->count].price = s->price[i];
@@ -636,6 +637,7 @@ sales_core_handle(struct sales_core *s, const struct msg *m,
 		return 0;
 	case MSG_CHANGER:
 		s->changer = (m->u.flag.on & 1) != 0;
+		s->mdb_online = (int)(m->u.flag.on >> 2 & 3);
 		sales_show(s, SHOW_CHANGE, -1, !s->changer ? 0 :
 		    (m->u.flag.on & 2) ? 2 : 1, ob);
 		return 0;

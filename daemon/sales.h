@@ -44,6 +44,7 @@ struct sales_core {
 	int64_t		sel_price;	/* the price the selection was shown at */
 	int		pending_test;	/* the pending vend is a test vend */
 	int		changer;	/* an MDB changer is online: change */
+	int		mdb_online;	/* bit 0 the validator, 1 the reader */
 	int		payout;		/* change asked, its end not heard */
 	int		card;		/* a cashless reader's session is open */
 	int		pending_card;	/* the pending vend is paid by card */

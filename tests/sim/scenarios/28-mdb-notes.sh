@@ -24,6 +24,7 @@ vendd_start_fast mdb.device="$MDB_LINK" mdb.poll_ms=50 mdb.offline_s=2 \
 	mdb.validator=yes mdb.tubes_s=1 coin.max_credit=12.00
 wait_log 'mdb: bill validator online' 10000 "the validator set up and online"
 wait_log 'mdb: coin changer online' 10000 "the changer set up and online"
+wait_status validator online
 
 # 5.00: change for it can be given (4.00 after a 1.00 water): stacked
 mdb_ctl note 0

@@ -32,6 +32,7 @@ wait_log 'mdb: coin changer online' 10000 "the changer set up and online"
 # approved: sold by card, the credit untouched
 mdb_ctl card 1000
 wait_log 'card session: 10.00 available' 5000 "the card's session"
+wait_status reader session
 wait_status coin.inhibit true
 press SELECT_A
 drop_after_arm 100
@@ -39,6 +40,7 @@ press VEND
 wait_drop
 wait_log 'vend [0-9]*: cola sold by card' 10000 "cola sold by card"
 wait_log 'card session ended' 5000 "the session completed"
+wait_status reader online
 wait_status coin.inhibit false
 status_refresh
 expect_eq "credit after a card sale" 0 "$(status credit)"
