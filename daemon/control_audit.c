@@ -309,9 +309,21 @@ control_dex_fill(const struct config *cf, const struct control_audit *v,
 	ca_dex_counter(&d->paid, c->paid_vends, c->paid_value, b->paid_vends,
 	    b->paid_value);
 	ca_dex_counter(&d->test, c->test_vends, 0, b->test_vends, 0);
-	d->cash_sales = d->paid;		/* coins are the only payment */
+	ca_dex_counter(&d->card_sales, v->a.mdb.card_vends,
+	    v->a.mdb.card_value, v->a.mdb.reset.card_vends,
+	    v->a.mdb.reset.card_value);
+	d->cashless = cf->mdb.device[0] != '\0' && cf->mdb.cashless;
+	/* cash sales: the paid vends but a card's */
+	ca_dex_counter(&d->cash_sales, c->paid_vends - v->a.mdb.card_vends,
+	    c->paid_value - v->a.mdb.card_value, b->paid_vends -
+	    v->a.mdb.reset.card_vends, b->paid_value -
+	    v->a.mdb.reset.card_value);
 	d->cash_in = c->cash_in;
 	d->cash_in_reset = c->cash_in - b->cash_in;
+	d->to_tubes = v->a.mdb.to_tubes;
+	d->to_tubes_reset = v->a.mdb.to_tubes - v->a.mdb.reset.to_tubes;
+	d->notes_in = v->a.mdb.notes_in;
+	d->notes_in_reset = v->a.mdb.notes_in - v->a.mdb.reset.notes_in;
 	for (int n = 1; n <= VENDD_MAX_PULSES && d->ncoins < VENDD_MAX_PULSES;
 	    n++) {
 		if (cf->coin.value[n] <= 0)

@@ -313,9 +313,10 @@ dex_header(struct dex_out *o, const struct dex_audit *a)
 }
 
 /*
- * CA2 cash sales; CA3 cash in, every coin to the cash box (no tubes, no
- * bills); CA11 each coin of the value table: counts in, to the box, to the
- * tubes, since reset and then since initialisation.
+ * CA2 cash sales; CA3 cash in (coins and bills), to the cash box, to an
+ * MDB changer's tubes, bills; CA11 each coin of the value table: counts
+ * in, to the box, to the tubes, since reset and then since initialisation;
+ * DA2 a cashless reader's sales, when one is fitted.
  */
 static void
 dex_cash(struct dex_out *o, const struct dex_audit *a)
@@ -326,13 +327,13 @@ dex_cash(struct dex_out *o, const struct dex_audit *a)
 
 	seg_begin(o, "CA3");
 	fld_money(o, a->cash_in_reset);
-	fld_money(o, a->cash_in_reset);
-	fld_money(o, 0);
-	fld_money(o, 0);
+	fld_money(o, a->cash_in_reset - a->to_tubes_reset - a->notes_in_reset);
+	fld_money(o, a->to_tubes_reset);
+	fld_money(o, a->notes_in_reset);
 	fld_money(o, a->cash_in);
-	fld_money(o, a->cash_in);
-	fld_money(o, 0);
-	fld_money(o, 0);
+	fld_money(o, a->cash_in - a->to_tubes - a->notes_in);
+	fld_money(o, a->to_tubes);
+	fld_money(o, a->notes_in);
 	seg_end(o);
 
 	if (ncoins > VENDD_MAX_PULSES)		/* a caller's bug: never overrun */
@@ -352,6 +353,8 @@ dex_cash(struct dex_out *o, const struct dex_audit *a)
 		fld_count(o, 0);
 		seg_end(o);
 	}
+	if (a->cashless)
+		seg_value_count(o, "DA2", &a->card_sales);
 }
 
 /* VA1 paid vends, VA2 test vends, for the whole machine. */

@@ -69,7 +69,11 @@ struct dex_audit {
 	struct dex_counter	paid;			/* VA1 */
 	struct dex_counter	test;			/* VA2 */
 	struct dex_counter	cash_sales;		/* CA2 */
-	int64_t			cash_in, cash_in_reset;	/* CA3: coins, all to the box */
+	int64_t			cash_in, cash_in_reset;	/* CA3: coins and notes */
+	int64_t			to_tubes, to_tubes_reset; /* CA3: an MDB changer's */
+	int64_t			notes_in, notes_in_reset; /* CA3: bills */
+	int			cashless;		/* a reader is fitted: DA2 */
+	struct dex_counter	card_sales;		/* DA2 */
 	int			ncoins;
 	struct dex_coin		coin[VENDD_MAX_PULSES];
 	struct dex_event_count	event[DEX_EV_MAX];

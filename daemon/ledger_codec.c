@@ -339,6 +339,10 @@ w_notes_cards(struct wcur *w, const struct ledger_mdb *d)
 	w_int(w, d->card_denied, 8);
 	w_int(w, (uint64_t)d->card_asked | (uint64_t)d->card_product << 8, 8);
 	w_int(w, d->card_vend_id, 8);
+	w_int(w, (uint64_t)d->reset.to_tubes, 8);
+	w_int(w, (uint64_t)d->reset.notes_in, 8);
+	w_int(w, (uint64_t)d->reset.card_value, 8);
+	w_int(w, d->reset.card_vends, 8);
 }
 
 /* Version 3's part, read; what no state holds is refused by the caller
@@ -372,6 +376,10 @@ r_notes_cards(struct rcur *r, struct ledger_mdb *d)
 	d->card_vend_id = (uint32_t)f;
 	if (f >> 32)
 		d->card_asked = 2;
+	d->reset.to_tubes = (int64_t)r_int(r, 8);
+	d->reset.notes_in = (int64_t)r_int(r, 8);
+	d->reset.card_value = (int64_t)r_int(r, 8);
+	d->reset.card_vends = r_int(r, 8);
 }
 
 /* Encode the state as a snapshot file's bytes (always the newest version). */
@@ -513,7 +521,7 @@ snap_decode_fixed(struct rcur *r, struct ledger_state *st, int v)
 		st->mdb.to_tubes = (int64_t)r_int(r, 8);
 		st->mdb.to_box = (int64_t)r_int(r, 8);
 		for (int i = 0; i < 16; i++)
-			st->mdb.coins[i] = r_int(r, 8);
+			st->mdb.coins[i] = (uint32_t)r_int(r, 8);
 		st->mdb.change_paid = (int64_t)r_int(r, 8);
 		st->mdb.owed = (int64_t)r_int(r, 8);
 		st->mdb.overpaid = (int64_t)r_int(r, 8);
@@ -582,6 +590,11 @@ snap_check_notes_cards(const struct ledger_state *st)
 		return "card vend asked out of range";
 	if (d->notes_in < 0 || d->card_value < 0 || d->card_refunded < 0)
 		return "note or card totals out of range";
+	if (d->reset.to_tubes < 0 || d->reset.to_tubes > d->to_tubes ||
+	    d->reset.notes_in < 0 || d->reset.notes_in > d->notes_in ||
+	    d->reset.card_value < 0 || d->reset.card_value > d->card_value ||
+	    d->reset.card_vends > d->card_vends)
+		return "MDB reset bases above their counters";
 	return NULL;
 }
 

@@ -209,6 +209,10 @@ ledger_audit_reset(struct ledger_state *st)
 {
 	st->c.audit_resets++;
 	st->reset = st->c;
+	st->mdb.reset.to_tubes = st->mdb.to_tubes;
+	st->mdb.reset.notes_in = st->mdb.notes_in;
+	st->mdb.reset.card_value = st->mdb.card_value;
+	st->mdb.reset.card_vends = st->mdb.card_vends;
 	for (uint32_t i = 0; i < st->nproducts && i < SNAP_NMAX; i++) {
 		struct ledger_product *p = &st->product[i];
 

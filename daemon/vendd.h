@@ -125,11 +125,19 @@ struct ledger_counters {
 	uint64_t	audit_resets;
 };
 
-/* What an MDB coin changer took and paid (EVA-DTS CA3, CA4, CA11). */
+/* The MDB counters DEX reports since its reset, at that reset. */
+struct ledger_mdb_base {
+	int64_t		to_tubes;
+	int64_t		notes_in;
+	int64_t		card_value;
+	uint64_t	card_vends;
+};
+
+/* What the MDB peripherals took and paid (EVA-DTS CA3, CA11, DA2). */
 struct ledger_mdb {
 	int64_t		to_tubes;		/* into the change tubes */
 	int64_t		to_box;			/* into the cash box */
-	uint64_t	coins[16];		/* by the changer's coin type */
+	uint32_t	coins[16];		/* by the changer's coin type */
 	int64_t		change_paid;		/* change paid out (CA4) */
 	int64_t		owed;			/* change the tubes could not pay:
 						 * owed to customers */
@@ -155,6 +163,7 @@ struct ledger_mdb {
 	int64_t		card_refunded;
 	uint64_t	card_denied;
 	uint32_t	card_vend_id;
+	struct ledger_mdb_base reset;		/* at the last audit reset */
 	uint8_t		escrow_type;
 	uint8_t		escrow_stack;		/* the decision: 1 stack */
 };

@@ -442,6 +442,32 @@ test_golden(void **state)
 	assert_int_equal(len, sizeof(want) - 1);
 }
 
+/* MDB: CA3 splits the cash in into the cash box, the changer's tubes and
+ * bills; CA2 leaves card sales out; DA2 has them, with a reader fitted. */
+static void
+test_mdb(void **state)
+{
+	size_t	 len;
+	char	*r;
+
+	(void)state;
+	a.cash_in = 2500;		/* 5.00 coins, 20.00 in notes */
+	a.cash_in_reset = 1500;
+	a.to_tubes = 300;
+	a.to_tubes_reset = 100;
+	a.notes_in = 2000;
+	a.notes_in_reset = 1000;
+	a.cash_sales = (struct dex_counter){ 2, 300, 1, 150 };
+	r = report(&len);
+	assert_line(r, "CA3*1500*400*100*1000*2500*200*300*2000");
+	assert_null(line(r, "DA2"));
+	a.cashless = 1;
+	a.card_sales = (struct dex_counter){ 3, 450, 1, 150 };
+	r = report(&len);
+	assert_line(r, "DA2*450*3*150*1");
+	assert_line(r, "CA2*300*2*150*1");
+}
+
 /* Each test on a fresh machine, its report freed whatever happens. */
 #define DEX_TEST(f)	cmocka_unit_test_setup_teardown(f, setup, teardown)
 
@@ -458,6 +484,7 @@ main(void)
 		DEX_TEST(test_text),
 		DEX_TEST(test_events),
 		DEX_TEST(test_golden),
+		DEX_TEST(test_mdb),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
