@@ -156,7 +156,8 @@ mdb_payout_end(struct mdb_core *c, int known, struct mdb_outs *o)
 	memset(&paid, 0, sizeof(paid));
 	if (known) {
 		mdb_change_tubes(c, &after);
-		change_reconcile(&c->plan, &c->before, &after, NULL, &paid);
+		change_reconcile(&c->plan, &c->before, &after, c->alt_payout &&
+		    c->status_ok ? c->status : NULL, &paid);
 	}
 	if ((e = mdb_emit(o, MDB_OUT_PAID, c->plan.amount, 0, 0, 0)) != NULL) {
 		e->id = c->payout_id;
@@ -200,6 +201,8 @@ mdb_payout_plan(struct mdb_core *c)
 {
 	mdb_change_tubes(c, &c->before);
 	change_plan(&c->before, c->payout_amount, &c->plan);
+	memset(c->status, 0, sizeof(c->status));
+	c->status_ok = 1;
 	c->step = 0;
 	c->payout = c->plan.nsteps > 0 ? MDB_PAY_STEP : MDB_PAY_CONFIRM;
 }
@@ -222,6 +225,8 @@ mdb_payout_request(struct mdb_core *c, uint8_t *msg)
 		    c->plan.step[c->step].count);
 	case MDB_PAY_WAIT:
 		return mdb_cmd_simple(msg, MDB_CHANGER_POLL);
+	case MDB_PAY_STATUS:
+		return mdb_changer_expansion(msg, MDB_CHANGER_X_PAYOUT_STATUS);
 	}
 	return mdb_cmd_simple(msg, MDB_CHANGER_TUBE_STATUS);	/* COUNT,
 								 * CONFIRM */
@@ -240,6 +245,8 @@ mdb_request(struct mdb_core *c, uint64_t now, uint8_t *msg)
 		return mdb_cmd_simple(msg, MDB_CHANGER_SETUP);
 	case MDB_PH_IDENT:
 		return mdb_changer_expansion(msg, MDB_CHANGER_X_IDENT);
+	case MDB_PH_FEATURES:
+		return mdb_changer_feature_enable(msg, MDB_CHANGER_F_ALT_PAYOUT);
 	case MDB_PH_TUBES:
 		return mdb_cmd_simple(msg, MDB_CHANGER_TUBE_STATUS);
 	case MDB_PH_COIN_TYPE:
@@ -343,6 +350,7 @@ mdb_poll_events(struct mdb_core *c, const struct mdb_changer_event *ev,
 			break;
 		case MDB_CHANGER_EV_RESET:
 			c->phase = MDB_PH_SETUP;
+			c->status_ok = 0;	/* its PAYOUT STATUS is lost */
 			break;
 		case MDB_CHANGER_EV_PAYOUT_BUSY:
 		case MDB_CHANGER_EV_BUSY:
@@ -353,6 +361,42 @@ mdb_poll_events(struct mdb_core *c, const struct mdb_changer_event *ev,
 			break;
 		}
 	}
+}
+
+/* A step paid out: its PAYOUT STATUS (the alternative payout enabled),
+ * then the next step, or the tube counts at the end. */
+static void
+mdb_step_done(struct mdb_core *c)
+{
+	if (c->alt_payout && c->status_ok)
+		c->payout = MDB_PAY_STATUS;
+	else
+		c->payout = c->step < c->plan.nsteps ? MDB_PAY_STEP :
+		    MDB_PAY_CONFIRM;
+}
+
+/* PAYOUT STATUS's answer: the step's coins added up (ACK: still paying,
+ * asked again); one that does not decode leaves the tube counts to say. */
+static void
+mdb_status_answer(struct mdb_core *c, const struct mdb_reply *r,
+    struct mdb_outs *o)
+{
+	struct mdb_payout_status ps;
+	int	rc = r->kind == MDB_REPLY_DATA ? mdb_changer_payout_status_decode(
+		    r->data, r->len, &ps) : 1;
+
+	if (c->payout != MDB_PAY_STATUS)
+		return;
+	if (rc == 1)
+		return;			/* still paying: asked again */
+	if (rc == -1) {
+		mdb_emit(o, MDB_OUT_BAD, 0, 0, 0, MDB_CHANGER_EXPANSION);
+		c->status_ok = 0;
+	} else
+		for (int i = 0; i < ps.ntypes && i < MDB_TYPES; i++)
+			c->status[i] = (uint8_t)(c->status[i] + ps.count[i] >
+			    255 ? 255 : c->status[i] + ps.count[i]);
+	c->payout = c->step < c->plan.nsteps ? MDB_PAY_STEP : MDB_PAY_CONFIRM;
 }
 
 /* "Just reset" not heard this long after a RESET: set up anyway. */
@@ -396,8 +440,7 @@ mdb_poll_answer(struct mdb_core *c, const struct mdb_reply *r, uint64_t now,
 		 * does (or never said it for a while: a quick one) */
 		if (!busy && (c->busy_seen || now - c->step_at >=
 		    MDB_STEP_QUIET_NS))
-			c->payout = c->step < c->plan.nsteps ? MDB_PAY_STEP :
-			    MDB_PAY_CONFIRM;
+			mdb_step_done(c);
 	}
 }
 
@@ -417,10 +460,22 @@ mdb_data_answer(struct mdb_core *c, int cmd, const struct mdb_reply *r,
 		}
 		c->phase = MDB_PH_IDENT;
 		break;
-	case MDB_CHANGER_EXPANSION:	/* optional: a level 2 changer has none */
+	case MDB_CHANGER_EXPANSION:
+		if (c->phase == MDB_PH_FEATURES) {	/* FEATURE ENABLE taken */
+			c->alt_payout = 1;
+			c->phase = MDB_PH_TUBES;
+			break;
+		}
+		if (c->phase != MDB_PH_IDENT) {		/* PAYOUT STATUS */
+			mdb_status_answer(c, r, o);
+			break;
+		}
+		/* optional: a level 2 changer has none */
 		if (mdb_ident_decode(b, n, &c->ident) == -1)
 			memset(&c->ident, 0, sizeof(c->ident));
-		c->phase = MDB_PH_TUBES;
+		c->alt_payout = 0;
+		c->phase = c->setup.level >= 3 && (c->ident.features &
+		    MDB_CHANGER_F_ALT_PAYOUT) ? MDB_PH_FEATURES : MDB_PH_TUBES;
 		break;
 	case MDB_CHANGER_TUBE_STATUS:
 		if (mdb_changer_tubes_decode(b, n, &c->tubes) == -1) {
@@ -461,12 +516,25 @@ mdb_core_answer(struct mdb_core *c, const struct mdb_reply *r, uint64_t now,
 		mdb_emit(o, MDB_OUT_BAD, 0, 0, 0, -1);	/* logged, not lost */
 		return;
 	}
-	if (r->kind == MDB_REPLY_NACK && c->phase == MDB_PH_IDENT) {
-		/* a level 2 changer has no identification: go on (one that
-		 * is gone stays silent at TUBE STATUS too) */
+	if (r->kind == MDB_REPLY_NACK && (c->phase == MDB_PH_IDENT ||
+	    c->phase == MDB_PH_FEATURES)) {
+		/* a level 2 changer has no identification, nor features: go
+		 * on without (one that is gone stays silent at TUBE STATUS
+		 * too) */
 		c->outstanding = -1;
+		c->alt_payout = 0;
 		c->phase = MDB_PH_TUBES;
 		c->next_at = now;
+		return;
+	}
+	if (r->kind == MDB_REPLY_NACK && cmd == MDB_CHANGER_EXPANSION &&
+	    c->payout == MDB_PAY_STATUS) {
+		/* no PAYOUT STATUS after all: the tube counts will say */
+		c->outstanding = -1;
+		c->status_ok = 0;
+		c->payout = c->step < c->plan.nsteps ? MDB_PAY_STEP :
+		    MDB_PAY_CONFIRM;
+		c->next_at = now + c->t.poll_ns;
 		return;
 	}
 	if (r->kind == MDB_REPLY_NACK || r->kind == MDB_REPLY_OTHER ||

@@ -9,7 +9,9 @@
  *
  * The changer's start-up, as MDB wants it: RESET, POLL until it reports
  * "changer was reset", SETUP (coin values, scaling, decimals), EXPANSION
- * identification, TUBE STATUS, COIN TYPE; then POLL every poll_ms and
+ * identification, FEATURE ENABLE of the alternative payout (a level 3
+ * changer that has it: then PAYOUT STATUS after each DISPENSE says which
+ * coins it paid), TUBE STATUS, COIN TYPE; then POLL every poll_ms and
  * TUBE STATUS every tubes_ns. No answer (or NACK) for offline_ns: offline,
  * said once, its coins no longer enabled, and a RESET tried every poll_ns
  * until it answers; then the whole start-up again.
@@ -33,6 +35,8 @@ enum mdb_phase {
 	MDB_PH_TUBES,
 	MDB_PH_COIN_TYPE,
 	MDB_PH_READY,		/* polling */
+	MDB_PH_FEATURES,	/* FEATURE ENABLE: alternative payout, so
+				 * PAYOUT STATUS says what each step paid */
 };
 
 struct mdb_core {
@@ -64,6 +68,9 @@ struct mdb_core {
 	int64_t		payout_amount;	/* asked, until planned */
 	int		stale;		/* a request given up on: a late line is
 					 * its answer; -1 none */
+	int		alt_payout;	/* FEATURE ENABLE taken: PAYOUT STATUS */
+	int		status_ok;	/* every step's PAYOUT STATUS was read */
+	uint8_t		status[MDB_TYPES];	/* their counts, summed */
 	uint64_t	reset_at;	/* RESET answered: "just reset" awaited */
 	struct change_tubes	before;
 	struct change_plan	plan;
@@ -73,6 +80,7 @@ enum mdb_payout_state {
 	MDB_PAY_COUNT = 1,	/* TUBE STATUS first: plan from fresh counts */
 	MDB_PAY_STEP,		/* DISPENSE the next step */
 	MDB_PAY_WAIT,		/* POLL until the changer is not busy */
+	MDB_PAY_STATUS,		/* PAYOUT STATUS: what the step paid */
 	MDB_PAY_CONFIRM,	/* TUBE STATUS: what left the tubes */
 };
 

@@ -83,9 +83,20 @@ wait_due(void)
 		now = d;
 }
 
-/* The whole start-up to ready; the acceptor freed by sales. */
+static void	start_up_ident(const uint8_t *, size_t);
+
+/* The whole start-up to ready, a level 2 answer to the identification (a
+ * NACK); the acceptor freed by sales. */
 static void
 start_up(void)
+{
+	start_up_ident(NULL, 0);
+}
+
+/* The same, with ident's reply (NULL: a NACK); its alternative payout
+ * feature enabled before TUBE STATUS. */
+static void
+start_up_ident(const uint8_t *ident, size_t nident)
 {
 	static const uint8_t just_reset[] = { 0x0b };
 
@@ -105,7 +116,17 @@ start_up(void)
 	answer(setup_reply, sizeof(setup_reply));
 	assert_int_equal(next(), MDB_CHANGER_EXPANSION);
 	assert_int_equal(sent[1], MDB_CHANGER_X_IDENT);
-	nack();					/* a level 2 changer: none */
+	if (ident == NULL)
+		nack();				/* a level 2 changer: none */
+	else {
+		answer(ident, nident);
+		assert_int_equal(next(), MDB_CHANGER_EXPANSION);
+		assert_int_equal(nsent, 6);	/* FEATURE ENABLE */
+		assert_int_equal(sent[1], MDB_CHANGER_X_FEATURES);
+		assert_int_equal(sent[5], MDB_CHANGER_F_ALT_PAYOUT);
+		answer(NULL, 0);
+		assert_true(c.alt_payout);
+	}
 	assert_int_equal(next(), MDB_CHANGER_TUBE_STATUS);
 	answer(tubes_reply, sizeof(tubes_reply));
 	assert_int_equal(out.n, 2);
@@ -430,6 +451,49 @@ test_late_answer(void **state)
 	assert_int_equal(out.o[0].kind, MDB_OUT_BAD);
 }
 
+/* A level 3 changer with the alternative payout: each step's PAYOUT
+ * STATUS says what it paid (ACK while still paying), and that is trusted
+ * over the tube counts (a lower bound). */
+static void
+test_payout_status(void **state)
+{
+	uint8_t		ident[33], status[16], after[sizeof(tubes_reply)];
+
+	(void)state;
+	memset(ident, ' ', sizeof(ident));
+	memset(ident + 27, 0, 6);
+	ident[32] = MDB_CHANGER_F_ALT_PAYOUT;	/* features, last byte */
+	start_up_ident(ident, sizeof(ident));
+	out.n = 0;
+	mdb_core_payout(&c, 3, 50, &out);
+	wait_due();
+	assert_int_equal(next(), MDB_CHANGER_TUBE_STATUS);
+	answer(tubes_reply, sizeof(tubes_reply));
+	wait_due();
+	assert_int_equal(next(), MDB_CHANGER_DISPENSE);
+	answer(NULL, 0);
+	for (int guard = 0; guard < 10; guard++) {	/* quiet 500 ms */
+		wait_due();
+		if (next() != MDB_CHANGER_POLL)
+			break;
+		answer(NULL, 0);
+	}
+	assert_int_equal(sent[0], MDB_CHANGER_EXPANSION);
+	assert_int_equal(sent[1], MDB_CHANGER_X_PAYOUT_STATUS);
+	answer(NULL, 0);			/* still paying */
+	wait_due();
+	assert_int_equal(next(), MDB_CHANGER_EXPANSION);
+	memset(status, 0, sizeof(status));
+	status[3] = 1;				/* one 0.50 */
+	answer(status, sizeof(status));
+	wait_due();
+	assert_int_equal(next(), MDB_CHANGER_TUBE_STATUS);
+	memcpy(after, tubes_reply, sizeof(after));	/* the count lags */
+	answer(after, sizeof(after));
+	assert_int_equal(out.o[out.n - 1].kind, MDB_OUT_PAID);
+	assert_int_equal(out.o[out.n - 1].paid, 50);
+}
+
 int
 main(void)
 {
@@ -443,6 +507,7 @@ main(void)
 		cmocka_unit_test(test_payout),
 		cmocka_unit_test(test_exact_change),
 		cmocka_unit_test(test_late_answer),
+		cmocka_unit_test(test_payout_status),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
