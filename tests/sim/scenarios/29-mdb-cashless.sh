@@ -84,6 +84,7 @@ wait_log_n 'card session: 10.00 available' 4 5000 "the fifth card's session"
 drop_after_arm 300
 press VEND
 wait_log_n 'mdb: card vend [0-9]* approved' 3 5000 "the last cola approved"
+wait_status arm.busy true 5000	# the arm runs: SIGTERM lets it finish
 vendd_stop >/dev/null
 grep -q 'cola sold by card, 8 left' "$VENDD_LOG" ||
 	fail "expected the cola stopped mid-vend sold by card"
