@@ -88,6 +88,7 @@ ca_event_fields(struct json_object *o, const struct msg_event *e)
 		ca_int(o, "amount", e->value);
 		break;
 	case JR_PAYOUT_DONE:
+	case JR_PAYOUT_STEP:		/* paid: so far */
 		ca_u64(o, "payout_id", e->vend_id);
 		ca_int(o, "paid", e->value);
 		break;

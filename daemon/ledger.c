@@ -107,7 +107,9 @@ ledger_record(const struct ledger *l, const struct msg *m, struct jrec *r)
 		return NULL;
 	case MSG_PAYOUT_REQ:
 	case MSG_PAYOUT_DONE:
+	case MSG_PAYOUT_STEP:
 		r->type = m->hdr.type == MSG_PAYOUT_REQ ? JR_PAYOUT_REQ :
+		    m->hdr.type == MSG_PAYOUT_STEP ? JR_PAYOUT_STEP :
 		    JR_PAYOUT_DONE;
 		r->vend_id = m->u.payout.id;
 		r->value = m->hdr.type == MSG_PAYOUT_REQ ? m->u.payout.amount :
@@ -395,7 +397,8 @@ ledger_is_money(uint16_t type)
 {
 	return type == MSG_COIN_INSERTED || type == MSG_ARM_DONE ||
 	    type == MSG_MDB_COIN || type == MSG_PAYOUT_DONE ||
-	    type == MSG_NOTE_DONE || type == MSG_CARD_RESULT;
+	    type == MSG_NOTE_DONE || type == MSG_CARD_RESULT ||
+	    type == MSG_PAYOUT_STEP;
 }
 
 /* Keep a money message until the disk takes its record, behind the others. */
@@ -646,6 +649,7 @@ ledger_dispatch(struct proc *p, const struct msg *m)
 	case MSG_MDB_COIN:
 	case MSG_PAYOUT_REQ:
 	case MSG_PAYOUT_DONE:
+	case MSG_PAYOUT_STEP:
 	case MSG_NOTE_ESCROW:
 	case MSG_NOTE_DONE:
 	case MSG_CARD_RESULT:

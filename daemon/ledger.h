@@ -58,6 +58,8 @@ enum jrec_type {
 	JR_CARD_APPROVED,	/* vend_id, product, value = amount: the
 				 * vend is pending, paid by card */
 	JR_CARD_DENIED,		/* vend_id, product */
+	JR_PAYOUT_STEP,		/* vend_id = payout id, value = paid so far
+				 * (the changer's PAYOUT STATUS of its steps) */
 	JR_MAX
 };
 

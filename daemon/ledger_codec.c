@@ -343,6 +343,7 @@ w_notes_cards(struct wcur *w, const struct ledger_mdb *d)
 	w_int(w, (uint64_t)d->reset.notes_in, 8);
 	w_int(w, (uint64_t)d->reset.card_value, 8);
 	w_int(w, d->reset.card_vends, 8);
+	w_int(w, (uint64_t)d->payout_paid, 8);
 }
 
 /* Version 3's part, read; what no state holds is refused by the caller
@@ -380,6 +381,7 @@ r_notes_cards(struct rcur *r, struct ledger_mdb *d)
 	d->reset.notes_in = (int64_t)r_int(r, 8);
 	d->reset.card_value = (int64_t)r_int(r, 8);
 	d->reset.card_vends = r_int(r, 8);
+	d->payout_paid = (int64_t)r_int(r, 8);
 }
 
 /* Encode the state as a snapshot file's bytes (always the newest version). */
@@ -595,6 +597,8 @@ snap_check_notes_cards(const struct ledger_state *st)
 	    d->reset.card_value < 0 || d->reset.card_value > d->card_value ||
 	    d->reset.card_vends > d->card_vends)
 		return "MDB reset bases above their counters";
+	if (d->payout_paid < 0 || (!d->payout_active && d->payout_paid))
+		return "payout paid so far out of range";
 	return NULL;
 }
 

@@ -42,7 +42,7 @@
 #define SNAP_FIXED1	(8 + 8 + 16 + SNAP_COUNTERS1 + 4)
 #define SNAP_FIXED2	(8 + 8 + 16 + 2 * SNAP_COUNTERS + 8 + 8 + \
 			 8 * LAST_MAX + 8 * 18 + 8 * 5 + 16 + 4)
-#define SNAP_NOTES_CARDS	(8 * 5 + 8 * 7 + 8 * 4)	/* version 3's */
+#define SNAP_NOTES_CARDS	(8 * 5 + 8 * 7 + 8 * 5)	/* version 3's */
 #define SNAP_FIXED	(SNAP_FIXED2 + SNAP_NOTES_CARDS)
 #define SNAP_PRODUCT1	(VENDD_ID_MAX + 4 + 4 + 8 * 4)
 #define SNAP_PRODUCT	(SNAP_PRODUCT1 + 8 + 8 + 8 * 5)

@@ -82,6 +82,12 @@ jrec_check_mdb(const struct ledger_state *st, const struct jrec *r)
 	int64_t	t;
 
 	switch (r->type) {
+	case JR_PAYOUT_STEP:
+		if (!d->payout_active || r->vend_id != d->payout_id)
+			return "payout step but not the pending payout";
+		return r->value >= d->payout_paid &&
+		    !__builtin_add_overflow(d->change_paid, r->value, &t) ? NULL :
+		    "payout step paid out of range";
 	case JR_NOTE_ESCROW:
 		if (d->escrow_active)
 			return "note escrowed while another is";
@@ -122,6 +128,9 @@ jrec_apply_mdb(struct ledger_state *st, const struct jrec *r)
 	struct ledger_mdb *d = &st->mdb;
 
 	switch (r->type) {
+	case JR_PAYOUT_STEP:
+		d->payout_paid = r->value;
+		break;
 	case JR_NOTE_ESCROW:
 		d->escrow_active = 1;
 		d->escrow_type = (uint8_t)r->product;
@@ -181,6 +190,7 @@ ledger_mdb_forward(const struct ledger *l, const struct msg *m,
 		outbox_put(ob, PROC_SALES, MSG_CREDIT_ADDED, &c, sizeof(c));
 		return 1;
 	case JR_NOTE_RETURNED:
+	case JR_PAYOUT_STEP:
 		return 1;
 	case JR_CARD_ASK:
 		outbox_put(ob, PROC_MDB, MSG_CARD_VEND, &v, sizeof(v));

@@ -378,7 +378,7 @@ ledger_event_name(uint16_t type)
 		[JR_NOTE_ESCROW] = "note_escrow", [JR_NOTE_STACKED] = "note",
 		[JR_NOTE_RETURNED] = "note_returned",
 		[JR_CARD_ASK] = "card_asked", [JR_CARD_APPROVED] = "card_approved",
-		[JR_CARD_DENIED] = "card_denied",
+		[JR_CARD_DENIED] = "card_denied", [JR_PAYOUT_STEP] = "change_step",
 	};
 
 	return type < JR_MAX ? names[type] : NULL;

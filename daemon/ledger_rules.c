@@ -189,6 +189,7 @@ ledger_payout_done(struct ledger_state *st, int64_t paid)
 	st->mdb.short_payouts += in < asked;
 	st->mdb.payout_active = 0;
 	st->mdb.payout_amount = 0;
+	st->mdb.payout_paid = 0;
 }
 
 /* A vend that did not sell gives its price back: to the credit, or (paid
@@ -468,14 +469,17 @@ ledger_start_records(const struct ledger_state *st,
 
 	memset(rec, 0, LEDGER_START_RECORDS * sizeof(*rec));
 	if (st->mdb.payout_active) {
-		/* what the changer paid before the crash is not known here:
-		 * the whole amount is owed (said, audited), never lost */
+		/* what the changer's PAYOUT STATUS said its steps paid is
+		 * paid; the rest (a step cut short: not known here) is owed
+		 * (said, audited), never lost */
 		rec[n].type = JR_PAYOUT_DONE;
 		rec[n].seq = st->seq + 1;
 		rec[n].vend_id = st->mdb.payout_id;
-		rec[n].value = 0;
-		log_warnx("payout %u unresolved at start: recorded as owed "
-		    "(count the changer's tubes)", st->mdb.payout_id);
+		rec[n].value = st->mdb.payout_paid;
+		log_warnx("payout %u unresolved at start: %lld paid as its "
+		    "steps said, the rest recorded as owed (count the changer's "
+		    "tubes)", st->mdb.payout_id,
+		    (long long)st->mdb.payout_paid);
 		n++;
 	}
 	n += ledger_mdb_start_records(st, st->seq + (uint64_t)n, rec + n);

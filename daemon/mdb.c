@@ -341,6 +341,9 @@ mdb_outs(const struct mdb_outs *o)
 		case MDB_OUT_PAID:
 			mdb_msg_paid(mdb_proc, mdb_cf, e);
 			break;
+		case MDB_OUT_STEP:
+			mdb_msg_step(mdb_proc, e);
+			break;
 		case MDB_OUT_NOTE_ESCROW:
 			mdb_note_escrow(e);
 			break;

@@ -375,6 +375,23 @@ mdb_step_done(struct mdb_core *c)
 		    MDB_PAY_CONFIRM;
 }
 
+/* What the steps' PAYOUT STATUS says was paid so far, said (the ledger
+ * keeps it: a crash then owes only the rest). */
+static void
+mdb_step_paid(struct mdb_core *c, struct mdb_outs *o)
+{
+	struct mdb_out	*e;
+	int64_t		 paid = 0, v;
+
+	for (int i = 0; i < MDB_TYPES; i++)
+		if (c->status[i] && (v = mdb_coin_value(c, i)) > 0)
+			paid += v * c->status[i];
+	if ((e = mdb_emit(o, MDB_OUT_STEP, c->plan.amount, 0, 0, 0)) != NULL) {
+		e->id = c->payout_id;
+		e->paid = paid;
+	}
+}
+
 /* PAYOUT STATUS's answer: the step's coins added up (ACK: still paying,
  * asked again); one that does not decode leaves the tube counts to say. */
 static void
@@ -392,10 +409,12 @@ mdb_status_answer(struct mdb_core *c, const struct mdb_reply *r,
 	if (rc == -1) {
 		mdb_emit(o, MDB_OUT_BAD, 0, 0, 0, MDB_CHANGER_EXPANSION);
 		c->status_ok = 0;
-	} else
+	} else {
 		for (int i = 0; i < ps.ntypes && i < MDB_TYPES; i++)
 			c->status[i] = (uint8_t)(c->status[i] + ps.count[i] >
 			    255 ? 255 : c->status[i] + ps.count[i]);
+		mdb_step_paid(c, o);
+	}
 	c->payout = c->step < c->plan.nsteps ? MDB_PAY_STEP : MDB_PAY_CONFIRM;
 }
 

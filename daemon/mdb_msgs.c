@@ -29,6 +29,19 @@ mdb_msg_coin(struct proc *p, const struct mdb_out *e)
 	proc_send(p, PROC_LEDGER, MSG_MDB_COIN, 0, &c, sizeof(c));
 }
 
+/* A payout's steps paid this so far, to the ledger. */
+void
+mdb_msg_step(struct proc *p, const struct mdb_out *e)
+{
+	struct msg_payout	m;
+
+	memset(&m, 0, sizeof(m));
+	m.id = e->id;
+	m.amount = e->value;
+	m.paid = e->paid;
+	proc_send(p, PROC_LEDGER, MSG_PAYOUT_STEP, 0, &m, sizeof(m));
+}
+
 /* A payout's end to the ledger: what was paid, the rest owed. */
 void
 mdb_msg_paid(struct proc *p, const struct config *cf, const struct mdb_out *e)

@@ -15,6 +15,7 @@ struct proc;
 extern const char *const mdb_dev_name[MDB_DEV_N];
 
 void	mdb_msg_coin(struct proc *, const struct mdb_out *);
+void	mdb_msg_step(struct proc *, const struct mdb_out *);
 void	mdb_msg_paid(struct proc *, const struct config *,
 	    const struct mdb_out *);
 void	mdb_msg_note(struct proc *, const struct config *,

@@ -40,6 +40,8 @@ enum mdb_out_kind {
 	MDB_OUT_CL_APPROVED,	/* id's vend approved: value = amount */
 	MDB_OUT_CL_DENIED,	/* id's vend denied (or given up on) */
 	MDB_OUT_CL_END,		/* the session is over */
+	MDB_OUT_STEP,		/* a payout's steps paid this so far: id,
+				 * paid (PAYOUT STATUS) */
 };
 
 struct mdb_out {

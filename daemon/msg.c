@@ -101,6 +101,7 @@ msg_payload_size(uint16_t type)
 	case MSG_PAYOUT:
 	case MSG_PAYOUT_DONE:
 	case MSG_PAYOUT_RESULT:
+	case MSG_PAYOUT_STEP:
 		return SZ(payout);
 	case MSG_CHANGER:
 		return SZ(flag);
@@ -175,7 +176,7 @@ msg_type_name(uint16_t type)
 		[MSG_CARD_SESSION] = "CARD_SESSION",
 		[MSG_CARD_ENABLE] = "CARD_ENABLE", [MSG_CARD_END] = "CARD_END",
 		[MSG_CARD_VEND] = "CARD_VEND", [MSG_CARD_RESULT] = "CARD_RESULT",
-		[MSG_CARD_DONE] = "CARD_DONE",
+		[MSG_CARD_DONE] = "CARD_DONE", [MSG_PAYOUT_STEP] = "PAYOUT_STEP",
 	};
 
 	if (type < MSG_TYPE_MAX && names[type])

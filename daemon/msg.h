@@ -138,6 +138,7 @@ enum msg_type {
 	MSG_CARD_RESULT,	/* mdb -> ledger: approved (ok) or denied */
 	MSG_CARD_DONE,		/* ledger -> mdb: the vend's end is durable:
 				 * VEND SUCCESS (ok) or FAILURE */
+	MSG_PAYOUT_STEP,	/* mdb -> ledger: what a payout paid so far */
 
 	MSG_TYPE_MAX
 };
@@ -401,7 +402,8 @@ struct msg_mdb_coin {
 	uint32_t	routing;	/* 0 cash box, 1 tubes */
 };
 
-/* PAYOUT_REQ, PAYOUT, PAYOUT_DONE, PAYOUT_RESULT: change for the credit. */
+/* PAYOUT_REQ, PAYOUT, PAYOUT_STEP, PAYOUT_DONE, PAYOUT_RESULT: change for
+ * the credit. */
 struct msg_payout {
 	uint32_t	id;		/* sales' numbering, as vend ids */
 	uint32_t	refused;	/* RESULT: the ledger could not record it:

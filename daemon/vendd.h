@@ -151,6 +151,7 @@ struct ledger_mdb {
 	uint8_t		escrow_active;		/* a note in escrow, decided */
 	uint32_t	payout_id;
 	int64_t		payout_amount;
+	int64_t		payout_paid;		/* its steps' PAYOUT STATUS so far */
 	/* a bill validator's notes: money once stacked, never in escrow */
 	int64_t		notes_in;		/* stacked: in the cash box */
 	uint64_t	notes;			/* stacked */

@@ -92,7 +92,9 @@ cat "$R/floor.res" "$R/floor-nosel.res"
 # vend 0.01. No drop sensor, a short arm run (50 ms: a stalled prober
 # still sees it), no kernel debounce on the
 # buttons (the floor has none either). Coins of 1, 2, 5 pulses for part 4.
-# Supervised as under systemd: the watchdog (30 s, as debian/vendd.service)
+# The credit stays after a vend (change_after_vend = no: the changer would
+# pay it back). Supervised as under systemd: the watchdog (30 s, as
+# debian/vendd.service)
 # runs, so the idle figure includes its heartbeats. Dressed as a machine
 # with a customer's display (a 16x2 charlcd, read by lcdscreen), a keypad
 # (uinput), 99 products and the MDB bus with all three peripherals
@@ -112,7 +114,8 @@ vendd_config ${pinned:+"$pinned"} $DISPLAY_CONFIG $KEYPAD_CONFIG \
 	"coin.max_credit=1000.00" "coin.pulses_1=0.01" "coin.pulses_2=0.02" \
 	"coin.pulses_5=0.05" "coin.pulses_10=20.00" "coin.pulses_20=0.20" \
 	"product cola.price=0.01" "product cola.capacity=10000" \
-	"mdb.device=$MDB_LINK" "mdb.validator=yes" "mdb.cashless=yes"
+	"mdb.device=$MDB_LINK" "mdb.validator=yes" "mdb.cashless=yes" \
+	"mdb.change_after_vend=no"
 config_add_products 99
 rm -rf "$VENDD_STATE"
 mkdir -p "$VENDD_STATE"

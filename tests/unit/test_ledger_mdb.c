@@ -180,6 +180,37 @@ test_cards(void **state)
 	assert_money_invariant(&f->l.st);
 }
 
+/* A payout's steps: what PAYOUT STATUS said each paid is kept, so that a
+ * crash mid-payout owes only the rest. */
+static void
+test_payout_steps(void **state)
+{
+	struct fx	*f = *state;
+	struct msg_mdb_coin c = { .value = 200, .type = 5, .routing = 0 };
+	struct msg_payout p = { .id = 4, .amount = 200 };
+	struct outbox	 ob;
+
+	fx_open(f);
+	assert_int_equal(fx_msg(f, MSG_MDB_COIN, PROC_MDB, &c, sizeof(c), &ob),
+	    0);
+	assert_int_equal(fx_msg(f, MSG_PAYOUT_REQ, PROC_SALES, &p, sizeof(p),
+	    &ob), 0);
+	p.paid = 150;				/* the first step's coins */
+	assert_int_equal(fx_msg(f, MSG_PAYOUT_STEP, PROC_MDB, &p, sizeof(p),
+	    &ob), 0);
+	assert_int_equal(f->l.st.mdb.payout_paid, 150);
+	p.paid = 100;				/* less than before: a bug */
+	assert_int_equal(fx_msg(f, MSG_PAYOUT_STEP, PROC_MDB, &p, sizeof(p),
+	    &ob), -1);
+	fx_crash(f);
+	fx_open(f);
+	assert_false(f->l.st.mdb.payout_active);
+	assert_int_equal(f->l.st.mdb.change_paid, 150);
+	assert_int_equal(f->l.st.mdb.owed, 50);
+	assert_int_equal(f->l.st.mdb.payout_paid, 0);
+	assert_money_invariant(&f->l.st);
+}
+
 int
 main(void)
 {
@@ -187,6 +218,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_notes, fx_setup,
 		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_cards, fx_setup,
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_payout_steps, fx_setup,
 		    fx_teardown),
 	};
 

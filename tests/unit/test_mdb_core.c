@@ -486,6 +486,10 @@ test_payout_status(void **state)
 	memset(status, 0, sizeof(status));
 	status[3] = 1;				/* one 0.50 */
 	answer(status, sizeof(status));
+	assert_int_equal(out.n, 1);		/* told, for a crash now */
+	assert_int_equal(out.o[0].kind, MDB_OUT_STEP);
+	assert_int_equal(out.o[0].id, 3);
+	assert_int_equal(out.o[0].paid, 50);
 	wait_due();
 	assert_int_equal(next(), MDB_CHANGER_TUBE_STATUS);
 	memcpy(after, tubes_reply, sizeof(after));	/* the count lags */
