@@ -52,7 +52,7 @@ wait "$VENDD_PID" 2>/dev/null
 VENDD_PID=
 mdb_ctl fault clear
 vendd_restart
-wait_log 'payout [0-9]* unresolved at start: recorded as owed' 5000 \
+wait_log 'payout [0-9]* unresolved at start: .*recorded as owed' 5000 \
 	"the payout cut by the kill recorded as owed"
 wait_status credit 0
 
