@@ -397,8 +397,7 @@ ledger_is_money(uint16_t type)
 {
 	return type == MSG_COIN_INSERTED || type == MSG_ARM_DONE ||
 	    type == MSG_MDB_COIN || type == MSG_PAYOUT_DONE ||
-	    type == MSG_NOTE_DONE || type == MSG_CARD_RESULT ||
-	    type == MSG_PAYOUT_STEP;
+	    type == MSG_NOTE_DONE || type == MSG_CARD_RESULT;
 }
 
 /* Keep a money message until the disk takes its record, behind the others. */

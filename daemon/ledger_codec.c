@@ -534,6 +534,8 @@ snap_decode_fixed(struct rcur *r, struct ledger_state *st, int v)
 		st->mdb.payout_amount = (int64_t)r_int(r, 8);
 		if (v >= 3)
 			r_notes_cards(r, &st->mdb);
+		else if (st->c.audit_resets > 0)	/* tubes since: unknown */
+			st->mdb.reset.to_tubes = st->mdb.to_tubes;
 	} else {
 		/* before collections and resets: all since the beginning */
 		st->cash_in_collected = 0;

@@ -180,7 +180,11 @@ static void
 ledger_payout_done(struct ledger_state *st, int64_t paid)
 {
 	int64_t	asked = st->mdb.payout_amount;
-	int64_t	in = paid < asked ? paid : asked;
+	int64_t	in;
+
+	if (paid < st->mdb.payout_paid)	/* its steps said more left */
+		paid = st->mdb.payout_paid;
+	in = paid < asked ? paid : asked;
 
 	st->mdb.change_paid += in;
 	st->mdb.overpaid += paid - in;

@@ -604,8 +604,7 @@ mdb_stop_begin(void)
 	if (mdb_adapter == MDB_AD_READY) {
 		mdb_core_inhibit(&mdb, 1);
 		mdb_validator_inhibit(&mdb_bv, 1);
-		if (mdb_rd.session == MDB_CL_IDLE)
-			mdb_reader_enable(&mdb_rd, 0);
+		mdb_reader_enable(&mdb_rd, 0);	/* once its session is over */
 	}
 }
 
@@ -619,7 +618,8 @@ mdb_card_vend(const struct msg_vend *v, struct mdb_outs *o)
 	mdb_card_id = v->vend_id;
 	mdb_card_product = v->product;
 	mdb_card_price = v->price;
-	if (mdb_adapter == MDB_AD_READY && mdb_fitted[MDB_DEV_CASHLESS])
+	if (mdb_adapter == MDB_AD_READY && mdb_fitted[MDB_DEV_CASHLESS] &&
+	    !mdb_stopping)		/* the arm is gone: nothing to sell */
 		mdb_reader_vend(&mdb_rd, v->vend_id, v->price,
 		    (uint16_t)(v->product + 1), o);
 	else if ((e = mdb_out_add(o, MDB_DEV_CASHLESS, MDB_OUT_CL_DENIED)) !=
@@ -646,8 +646,8 @@ mdb_to_cores(const struct msg *m, struct mdb_outs *o)
 		if (ready)
 			mdb_core_prices(&mdb, mdb_cheapest, o);
 		break;
-	case MSG_COIN_INHIBIT:
-		mdb_inhibit = m->u.flag.on != 0;
+	case MSG_COIN_INHIBIT:		/* stopping: blocked whatever sales says */
+		mdb_inhibit = m->u.flag.on != 0 || mdb_stopping;
 		if (ready) {
 			mdb_core_inhibit(&mdb, mdb_inhibit);
 			mdb_validator_inhibit(&mdb_bv, mdb_inhibit);
@@ -659,7 +659,7 @@ mdb_to_cores(const struct msg *m, struct mdb_outs *o)
 			mdb_validator_decide(&mdb_bv, m->u.note.stack != 0);
 		break;
 	case MSG_CARD_ENABLE:
-		mdb_card_enable = m->u.flag.on != 0;
+		mdb_card_enable = m->u.flag.on != 0 && !mdb_stopping;
 		if (ready)
 			mdb_reader_enable(&mdb_rd, mdb_card_enable);
 		break;
@@ -731,6 +731,12 @@ mdb_on_stop(struct proc *p)
 			mdb.outstanding = mdb_bv.outstanding =
 			    mdb_rd.outstanding = mdb_owner = -1;
 	}
+	/* a note decided and not yet told: told now (the ledger has the
+	 * decision, the restart settles the note by it) */
+	if (mdb_adapter == MDB_AD_READY && mdb_bv.note == MDB_NOTE_DECIDED &&
+	    mdb_sync(msg, mdb_bill_escrow(msg, mdb_bv.stack), &r) == -1)
+		log_warnx("mdb: could not tell the validator what to do with "
+		    "the note in escrow");
 	if (mdb_adapter == MDB_AD_READY && mdb_fitted[MDB_DEV_BILL] &&
 	    mdb_bv.phase == MDB_PH_READY &&
 	    mdb_sync(msg, mdb_bill_type(msg, 0, 0), &r) == -1)

@@ -155,9 +155,20 @@ mdb_payout_end(struct mdb_core *c, int known, struct mdb_outs *o)
 
 	memset(&paid, 0, sizeof(paid));
 	if (known) {
+		/* the tube counts (a lower bound) and, when every step's was
+		 * read, PAYOUT STATUS: the larger, never beyond the plan */
 		mdb_change_tubes(c, &after);
-		change_reconcile(&c->plan, &c->before, &after, c->alt_payout &&
-		    c->status_ok ? c->status : NULL, &paid);
+		change_reconcile(&c->plan, &c->before, &after, NULL, &paid);
+		if (c->alt_payout && c->status_ok) {
+			struct change_paid	st;
+
+			change_reconcile(&c->plan, &c->before, &after,
+			    c->status, &st);
+			if (st.paid > c->plan.total)
+				st.paid = c->plan.total;
+			if (st.paid > paid.paid)
+				paid.paid = st.paid;
+		}
 	}
 	if ((e = mdb_emit(o, MDB_OUT_PAID, c->plan.amount, 0, 0, 0)) != NULL) {
 		e->id = c->payout_id;
@@ -293,6 +304,11 @@ mdb_unanswered(struct mdb_core *c, uint64_t now, struct mdb_outs *o)
 		c->busy_seen = 0;
 		c->step_at = now;
 	}
+	/* a PAYOUT STATUS lost: its counts are gone (the changer sent
+	 * them), so the sum is not whole; the tube counts will say */
+	if (c->outstanding == MDB_CHANGER_EXPANSION &&
+	    c->payout == MDB_PAY_STATUS)
+		c->status_ok = 0;
 	/* a line that comes late is this request's answer: nothing new is
 	 * sent for a while, so that it is not taken for the next one's */
 	c->stale = c->outstanding;
@@ -363,6 +379,10 @@ mdb_poll_events(struct mdb_core *c, const struct mdb_changer_event *ev,
 	}
 }
 
+/* PAYOUT STATUS still "paying" this long after the step's DISPENSE:
+ * given up on (the tube counts say what left). */
+#define MDB_STATUS_WAIT_NS	(5000ULL * 1000000ULL)
+
 /* A step paid out: its PAYOUT STATUS (the alternative payout enabled),
  * then the next step, or the tube counts at the end. */
 static void
@@ -396,7 +416,7 @@ mdb_step_paid(struct mdb_core *c, struct mdb_outs *o)
  * asked again); one that does not decode leaves the tube counts to say. */
 static void
 mdb_status_answer(struct mdb_core *c, const struct mdb_reply *r,
-    struct mdb_outs *o)
+    uint64_t now, struct mdb_outs *o)
 {
 	struct mdb_payout_status ps;
 	int	rc = r->kind == MDB_REPLY_DATA ? mdb_changer_payout_status_decode(
@@ -404,8 +424,10 @@ mdb_status_answer(struct mdb_core *c, const struct mdb_reply *r,
 
 	if (c->payout != MDB_PAY_STATUS)
 		return;
-	if (rc == 1)
+	if (rc == 1 && now - c->step_at < MDB_STATUS_WAIT_NS)
 		return;			/* still paying: asked again */
+	if (rc == 1)			/* busy for ever: the tubes will say */
+		c->status_ok = 0;
 	if (rc == -1) {
 		mdb_emit(o, MDB_OUT_BAD, 0, 0, 0, MDB_CHANGER_EXPANSION);
 		c->status_ok = 0;
@@ -486,7 +508,7 @@ mdb_data_answer(struct mdb_core *c, int cmd, const struct mdb_reply *r,
 			break;
 		}
 		if (c->phase != MDB_PH_IDENT) {		/* PAYOUT STATUS */
-			mdb_status_answer(c, r, o);
+			mdb_status_answer(c, r, now, o);
 			break;
 		}
 		/* optional: a level 2 changer has none */

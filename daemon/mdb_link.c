@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "mdb_link.h"
@@ -189,18 +190,31 @@ mdb_link_write(int fd, const char *line, size_t len)
 	return 0;
 }
 
-/* The next whole line, waited for: see mdb_link.h. */
+/* Milliseconds of CLOCK_MONOTONIC. */
+static int64_t
+mdb_link_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The next whole line, waited for at most ms in all (bytes that make no
+ * line do not stretch it): see mdb_link.h. */
 int
 mdb_link_wait_line(int fd, struct mdb_lines *in, char *line, size_t cap,
     int ms)
 {
 	struct pollfd	pfd = { .fd = fd, .events = POLLIN };
 	char		buf[sizeof(in->buf)];
+	int64_t		end = mdb_link_ms() + ms, left;
 	int		len;
 	ssize_t		k;
 
 	while ((len = mdb_lines_next(in, line, cap)) < 0) {
-		if (poll(&pfd, 1, ms) != 1 || (k = read(fd, buf,
+		if ((left = end - mdb_link_ms()) <= 0 ||
+		    poll(&pfd, 1, (int)left) != 1 || (k = read(fd, buf,
 		    sizeof(in->buf) - in->len)) <= 0)
 			return -1;
 		mdb_lines_add(in, buf, (size_t)k);

@@ -74,8 +74,8 @@ int	mdb_lines_add(struct mdb_lines *, const void *bytes, size_t n);
 int	mdb_link_open(const char *path, char *err, size_t errlen);
 /* Write a whole line to the adapter; -1 when the port fails. */
 int	mdb_link_write(int fd, const char *line, size_t len);
-/* The next whole line into line, waiting at most ms for each read (the
- * way out only): its length, or -1. */
+/* The next whole line into line, waiting at most ms in all (the way out
+ * only): its length, or -1. */
 int	mdb_link_wait_line(int fd, struct mdb_lines *, char *line, size_t cap,
 	    int ms);
 /* One message and its answer, waited for as mdb_link_wait_line: 0, or -1

@@ -335,8 +335,8 @@ cl_approved(struct mdb_reader *c, const struct mdb_cashless_event *e,
 	c->session = MDB_CL_VENDING;
 	if (c->pending == MDB_CL_DUE_CANCEL)	/* in time after all */
 		c->pending = MDB_CL_DUE_NONE;
-	v = cl_value(c, e->amount);
-	cl_emit(o, MDB_OUT_CL_APPROVED, c->vend_id, v >= 0 ? v : c->price, 0);
+	v = cl_value(c, e->amount);	/* -1: none vendd can say: refused */
+	cl_emit(o, MDB_OUT_CL_APPROVED, c->vend_id, v, 0);
 }
 
 /* The session's end asked by the reader (its customer, its idle time):
