@@ -20,7 +20,8 @@ sale_of_cola() {
 	wait_status vend_pending false 10000
 }
 
-vendd_start_fast mdb.device="$MDB_LINK" mdb.poll_ms=50 mdb.offline_s=2
+vendd_start_fast mdb.device="$MDB_LINK" mdb.poll_ms=50 mdb.offline_s=2 \
+	panel.return_line=RETURN
 wait_log 'mdb: coin changer online' 10000 "the changer set up and online"
 
 mdb_ctl coin 5			# 2.00, to the cash box
@@ -29,6 +30,14 @@ sale_of_cola
 wait_log 'mdb: change [0-9]*: 0.50 paid' 10000 "the 0.50 change paid"
 wait_status credit 0
 grep -q "change of 0.50 paid" "$VENDD_LOG" || fail "expected sales to log the change paid"
+
+# the coin return button: the credit paid back, no sale
+mdb_ctl coin 4			# 1.00, to its tube
+wait_status credit 100
+press RETURN
+wait_log 'coin return pressed: the credit paid back' 5000 "the return button heard"
+wait_log 'mdb: change [0-9]*: 1.00 paid' 10000 "the 1.00 paid back"
+wait_status credit 0
 
 # a jam before the first coin: nothing paid, 0.50 owed
 mdb_ctl coin 5
@@ -65,7 +74,8 @@ status_refresh
 cash_in=$(status counters.cash_in)
 wait_status changer online
 vendctl -s "$VENDD_SOCK" audit --json >"$WORK/audit.json" 2>&1 || fail "vendctl audit --json failed"
-expect_eq "change paid in the audit" 50 "$(simdrv json "$WORK/audit.json" mdb.change_paid)"
+expect_eq "change paid in the audit (a sale's, the return button's)" 150 \
+	"$(simdrv json "$WORK/audit.json" mdb.change_paid)"
 expect_eq "change owed in the audit (a jam, a kill)" 100 "$(simdrv json "$WORK/audit.json" mdb.change_owed)"
 expect_eq "coins to the cash box in the audit" 600 "$(simdrv json "$WORK/audit.json" mdb.to_cash_box)"
 vendd_stop >/dev/null
