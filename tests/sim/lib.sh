@@ -438,6 +438,16 @@ wait_log() {
 	done
 }
 
+# sell_cola: a customer's cola on the credit in the machine: select, vend,
+# the product drops, and the vend is over.
+sell_cola() {
+	press SELECT_A
+	drop_after_arm 100
+	press VEND
+	wait_drop
+	wait_status vend_pending false 10000
+}
+
 # wait_log_n PATTERN N TIMEOUT_MS WHAT: as wait_log, for the Nth such line.
 wait_log_n() {
 	deadline=$(($(now_ms) + $3))

@@ -12,14 +12,6 @@
 
 mdbsim_start -b 1500		# 1.5 s to carry a note: a kill lands in it
 
-sale_of_cola() {
-	press SELECT_A
-	drop_after_arm 100
-	press VEND
-	wait_drop
-	wait_status vend_pending false 10000
-}
-
 vendd_start_fast mdb.device="$MDB_LINK" mdb.poll_ms=50 mdb.offline_s=2 \
 	mdb.validator=yes mdb.tubes_s=1 coin.max_credit=12.00
 wait_log 'mdb: bill validator online' 10000 "the validator set up and online"
@@ -32,7 +24,7 @@ wait_log_n 'mdb: a note of 5.00 in escrow$' 1 5000 "the 5.00 note held in escrow
 status_refresh
 expect_eq "credit while the note is in escrow" 0 "$(status credit)"
 wait_status credit 500
-sale_of_cola
+sell_cola
 wait_log 'mdb: change [0-9]*: 3.50 paid' 10000 "the 3.50 change paid"
 wait_status credit 0
 
@@ -45,7 +37,7 @@ wait_log 'note of type 0 given back: the credit would pass max_credit' 5000 \
 wait_log_n 'mdb: the note of 5.00 given back' 1 5000 "the 5.00 given back"
 status_refresh
 expect_eq "credit after a note given back" 1000 "$(status credit)"
-sale_of_cola
+sell_cola
 wait_status credit 0
 
 # tubes empty: no change for a note: given back
