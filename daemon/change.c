@@ -104,7 +104,7 @@ plan_greedy(const struct change_usable *u, int64_t amount, uint16_t *coins)
 
 /*
  * The bounded knapsack over cells of g: best[c] the fewest coins summing
- * to c * g, take[i][c] how many of type i that used. Then the largest c
+ * to c * g, take[c][i] how many of type i that used. Then the largest c
  * reached, walked back through take.
  */
 static void
@@ -112,9 +112,10 @@ plan_knapsack(const struct change_usable *u, int64_t g, int cells,
     uint16_t *coins)
 {
 	/* static: 74 KiB would not fit an activity's 64 KiB stack; one
-	 * thread (the mdb activity) plans change */
+	 * thread (the mdb activity) plans change. take is by cell first, so
+	 * that a small amount touches a page or two of it, not one a type */
 	static uint16_t	best[CHANGE_MAX_CELLS + 1];
-	static uint8_t	take[CHANGE_TYPES][CHANGE_MAX_CELLS + 1];
+	static uint8_t	take[CHANGE_MAX_CELLS + 1][CHANGE_TYPES];
 	int		c;
 
 	best[0] = 0;
@@ -137,13 +138,13 @@ plan_knapsack(const struct change_usable *u, int64_t g, int cells,
 				}
 			}
 			best[c] = (uint16_t)b;
-			take[i][c] = (uint8_t)bk;
+			take[c][i] = (uint8_t)bk;
 		}
 	}
 	for (c = cells; best[c] == CHANGE_NONE; c--)
 		;
 	for (int i = u->n - 1; i >= 0; i--) {
-		int	k = take[i][c];
+		int	k = take[c][i];
 
 		coins[u->type[i]] = (uint16_t)k;
 		c -= k * (int)(u->value[i] / g);
