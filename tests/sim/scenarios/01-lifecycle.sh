@@ -1,10 +1,11 @@
 #!/bin/sh
 # 01-lifecycle: vendd starts on the sim board holding every board line as
-# consumer "vendd" (the door switch wired too), answers status, counts a
-# coin, and on SIGTERM exits 0 with all relays off and the lines released.
+# consumer "vendd" (the door switch and the return button wired too),
+# answers status, counts a coin, and on SIGTERM exits 0 with all relays off
+# and the lines released.
 . /vendd/tests/sim/lib.sh
 
-vendd_start cooling.start_delay_s=0 service.door_line=DOOR
+vendd_start cooling.start_delay_s=0 service.door_line=DOOR panel.return_line=RETURN
 held=$(gpioinfo -c "$(sim_chip)" | grep -c 'consumer="vendd"')
 expect_eq "board lines held by vendd" "$(grep -cE '^[A-Z]' "$BOARD")" "$held"
 status_refresh

@@ -147,7 +147,7 @@ for relay in ARM COMPRESSOR SLOT_A SLOT_B SLOT_C SLOT_D; do
 done
 
 # shellcheck disable=SC2086
-make_config "$WORK/good.ini" $base service.door_line=DOOR
+make_config "$WORK/good.ini" $base service.door_line=DOOR panel.return_line=RETURN
 vendd -c "$WORK/good.ini" --check >"$WORK/check.out" 2>"$WORK/check.err"
 rc=$?
 expect_eq "vendd --check exit status (stderr: $(head -c 200 "$WORK/check.err"))" 0 "$rc"
