@@ -66,7 +66,7 @@ static int		 mdb_inhibit = 1;	/* sales' wish, kept over reopens */
 static int		 mdb_card_enable;	/* sales' wish for the reader */
 static uint64_t		 mdb_adapter_at;	/* the adapter's answer due */
 static int64_t		 mdb_cheapest;		/* sales' cheapest price */
-static int		 mdb_online, mdb_exact_only;	/* told to sales */
+static int		 mdb_exact_only;		/* told to sales */
 static struct event	*mdb_ev_read, *mdb_ev_timer;
 
 static void	mdb_schedule(void);
@@ -219,9 +219,8 @@ mdb_close(const char *why)
 			mdb_out_add(&o, MDB_DEV_CASHLESS, MDB_OUT_CL_END);
 		mdb_outs(&o);
 	}
-	if (mdb_online || mdb_dev_online[MDB_DEV_BILL] ||
+	if (mdb_dev_online[MDB_DEV_CHANGER] || mdb_dev_online[MDB_DEV_BILL] ||
 	    mdb_dev_online[MDB_DEV_CASHLESS]) {
-		mdb_online = 0;
 		memset(mdb_dev_online, 0, sizeof(mdb_dev_online));
 		mdb_tell_changer();
 	}
@@ -244,7 +243,8 @@ mdb_close(const char *why)
 static void
 mdb_tell_changer(void)
 {
-	struct msg_flag	f = { (uint32_t)(mdb_online | mdb_exact_only << 1 |
+	struct msg_flag	f = { (uint32_t)(mdb_dev_online[MDB_DEV_CHANGER] |
+			    mdb_exact_only << 1 |
 			    mdb_dev_online[MDB_DEV_BILL] << 2 |
 			    mdb_dev_online[MDB_DEV_CASHLESS] << 3) };
 
@@ -309,8 +309,6 @@ mdb_presence(const struct mdb_out *e)
 		    e->dev == MDB_DEV_CASHLESS ? "no card taken" :
 		    e->dev == MDB_DEV_BILL ? "no note taken" :
 		    "its coins not taken");
-	if (e->dev == MDB_DEV_CHANGER)
-		mdb_online = on;
 	mdb_tell_changer();
 }
 
@@ -335,7 +333,7 @@ mdb_outs(const struct mdb_outs *o)
 				    "only: the tubes cannot change every coin" :
 				    "change can be given again");
 			mdb_exact_only = e->code;
-			if (mdb_online)
+			if (mdb_dev_online[MDB_DEV_CHANGER])
 				mdb_tell_changer();
 			break;
 		case MDB_OUT_PAID:

@@ -35,6 +35,7 @@ static struct {
 } bus;
 
 static struct mdb_counts counts;
+static void		 bus_session(int);
 static int		 asked_at_crash;	/* a note awaited its decision */
 
 /* Send a message from the bus to dst. */
@@ -160,7 +161,7 @@ bus_card_answer(void)
 }
 
 /* A card session begins (on) or ends, told to sales. */
-void
+static void
 bus_session(int on)
 {
 	struct msg_card	c;

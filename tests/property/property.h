@@ -79,7 +79,6 @@ void		mdb_peer_restarted(const struct ledger_state *before);
 void		mdb_peer_check(int quiet);
 /* Change in hand paid now (directed scenarios): 1 if a message went. */
 int		mdb_peer_settle(void);
-void		bus_session(int on);
 struct mdb_counts {
 	uint64_t	coins, payouts, notes_stacked, notes_returned;
 	uint64_t	notes_in_doubt;	/* stack decided, a crash before the
